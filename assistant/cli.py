@@ -1,0 +1,170 @@
+"""The `assistant` command: sources check, index, ask, check, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from .settings import Settings
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+def _settings(args) -> Settings:
+    overrides = {}
+    for name in ("sources_dir", "index_dir", "backend", "host", "port"):
+        value = getattr(args, name, None)
+        if value is not None:
+            overrides[name] = value
+    return Settings(**overrides).resolve()
+
+
+def cmd_sources_check(args) -> int:
+    from .sources import check_library
+
+    settings = _settings(args)
+    docs, claims, problems = check_library(settings.sources_dir)
+    for p in problems:
+        print(p, file=sys.stderr)
+    counts: dict[str, int] = {}
+    for d in docs:
+        counts[d.type] = counts.get(d.type, 0) + 1
+    summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items(), key=lambda x: -x[1]))
+    print(f"{len(docs)} documents ({summary}); {len(claims)} claims; {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def cmd_index(args) -> int:
+    from .index import build_index
+
+    report = build_index(_settings(args), rebuild=args.rebuild, progress=not args.quiet)
+    for line in report.problems:
+        print(f"skipped: {line}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def _read(text: str) -> str:
+    return sys.stdin.read() if text == "-" else text
+
+
+def _history(path: str | None) -> list:
+    if not path:
+        return []
+    data = json.loads(Path(path).read_text())
+    return [tuple(t) if isinstance(t, list) else t for t in data]
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        return
+    print(answer.answer)
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            where = f", p. {c.page}" if c.page else ""
+            year = f" ({c.year})" if c.year else ""
+            print(f"[{c.n}] {c.title}{year}{where}. {c.url}")
+    for w in answer.warnings:
+        print(f"note: {w}", file=sys.stderr)
+
+
+def cmd_ask(args) -> int:
+    from .pipeline import Assistant
+
+    assistant = Assistant(_settings(args))
+    history = _history(args.history)
+    if args.question:
+        _print_answer(assistant.ask(_read(args.question), history, args.mode), args.json)
+        return 0
+    print("Ask about stem-cell treatments for MS (empty line to quit).", file=sys.stderr)
+    for line in sys.stdin:
+        question = line.strip()
+        if not question:
+            break
+        answer = assistant.ask(question, history, args.mode)
+        _print_answer(answer, args.json)
+        history.append((question, answer.answer))
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .pipeline import Assistant
+
+    results = Assistant(_settings(args)).guard.check_text(_read(args.text))
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            claim = r.claim.id if r.claim else "-"
+            print(f"{r.stance:8} {r.score:.2f} {claim:32} {r.sentence}")
+    return 1 if any(r.stance == "asserts" for r in results) and args.strict else 0
+
+
+def cmd_serve(args) -> int:
+    from .ui import serve
+
+    serve(_settings(args))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="assistant", description=__doc__)
+    top.add_argument("--sources-dir", type=Path, help="library folder (ASSISTANT_SOURCES_DIR)")
+    top.add_argument("--index-dir", type=Path, help="index folder (ASSISTANT_INDEX_DIR)")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    sources = sub.add_parser("sources", help="work with the curated library")
+    sources_sub = sources.add_subparsers(dest="action", required=True)
+    sources_sub.add_parser("check", help="validate notes, PDFs and the claim registry").set_defaults(
+        func=cmd_sources_check
+    )
+
+    index = sub.add_parser("index", help="build or update the index (only changed files)")
+    index.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    index.set_defaults(func=cmd_index)
+
+    ask = sub.add_parser("ask", help="answer a question with citations ('-' reads stdin)")
+    ask.add_argument("question", nargs="?", help="omit for an interactive session")
+    ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    ask.add_argument("--mode", choices=("patient", "staff"), default="patient")
+    ask.add_argument("--backend", help="extractive | ollama:<model> | openai:<model>")
+    ask.add_argument("--history", help="JSON file: [[question, answer], ...] of earlier turns")
+    ask.set_defaults(func=cmd_ask)
+
+    check = sub.add_parser("check", help="run the claim guard on text ('-' reads stdin)")
+    check.add_argument("text")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("--strict", action="store_true", help="exit 1 when a claim is asserted")
+    check.set_defaults(func=cmd_check)
+
+    serve = sub.add_parser("serve", help="serve the chat page")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from .embeddings import EmbeddingError
+    from .pipeline import QuestionError
+    from .sources import SourceError
+    from .store import StoreError
+
+    try:
+        return args.func(args)
+    except (StoreError, SourceError, EmbeddingError, QuestionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""`assistant index`: embed the library into Chroma, build BM25, write the manifest. Incremental."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from tqdm import tqdm
+
+from .embeddings import Embedder, load_embedder
+from .ingest import PdfError, embedding_text, passages_for
+from .models import Passage, SourceDoc
+from .settings import Settings
+from .sources import Problem, load_library
+from .store import LexicalIndex, StoreError, chroma_client, drop_collections, open_collections
+from .text import split_sentences
+
+MANIFEST = "manifest.json"
+BATCH = 256  # passages per embed-and-write step: bounded memory, steady progress bar
+
+
+class IndexMismatch(StoreError):
+    pass
+
+
+@dataclass
+class BuildReport:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    passages: int = 0
+    embedded: int = 0
+    sentences: int = 0
+    seconds: float = 0.0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"index: {self.passages} passages from {self.added + self.updated + self.unchanged} "
+            f"documents ({self.added} added, {self.updated} changed, {self.removed} removed, "
+            f"{self.unchanged} unchanged); embedded {self.embedded} passages and "
+            f"{self.sentences} sentences in {self.seconds:.1f} s; {len(self.problems)} skipped"
+        )
+
+
+def file_hash(doc: SourceDoc) -> str:
+    digest = hashlib.sha256(Path(doc.path).read_bytes())
+    sidecar = Path(doc.path).with_suffix(".yaml")
+    if sidecar.exists() and Path(doc.path).suffix == ".pdf":
+        digest.update(sidecar.read_bytes())
+    return digest.hexdigest()
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    path = index_dir / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{path} is damaged; run `assistant index --rebuild`") from exc
+
+
+def check_model(manifest: dict | None, embedder_name: str, where: Path) -> None:
+    if manifest and manifest.get("model") != embedder_name:
+        raise IndexMismatch(
+            f"the index in {where} was built with the embedding model '{manifest.get('model')}' "
+            f"but the settings ask for '{embedder_name}'. Run `assistant index --rebuild` to "
+            f"rebuild it, or set ASSISTANT_EMBEDDING_MODEL={manifest.get('model')}."
+        )
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
+    os.replace(tmp, path)  # atomic: a killed build never leaves half a manifest
+
+
+def _sentence_rows(passages: list[Passage]) -> tuple[list[str], list[str], list[dict]]:
+    ids, texts, metas = [], [], []
+    for p in passages:
+        for i, sentence in enumerate(split_sentences(p.text)):
+            ids.append(f"{p.id}::s{i}")
+            texts.append(sentence)
+            metas.append({"passage_id": p.id, "source_id": p.source_id, "pos": i})
+    return ids, texts, metas
+
+
+def _write(passages: list[Passage], embedder: Embedder, cols, bar: tqdm, report: BuildReport):
+    passages_col, sentences_col = cols
+    for start in range(0, len(passages), BATCH):
+        batch = passages[start : start + BATCH]
+        vectors = embedder.encode([embedding_text(p) for p in batch])
+        passages_col.upsert(
+            ids=[p.id for p in batch],
+            embeddings=vectors,
+            documents=[p.text for p in batch],
+            metadatas=[p.metadata() for p in batch],
+        )
+        s_ids, s_texts, s_metas = _sentence_rows(batch)
+        if s_ids:
+            sentences_col.upsert(
+                ids=s_ids, embeddings=embedder.encode(s_texts), documents=s_texts, metadatas=s_metas
+            )
+        report.embedded += len(batch)
+        report.sentences += len(s_ids)
+        bar.update(len(batch))
+
+
+def _delete(ids: list[str], cols) -> None:
+    passages_col, sentences_col = cols
+    if ids:
+        passages_col.delete(ids=ids)
+        sentences_col.delete(where={"passage_id": {"$in": ids}})
+
+
+def build_index(
+    settings: Settings, rebuild: bool = False, progress: bool = True, embedder: Embedder | None = None
+) -> BuildReport:
+    """Bring the index in line with the library; only new or changed files are embedded."""
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(settings.index_dir / ".build.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout as exc:
+        raise StoreError(
+            f"another `assistant index` is writing {settings.index_dir} (lock file "
+            f"{settings.index_dir / '.build.lock'}); wait for it to finish"
+        ) from exc
+    try:
+        return _build(settings, rebuild, progress, embedder)
+    finally:
+        lock.release()
+
+
+def _plan(settings: Settings, manifest: dict, report: BuildReport):
+    """Which passages to embed and which to delete, from content hashes against the manifest."""
+    docs, problems = load_library(settings.sources_dir)
+    report.problems = [str(p) for p in problems]
+    old_files: dict = manifest.get("files", {})
+    new_files: dict = {}
+    todo: list[Passage] = []
+    stale: list[str] = []
+    for doc in docs:
+        rel = str(Path(doc.path).relative_to(settings.sources_dir))
+        digest = file_hash(doc)
+        old = old_files.get(rel)
+        if old and old["hash"] == digest:
+            new_files[rel] = old
+            report.unchanged += 1
+            continue
+        try:
+            passages = passages_for(doc, settings.chunk_size, settings.chunk_overlap)
+        except PdfError as exc:
+            report.problems.append(str(exc))
+            continue
+        if old:
+            keep = {p.id for p in passages}
+            stale += [pid for pid in old["passages"] if pid not in keep]
+            report.updated += 1
+        else:
+            report.added += 1
+        todo += passages
+        new_files[rel] = {"hash": digest, "id": doc.id, "passages": [p.id for p in passages]}
+    for rel, old in old_files.items():
+        if rel not in new_files:
+            stale += old["passages"]
+            report.removed += 1
+    return new_files, todo, stale
+
+
+def _fingerprint(files: dict) -> str:
+    hashes = {k: v["hash"] for k, v in sorted(files.items())}
+    return hashlib.sha256(json.dumps(hashes).encode()).hexdigest()[:12]
+
+
+def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder | None):
+    started = time.perf_counter()
+    report = BuildReport()
+    manifest = None if rebuild else read_manifest(settings.index_dir)
+    check_model(manifest, settings.embedding_model, settings.index_dir)
+    fresh = rebuild or manifest is None
+    new_files, todo, stale = _plan(settings, manifest or {}, report)
+    report.passages = sum(len(f["passages"]) for f in new_files.values())
+    bm25_dir = settings.index_dir / "bm25"
+    if not (fresh or todo or stale or not bm25_dir.exists()):
+        report.seconds = time.perf_counter() - started  # nothing changed: no model, no Chroma
+        return report
+
+    if todo or fresh:
+        embedder = embedder or load_embedder(settings.embedding_model, settings.embed_batch_size)
+        model, dimension = embedder.name, embedder.dimension
+    else:
+        model, dimension = manifest["model"], manifest["dimension"]
+    client = chroma_client(settings)
+    if fresh:
+        drop_collections(client, settings)
+    cols = open_collections(client, settings, model, dimension, create=True)
+    _delete(stale, cols)
+    with tqdm(total=len(todo), unit="passage", disable=not progress or not todo, desc="embedding") as bar:
+        _write(todo, embedder, cols, bar, report)
+    everything = cols[0].get(include=["documents"])
+    LexicalIndex.build(everything["ids"], everything["documents"]).save(bm25_dir)
+    _write_json(
+        settings.index_dir / MANIFEST,
+        {
+            "model": model,
+            "dimension": dimension,
+            "passages": report.passages,
+            "documents": len(new_files),
+            "library_version": _fingerprint(new_files),
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "chroma_url": settings.chroma_url,
+            "files": new_files,
+        },
+    )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def problems_text(problems: list[Problem]) -> str:
+    return "\n".join(str(p) for p in problems)

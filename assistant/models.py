@@ -1,0 +1,147 @@
+"""Typed data passed between the stages of the flow."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceDoc:
+    """One curated document: a Markdown note, or a PDF with its sidecar."""
+
+    id: str
+    title: str
+    year: int
+    publisher: str
+    type: str
+    url: str
+    topics: tuple[str, ...]
+    reviewed: str
+    path: Path
+    authors: tuple[str, ...] = ()
+    doi: str = ""
+    pmid: str = ""
+    pmcid: str = ""
+    nct: str = ""
+    body: str = ""  # Markdown body; empty for PDFs
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrievable piece of a document: one note section (or part of it), or one PDF page."""
+
+    id: str
+    source_id: str
+    title: str
+    section: str
+    text: str
+    year: int
+    type: str
+    url: str
+    page: int | None = None
+
+    def metadata(self) -> dict:
+        meta = {
+            "source_id": self.source_id,
+            "title": self.title,
+            "section": self.section,
+            "year": self.year,
+            "type": self.type,
+            "url": self.url,
+        }
+        if self.page is not None:
+            meta["page"] = self.page
+        return meta
+
+    @classmethod
+    def from_metadata(cls, pid: str, text: str, meta: dict) -> Passage:
+        return cls(
+            id=pid,
+            source_id=meta["source_id"],
+            title=meta["title"],
+            section=meta.get("section", ""),
+            text=text,
+            year=int(meta.get("year", 0)),
+            type=meta.get("type", ""),
+            url=meta.get("url", ""),
+            page=meta.get("page"),
+        )
+
+
+@dataclass
+class ScoredPassage:
+    passage: Passage
+    score: float  # fused score used for ranking
+    dense: float  # cosine similarity to the query (0 if only found lexically)
+    vector: list[float] | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source_id: str
+    title: str
+    year: int
+    url: str
+    page: int | None
+    section: str
+    quote: str
+    type: str = ""
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d.pop("type")
+        d["year"] = d["year"] or None  # 0 means the source gives no year
+        return d
+
+
+@dataclass(frozen=True)
+class ClaimMatch:
+    id: str
+    verdict: str
+    matched_in: str  # "question" | "answer"
+    correction: str
+    source_ids: tuple[str, ...]
+    claim: str = ""
+    text: str = ""  # the sentence that matched
+    stance: str = ""
+    score: float = 0.0
+    citations: tuple[int, ...] = ()  # [n] of the passages that back the correction
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "verdict": self.verdict,
+            "matched_in": self.matched_in,
+            "correction": self.correction,
+            "source_ids": list(self.source_ids),
+        }
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    mode: str
+    backend: str
+    citations: list[Citation] = field(default_factory=list)
+    claims: list[ClaimMatch] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timings_ms: dict[str, int] = field(default_factory=dict)
+    query: str = ""  # the standalone query actually searched (differs for follow-ups)
+
+    def to_dict(self) -> dict:
+        """The JSON contract of shared/DESIGN.md, key for key."""
+        return {
+            "question": self.question,
+            "answer": self.answer,
+            "abstained": self.abstained,
+            "mode": self.mode,
+            "backend": self.backend,
+            "citations": [c.to_dict() for c in self.citations],
+            "claims": [c.to_dict() for c in self.claims],
+            "warnings": list(self.warnings),
+            "timings_ms": dict(self.timings_ms),
+        }

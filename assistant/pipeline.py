@@ -1,0 +1,359 @@
+"""The flow of one question: guard the question, condense, retrieve, compose, verify, answer.
+
+`Assistant.ask` returns the typed Answer; `Assistant.stream` yields the answer text piece by
+piece (each piece already verified and guarded) and then the final Answer.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+
+import numpy as np
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from .claims import ClaimGuard, GuardResult
+from .compose import ABSTAIN, ExtractiveComposer, LLMComposer
+from .condense import CONDENSE_PROMPT, condense_rule, is_follow_up, user_turns
+from .context import Context, sentence_rows
+from .embeddings import Embedder, load_embedder
+from .index import check_model, read_manifest
+from .llm import chat_model
+from .models import Answer, Citation, ClaimMatch, Passage, ScoredPassage
+from .retrieve import HybridRetriever
+from .settings import Settings
+from .sources import SourceError, load_claims
+from .store import LexicalIndex, StoreError, chroma_client, open_collections
+from .text import CITATION, citation_numbers, split_sentences
+from .verify import check_sentence
+
+REMINDER = (
+    "This is general information, not medical advice: please talk to your MS team about "
+    "your own situation."
+)
+URGENT = re.compile(
+    r"\b(suicid\w*|kill myself|can'?t breathe|cannot breathe|chest pain|stroke|seizure|"
+    r"emergency|sudden(ly)? (lost|loss|blind\w*|weak\w*|numb\w*|paraly\w*)|lost (my )?(sight|vision)|"
+    r"high fever|fever after|bleeding|unconscious|collapsed?)\b",
+    re.I,
+)
+URGENT_NOTICE = (
+    "If you have sudden, severe or new symptoms, call your local emergency number or go to "
+    "urgent care now; do not wait for an answer here."
+)
+VERDICT_WORDS = {
+    "false": "false",
+    "misleading": "misleading",
+    "unsupported": "not supported by the evidence",
+    "partly-supported": "only partly supported",
+}
+EXAMPLES = (
+    "Who might benefit from aHSCT for MS?",
+    "What are the risks of HSCT for MS?",
+    "Do mesenchymal stem cells work for progressive MS?",
+    "Is a clinic's stem-cell treatment approved by the FDA?",
+)
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as typed; the message says why."""
+
+
+def clean_question(question: str, limit: int) -> tuple[str, list[str]]:
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.")
+    text = "".join(ch for ch in question if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    text = " ".join(text.encode("utf-8", "replace").decode("utf-8").split())
+    if not text:
+        raise QuestionError("Please type a question.")
+    warnings = []
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0]
+        warnings.append(f"The question was cut to its first {limit} characters.")
+    return text, warnings
+
+
+class Citer:
+    """Numbers cited passages in order of first use and collects the quotes they support."""
+
+    def __init__(self):
+        self.numbers: dict[str, int] = {}
+        self.passages: list[Passage] = []
+        self.quotes: list[list[str]] = []
+
+    def number(self, passage: Passage, quote: str) -> int:
+        if passage.id not in self.numbers:
+            self.numbers[passage.id] = len(self.passages) + 1
+            self.passages.append(passage)
+            self.quotes.append([])
+        n = self.numbers[passage.id]
+        if quote and quote not in self.quotes[n - 1]:
+            self.quotes[n - 1].append(quote)
+        return n
+
+    def citations(self) -> list[Citation]:
+        return [
+            Citation(
+                n=i,
+                source_id=p.source_id,
+                title=p.title,
+                year=p.year,
+                url=p.url,
+                page=p.page,
+                section=p.section,
+                quote=" ".join(q) or p.text,
+                type=p.type,
+            )
+            for i, (p, q) in enumerate(zip(self.passages, self.quotes, strict=True), start=1)
+        ]
+
+
+class Assistant:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        chat_model: BaseChatModel | None = None,
+    ):
+        self.settings = (settings or Settings()).resolve()
+        self._embedder = embedder
+        self._chat_model = chat_model  # a ready model (tests, the parrot) overrides the backend
+
+    # -- opened once, on first use -------------------------------------------------------
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self._embedder or load_embedder(self.settings.embedding_model, self.settings.embed_batch_size)
+
+    @cached_property
+    def manifest(self) -> dict:
+        manifest = read_manifest(self.settings.index_dir)
+        if manifest is None and not self.settings.chroma_url:
+            raise StoreError(f"no index in {self.settings.index_dir}; build it with `assistant index`")
+        check_model(manifest, self.settings.embedding_model, self.settings.index_dir)
+        return manifest or {}
+
+    @cached_property
+    def collections(self):
+        self.manifest  # noqa: B018  (checks the model before Chroma is touched)
+        client = chroma_client(self.settings)
+        return open_collections(client, self.settings, self.embedder.name, self.embedder.dimension, False)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        lexical = LexicalIndex.load(self.settings.index_dir / "bm25")
+        return HybridRetriever(
+            settings=self.settings, embedder=self.embedder, passages=self.collections[0], lexical=lexical
+        )
+
+    @cached_property
+    def guard(self) -> ClaimGuard:
+        claims, problems = load_claims(self.settings.sources_dir / "claims.yaml")
+        if problems and claims == []:
+            if not (self.settings.sources_dir / "claims.yaml").exists():
+                claims = []
+            else:
+                raise SourceError(problems)
+        return ClaimGuard(
+            claims, self.embedder, self.settings.claim_threshold, self.settings.claim_lexical_weight
+        )
+
+    # -- public API ---------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence = (), mode: str = "patient", backend: str | None = None) -> Answer:
+        answer = None
+        for piece in self.stream(question, history, mode, backend):
+            if isinstance(piece, Answer):
+                answer = piece
+        return answer
+
+    def stream(
+        self, question: str, history: Sequence = (), mode: str = "patient", backend: str | None = None
+    ) -> Iterator[str | Answer]:
+        if mode not in ("patient", "staff"):
+            raise QuestionError(f"mode must be 'patient' or 'staff', not '{mode}'")
+        started = time.perf_counter()
+        question, warnings = clean_question(question, self.settings.max_question_chars)
+        backend = backend or self.settings.backend
+        composer, notice = self._composer(backend)
+        warnings += [notice] if notice else []
+        query = self._condense(question, history, composer)
+        vectors = self.embedder.encode([query] if query == question else [query, question])
+        query_vector = vectors[0]
+        question_claims = self.guard.in_question(question, vectors[-1:] if len(split_sentences(question)) <= 1 else None)
+        scored = self.retriever.search(query, query_vector)
+        timings = {"retrieve": _ms(started)}
+        ctx = Context(question, query, mode, query_vector, scored,
+                      sentence_rows(self.collections[1], scored))
+        answer = Answer(question=question, answer="", abstained=False, mode=mode,
+                        backend=composer.name, warnings=warnings, query=query)
+        citer = Citer()
+        pieces: list[str] = []
+        if URGENT.search(question):
+            pieces.append(URGENT_NOTICE)
+            answer.warnings.append("urgent symptoms mentioned: urgent-care notice shown")
+            yield URGENT_NOTICE
+        for result in question_claims:
+            card = self._card(result, "question", citer)
+            answer.claims.append(card)
+            pieces.append(self._card_text(card))
+            yield pieces[-1]
+        relevant = bool(scored) and max(c.dense for c in scored) >= self.settings.relevance_floor
+        t_compose = time.perf_counter()
+        verify_ms = 0.0
+        if relevant:
+            kept, verify_ms = yield from self._compose_verified(ctx, composer, citer, answer, pieces)
+            if not kept and composer.name != "extractive":
+                answer.warnings.append(
+                    f"No sentence from {composer.name} could be verified against its sources; "
+                    "the answer below was composed from the sources directly."
+                )
+                answer.backend = "extractive"
+                kept, more = yield from self._compose_verified(
+                    ctx, ExtractiveComposer(self.settings), citer, answer, pieces)
+                verify_ms += more
+            relevant = kept > 0
+        if not relevant and not answer.claims:
+            answer.abstained = True
+            pieces.append(self.abstain_text())
+            yield pieces[-1]
+        if mode == "patient":
+            pieces.append(REMINDER)
+            yield REMINDER
+        answer.answer = "\n\n".join(pieces)
+        answer.citations = citer.citations()
+        compose_ms = (time.perf_counter() - t_compose) * 1000 - verify_ms
+        answer.timings_ms.update(timings, compose=round(compose_ms), verify=round(verify_ms),
+                                 total=_ms(started))
+        yield answer
+
+    # -- stages ---------------------------------------------------------------------------
+    def _composer(self, backend: str):
+        if self._chat_model is not None:
+            return LLMComposer(self._chat_model, getattr(self._chat_model, "_llm_type", "llm")), ""
+        if backend == "extractive":
+            return ExtractiveComposer(self.settings), ""
+        return LLMComposer(chat_model(backend, self.settings), backend), ""
+
+    def _condense(self, question: str, history: Sequence, composer) -> str:
+        if not user_turns(history) or not is_follow_up(question):
+            return question
+        if isinstance(composer, LLMComposer):
+            lines = "\n".join(f"User: {t}" for t in user_turns(history))
+            try:
+                reply = composer.model.invoke(CONDENSE_PROMPT.format(history=lines, question=question))
+                text = " ".join(str(reply.content).split())
+                if text and len(text) < 500:
+                    return text
+            except Exception:  # a down model must not stop the answer; the rule still works
+                pass
+        return condense_rule(question, history)
+
+    def _compose_verified(self, ctx: Context, composer, citer: Citer, answer: Answer, pieces: list[str]):
+        """Verify and guard each composed sentence; yield the ones that pass. Returns (kept, ms)."""
+        kept, dropped, verify_s = 0, [], 0.0
+        carded = {c.id for c in answer.claims}
+        try:
+            for sentence in composer.compose(ctx):
+                t = time.perf_counter()
+                if ABSTAIN.lower() in sentence.lower():
+                    verify_s += time.perf_counter() - t
+                    continue
+                vector = self.embedder.encode([re.sub(CITATION, "", sentence)])[0]
+                guard = self.guard.check(sentence, vector)
+                if guard.claim and guard.stance == "asserts":
+                    dropped.append(f"asserts the clinic claim '{guard.claim.id}'")
+                    if guard.claim.id not in carded:
+                        card = self._card(guard, "answer", citer)
+                        answer.claims.append(card)
+                        carded.add(card.id)
+                        pieces.append(self._card_text(card))
+                        verify_s += time.perf_counter() - t
+                        yield pieces[-1]
+                    continue
+                check = check_sentence(sentence, vector, ctx, self.settings)
+                verify_s += time.perf_counter() - t
+                if not check.ok:
+                    dropped.append(check.reason)
+                    continue
+                pieces.append(self._renumber(sentence, check.support, ctx, citer))
+                kept += 1
+                yield pieces[-1]
+        except Exception as exc:  # a down, slow or broken LLM endpoint: say so, fall back
+            if isinstance(composer, ExtractiveComposer):
+                raise
+            answer.warnings.append(
+                f"The language model ({composer.name}) failed ({exc.__class__.__name__}); "
+                "the answer was composed from the sources directly."
+            )
+            return 0, verify_s * 1000
+        if dropped:
+            answer.warnings.append(
+                f"Removed {len(dropped)} sentence(s) that could not be verified: " + "; ".join(dropped)
+            )
+        return kept, verify_s * 1000
+
+    def _renumber(self, sentence: str, support: dict[int, str], ctx: Context, citer: Citer) -> str:
+        numbers = [n for n in dict.fromkeys(citation_numbers(sentence)) if n in support]
+        final = [citer.number(ctx.passages[n - 1].passage, support[n]) for n in numbers]
+        body = CITATION.sub("", sentence).rstrip()
+        end = body[-1] if body[-1:] in (".", "!", "?") else "."
+        body = body.rstrip(".!?")
+        return f"{body} [{', '.join(map(str, final))}]{end}"
+
+    def _card(self, result: GuardResult, where: str, citer: Citer) -> ClaimMatch:
+        claim = result.claim
+        numbers = tuple(citer.number(p, q) for p, q in self._claim_passages(claim))
+        return ClaimMatch(
+            id=claim.id, verdict=claim.verdict, matched_in=where, correction=claim.correction,
+            source_ids=claim.sources, claim=claim.claim, text=result.sentence,
+            stance=result.stance, score=result.score, citations=numbers,
+        )
+
+    def _claim_passages(self, claim, limit: int = 3) -> list[tuple[Passage, str]]:
+        """For each source behind a correction, the passage sentence closest to the correction."""
+        got = self.collections[0].get(
+            where={"source_id": {"$in": list(claim.sources)}},
+            include=["documents", "metadatas", "embeddings"],
+        )
+        if not got["ids"]:
+            return []
+        vector = self.embedder.encode([claim.correction])[0]
+        sims = np.asarray(got["embeddings"], dtype=np.float32) @ vector
+        best: dict[str, tuple[float, ScoredPassage]] = {}
+        for i in np.argsort(-sims):
+            meta = got["metadatas"][i]
+            if meta["source_id"] not in best:
+                best[meta["source_id"]] = (float(sims[i]), Passage.from_metadata(got["ids"][i], got["documents"][i], meta))
+        ranked = sorted(best.values(), key=lambda x: x[0], reverse=True)[:limit]
+        return [(p, _closest_sentence(p.text, vector, self.embedder)) for _, p in ranked]
+
+    def _card_text(self, card: ClaimMatch) -> str:
+        marks = f" [{', '.join(map(str, card.citations))}]" if card.citations else ""
+        claim = card.claim.rstrip(".!?")
+        lead = f'Some clinics claim: "{claim}." The evidence says this is {VERDICT_WORDS[card.verdict]}.'
+        body = " ".join(s.rstrip(".!?") + f"{marks}." for s in split_sentences(card.correction))
+        return f"{lead} {body}"
+
+    def abstain_text(self) -> str:
+        examples = " ".join(f'"{q}"' for q in EXAMPLES[:3])
+        return (
+            "I can't answer that from the sources in this library, so I won't guess. "
+            "The library covers stem-cell treatments for multiple sclerosis: aHSCT (results, risks "
+            "and who it may suit), mesenchymal and other stem-cell products, what clinics claim, "
+            f"regulation, costs and reported harms. You could ask, for example: {examples}"
+        )
+
+
+def _closest_sentence(text: str, vector: np.ndarray, embedder: Embedder) -> str:
+    sentences = split_sentences(text)
+    if not sentences:
+        return text
+    sims = embedder.encode(sentences) @ vector
+    return sentences[int(np.argmax(sims))]
+
+
+def _ms(since: float) -> int:
+    return round((time.perf_counter() - since) * 1000)

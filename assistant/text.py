@@ -1,0 +1,127 @@
+"""Small text helpers shared by the stages: sentences, content words, numbers, citations."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pysbd
+import Stemmer
+
+CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+# Numbers as written in medical text: 2.1, 1,012, 0.19, 3/55, 10^6; a leading minus is kept apart.
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+WORD = re.compile(r"[a-z0-9][a-z0-9\-']*")
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just
+    me more most my myself no nor not of off on once only or other our ours ourselves out over own
+    same she should so some such than that the their theirs them themselves then there these they
+    this those through to too under until up very was we were what when where which while who whom
+    why will with would you your yours yourself yourselves also may might must shall there's it's
+    i'm i've don't doesn't isn't aren't wasn't weren't won't can't cannot""".split()
+)
+_stemmer = Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+# pysbd reads "MS." or "HSCT." as an abbreviation and then fails to split; in this library an
+# upper-case acronym before a full stop and a capital letter ends a sentence.
+ACRONYM_END = re.compile(r"(\b[A-Z][A-Za-z]*[A-Z]s?\.)\s+(?=[A-Z\"“(])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a text, stripped, with Markdown bullets and line breaks folded."""
+    text = re.sub(r"^\s*[-*]\s+", "", text, flags=re.M)
+    text = " ".join(text.split())
+    if not text:
+        return []
+    out = []
+    for segment in _segmenter().segment(text):
+        out += [s.strip() for s in ACRONYM_END.sub("\\1\n", segment).split("\n") if s.strip()]
+    return out
+
+
+def citation_numbers(sentence: str) -> list[int]:
+    out: list[int] = []
+    for group in CITATION.findall(sentence):
+        out += [int(n) for n in re.split(r"\s*[,;]\s*", group)]
+    return out
+
+
+def strip_citations(sentence: str) -> str:
+    return CITATION.sub("", sentence).strip()
+
+
+def numbers(text: str) -> set[str]:
+    """Normalised numbers: thousands separators dropped, trailing zeros after a point kept."""
+    out = set()
+    for raw in NUMBER.findall(strip_citations(text)):
+        value = raw.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3})+", raw) else raw
+        out.add(value)
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    """Stemmed words that carry meaning (stop words and citation markers removed)."""
+    words = WORD.findall(strip_citations(text).lower())
+    return _stemmer.stemWords([w for w in words if w not in STOPWORDS and len(w) > 1])
+
+
+def overlap(sentence: str, passage: str) -> float:
+    """Share of the sentence's content words that also occur in the passage."""
+    words = set(content_words(sentence))
+    if not words:
+        return 0.0
+    return len(words & set(content_words(passage))) / len(words)
+
+
+# Lexical search sees one spelling per term: British and American forms, and aHSCT as HSCT.
+SPELLING = [
+    (re.compile(r"\bahsct\b", re.I), "hsct"),
+    (re.compile(r"haemat", re.I), "hemat"),
+    (re.compile(r"haemorrh", re.I), "hemorrh"),
+    (re.compile(r"\btumour", re.I), "tumor"),
+    (re.compile(r"\boedema", re.I), "edema"),
+    (re.compile(r"an(a)?emia", re.I), "anemia"),
+    (re.compile(r"paediatric", re.I), "pediatric"),
+    (re.compile(r"\b(randomi)s", re.I), r"\1z"),
+    (re.compile(r"\bcentre", re.I), "center"),
+    (re.compile(r"(\w)-(\w)"), r"\1 \2"),
+]
+# Words patients use for what the notes call by another name (added to lexical queries only).
+QUERY_SYNONYMS = {
+    "risk": "safety complications mortality adverse death",
+    "risks": "safety complications mortality adverse death",
+    "dangerous": "safety complications mortality adverse",
+    "danger": "safety complications mortality adverse",
+    "safe": "safety adverse complications",
+    "cost": "price pay",
+    "costs": "price pay",
+    "expensive": "cost price",
+    "price": "cost",
+    "approved": "approval regulator fda",
+    "legal": "regulation fda approval",
+    "cure": "cure reverse",
+    "rejected": "rejection immune",
+    "pregnant": "fertility",
+    "pregnancy": "fertility",
+    "children": "fertility",
+    "baby": "fertility",
+}
+
+
+def normalize_terms(text: str) -> str:
+    for pattern, replacement in SPELLING:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def expand_query(text: str) -> str:
+    extra = [QUERY_SYNONYMS[w] for w in WORD.findall(text.lower()) if w in QUERY_SYNONYMS]
+    return " ".join([text, *extra])
