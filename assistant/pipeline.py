@@ -157,8 +157,14 @@ class Assistant:
                 claims = []
             else:
                 raise SourceError(problems)
+        # Library sentences are the guard's negatives: evidence, not clinic claims.
+        got = self.collections[1].get(limit=3000, include=["documents", "embeddings"])
         return ClaimGuard(
-            claims, self.embedder, self.settings.claim_threshold, self.settings.claim_lexical_weight
+            claims,
+            self.embedder,
+            self.settings.claim_threshold,
+            negatives=got["documents"],
+            negative_vectors=np.asarray(got["embeddings"], dtype=np.float32),
         )
 
     # -- public API ---------------------------------------------------------------------

@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     rrf_k: int = 60
     mmr_lambda: float = 0.75
     max_per_source: int = 2
-    prior_weight: float = 0.15
+    prior_weight: float = 0.01  # below one rank step of RRF: the prior only breaks ties
     relevance_floor: float = 0.32  # best dense cosine below this -> abstain
 
     # Composition
@@ -49,8 +49,7 @@ class Settings(BaseSettings):
     support_overlap: float = 0.5  # share of the sentence's content words found in the passage
 
     # Claim guard
-    claim_threshold: float = 0.62
-    claim_lexical_weight: float = 0.25
+    claim_threshold: float = 0.5  # probability from the guard's logistic model
 
     # Serving
     host: str = "127.0.0.1"
