@@ -141,5 +141,6 @@ def stream_sentences(chunks: Iterable[str]) -> Iterator[str]:
         parts = _merge(split_sentences(buffer))
         while len(parts) > 2:
             yield parts.pop(0)
-        buffer = " ".join(parts)
+        # Keep the space a chunk ended with: the next chunk starts a new word.
+        buffer = " ".join(parts) + (" " if buffer[-1:].isspace() else "")
     yield from _merge(split_sentences(buffer))

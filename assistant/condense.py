@@ -30,10 +30,21 @@ def user_turns(history: Sequence) -> list[str]:
     return out
 
 
+# A short question naming none of these is about the earlier topic ("what about the risks?").
+TOPIC_WORDS = set(
+    content_words(
+        "hsct ahsct transplant transplantation stem cells msc mscs mesenchymal cord umbilical "
+        "adipose fat exosomes mesems mist beat-ms ram-ms starms fda ema clinic clinics trial "
+        "trials chemotherapy myelin ocrelizumab alemtuzumab natalizumab dmt dmts ebv ryoncil "
+        "progressive relapsing neurologist"
+    )
+)
+
+
 def is_follow_up(question: str) -> bool:
     words = content_words(question)
     return (
-        len(words) <= 3
+        (len(words) <= 3 and not TOPIC_WORDS.intersection(words))
         or bool(CONTINUING.search(question))
         or (bool(REFERRING.search(question)) and len(words) <= 8)
     )
