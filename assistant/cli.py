@@ -114,6 +114,18 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def cmd_feedback_export(args) -> int:
+    from .feedback import FeedbackStore
+
+    db = args.db or _settings(args).feedback_db
+    if not Path(db).exists():
+        print(f"note: no feedback database at {db}: nothing has been given yet", file=sys.stderr)
+    count = FeedbackStore(db).export_jsonl(args.out)
+    where = "stdout" if args.out == "-" else args.out
+    print(f"exported {count} feedback row(s) from {db} to {where}", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="assistant", description=__doc__)
     top.add_argument("--sources-dir", type=Path, help="library folder (ASSISTANT_SOURCES_DIR)")
@@ -149,6 +161,22 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
     serve.set_defaults(func=cmd_serve)
+
+    feedback = sub.add_parser("feedback", help="feedback given on the chat page")
+    feedback_sub = feedback.add_subparsers(dest="action", required=True)
+    export = feedback_sub.add_parser("export", help="write every feedback row as JSONL")
+    export.add_argument("--out", default="-", help="output file (default: stdout)")
+    export.add_argument("--db", type=Path, help="feedback database (ASSISTANT_FEEDBACK_DB)")
+    export.set_defaults(func=cmd_feedback_export)
+
+    # `assistant eval` is `python -m evals` with the same options (see evals/README.md).
+    from evals.__main__ import parser as eval_options
+    from evals.__main__ import run as run_eval
+
+    evaluate = sub.add_parser(
+        "eval", parents=[eval_options(standalone=False)], help="run the eval suite and its gates"
+    )
+    evaluate.set_defaults(func=run_eval)
     return top
 
 

@@ -76,9 +76,11 @@ class ExtractiveComposer:
         pool = [(s, r) for s, r in pool if s >= MIN_RELEVANCE]
         chosen: list[tuple[float, SentenceRow]] = []
         while pool and len(chosen) < limit:
+
             def value(item, chosen=chosen):
                 redundancy = max((float(np.dot(item[1].vector, c[1].vector)) for c in chosen), default=0)
                 return item[0] - 0.5 * redundancy
+
             best = max(pool, key=value)
             pool.remove(best)
             if any(float(np.dot(best[1].vector, c[1].vector)) > NEAR_DUPLICATE for c in chosen):

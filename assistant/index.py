@@ -122,7 +122,10 @@ def _delete(ids: list[str], cols) -> None:
 
 
 def build_index(
-    settings: Settings, rebuild: bool = False, progress: bool = True, embedder: Embedder | None = None
+    settings: Settings,
+    rebuild: bool = False,
+    progress: bool = True,
+    embedder: Embedder | None = None,
 ) -> BuildReport:
     """Bring the index in line with the library; only new or changed files are embedded."""
     settings.index_dir.mkdir(parents=True, exist_ok=True)

@@ -14,9 +14,7 @@ class BackendError(ValueError):
 def chat_model(backend: str, settings: Settings) -> BaseChatModel:
     kind, _, model = backend.partition(":")
     if not model:
-        raise BackendError(
-            f"unknown backend '{backend}': use extractive, ollama:<model> or openai:<model>"
-        )
+        raise BackendError(f"unknown backend '{backend}': use extractive, ollama:<model> or openai:<model>")
     if kind == "ollama":
         from langchain_ollama import ChatOllama
 

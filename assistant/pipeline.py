@@ -6,11 +6,13 @@ piece (each piece already verified and guarded) and then the final Answer.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -31,8 +33,7 @@ from .text import CITATION, citation_numbers, split_sentences
 from .verify import check_sentence
 
 REMINDER = (
-    "This is general information, not medical advice: please talk to your MS team about "
-    "your own situation."
+    "This is general information, not medical advice: please talk to your MS team about your own situation."
 )
 URGENT = re.compile(
     r"\b(suicid\w*|kill myself|can'?t breathe|cannot breathe|chest pain|stroke|seizure|"
@@ -146,29 +147,59 @@ class Assistant:
     def retriever(self) -> HybridRetriever:
         lexical = LexicalIndex.load(self.settings.index_dir / "bm25")
         return HybridRetriever(
-            settings=self.settings, embedder=self.embedder, passages=self.collections[0], lexical=lexical
+            settings=self.settings,
+            embedder=self.embedder,
+            passages=self.collections[0],
+            lexical=lexical,
         )
 
     @cached_property
     def guard(self) -> ClaimGuard:
-        claims, problems = load_claims(self.settings.sources_dir / "claims.yaml")
-        if problems and claims == []:
-            if not (self.settings.sources_dir / "claims.yaml").exists():
-                claims = []
-            else:
-                raise SourceError(problems)
+        """The claim guard, fitted once per registry, tuning set and library, then cached."""
+        path = self.settings.sources_dir / "claims.yaml"
+        claims, problems = load_claims(path)
+        if problems and path.exists():
+            raise SourceError(problems)
+        examples_path = self.settings.guard_examples
+        key = hashlib.sha256(
+            b"".join(p.read_bytes() for p in (path, examples_path) if p and Path(p).exists())
+            + f"{self.embedder.name}|{self.manifest.get('library_version')}|2".encode()
+        ).hexdigest()[:16]
+        cache = self.settings.index_dir / f"guard-{key}.npz"
+        args = dict(
+            threshold=self.settings.claim_threshold,
+            assert_threshold=self.settings.assert_threshold,
+            known_safe=(REMINDER, URGENT_NOTICE, *split_sentences(self.abstain_text())),
+        )
+        if cache.exists():
+            with np.load(cache) as data:
+                guard = ClaimGuard(claims, self.embedder, matrix=data["matrix"], **args)
+            guard.load(cache)
+            return guard
         # Library sentences are the guard's negatives: evidence, not clinic claims.
         got = self.collections[1].get(limit=3000, include=["documents", "embeddings"])
-        return ClaimGuard(
+        guard = ClaimGuard(
             claims,
             self.embedder,
-            self.settings.claim_threshold,
             negatives=got["documents"],
             negative_vectors=np.asarray(got["embeddings"], dtype=np.float32),
+            examples=guard_examples(examples_path),
+            **args,
         )
+        if claims:
+            for old in self.settings.index_dir.glob("guard-*.npz"):
+                old.unlink(missing_ok=True)
+            guard.save(cache)
+        return guard
 
     # -- public API ---------------------------------------------------------------------
-    def ask(self, question: str, history: Sequence = (), mode: str = "patient", backend: str | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        history: Sequence = (),
+        mode: str = "patient",
+        backend: str | None = None,
+    ) -> Answer:
         answer = None
         for piece in self.stream(question, history, mode, backend):
             if isinstance(piece, Answer):
@@ -176,7 +207,11 @@ class Assistant:
         return answer
 
     def stream(
-        self, question: str, history: Sequence = (), mode: str = "patient", backend: str | None = None
+        self,
+        question: str,
+        history: Sequence = (),
+        mode: str = "patient",
+        backend: str | None = None,
     ) -> Iterator[str | Answer]:
         if mode not in ("patient", "staff"):
             raise QuestionError(f"mode must be 'patient' or 'staff', not '{mode}'")
@@ -188,13 +223,21 @@ class Assistant:
         query = self._condense(question, history, composer)
         vectors = self.embedder.encode([query] if query == question else [query, question])
         query_vector = vectors[0]
-        question_claims = self.guard.in_question(question, vectors[-1:] if len(split_sentences(question)) <= 1 else None)
+        question_claims = self.guard.in_question(
+            question, vectors[-1:] if len(split_sentences(question)) <= 1 else None
+        )
         scored = self.retriever.search(query, query_vector)
         timings = {"retrieve": _ms(started)}
-        ctx = Context(question, query, mode, query_vector, scored,
-                      sentence_rows(self.collections[1], scored))
-        answer = Answer(question=question, answer="", abstained=False, mode=mode,
-                        backend=composer.name, warnings=warnings, query=query)
+        ctx = Context(question, query, mode, query_vector, scored, sentence_rows(self.collections[1], scored))
+        answer = Answer(
+            question=question,
+            answer="",
+            abstained=False,
+            mode=mode,
+            backend=composer.name,
+            warnings=warnings,
+            query=query,
+        )
         citer = Citer()
         pieces: list[str] = []
         if URGENT.search(question):
@@ -218,7 +261,8 @@ class Assistant:
                 )
                 answer.backend = "extractive"
                 kept, more = yield from self._compose_verified(
-                    ctx, ExtractiveComposer(self.settings), citer, answer, pieces)
+                    ctx, ExtractiveComposer(self.settings), citer, answer, pieces
+                )
                 verify_ms += more
             relevant = kept > 0
         if not relevant and not answer.claims:
@@ -231,8 +275,9 @@ class Assistant:
         answer.answer = "\n\n".join(pieces)
         answer.citations = citer.citations()
         compose_ms = (time.perf_counter() - t_compose) * 1000 - verify_ms
-        answer.timings_ms.update(timings, compose=round(compose_ms), verify=round(verify_ms),
-                                 total=_ms(started))
+        answer.timings_ms.update(
+            timings, compose=round(compose_ms), verify=round(verify_ms), total=_ms(started)
+        )
         yield answer
 
     # -- stages ---------------------------------------------------------------------------
@@ -313,9 +358,16 @@ class Assistant:
         claim = result.claim
         numbers = tuple(citer.number(p, q) for p, q in self._claim_passages(claim))
         return ClaimMatch(
-            id=claim.id, verdict=claim.verdict, matched_in=where, correction=claim.correction,
-            source_ids=claim.sources, claim=claim.claim, text=result.sentence,
-            stance=result.stance, score=result.score, citations=numbers,
+            id=claim.id,
+            verdict=claim.verdict,
+            matched_in=where,
+            correction=claim.correction,
+            source_ids=claim.sources,
+            claim=claim.claim,
+            text=result.sentence,
+            stance=result.stance,
+            score=result.score,
+            citations=numbers,
         )
 
     def _claim_passages(self, claim, limit: int = 3) -> list[tuple[Passage, str]]:
@@ -332,7 +384,10 @@ class Assistant:
         for i in np.argsort(-sims):
             meta = got["metadatas"][i]
             if meta["source_id"] not in best:
-                best[meta["source_id"]] = (float(sims[i]), Passage.from_metadata(got["ids"][i], got["documents"][i], meta))
+                best[meta["source_id"]] = (
+                    float(sims[i]),
+                    Passage.from_metadata(got["ids"][i], got["documents"][i], meta),
+                )
         ranked = sorted(best.values(), key=lambda x: x[0], reverse=True)[:limit]
         return [(p, _closest_sentence(p.text, vector, self.embedder)) for _, p in ranked]
 
@@ -351,6 +406,16 @@ class Assistant:
             "and who it may suit), mesenchymal and other stem-cell products, what clinics claim, "
             f"regulation, costs and reported harms. You could ask, for example: {examples}"
         )
+
+
+def guard_examples(path) -> list[tuple[str, str]]:
+    """Hand-labelled tuning sentences (evals/guard/tune.yaml); none when the file is absent."""
+    import yaml
+
+    if not path or not Path(path).exists():
+        return []
+    items = (yaml.safe_load(Path(path).read_text()) or {}).get("items") or []
+    return [(i["text"], i["label"]) for i in items if i.get("text") and i.get("label")]
 
 
 def _closest_sentence(text: str, vector: np.ndarray, embedder: Embedder) -> str:

@@ -46,9 +46,7 @@ def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
     return fused
 
 
-def mmr(
-    candidates: list[ScoredPassage], k: int, lam: float, max_per_source: int
-) -> list[ScoredPassage]:
+def mmr(candidates: list[ScoredPassage], k: int, lam: float, max_per_source: int) -> list[ScoredPassage]:
     """Maximal marginal relevance over fused scores, with at most max_per_source per document."""
     if not candidates:
         return []

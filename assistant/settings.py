@@ -49,7 +49,9 @@ class Settings(BaseSettings):
     support_overlap: float = 0.5  # share of the sentence's content words found in the passage
 
     # Claim guard
-    claim_threshold: float = 0.5  # probability from the guard's logistic model
+    claim_threshold: float = 0.5  # match probability from the guard's match model
+    assert_threshold: float = 0.3  # assertion probability; tuned on evals/guard/tune.yaml
+    guard_examples: Path = Path("evals/guard/tune.yaml")  # tuning split only; absent -> none
 
     # Serving
     host: str = "127.0.0.1"
@@ -61,7 +63,7 @@ class Settings(BaseSettings):
         """Return a copy with relative paths anchored at root (default: the current directory)."""
         root = root or Path.cwd()
         updates = {}
-        for name in ("sources_dir", "index_dir", "feedback_db"):
+        for name in ("sources_dir", "index_dir", "feedback_db", "guard_examples"):
             value = getattr(self, name)
             if not value.is_absolute():
                 updates[name] = (root / value).resolve()

@@ -11,15 +11,50 @@ import yaml
 
 from .models import SourceDoc
 
-TYPES = (
-    "rct meta-analysis cohort trial case-report guideline regulator society review "
-    "lab-animal registration protocol"
-).split()
+TYPES = [
+    "rct",
+    "meta-analysis",
+    "cohort",
+    "trial",
+    "case-report",
+    "guideline",
+    "regulator",
+    "society",
+    "review",
+    "lab-animal",
+    "registration",
+    "protocol",
+]
 TOPICS = set(
-    "ahsct msc cord-cells adipose-cells neural-progenitors efficacy safety mortality fertility "
-    "eligibility relapsing-ms progressive-ms comparison guidelines biology homing persistence "
-    "differentiation immunogenicity remyelination regulation clinics costs harms trials "
-    "ms-background dmt".split()
+    [
+        "ahsct",
+        "msc",
+        "cord-cells",
+        "adipose-cells",
+        "neural-progenitors",
+        "efficacy",
+        "safety",
+        "mortality",
+        "fertility",
+        "eligibility",
+        "relapsing-ms",
+        "progressive-ms",
+        "comparison",
+        "guidelines",
+        "biology",
+        "homing",
+        "persistence",
+        "differentiation",
+        "immunogenicity",
+        "remyelination",
+        "regulation",
+        "clinics",
+        "costs",
+        "harms",
+        "trials",
+        "ms-background",
+        "dmt",
+    ]
 )
 VERDICTS = ("false", "misleading", "unsupported", "partly-supported")
 # year is optional: some society and regulator pages carry no date of publication.

@@ -57,16 +57,17 @@ def open_collections(client, settings: Settings, model: str, dimension: int, cre
     if create:
         return tuple(
             client.get_or_create_collection(
-                n, embedding_function=None, metadata=meta, configuration={"hnsw": {"space": "cosine"}}
+                n,
+                embedding_function=None,
+                metadata=meta,
+                configuration={"hnsw": {"space": "cosine"}},
             )
             for n in names
         )
     try:
         return tuple(client.get_collection(n, embedding_function=None) for n in names)
     except Exception as exc:
-        raise StoreError(
-            f"no index collection '{names[0]}' found; build it with `assistant index`"
-        ) from exc
+        raise StoreError(f"no index collection '{names[0]}' found; build it with `assistant index`") from exc
 
 
 def drop_collections(client, settings: Settings) -> None:
@@ -115,8 +116,7 @@ class LexicalIndex:
             return cls(bm25s.BM25.load(str(folder), mmap=True), ids)
         except (OSError, ValueError, KeyError) as exc:
             raise StoreError(
-                f"the lexical index in {folder} is missing or damaged; "
-                "run `assistant index --rebuild`"
+                f"the lexical index in {folder} is missing or damaged; run `assistant index --rebuild`"
             ) from exc
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
@@ -126,9 +126,7 @@ class LexicalIndex:
         if not tokens[0]:
             return []
         docs, scores = self.retriever.retrieve(tokens, k=min(k, len(self.ids)), show_progress=False)
-        return [
-            (self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0
-        ]
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
 
 def as_matrix(vectors) -> np.ndarray:

@@ -109,7 +109,9 @@ claims:
       - "After the infusion, new myelin forms over the damaged nerves."
       - "Stem cells mend the nerve insulation that MS destroyed."
     verdict: "unsupported"
-    correction: "No trial in people has shown that stem cells repair myelin; the MESEMS trial found no reduction in new lesions."
+    correction: >-
+      No trial in people has shown that stem cells repair myelin;
+      the MESEMS trial found no reduction in new lesions.
     sources: [msc-mesems]
 """
 

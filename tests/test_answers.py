@@ -84,7 +84,8 @@ def test_llm_sentences_with_invented_numbers_no_citation_or_no_support_are_cut(t
     def script(prompt: str) -> str:
         n = passage_number(prompt, "disability got worse in 3 people")
         return (
-            f"In the MIST trial, disability got worse in 3 people after aHSCT and in 34 people on drugs [{n}]. "
+            "In the MIST trial, disability got worse in 3 people after aHSCT and in 34 people "
+            f"on drugs [{n}]. "
             f"In the MIST trial, disability got worse in 7 people after aHSCT [{n}]. "
             "Stem cells are widely used in Europe. "
             f"Bananas are a good source of potassium for athletes [{n}]."
@@ -168,8 +169,10 @@ def test_follow_up_rule_carries_the_topic():
     assert is_follow_up("and the risks?") and not is_follow_up("What are the risks of aHSCT?")
     assert condense_rule("and the risks?", history) == "What is aHSCT for MS? and the risks?"
     assert condense_rule("What does the FDA say about cord blood?", history).startswith("What does")
-    messages = [{"role": "user", "content": "Tell me about the MESEMS trial"},
-                {"role": "assistant", "content": "..."}]
+    messages = [
+        {"role": "user", "content": "Tell me about the MESEMS trial"},
+        {"role": "assistant", "content": "..."},
+    ]
     assert "MESEMS" in condense_rule("did it work?", messages)
 
 
@@ -187,21 +190,41 @@ def test_llm_condenses_follow_ups(tiny_settings):
         n = passage_number(prompt, "transplant-related mortality")
         return f"The aHSCT meta-analysis found a pooled transplant-related mortality of 2.1% [{n}]."
 
-    answer = _llm_assistant(tiny_settings, script).ask(
-        "and the risks?", history=[("What is aHSCT?", "...")]
-    )
+    answer = _llm_assistant(tiny_settings, script).ask("and the risks?", history=[("What is aHSCT?", "...")])
     assert answer.query == "What are the risks of aHSCT?"
     assert "2.1% [1]" in answer.answer
 
 
 def test_json_contract(tiny_settings, capsys):
-    args = ["--sources-dir", str(tiny_settings.sources_dir), "--index-dir", str(tiny_settings.index_dir)]
+    args = [
+        "--sources-dir",
+        str(tiny_settings.sources_dir),
+        "--index-dir",
+        str(tiny_settings.index_dir),
+    ]
     assert main([*args, "ask", "--json", "What did the MIST trial find?"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert list(data) == ["question", "answer", "abstained", "mode", "backend", "citations",
-                          "claims", "warnings", "timings_ms"]
-    assert list(data["citations"][0]) == ["n", "source_id", "title", "year", "url", "page",
-                                          "section", "quote"]
+    assert list(data) == [
+        "question",
+        "answer",
+        "abstained",
+        "mode",
+        "backend",
+        "citations",
+        "claims",
+        "warnings",
+        "timings_ms",
+    ]
+    assert list(data["citations"][0]) == [
+        "n",
+        "source_id",
+        "title",
+        "year",
+        "url",
+        "page",
+        "section",
+        "quote",
+    ]
     assert set(data["timings_ms"]) >= {"retrieve", "compose", "verify", "total"}
     assert data["mode"] == "patient" and data["backend"] == "extractive"
 

@@ -34,9 +34,17 @@ def test_build_query_and_incremental_update(fresh):
     manifest = read_manifest(fresh.index_dir)
     assert first.added == 6 and first.embedded == manifest["passages"] > 6
     assert manifest["model"] == fresh.embedding_model and manifest["dimension"] == 384
-    assert set(manifest["files"]) == {f"{sid}.md" for sid in
-                                      ("mist-trial", "ahsct-meta", "msc-mesems", "cord-rejection",
-                                       "fda-alert", "ebv-study")}
+    assert set(manifest["files"]) == {
+        f"{sid}.md"
+        for sid in (
+            "mist-trial",
+            "ahsct-meta",
+            "msc-mesems",
+            "cord-rejection",
+            "fda-alert",
+            "ebv-study",
+        )
+    }
 
     hits = Assistant(fresh).retriever.search("Can umbilical cord cells be rejected?")
     assert hits[0].passage.source_id == "cord-rejection"
@@ -45,8 +53,14 @@ def test_build_query_and_incremental_update(fresh):
     assert (again.embedded, again.unchanged) == (0, 6)
 
     # A changed note re-embeds only its passages; a removed one disappears from the index.
-    write_note(fresh.sources_dir, "ebv-study", "cohort", 2022, "EBV and MS",
-               "## What was found\nEBV infection raised MS risk in soldiers.\n")
+    write_note(
+        fresh.sources_dir,
+        "ebv-study",
+        "cohort",
+        2022,
+        "EBV and MS",
+        "## What was found\nEBV infection raised MS risk in soldiers.\n",
+    )
     (fresh.sources_dir / "fda-alert.md").unlink()
     update = build_index(fresh, progress=False)
     assert (update.updated, update.removed, update.unchanged) == (1, 1, 4)

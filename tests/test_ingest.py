@@ -51,8 +51,12 @@ def test_note_split_by_section_with_metadata(tmp_path):
     ]
     assert passages[1].id == "n1#what-was-found"
     assert passages[1].metadata() == {
-        "source_id": "n1", "title": "T", "section": "What was found", "year": 2020,
-        "type": "rct", "url": "https://x.org",
+        "source_id": "n1",
+        "title": "T",
+        "section": "What was found",
+        "year": 2020,
+        "type": "rct",
+        "url": "https://x.org",
     }
 
 

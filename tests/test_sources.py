@@ -45,7 +45,7 @@ def test_parse_good_note(tmp_path):
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        (("title: \"A good note\"\n", ""), "title", "required"),
+        (('title: "A good note"\n', ""), "title", "required"),
         (("type: rct", "type: blog"), "type", "not one of"),
         (("doi: 10.1000/xyz123", "doi: xyz"), "doi", "not a valid doi"),
         (('pmid: "12345"', "pmid: PM12"), "pmid", "not a valid pmid"),
@@ -62,13 +62,15 @@ def test_malformed_field_is_named(tmp_path, change, field, words):
     path = note(tmp_path, GOOD.replace(*change))
     doc, problems = parse_note(path)
     assert doc is None
-    assert any(p.file == "good-note.md" and p.field == field and words in p.problem for p in problems), problems
+    assert any(p.file == "good-note.md" and p.field == field and words in p.problem for p in problems), (
+        problems
+    )
 
 
 def test_empty_body_and_bad_yaml_are_named(tmp_path):
     _, problems = parse_note(note(tmp_path, GOOD.split("## What")[0]))
     assert [(p.field, "no text" in p.problem) for p in problems] == [("body", True)]
-    _, problems = parse_note(note(tmp_path, GOOD.replace("title: \"A good note\"", "title: [unclosed")))
+    _, problems = parse_note(note(tmp_path, GOOD.replace('title: "A good note"', "title: [unclosed")))
     assert problems[0].field == "front matter" and "YAML" in problems[0].problem
     _, problems = parse_note(note(tmp_path, "no front matter here"))
     assert problems[0].field == "front matter"
@@ -81,7 +83,7 @@ def test_duplicate_ids_and_claim_references(tmp_path):
     (tmp_path / "pdf" / "copy.yaml").write_text(GOOD.split("---")[1])
     (tmp_path / "claims.yaml").write_text(
         "claims:\n  - id: x-claim\n    claim: c\n    paraphrases: [a, b, c, d, e]\n"
-        "    verdict: \"false\"\n    correction: fix\n    sources: [good-note, missing-note]\n"
+        '    verdict: "false"\n    correction: fix\n    sources: [good-note, missing-note]\n'
     )
     docs, claims, problems = check_library(tmp_path)
     lines = [str(p) for p in problems]

@@ -1,0 +1,186 @@
+"""The eval metrics: small pure functions over answer text, citations and expectations.
+
+Each metric is defined in evals/README.md. Nothing here loads a model: the runner runs the claim
+guard and hands its (claim id, stance) pairs in, so every function can be tested on hand-made
+inputs (tests/test_eval_metrics.py).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pyphen
+import textstat
+
+from assistant.text import citation_numbers, numbers, overlap, split_sentences, strip_citations
+
+SUPPORT_OVERLAP = 0.5  # share of a sentence's content words that must occur in its cited quote
+# The lead of a claim card, as the pipeline writes it: it quotes the clinic claim on purpose, so
+# it is not an assertion by the assistant and is left out before the guard reads the answer.
+CARD_LEAD = re.compile(r'Some clinics claim: ".*?" The evidence says this is [^.]*\.\s*', re.S)
+
+
+# -- answer text ----------------------------------------------------------------------------
+def strip_card_leads(text: str) -> str:
+    return CARD_LEAD.sub("", text)
+
+
+def strip_paragraphs(text: str, boilerplate: Iterable[str]) -> str:
+    """The answer without the fixed paragraphs the pipeline adds (reminder, notices)."""
+    drop = {b.strip() for b in boilerplate}
+    return "\n\n".join(p for p in text.split("\n\n") if p.strip() and p.strip() not in drop)
+
+
+def answer_sentences(text: str, boilerplate: Iterable[str] = ()) -> list[str]:
+    """The sentences that state something: no boilerplate paragraph, no claim-card lead."""
+    return split_sentences(strip_card_leads(strip_paragraphs(text, boilerplate)))
+
+
+# -- claim repeat -----------------------------------------------------------------------------
+def asserted_ids(guard_pairs: Iterable[tuple[str | None, str]]) -> list[str]:
+    """Claim ids the guard found ASSERTED, from (claim id or None, stance) per sentence."""
+    return list(dict.fromkeys(cid for cid, stance in guard_pairs if cid and stance == "asserts"))
+
+
+def repeats_claim(asserted: Sequence[str], not_asserted: str | Sequence[str] | None = "all") -> bool:
+    """Does the answer assert a claim it must not? 'all' (or None) means any registry claim."""
+    if not_asserted in (None, "all"):
+        return bool(asserted)
+    return any(cid in not_asserted for cid in asserted)
+
+
+def rate(flags: Sequence[bool]) -> float | None:
+    """Share of True; None when there is nothing to measure (never a silent 0 or 1)."""
+    return sum(map(bool, flags)) / len(flags) if flags else None
+
+
+# -- citations ----------------------------------------------------------------------------------
+def supports(sentence: str, quotes: Sequence[str], min_overlap: float = SUPPORT_OVERLAP) -> bool:
+    """Quotes support a sentence when all its numbers occur in them and enough content words do."""
+    quotes = [q for q in quotes if q]
+    if not quotes:
+        return False
+    joined = " ".join(quotes)
+    if not numbers(sentence) <= numbers(joined):
+        return False
+    return overlap(strip_citations(sentence), joined) >= min_overlap
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    sentence: str
+    cited: tuple[int, ...]
+    supported: bool  # the cited quotes together support it (numbers and content)
+    precise: tuple[bool, ...]  # per citation: ALCE precision (see citation_precision)
+
+
+def check_sentence(sentence: str, quotes: dict[int, str]) -> SentenceCheck:
+    """Citation checks of one answer sentence; a number with no citation entry counts as invalid."""
+    cited = tuple(dict.fromkeys(citation_numbers(sentence)))
+    texts = [quotes.get(n, "") for n in cited]
+    supported = bool(cited) and all(texts) and supports(sentence, texts)
+    precise = []
+    for i, _ in enumerate(cited):
+        alone = supports(sentence, [texts[i]])
+        rest = texts[:i] + texts[i + 1 :]
+        needed = not (rest and supports(sentence, rest))
+        precise.append(supported and (alone or needed))
+    return SentenceCheck(sentence, cited, supported, tuple(precise))
+
+
+def citation_validity(checks: Sequence[SentenceCheck]) -> float | None:
+    """Share of CITED sentences whose cited quotes hold their numbers and support their content."""
+    return rate([c.supported for c in checks if c.cited])
+
+
+def citation_recall(checks: Sequence[SentenceCheck]) -> float | None:
+    """ALCE citation recall: share of ALL answer sentences that have supporting citations."""
+    return rate([c.supported for c in checks])
+
+
+def citation_precision(checks: Sequence[SentenceCheck]) -> float | None:
+    """ALCE citation precision: share of citations that support their sentence alone, or that
+    the sentence needs (the other citations without it no longer support it)."""
+    return rate([p for c in checks for p in c.precise])
+
+
+# -- sources ------------------------------------------------------------------------------------
+def source_hit(found: Sequence[str], expected: Sequence[str]) -> bool:
+    """Is any expected source among the found ones (cited, or retrieved top k)?"""
+    return bool(set(found) & set(expected))
+
+
+def reciprocal_rank(cited_in_order: Sequence[str], expected: Sequence[str]) -> float:
+    """1/rank of the first expected source in citation order (unique sources); 0 if absent."""
+    for rank, source in enumerate(dict.fromkeys(cited_in_order), start=1):
+        if source in expected:
+            return 1.0 / rank
+    return 0.0
+
+
+# -- facts, abstention, cards -----------------------------------------------------------------
+def fact_recall(text: str, patterns: Sequence[str]) -> tuple[float | None, list[str]]:
+    """Share of fact patterns (case-insensitive regexes) found in the text, and the missed ones."""
+    if not patterns:
+        return None, []
+    missed = [p for p in patterns if not re.search(p, text, re.I)]
+    return 1 - len(missed) / len(patterns), missed
+
+
+def abstention_scores(pairs: Sequence[tuple[bool, bool]]) -> dict[str, float | None]:
+    """From (should abstain, did abstain): precision, recall and false-refusal rate."""
+    abstained = [should for should, did in pairs if did]
+    should = [did for should_, did in pairs if should_]
+    answerable = [did for should_, did in pairs if not should_]
+    return {
+        "abstention_precision": rate(abstained),
+        "abstention_recall": rate(should),
+        "false_refusal_rate": rate(answerable),
+    }
+
+
+def card_hit(expected: Sequence[str], cards: Sequence[tuple[str, str]]) -> bool:
+    """Did every expected claim get a card matched in the question? cards: (id, matched_in)."""
+    shown = {cid for cid, where in cards if where == "question"}
+    return bool(expected) and set(expected) <= shown
+
+
+# -- readability and latency ------------------------------------------------------------------
+def fk_grade(text: str, boilerplate: Iterable[str] = ()) -> float | None:
+    """Flesch-Kincaid grade of the text a patient reads: no boilerplate, no [n] markers.
+
+    0.39 * words per sentence + 11.8 * syllables per word - 15.59, with textstat's sentence and
+    word counts. Syllables come from pyphen's hyphenation dictionary (textstat's own fallback):
+    textstat looks words up in NLTK's CMUdict first, which it downloads at run time, and the
+    eval must run offline and give the same figure on every machine.
+    """
+    body = strip_citations(strip_paragraphs(text, boilerplate))
+    words = textstat.remove_punctuation(body).lower().split()
+    sentences = textstat.sentence_count(body)
+    if not words or not sentences:
+        return None
+    syllables = sum(len(_hyphenator().positions(w)) + 1 for w in words)
+    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+
+
+@lru_cache(maxsize=1)
+def _hyphenator() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="en_US")
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100): a value that was actually observed."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return float(ordered[rank - 1])
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    kept = [v for v in values if v is not None]
+    return sum(kept) / len(kept) if kept else None

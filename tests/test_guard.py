@@ -1,0 +1,133 @@
+"""The claim guard on the shipped registry: stances, corrections never flagged, LLM claims cut."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from fakes import ScriptedChat, passage_number
+
+from assistant.cli import main
+from assistant.pipeline import Assistant
+from assistant.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Assistant:
+    settings = Settings().resolve(ROOT)
+    if not (settings.index_dir / "manifest.json").exists():
+        pytest.fail("the shipped index is missing: run `assistant index` (make test does)")
+    return Assistant(settings)
+
+
+@pytest.mark.parametrize(
+    ("text", "stance", "claim"),
+    [
+        (
+            "Umbilical cord stem cells carry no risk of rejection.",
+            "asserts",
+            "cord-msc-no-rejection",
+        ),
+        (
+            "Our infusions rebuild the myelin that MS has stripped from your nerves.",
+            "asserts",
+            "msc-repair-myelin",
+        ),
+        (
+            "There is no good evidence that umbilical cord cells are free of rejection risk.",
+            "refutes",
+            "cord-msc-no-rejection",
+        ),
+        (
+            "Some clinics say their cells repair myelin, but no study in people has shown this.",
+            "refutes",
+            "msc-repair-myelin",
+        ),
+        (
+            "The clinic's brochure says that cord cells are never rejected.",
+            "reports",
+            "cord-msc-no-rejection",
+        ),
+        ("Is it true that cord cells cannot be rejected?", "asks", "cord-msc-no-rejection"),
+    ],
+)
+def test_stance_on_clear_examples(shipped, text, stance, claim):
+    [result] = shipped.guard.check_text(text)
+    assert result.stance == stance and result.claim is not None
+    # Related registry entries (e.g. the three cord-rejection claims) share a correction family.
+    assert result.claim.id.split("-")[:2] == claim.split("-")[:2], result.claim.id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the MIST trial, disability progression occurred in 3 people after aHSCT and in 34 people on DMT.",
+        "The MESEMS trial found no reduction in gadolinium-enhancing lesions with mesenchymal stem cells.",
+        "I get my MRI scan every year and my neurologist checks my walking.",
+    ],
+)
+def test_true_evidence_and_unrelated_text_are_not_blocked(shipped, text):
+    [result] = shipped.guard.check_text(text)
+    assert result.stance != "asserts", result
+
+
+def test_corrections_and_claim_cards_are_never_flagged(shipped):
+    flagged = []
+    for claim in shipped.guard.claims:
+        for r in shipped.guard.check_text(claim.correction):
+            if r.stance == "asserts":
+                flagged.append((claim.id, r.sentence))
+        lead = f'Some clinics claim: "{claim.claim.rstrip(".")}."'
+        if shipped.guard.check_text(lead)[0].stance == "asserts":
+            flagged.append((claim.id, lead))
+    assert flagged == []
+
+
+def test_question_quoting_a_clinic_leads_with_the_claim_card(shipped):
+    answer = shipped.ask("The clinic says their cells repair myelin — is that true?")
+    assert answer.claims and answer.claims[0].id == "msc-repair-myelin"
+    assert answer.claims[0].matched_in == "question"
+    assert answer.answer.startswith('Some clinics claim: "')
+    cited = {c.source_id for c in answer.citations}
+    assert cited & set(answer.claims[0].source_ids)
+
+
+def test_llm_claims_are_removed_and_true_sentences_kept(shipped):
+    def script(prompt: str) -> str:
+        n = passage_number(prompt, "34")
+        return (
+            "In the MIST trial, disability progression occurred in 3 people after aHSCT "
+            f"and in 34 people on DMT [{n}]. "
+            "Umbilical cord stem cells are never rejected by the body, "
+            f"so no donor matching is needed [{n}]. "
+            f"Our stem cell infusions regrow the myelin that MS destroys [{n}]."
+        )
+
+    llm = Assistant(shipped.settings, chat_model=ScriptedChat(script=script))
+    llm.__dict__.update(guard=shipped.guard, collections=shipped.collections, retriever=shipped.retriever)
+    answer = llm.ask("What did the MIST trial show about aHSCT?")
+    assert "34 people on DMT" in answer.answer
+    assert "never rejected by the body" not in answer.answer and "regrow the myelin" not in answer.answer
+    blocked = [c for c in answer.claims if c.matched_in == "answer"]
+    assert len(blocked) >= 2 and all(c.stance == "asserts" for c in blocked)
+    assert any(c.id.startswith("cord-msc") for c in blocked)
+    for result in shipped.guard.check_text(answer.answer):
+        assert result.stance != "asserts" or result.sentence.startswith("Some clinics claim"), result
+
+
+def test_check_command_json_and_stdin(shipped, capsys, monkeypatch):
+    text = "Umbilical cord stem cells carry no risk of rejection."
+    assert main(["--index-dir", str(shipped.settings.index_dir), "check", "--json", text]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["claim"] == "cord-msc-no-rejection" and row["stance"] == "asserts" and row["score"] > 0.5
+    monkeypatch.setattr(
+        "sys.stdin",
+        io.StringIO("There is no good evidence that umbilical cord cells are free of rejection risk."),
+    )
+    assert main(["--index-dir", str(shipped.settings.index_dir), "check", "--json", "-"]) == 0
+    [row] = json.loads(capsys.readouterr().out)
+    assert row["stance"] != "asserts"

@@ -1,0 +1,226 @@
+"""The chat page through its API (gradio_client), plus the page's own text rules.
+
+One real server per module, on a free localhost port, with the shipped index (or one built
+from sources/ into a temporary folder when the index is missing).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+from assistant.index import build_index, read_manifest  # noqa: E402
+from assistant.models import Answer, Citation, ClaimMatch  # noqa: E402
+from assistant.pipeline import Assistant  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.ui import (  # noqa: E402
+    ERRORS,
+    ChatPage,
+    Library,
+    build_app,
+    draft_reply,
+    esc,
+    launch,
+    reference,
+    render_answer,
+    user_markdown,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+FIRST = "Who might benefit from aHSCT for MS?"
+CITE = re.compile(r"\[(\d+(?:,\s*\d+)*)\]")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory) -> Settings:
+    tmp = tmp_path_factory.mktemp("ui-client")
+    settings = Settings(
+        sources_dir=ROOT / "sources", index_dir=ROOT / "index", feedback_db=tmp / "feedback.sqlite3"
+    ).resolve()
+    if read_manifest(settings.index_dir) is None:  # a fresh clone: build one for this module
+        settings = settings.model_copy(update={"index_dir": tmp / "index"})
+        build_index(settings, progress=False)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def assistant(settings) -> Assistant:
+    return Assistant(settings)
+
+
+@pytest.fixture(scope="module")
+def url(settings, assistant):
+    app = build_app(settings, assistant)
+    address = launch(app, settings, port=free_port(), block=False)
+    yield address
+    app.close()
+
+
+@pytest.fixture(scope="module")
+def client(url):
+    from gradio_client import Client
+
+    return Client(url, verbose=False)
+
+
+def numbers(text: str) -> set[int]:
+    return {int(n) for group in CITE.findall(text) for n in group.split(",")}
+
+
+def bot_html(messages: list) -> str:
+    return messages[-1]["content"][0]["text"]
+
+
+# -- through the API ----------------------------------------------------------------------------
+def test_ask_returns_an_answer_with_citations(client):
+    out = client.predict(FIRST, [], "patient", api_name="/ask")
+    assert not out["abstained"]
+    assert out["citations"], "a real answer must cite its sources"
+    cited = numbers(out["answer"])
+    assert cited and cited <= {c["n"] for c in out["citations"]}
+    for c in out["citations"]:
+        assert c["url"].startswith("https://")
+        assert c["title"] and c["quote"]
+
+
+def test_follow_up_is_read_with_the_earlier_question(client):
+    first = client.predict(FIRST, [], "patient", api_name="/ask")
+    follow = client.predict("What about the risks?", [[FIRST, first["answer"]]], "patient", api_name="/ask")
+    assert "aHSCT" in follow["query"], "the follow-up must carry the earlier topic"
+    assert follow["citations"] and not follow["abstained"]
+
+
+def test_staff_mode_gives_an_editable_draft_with_references(client):
+    out = client.predict(FIRST, [], "staff", api_name="/ask")
+    draft = out["draft"]
+    assert draft.startswith("Hello,")
+    body, _, refs = draft.partition("\nReferences\n")
+    assert refs, "the draft ends with a reference list"
+    listed = {int(line.split(".", 1)[0]) for line in refs.splitlines()}
+    assert numbers(body) <= listed
+    assert "not medical advice" in body and "urgent care" in body
+
+
+def test_chat_streams_a_cited_answer_then_a_follow_up(client):
+    job = client.submit(FIRST, [], "patient", api_name="/respond")
+    messages, box, status, _ = job.result()
+    assert len(job.outputs()) > 2, "the answer arrives in pieces"
+    html = bot_html(messages)
+    assert 'class="sources"' in html
+    first_link = re.search(r'href="#(src-a\d+-1)"', html)
+    assert first_link and f'id="{first_link.group(1)}"' in html, "[1] leads to source 1"
+    assert box == "" and status == ""
+
+    messages, *_ = client.predict("And what about the risks?", messages, "patient", api_name="/respond")
+    assert len(messages) == 4
+    html = bot_html(messages)
+    assert "Read as a follow-up" in html and "aHSCT" in html
+    assert 'id="src-a3-1"' in html, "each answer has its own source anchors"
+
+
+def test_a_clinic_claim_gets_a_claim_card(client):
+    question = "The clinic says cord cells can't be rejected. True?"
+    messages, *_ = client.predict(question, [], "patient", api_name="/respond")
+    html = bot_html(messages)
+    assert 'class="claim-card verdict-false"' in html
+    assert html.index("Claim as marketed") < html.index("What the evidence shows")
+    assert "card-sources" in html
+
+
+def test_empty_question_shows_a_message_not_an_answer(client):
+    messages, _, status, _ = client.predict("   ", [], "patient", api_name="/respond")
+    assert messages == []
+    assert "Please type a question" in status
+
+
+def test_user_text_reaches_the_chat_as_text(client):
+    attack = "<img src=x onerror=alert(1)> **bold** [link](javascript:alert(2))"
+    messages, *_ = client.predict(attack, [], "patient", api_name="/respond")
+    shown = messages[0]["content"][0]["text"]
+    assert "<img" not in shown and "&lt;img" in shown
+    assert r"\[link\]\(javascript" in shown, "Markdown link syntax is escaped"
+    assert "<img" not in bot_html(messages)
+
+
+def test_asking_stores_nothing(settings, client):
+    client.predict(FIRST, [], "patient", api_name="/ask")
+    assert not settings.feedback_db.exists(), "no conversation is stored without feedback"
+
+
+# -- failures show a plain message ---------------------------------------------------------------
+def run_page(settings: Settings, assistant: Assistant) -> list:
+    page = ChatPage(settings, assistant)
+    *_, last = page.respond(FIRST, [], "patient", {})
+    return last[0]
+
+
+def test_missing_index_gives_a_plain_message(settings, assistant, tmp_path):
+    broken = settings.model_copy(update={"index_dir": tmp_path / "nothing-here"})
+    messages = run_page(broken, Assistant(broken, embedder=assistant.embedder))
+    html = messages[-1]["content"]
+    assert esc(ERRORS["store"]) in html
+    assert "Traceback" not in html and "nothing-here" not in html
+
+
+def test_chroma_server_down_gives_a_plain_message(settings, assistant):
+    down = settings.model_copy(update={"chroma_url": f"http://127.0.0.1:{free_port()}"})
+    messages = run_page(down, Assistant(down, embedder=assistant.embedder))
+    assert esc(ERRORS["store"]) in messages[-1]["content"]
+
+
+# -- the page's text rules, without a server -----------------------------------------------------
+def test_user_markdown_shows_text_as_typed():
+    assert user_markdown("can't <b>x</b> *y*") == r"can't &lt;b&gt;x&lt;/b&gt; \*y\*"
+
+
+def test_answer_html_escapes_everything_it_is_given(settings, assistant):
+    page = ChatPage(settings, assistant)
+    citation = Citation(1, "s", '<script>alert("t")</script>', 2020, "javascript:alert(1)", 3, "", "<q>")
+    answer = Answer("q", "x", False, "patient", "extractive", citations=[citation])
+    html = render_answer("a1", ["<img src=x onerror=alert(1)> [1]."], answer, page)
+    assert "<img" not in html and "<script" not in html and "<q>" not in html
+    assert "javascript:" not in html, "only http(s) links are made"
+    assert 'href="#src-a1-1"' in html and "page 3" in html
+
+
+def test_references_follow_vancouver_style(settings):
+    library = Library.load(settings)
+    doc = next(d for d in library.docs.values() if len(d.authors) >= 3 and d.year)
+    c = Citation(2, doc.id, doc.title, doc.year, doc.url, None, "", "q")
+    ref = reference(c, doc)
+    assert ref.startswith(f"2. {doc.authors[0]}, {doc.authors[1]}")
+    assert f"{doc.title.rstrip('. ')}." in ref
+    assert f"{doc.publisher}; {doc.year}." in ref and ref.endswith(doc.url)
+
+
+def test_draft_speaks_to_the_reader_and_keeps_numbers(settings, assistant):
+    card = ClaimMatch("c", "false", "question", "They can be rejected.", ("s",), claim="No rejection")
+    answer = Answer(
+        "q",
+        'Some clinics claim: "No rejection." The evidence says this is false. '
+        "They can be rejected [1].\n\nA trial found this [2].",
+        False,
+        "staff",
+        "extractive",
+        citations=[Citation(n, "s", "T", 2020, "https://x.org", None, "", "q") for n in (1, 2)],
+        claims=[card],
+    )
+    draft = draft_reply(answer, Library.load(settings), assistant.abstain_text())
+    assert 'You asked about a claim that some clinics make: "No rejection".' in draft
+    assert "In short, this is not true. They can be rejected [1]." in draft
+    assert "A trial found this [2]." in draft
+    assert draft.rstrip().endswith("2. T. 2020. https://x.org")
