@@ -346,6 +346,15 @@ class ClaimGuard:
             stance = "asserts" if asserting else "none"
         return GuardResult(original, self.claims[i], stance, score)
 
+    def _states_claim(self, sentence: str, vector: np.ndarray) -> bool:
+        """Does the question carry a claim as its premise or its quoted content?"""
+        if self.assertion_probability(sentence, vector) >= self.assert_threshold:
+            return True
+        core = claim_core(sentence)
+        if not core:
+            return False
+        return self.assertion_probability(core, self.embedder.encode([core])[0]) >= self.assert_threshold
+
     def check_text(self, text: str) -> list[GuardResult]:
         sentences = split_sentences(text)
         vectors = self.embedder.encode(sentences)
@@ -359,6 +368,8 @@ class ClaimGuard:
         found: dict[str, GuardResult] = {}
         for s, v in zip(sentences, vectors, strict=True):
             r = self.check(s, v)
-            if r.claim and (r.claim.id not in found or r.score > found[r.claim.id].score):
+            if not r.claim or not self._states_claim(s, v):
+                continue  # "What are the risks of HSCT?" is on a claim's topic but carries none
+            if r.claim.id not in found or r.score > found[r.claim.id].score:
                 found[r.claim.id] = r
         return sorted(found.values(), key=lambda r: r.score, reverse=True)

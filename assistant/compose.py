@@ -15,13 +15,18 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from .context import Context, SentenceRow
 from .retrieve import EVIDENCE_PRIOR
 from .settings import Settings
-from .text import CITATION, overlap, split_sentences
+from .text import CITATION, overlap, reading_grade, split_sentences
 
 ABSTAIN = "The sources in this library do not answer this question."
 NEAR_DUPLICATE = 0.88
 MIN_RELEVANCE = 0.25
+FINDINGS = re.compile(
+    r"\b(find|found|finding|result|results|show|showed|shown|work|worked|works|"
+    r"effective|effect|outcome|outcomes|help|helped|succeed)\b",
+    re.I,
+)
 SECTION_BONUS = {
-    "patient": {"What it means": 0.06, "What it says": 0.04, "What was found": 0.02},
+    "patient": {"What it means": 0.03, "What it says": 0.03, "What was found": 0.04},
     "staff": {"What was found": 0.05, "What it means": 0.04, "What it says": 0.04, "Safety": 0.02},
 }
 
@@ -66,8 +71,10 @@ class ExtractiveComposer:
         relevance += 0.15 * overlap(ctx.query, row.text)
         relevance += 0.05 * EVIDENCE_PRIOR.get(passage.passage.type, 0.0)
         relevance += SECTION_BONUS[ctx.mode].get(passage.passage.section, 0.0)
-        if ctx.mode == "patient" and words > 35:
-            relevance -= 0.05  # plain answers prefer short sentences
+        if FINDINGS.search(ctx.question) and passage.passage.section in ("What was found", "What it says"):
+            relevance += 0.05  # "did it work?" wants results, not the design
+        if ctx.mode == "patient":  # plain answers prefer short sentences and short words
+            relevance -= min(0.1, 0.01 * max(0.0, reading_grade(row.text) - 8))
         return relevance - (0.2 if words < 6 else 0.0)
 
     def select(self, ctx: Context) -> list[SentenceRow]:
@@ -90,9 +97,10 @@ class ExtractiveComposer:
         chosen.sort(key=lambda item: item[0], reverse=True)
         return [r for _, r in chosen]
 
-    def compose(self, ctx: Context) -> Iterator[str]:
+    def compose(self, ctx: Context) -> Iterator[tuple[str, np.ndarray | None]]:
+        """(sentence with [n], its vector): the vectors were stored when the library was indexed."""
         for row in self.select(ctx):
-            yield cite(row.text, row.passage)
+            yield cite(row.text, row.passage), row.vector
 
 
 class LLMComposer:
@@ -109,9 +117,10 @@ class LLMComposer:
             human += f"\n(Read as: {ctx.query})"
         return [SystemMessage(system), HumanMessage(human)]
 
-    def compose(self, ctx: Context) -> Iterator[str]:
+    def compose(self, ctx: Context) -> Iterator[tuple[str, np.ndarray | None]]:
         chunks = (_text(chunk.content) for chunk in self.model.stream(self.messages(ctx)))
-        yield from stream_sentences(chunks)
+        for sentence in stream_sentences(chunks):
+            yield sentence, None
 
 
 def _text(content) -> str:

@@ -209,8 +209,14 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     _delete(stale, cols)
     with tqdm(total=len(todo), unit="passage", disable=not progress or not todo, desc="embedding") as bar:
         _write(todo, embedder, cols, bar, report)
-    everything = cols[0].get(include=["documents"])
-    LexicalIndex.build(everything["ids"], everything["documents"]).save(bm25_dir)
+    everything = cols[0].get(include=["documents", "metadatas"])
+    texts = [
+        embedding_text(Passage.from_metadata(pid, doc, meta))
+        for pid, doc, meta in zip(
+            everything["ids"], everything["documents"], everything["metadatas"], strict=True
+        )
+    ]
+    LexicalIndex.build(everything["ids"], texts).save(bm25_dir)
     _write_json(
         settings.index_dir / MANIFEST,
         {

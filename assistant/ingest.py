@@ -95,5 +95,7 @@ def passages_for(doc: SourceDoc, chunk_size: int = 1200, chunk_overlap: int = 15
 
 
 def embedding_text(p: Passage) -> str:
-    """What is embedded: the title and section give a short passage its context."""
-    return f"{p.title}. {p.section}. {p.text}"
+    """What is embedded and searched: the title, the note's name (which often holds the study's
+    short name, e.g. MIST) and the section give a short passage its context."""
+    name = p.source_id.replace("-", " ")
+    return f"{p.title} ({name}). {p.section}. {p.text}"

@@ -73,8 +73,10 @@ class Passage:
 class ScoredPassage:
     passage: Passage
     score: float  # fused score used for ranking
-    dense: float  # cosine similarity to the query (0 if only found lexically)
+    dense: float  # cosine similarity to the query
     vector: list[float] | None = None
+    dense_rank: int | None = None  # 1-based rank in each retriever's list; None when absent
+    lexical_rank: int | None = None
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from .context import Context, sentence_rows
 from .embeddings import Embedder, load_embedder
 from .index import check_model, read_manifest
 from .llm import chat_model
-from .models import Answer, Citation, ClaimMatch, Passage, ScoredPassage
+from .models import Answer, Citation, ClaimMatch, Passage
 from .retrieve import HybridRetriever
 from .settings import Settings
 from .sources import SourceError, load_claims
 from .store import LexicalIndex, StoreError, chroma_client, open_collections
-from .text import CITATION, citation_numbers, split_sentences
+from .text import CITATION, citation_numbers, numbers, split_sentences
 from .verify import check_sentence
 
 REMINDER = (
@@ -166,18 +166,20 @@ class Assistant:
             + f"{self.embedder.name}|{self.manifest.get('library_version')}|2".encode()
         ).hexdigest()[:16]
         cache = self.settings.index_dir / f"guard-{key}.npz"
+        # Library sentences are evidence, never clinic claims: the model's negatives, and
+        # known-safe when quoted verbatim (as the extractive composer does).
+        got = self.collections[1].get(limit=5000, include=["documents", "embeddings"])
+        fixed = (REMINDER, URGENT_NOTICE, *split_sentences(self.abstain_text()))
         args = dict(
             threshold=self.settings.claim_threshold,
             assert_threshold=self.settings.assert_threshold,
-            known_safe=(REMINDER, URGENT_NOTICE, *split_sentences(self.abstain_text())),
+            known_safe=(*fixed, *got["documents"]),
         )
         if cache.exists():
             with np.load(cache) as data:
                 guard = ClaimGuard(claims, self.embedder, matrix=data["matrix"], **args)
             guard.load(cache)
             return guard
-        # Library sentences are the guard's negatives: evidence, not clinic claims.
-        got = self.collections[1].get(limit=3000, include=["documents", "embeddings"])
         guard = ClaimGuard(
             claims,
             self.embedder,
@@ -245,11 +247,11 @@ class Assistant:
             answer.warnings.append("urgent symptoms mentioned: urgent-care notice shown")
             yield URGENT_NOTICE
         for result in question_claims:
-            card = self._card(result, "question", citer)
+            card, text = self._card(result, "question", citer)
             answer.claims.append(card)
-            pieces.append(self._card_text(card))
+            pieces.append(text)
             yield pieces[-1]
-        relevant = bool(scored) and max(c.dense for c in scored) >= self.settings.relevance_floor
+        relevant = self._relevant(scored)
         t_compose = time.perf_counter()
         verify_ms = 0.0
         if relevant:
@@ -281,6 +283,15 @@ class Assistant:
         yield answer
 
     # -- stages ---------------------------------------------------------------------------
+    def _relevant(self, scored) -> bool:
+        """Close in meaning, or a rare word match (a trial's name) that is not far in meaning."""
+        s = self.settings
+        return any(
+            c.dense >= s.relevance_floor
+            or ((c.lexical_rank or 99) <= 2 and c.dense >= s.relevance_floor_lexical)
+            for c in scored
+        )
+
     def _composer(self, backend: str):
         if self._chat_model is not None:
             return LLMComposer(self._chat_model, getattr(self._chat_model, "_llm_type", "llm")), ""
@@ -307,20 +318,21 @@ class Assistant:
         kept, dropped, verify_s = 0, [], 0.0
         carded = {c.id for c in answer.claims}
         try:
-            for sentence in composer.compose(ctx):
+            for sentence, vector in composer.compose(ctx):
                 t = time.perf_counter()
                 if ABSTAIN.lower() in sentence.lower():
                     verify_s += time.perf_counter() - t
                     continue
-                vector = self.embedder.encode([re.sub(CITATION, "", sentence)])[0]
+                if vector is None:
+                    vector = self.embedder.encode([re.sub(CITATION, "", sentence)])[0]
                 guard = self.guard.check(sentence, vector)
                 if guard.claim and guard.stance == "asserts":
                     dropped.append(f"asserts the clinic claim '{guard.claim.id}'")
                     if guard.claim.id not in carded:
-                        card = self._card(guard, "answer", citer)
+                        card, text = self._card(guard, "answer", citer)
                         answer.claims.append(card)
                         carded.add(card.id)
-                        pieces.append(self._card_text(card))
+                        pieces.append(text)
                         verify_s += time.perf_counter() - t
                         yield pieces[-1]
                     continue
@@ -354,10 +366,24 @@ class Assistant:
         body = body.rstrip(".!?")
         return f"{body} [{', '.join(map(str, final))}]{end}"
 
-    def _card(self, result: GuardResult, where: str, citer: Citer) -> ClaimMatch:
+    def _card(self, result: GuardResult, where: str, citer: Citer) -> tuple[ClaimMatch, str]:
+        """The claim card: the claim as marketed, the verdict, then each correction sentence
+        cited to the library sentence that best supports it (and holds its numbers)."""
         claim = result.claim
-        numbers = tuple(citer.number(p, q) for p, q in self._claim_passages(claim))
-        return ClaimMatch(
+        sentences = split_sentences(claim.correction)
+        parts = [
+            f'Some clinics claim: "{claim.claim.rstrip(".!?")}." '
+            f"The evidence says this is {VERDICT_WORDS[claim.verdict]}."
+        ]
+        numbers_used: list[int] = []
+        for sentence, support in zip(sentences, self._support(claim, sentences), strict=True):
+            if support is None:
+                parts.append(sentence)
+                continue
+            n = citer.number(*support)
+            numbers_used.append(n)
+            parts.append(f"{sentence.rstrip('.!?')} [{n}].")
+        card = ClaimMatch(
             id=claim.id,
             verdict=claim.verdict,
             matched_in=where,
@@ -367,36 +393,35 @@ class Assistant:
             text=result.sentence,
             stance=result.stance,
             score=result.score,
-            citations=numbers,
+            citations=tuple(dict.fromkeys(numbers_used)),
         )
+        return card, " ".join(parts)
 
-    def _claim_passages(self, claim, limit: int = 3) -> list[tuple[Passage, str]]:
-        """For each source behind a correction, the passage sentence closest to the correction."""
-        got = self.collections[0].get(
+    def _support(self, claim, sentences: list[str]) -> list[tuple[Passage, str] | None]:
+        got = self.collections[1].get(
             where={"source_id": {"$in": list(claim.sources)}},
             include=["documents", "metadatas", "embeddings"],
         )
         if not got["ids"]:
-            return []
-        vector = self.embedder.encode([claim.correction])[0]
-        sims = np.asarray(got["embeddings"], dtype=np.float32) @ vector
-        best: dict[str, tuple[float, ScoredPassage]] = {}
-        for i in np.argsort(-sims):
-            meta = got["metadatas"][i]
-            if meta["source_id"] not in best:
-                best[meta["source_id"]] = (
-                    float(sims[i]),
-                    Passage.from_metadata(got["ids"][i], got["documents"][i], meta),
-                )
-        ranked = sorted(best.values(), key=lambda x: x[0], reverse=True)[:limit]
-        return [(p, _closest_sentence(p.text, vector, self.embedder)) for _, p in ranked]
-
-    def _card_text(self, card: ClaimMatch) -> str:
-        marks = f" [{', '.join(map(str, card.citations))}]" if card.citations else ""
-        claim = card.claim.rstrip(".!?")
-        lead = f'Some clinics claim: "{claim}." The evidence says this is {VERDICT_WORDS[card.verdict]}.'
-        body = " ".join(s.rstrip(".!?") + f"{marks}." for s in split_sentences(card.correction))
-        return f"{lead} {body}"
+            return [None] * len(sentences)
+        pids = list(dict.fromkeys(m["passage_id"] for m in got["metadatas"]))
+        rows = self.collections[0].get(ids=pids, include=["documents", "metadatas"])
+        passages = {
+            pid: Passage.from_metadata(pid, doc, meta)
+            for pid, doc, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
+        }
+        sims = np.asarray(got["embeddings"], dtype=np.float32) @ self.embedder.encode(sentences).T
+        out = []
+        for j, sentence in enumerate(sentences):
+            needed = numbers(sentence)
+            order = np.argsort(-sims[:, j])
+            best = next(
+                (i for i in order if needed <= numbers(passages[got["metadatas"][i]["passage_id"]].text)),
+                order[0],
+            )
+            passage = passages.get(got["metadatas"][best]["passage_id"])
+            out.append((passage, got["documents"][best]) if passage else None)
+        return out
 
     def abstain_text(self) -> str:
         examples = " ".join(f'"{q}"' for q in EXAMPLES[:3])
@@ -416,14 +441,6 @@ def guard_examples(path) -> list[tuple[str, str]]:
         return []
     items = (yaml.safe_load(Path(path).read_text()) or {}).get("items") or []
     return [(i["text"], i["label"]) for i in items if i.get("text") and i.get("label")]
-
-
-def _closest_sentence(text: str, vector: np.ndarray, embedder: Embedder) -> str:
-    sentences = split_sentences(text)
-    if not sentences:
-        return text
-    sims = embedder.encode(sentences) @ vector
-    return sentences[int(np.argmax(sims))]
 
 
 def _ms(since: float) -> int:

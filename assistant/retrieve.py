@@ -105,7 +105,10 @@ class HybridRetriever(BaseRetriever):
         if missing:
             extra = self.passages.get(ids=missing, include=["documents", "metadatas", "embeddings"])
             found.update(_rows(extra["ids"], extra["documents"], extra["metadatas"], extra["embeddings"]))
-        fused = rrf([dense["ids"][0], [p for p in lexical_ids if p in found]], s.rrf_k)
+        lexical_ids = [p for p in lexical_ids if p in found]
+        fused = rrf([dense["ids"][0], lexical_ids], s.rrf_k)
+        dense_rank = {pid: r for r, pid in enumerate(dense["ids"][0], start=1)}
+        lexical_rank = {pid: r for r, pid in enumerate(lexical_ids, start=1)}
         scored = []
         for pid, score in fused.items():
             passage, vector = found[pid]
@@ -116,6 +119,8 @@ class HybridRetriever(BaseRetriever):
                     score=score * (1 + s.prior_weight * prior),
                     dense=float(np.dot(query_vector, vector)),
                     vector=vector,
+                    dense_rank=dense_rank.get(pid),
+                    lexical_rank=lexical_rank.get(pid),
                 )
             )
         scored.sort(key=lambda c: c.score, reverse=True)

@@ -30,9 +30,10 @@ class Settings(BaseSettings):
     candidates: int = 30  # per retriever, before fusion
     rrf_k: int = 60
     mmr_lambda: float = 0.75
-    max_per_source: int = 2
+    max_per_source: int = 3
     prior_weight: float = 0.01  # below one rank step of RRF: the prior only breaks ties
-    relevance_floor: float = 0.32  # best dense cosine below this -> abstain
+    relevance_floor: float = 0.32  # best dense cosine below this -> abstain ...
+    relevance_floor_lexical: float = 0.2  # ... unless a top-2 BM25 passage reaches this cosine
 
     # Composition
     backend: str = "extractive"  # extractive | ollama:<model> | openai:<model>

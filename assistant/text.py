@@ -246,6 +246,11 @@ QUERY_SYNONYMS = {
     "legal": "regulation fda approval",
     "cure": "cure reverse",
     "rejected": "rejection immune",
+    "die": "death mortality",
+    "died": "death mortality",
+    "dying": "death mortality",
+    "deaths": "mortality",
+    "deadly": "death mortality",
     "pregnant": "fertility",
     "pregnancy": "fertility",
     "children": "fertility",
@@ -262,3 +267,19 @@ def normalize_terms(text: str) -> str:
 def expand_query(text: str) -> str:
     extra = [QUERY_SYNONYMS[w] for w in WORD.findall(text.lower()) if w in QUERY_SYNONYMS]
     return " ".join([text, *extra])
+
+
+@lru_cache(maxsize=1)
+def _hyphenator():
+    import pyphen
+
+    return pyphen.Pyphen(lang="en_US")
+
+
+def reading_grade(sentence: str) -> float:
+    """Flesch-Kincaid grade of one sentence (syllables from pyphen's dictionary, offline)."""
+    words = WORD.findall(strip_citations(sentence).lower())
+    if not words:
+        return 0.0
+    syllables = sum(len(_hyphenator().positions(w)) + 1 for w in words)
+    return 0.39 * len(words) + 11.8 * syllables / len(words) - 15.59

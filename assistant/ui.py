@@ -11,13 +11,15 @@ Safety rules kept throughout this module:
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 import os
 import re
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 # Must be set before gradio is imported: otherwise it phones home for a version check.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -29,7 +31,7 @@ import gradio as gr  # noqa: E402
 from .embeddings import EmbeddingError  # noqa: E402
 from .feedback import REASONS, FeedbackError, FeedbackStore  # noqa: E402
 from .index import build_index, read_manifest  # noqa: E402
-from .models import Answer, Citation, SourceDoc  # noqa: E402
+from .models import Answer, Citation, ClaimMatch, SourceDoc  # noqa: E402
 from .pipeline import (  # noqa: E402
     EXAMPLES,
     REMINDER,
@@ -78,6 +80,7 @@ EXAMPLE_QUESTIONS = (
     "A clinic says cord-blood stem cells can't be rejected. Is that true?",
 )
 MODES = [("Patient or family member", "patient"), ("Support staff: draft a reply", "staff")]
+READER_WARNINGS = ("The question was cut", "The language model", "No sentence from")
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
 QUOTE_LIMIT = 420
 
@@ -113,13 +116,22 @@ def esc(text) -> str:
 
 
 def user_markdown(text: str) -> str:
-    """User text for the Chatbot: HTML-escaped, then Markdown-escaped, so it shows as typed."""
-    return MD_SPECIAL.sub(r"\\\1", esc(text))
+    """User text for the Chatbot: Markdown-escaped, then HTML-escaped, so it shows as typed.
+
+    In this order no backslash lands inside an entity such as &lt;, which would break it.
+    """
+    return html.escape(MD_SPECIAL.sub(r"\\\1", text), quote=False)
 
 
 def safe_url(url: str) -> str:
     """Only http(s) links are ever made clickable."""
     return url if urlsplit(url or "").scheme in ("http", "https") else ""
+
+
+def short_url(url: str, limit: int = 70) -> str:
+    """The address as a reader would type it: no scheme, decoded, long ones cut."""
+    text = unquote(url.split("://", 1)[-1])
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def link_citations(escaped: str, aid: str) -> str:
@@ -182,8 +194,6 @@ def type_badge(kind: str) -> str:
 
 def nice_date(iso: str) -> str:
     try:
-        import datetime as dt
-
         day = dt.date.fromisoformat(iso)
         return f"{day.day} {day:%B %Y}"
     except ValueError:
@@ -247,7 +257,7 @@ def render_source(c: Citation, aid: str, doc: SourceDoc | None) -> str:
     meta += [f"page {esc(c.page)}"] if c.page else []
     meta += [f"section “{esc(c.section)}”"] if c.section else []
     quote = c.quote if len(c.quote) <= QUOTE_LIMIT else c.quote[:QUOTE_LIMIT].rsplit(" ", 1)[0] + "…"
-    shown = esc(url.split("://", 1)[-1]) if url else ""
+    shown = esc(short_url(url)) if url else ""
     return (
         f'<li id="src-{aid}-{c.n}" class="src"><p class="src-title">'
         f'<span class="src-n">{c.n}</span>{head}</p>'
@@ -288,8 +298,23 @@ def render_answer(aid: str, pieces: list[str], answer: Answer | None, page: Chat
     if answer is None:
         blocks.append('<p class="working">Checking each sentence against its source…</p>')
     else:
+        blocks.insert(0, render_follow_up(answer))
+        blocks.append(render_notes(answer))
         blocks.append(render_sources(answer, aid, page.library))
     return f'<div class="answer" id="{aid}">{"".join(blocks)}{footer}</div>'
+
+
+def render_follow_up(answer: Answer) -> str:
+    """Say how a follow-up was read, so a wrong reading of 'it' or 'that' is visible."""
+    if not answer.query or answer.query == answer.question:
+        return ""
+    return f'<p class="understood">Read as a follow-up: “{esc(answer.query)}”</p>'
+
+
+def render_notes(answer: Answer) -> str:
+    """Warnings a reader should see (question cut, model down); checking details stay in logs."""
+    shown = [w for w in answer.warnings if w.startswith(READER_WARNINGS)]
+    return "".join(f'<p class="note">{esc(w)}</p>' for w in shown)
 
 
 def render_error(message: str) -> str:
@@ -304,8 +329,9 @@ def render_about(library: Library) -> str:
     )
     version = f" Library version <code>{esc(library.version)}</code>." if library.version else ""
     return (
-        f'<div class="about"><p>Answers come only from <strong>{len(library.docs)} documents</strong>'
-        " chosen and summarised by the project's maintainers: trials, reviews, guidelines and "
+        '<div class="about"><p>Answers come only from '
+        f"<strong>{len(library.docs)} documents</strong> chosen and summarised by the "
+        "project's maintainers: trials, reviews, guidelines and "
         "statements from regulators and MS societies. Each note was checked against the original; "
         f"the latest check was on <strong>{esc(nice_date(library.reviewed))}</strong>.{version}</p>"
         f"<p>A register of <strong>{library.claims} claims</strong> made by clinics lets the "
@@ -349,7 +375,9 @@ def draft_reply(answer: Answer, library: Library, abstain_text: str) -> str:
             "From what you describe, please do not wait for a reply from us: if your symptoms "
             "are sudden, severe or new, call your local emergency number or go to urgent care now."
         )
-    paras += [_draft_card(p) for p, k in zip(pieces, kinds, strict=True) if k == "card"]
+    claims = iter(answer.claims)  # the pipeline writes one card per claim, in this order
+    cards = [p for p, k in zip(pieces, kinds, strict=True) if k == "card"]
+    paras += [_draft_card(p, next(claims, None)) for p in cards]
     said = " ".join(p for p, k in zip(pieces, kinds, strict=True) if k == "sentence")
     if said:
         paras.append(f"Here is what the published evidence says about your question. {said}")
@@ -365,12 +393,23 @@ def draft_reply(answer: Answer, library: Library, abstain_text: str) -> str:
     return "\n\n".join(paras)
 
 
-def _draft_card(piece: str) -> str:
+DRAFT_VERDICTS = {
+    "false": "this is not true",
+    "misleading": "this is misleading",
+    "unsupported": "this is not supported by the evidence",
+    "partly-supported": "this is only partly supported by the evidence",
+}
+
+
+def _draft_card(piece: str, claim: ClaimMatch | None) -> str:
     parts = CARD.match(piece).groupdict()
-    return (
-        f'You mentioned that some clinics say "{parts["claim"]}." The evidence shows that this '
-        f"is {parts['verdict']}. {parts['body']}"
-    )
+    key = claim.verdict if claim else VERDICT_KEYS.get(parts["verdict"], "unsupported")
+    if claim is not None and claim.matched_in == "answer":
+        lead = f'You may also come across the claim that "{parts["claim"]}".'
+    else:
+        lead = f'You asked about a claim that some clinics make: "{parts["claim"]}".'
+    verdict = DRAFT_VERDICTS.get(key, DRAFT_VERDICTS["unsupported"])
+    return f"{lead} In short, {verdict}. {parts['body']}"
 
 
 # -- the page's behaviour ------------------------------------------------------------------------
@@ -413,28 +452,35 @@ class ChatPage:
         """Stream one answer into the chat; outputs: chat, box, status, draft, turns."""
         question = (question or "").strip()
         if not question:
-            yield messages, gr.skip(), render_error("Please type a question first."), gr.skip(), turns
+            error = render_error("Please type a question first.")
+            yield messages, gr.skip(), error, gr.skip(), turns
             return
+        messages = [*messages, {"role": "user", "content": user_markdown(question)}, None]
+        index = len(messages) - 1  # the answer's place, also the index a thumbs click reports
+        answer = None
+        for html_text, answer in self._answer_html(question, mode, turns, f"a{index}"):  # noqa: B007
+            messages[index] = {"role": "assistant", "content": html_text}
+            yield messages, "", "", gr.skip(), turns
+        if answer is None:  # failed: the message says so, and there is nothing to rate
+            return
+        draft = draft_reply(answer, self.library, self.abstain_text) if mode == "staff" else ""
+        yield messages, "", "", draft or gr.skip(), {**turns, index: turn_record(answer)}
+
+    def _answer_html(self, question: str, mode: str, turns: dict, aid: str):
+        """(html, final Answer or None) after each streamed piece; a plain message on failure."""
         history = [(t["question"], t["answer"]) for _, t in sorted(turns.items())]
-        messages = [*messages, {"role": "user", "content": user_markdown(question)}]
-        aid, index = f"a{len(messages)}", len(messages)
-        messages.append({"role": "assistant", "content": render_answer(aid, [], None, self)})
-        yield messages, "", "", gr.skip(), turns
         pieces: list[str] = []
+        yield render_answer(aid, pieces, None, self), None
         try:
             for piece in self.assistant.stream(question, history, mode):
-                answer = piece if isinstance(piece, Answer) else None
-                pieces += [] if answer else [piece]
-                messages[index] = {"role": "assistant", "content": render_answer(aid, pieces, answer, self)}
-                yield messages, "", "", gr.skip(), turns
+                if isinstance(piece, Answer):
+                    yield render_answer(aid, pieces, piece, self), piece
+                else:
+                    pieces.append(piece)
+                    yield render_answer(aid, pieces, None, self), None
         except Exception as exc:  # the page shows a plain message; the log keeps the details
             log.exception("answer failed")
-            messages[index] = {"role": "assistant", "content": render_error(error_message(exc))}
-            yield messages, "", "", gr.skip(), turns
-            return
-        turns = {**turns, index: turn_record(answer)}
-        draft = draft_reply(answer, self.library, self.abstain_text) if mode == "staff" else gr.skip()
-        yield messages, "", "", draft, turns
+            yield render_error(error_message(exc)), None
 
     def ask_api(self, question: str, history: list | None = None, mode: str = "patient") -> dict:
         """Answer with citations as JSON; history is [[question, answer], ...] of earlier turns."""
@@ -484,7 +530,7 @@ class ChatPage:
                 library_version=self.library_version(),
                 **turn,
             )
-        except (FeedbackError, OSError) as exc:
+        except (FeedbackError, OSError, sqlite3.Error) as exc:
             log.exception("feedback not stored")
             msg = str(exc) if isinstance(exc, FeedbackError) else "Feedback could not be saved."
             return target, gr.update(visible=True), render_error(msg)
@@ -515,36 +561,42 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         mode = gr.Radio(MODES, value="patient", label="I am a…", elem_id="mode")
         with gr.Row(equal_height=False, elem_id="main-row"):
             with gr.Column(scale=3, min_width=320):
-                chat, box, ask, status, examples = _chat_column(page)
+                chat, feedback, box, status, examples = _chat_column(page)
             with gr.Column(scale=2, min_width=320, visible=False, elem_id="staff-col") as staff:
                 draft = _draft_panel()
-        form, intro, reasons, comment, send, cancel, fb_status = _feedback_form()
         with gr.Accordion("About these sources", open=False, elem_id="about"):
             gr.HTML(render_about(page.library))
         gr.HTML(_footer(page), elem_id="footer")
-
-        chat_io = dict(
-            inputs=[box, chat, mode, turns],
-            outputs=[chat, box, status, draft, turns],
-            show_progress="hidden",
-        )
-        box.submit(page.respond, api_name="respond", **chat_io)
-        ask.click(page.respond, api_visibility="private", **chat_io)
-        for button, question in examples:
-            button.click(
-                _constant(question), None, box, api_visibility="private", show_progress="hidden"
-            ).then(page.respond, api_visibility="private", **chat_io)
-        mode.change(page.on_mode, mode, [staff, box], api_visibility="private")
-        chat.clear(lambda: ({}, None, gr.update(visible=False), ""), None,
-                   [turns, target, form, draft], api_visibility="private")
-        chat.like(page.on_like, [turns], [target, form, intro, reasons, comment, fb_status],
-                  api_visibility="private")
-        send.click(page.send_feedback, [target, reasons, comment, turns], [target, form, fb_status],
-                   api_visibility="private")
-        cancel.click(lambda: (None, gr.update(visible=False)), None, [target, form],
-                     api_visibility="private")
-        gr.api(page.ask_api, api_name="ask")
+        _wire_chat(page, chat, box, mode, status, draft, turns, examples, staff)
+        _wire_feedback(page, chat, turns, target, feedback, draft)
+        gr.api(page.ask_api, api_name="ask", concurrency_id="answer")
     return app
+
+
+def _wire_chat(page, chat, box, mode, status, draft, turns, examples, staff) -> None:
+    chat_io = dict(
+        inputs=[box, chat, mode, turns],
+        outputs=[chat, box, status, draft, turns],
+        show_progress="hidden",
+        concurrency_id="answer",  # every way of asking shares one queue: one Assistant
+    )
+    box.submit(page.respond, api_name="respond", **chat_io)
+    for button, question in examples:
+        button.click(_constant(question), None, box, api_visibility="private", show_progress="hidden").then(
+            page.respond, api_visibility="private", **chat_io
+        )
+    mode.change(page.on_mode, mode, [staff, box], api_visibility="private")
+
+
+def _wire_feedback(page, chat, turns, target, feedback, draft) -> None:
+    form, intro, reasons, comment, send, cancel, fb_status = feedback
+    private = {"api_visibility": "private"}  # page-only events: not part of the API
+    chat.clear(
+        lambda: ({}, None, gr.update(visible=False), ""), None, [turns, target, form, draft], **private
+    )
+    chat.like(page.on_like, [turns], [target, form, intro, reasons, comment, fb_status], **private)
+    send.click(page.send_feedback, [target, reasons, comment, turns], [target, form, fb_status], **private)
+    cancel.click(lambda: (None, gr.update(visible=False)), None, [target, form], **private)
 
 
 def _constant(value: str):
@@ -577,26 +629,25 @@ def _chat_column(page: ChatPage):
         latex_delimiters=[],  # '$' in a question is money, not maths
         buttons=[],
         feedback_options=("Like", "Dislike"),
+        layout="panel",  # full-width answers: sources and claim cards need the room
     )
-    with gr.Row(elem_id="ask-row", equal_height=True):
-        box = gr.Textbox(
-            label="Your question",
-            placeholder="For example: is aHSCT safe for progressive MS?",
-            lines=2,
-            max_lines=6,
-            max_length=page.settings.max_question_chars,
-            scale=5,
-            min_width=200,
-            elem_id="question",
-        )
-        ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
-    status = gr.HTML("", elem_id="status")
+    feedback = _feedback_form()  # right under the answers it is about
+    box = gr.Textbox(
+        label="Your question",
+        placeholder="For example: is aHSCT safe for progressive MS?",
+        lines=1,  # one line that grows: Enter sends (a multi-line box needs Shift+Enter)
+        max_lines=6,
+        max_length=page.settings.max_question_chars,
+        submit_btn="Ask",
+        elem_id="question",
+    )
+    status = gr.HTML("", label="Status", elem_id="status")
     gr.HTML('<p class="examples-head" id="examples-head">New here? Try one of these questions:</p>')
     examples = []
     with gr.Row(elem_id="examples"):
         for question in EXAMPLE_QUESTIONS:
             examples.append((gr.Button(question, size="sm", elem_classes=["example"]), question))
-    return chat, box, ask, status, examples
+    return chat, feedback, box, status, examples
 
 
 def _welcome(library: Library) -> str:
@@ -628,7 +679,7 @@ def _draft_panel() -> gr.Textbox:
 
 
 def _feedback_form():
-    with gr.Group(visible=False, elem_id="feedback") as form:
+    with gr.Column(visible=False, elem_id="feedback", variant="panel") as form:
         intro = gr.HTML("")
         reasons = gr.CheckboxGroup(
             [(label, key) for key, label in REASONS.items()],
@@ -650,16 +701,30 @@ def _feedback_form():
 
 
 def _footer(page: ChatPage) -> str:
-    version = f" · library {esc(page.library.version)}" if page.library.version else ""
+    backend = page.settings.backend
+    how = (
+        "Answers are put together directly from the sources, without a language model."
+        if backend == "extractive"
+        else f"Answers are written by a language model ({esc(backend)}); every sentence is "
+        "checked against its source before it is shown."
+    )
+    version = f" Library version {esc(page.library.version)}." if page.library.version else ""
     return (
-        '<p class="site-footer">Open-source project. Answers are composed from the sources '
-        f"without a language model unless one is configured{version}. This service does not "
+        f'<p class="site-footer">Open-source project. {how}{version} This service does not '
         "replace your doctor, neurologist or MS nurse.</p>"
     )
 
 
 # -- serving ---------------------------------------------------------------------------------------
-THEME_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+THEME_FONTS = [
+    "system-ui",
+    "-apple-system",
+    "Segoe UI",
+    "Roboto",
+    "Helvetica Neue",
+    "Arial",
+    "sans-serif",
+]
 
 
 def theme() -> gr.themes.Base:
@@ -669,6 +734,14 @@ def theme() -> gr.themes.Base:
         neutral_hue="slate",
         font=THEME_FONTS,
         font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"],
+    ).set(
+        # White on blue-700 (6.7:1): the default blue-500 buttons fall short of 4.5:1.
+        button_primary_background_fill="#1d4ed8",
+        button_primary_background_fill_hover="#1e40af",
+        button_primary_text_color="#ffffff",
+        button_primary_background_fill_dark="#1d4ed8",
+        button_primary_background_fill_hover_dark="#1e40af",
+        button_primary_text_color_dark="#ffffff",
     )
 
 
@@ -693,8 +766,11 @@ def ensure_index(settings: Settings) -> None:
     """Build the index on first run, with a progress bar, so the page can answer at once."""
     if settings.chroma_url or read_manifest(settings.index_dir) is not None:
         return
-    print(f"No index in {settings.index_dir}: building it from {settings.sources_dir} (first run only).",
-          flush=True)
+    print(
+        f"No index in {settings.index_dir}: building it from {settings.sources_dir} "
+        "(first run only; a minute or two).",
+        flush=True,
+    )
     report = build_index(settings, progress=True)
     print(report.summary(), flush=True)
 
@@ -706,6 +782,8 @@ def warm_up(assistant: Assistant) -> None:
 
 def serve(settings: Settings) -> None:
     settings = settings.resolve()
+    if not settings.sources_dir.is_dir() and not settings.chroma_url:
+        raise SystemExit(f"error: no source library at {settings.sources_dir}")
     ensure_index(settings)
     print("Loading the embedding model and the claim registry…", flush=True)
     assistant = Assistant(settings)
@@ -715,8 +793,14 @@ def serve(settings: Settings) -> None:
     launch(app, settings)
 
 
-# Sets the page language for screen readers; Gradio gives no other hook for <html lang>.
-HEAD = "<script>document.documentElement.lang = 'en';</script>"
+# Raw head: sets the page language for screen readers (Gradio has no other hook for <html lang>)
+# and holds the rules for elements outside the app's root, which Gradio's `css=` cannot reach
+# (it prefixes every rule in a media query with the root's class).
+HEAD = (
+    "<script>document.documentElement.lang = 'en';</script>"
+    "<style>@media (max-width: 480px) { .gradio-container > .main "
+    "{ padding-left: 8px !important; padding-right: 8px !important; } }</style>"
+)
 # Colours are set in pairs (text and background) so every box keeps at least 4.5:1 contrast in
 # light and dark browser themes alike.
 CSS = """
@@ -726,18 +810,30 @@ CSS = """
 .site-header h1 { font-size: 1.6rem; margin: 0.2rem 0 0.3rem; color: #0b2a4a; }
 .dark .site-header h1 { color: #e8f0fb; }
 .site-header .tagline { margin: 0 0 0.8rem; font-size: 1rem; line-height: 1.45; }
-.notice { background: #fff4e0; color: #3d2a00; border-left: 5px solid #a15c00; padding: 0.7rem 0.9rem;
+.notice { background: #fff4e0; color: #3d2a00; border-left: 5px solid #a15c00;
+  padding: 0.7rem 0.9rem;
   border-radius: 6px; line-height: 1.45; }
+/* Gradio 6.31 paints a radio chosen by click white on white; the chosen mode must be obvious. */
+#mode input[type=radio]:checked { background-color: #1d4ed8 !important;
+  border-color: #1d4ed8 !important; background-image: var(--radio-circle) !important; }
+#mode label:has(input:checked) { border-color: #1d4ed8 !important; background: #eaf1ff !important;
+  color: #0b2a5c !important; font-weight: 600; }
 .privacy { font-size: 0.92rem; margin: 0.6rem 0 0; line-height: 1.4; }
 #chat .answer { line-height: 1.55; }
 #chat .answer p { margin: 0 0 0.6rem; }
-#chat .answer-text { font-size: 1rem; }
+#chat .answer-text { font-size: 1rem; color: var(--body-text-color); }
+#question button { background: #1d4ed8 !important; color: #ffffff !important; font-weight: 600;
+  padding: 0.35rem 1rem !important; border-radius: 6px !important; }
 #chat a.cite { color: #0b4fb3; font-weight: 600; text-decoration: underline; padding: 0 1px; }
 .dark #chat .answer-text a.cite { color: #9cc3ff; }
-#chat a:focus-visible, #chat summary:focus-visible { outline: 3px solid #0b4fb3; outline-offset: 2px; }
+#chat a:focus-visible, #chat summary:focus-visible { outline: 3px solid #0b4fb3;
+  outline-offset: 2px; }
 #chat .cites { white-space: nowrap; font-size: 0.9em; }
+#chat .understood { font-size: 0.88rem; color: #4a5565; }
 #chat .working { color: #4a5565; font-style: italic; }
-.dark #chat .working { color: #c4ccd8; }
+#chat .note { font-size: 0.88rem; background: #fff8e1; color: #3d2a00; border-radius: 6px;
+  padding: 0.3rem 0.6rem; }
+.dark #chat .understood, .dark #chat .working { color: #c4ccd8; }
 #chat .reminder { font-size: 0.88rem; color: #3f4a5a; margin-top: 0.6rem; }
 .dark #chat .reminder { color: #c4ccd8; }
 #chat .urgent, .error-box { background: #fdecea; color: #5c0f0b; border: 2px solid #b3261e;
@@ -748,8 +844,10 @@ CSS = """
 .claim-card.verdict-unsupported { --verdict: #5b4a00; }
 .claim-card.verdict-partly-supported { --verdict: #1f5fa8; }
 .claim-card .card-label, .abstain .card-label { font-size: 0.78rem; font-weight: 700;
-  text-transform: uppercase; letter-spacing: 0.04em; color: #3f4a5a; margin: 0.2rem 0 0.15rem !important; }
-.claim-card .card-claim { font-style: italic; font-size: 1.02rem; margin-bottom: 0.4rem !important; }
+  text-transform: uppercase; letter-spacing: 0.04em; color: #3f4a5a;
+  margin: 0.2rem 0 0.15rem !important; }
+.claim-card .card-claim { font-style: italic; font-size: 1.02rem;
+  margin-bottom: 0.4rem !important; }
 .claim-card .verdict-badge { display: inline-block; background: var(--verdict); color: #ffffff;
   font-weight: 700; padding: 0.15rem 0.6rem; border-radius: 999px; font-size: 0.9rem; }
 .claim-card a.cite, .abstain a, .sources a { color: #0b4fb3 !important; }
@@ -761,45 +859,52 @@ CSS = """
   padding: 0.6rem 0.8rem 0.2rem; margin-top: 0.6rem; }
 .sources .sources-head { font-weight: 700; margin: 0 0 0.4rem !important; }
 .sources ol.src-list { list-style: none; margin: 0; padding: 0; }
-.sources li.src { border-top: 1px solid #d5dde8; padding: 0.5rem 0 0.3rem; margin: 0; scroll-margin-top: 1rem; }
+.sources li.src { border-top: 1px solid #d5dde8; padding: 0.5rem 0 0.3rem; margin: 0;
+  scroll-margin-top: 1rem; }
 .sources li.src:first-child { border-top: none; }
 .sources li.src:target { background: #fff8d6; outline: 3px solid #c99700; border-radius: 6px; }
-.sources .src-title { font-weight: 600; margin: 0 0 0.2rem !important; }
+.sources li.src > p, .sources li.src > blockquote { display: block; }
+.sources .src-title { font-weight: 600; font-size: 0.97rem; margin: 0 0 0.2rem !important; }
 .sources .src-n { display: inline-block; min-width: 1.5rem; height: 1.5rem; line-height: 1.5rem;
   text-align: center; border-radius: 50%; background: #0b2a4a; color: #ffffff; font-size: 0.8rem;
   margin-right: 0.45rem; }
 .sources .src-meta { font-size: 0.85rem; color: #3f4a5a; margin: 0 0 0.25rem !important; }
 .sources blockquote.src-quote { border-left: 3px solid #8aa4c4; margin: 0.2rem 0 0.2rem 0.2rem;
   padding: 0.1rem 0 0.1rem 0.6rem; color: #1b2430; font-size: 0.92rem; }
-.sources .src-url { font-size: 0.8rem; color: #3f4a5a; word-break: break-all; margin: 0 !important; }
+.sources .src-url { font-size: 0.8rem; color: #3f4a5a; word-break: break-all;
+  margin: 0 !important; }
 .badge { display: inline-block; font-size: 0.75rem; font-weight: 700; padding: 0.05rem 0.5rem;
   border-radius: 999px; background: #e4e9f0; color: #1b2430; border: 1px solid #b9c4d3; }
 .badge-rct, .badge-meta-analysis { background: #dff3e4; color: #0d4020; border-color: #8cc79d; }
-.badge-guideline, .badge-regulator, .badge-society { background: #e3ecfb; color: #0b2a5c; border-color: #97b3e0; }
-.badge-cohort, .badge-trial, .badge-review { background: #eef0f3; color: #27313d; border-color: #b9c4d3; }
-.badge-case-report, .badge-lab-animal { background: #fbefdd; color: #4a2a00; border-color: #dcb27a; }
+.badge-guideline, .badge-regulator, .badge-society { background: #e3ecfb; color: #0b2a5c;
+  border-color: #97b3e0; }
+.badge-cohort, .badge-trial, .badge-review { background: #eef0f3; color: #27313d;
+  border-color: #b9c4d3; }
+.badge-case-report, .badge-lab-animal { background: #fbefdd; color: #4a2a00;
+  border-color: #dcb27a; }
 .error-box { margin: 0.4rem 0; }
 .examples-head { margin: 0.6rem 0 0.2rem; font-weight: 600; }
 #examples { gap: 0.4rem; flex-wrap: wrap; }
-#examples button.example { flex: 1 1 220px; white-space: normal; text-align: left; line-height: 1.3; }
+#examples button.example { font-size: 0.9rem; flex: 1 1 220px; white-space: normal;
+  text-align: left; line-height: 1.3; }
 #feedback { border: 1px solid #9fb8d6; border-radius: 10px; padding: 0.4rem; margin-top: 0.6rem; }
 .fb-intro { margin: 0.3rem 0.4rem; line-height: 1.45; }
-.fb-thanks { background: #e6f4ea; color: #0d4020; border-left: 5px solid #1e7b3a; padding: 0.5rem 0.8rem;
+.fb-thanks { background: #e6f4ea; color: #0d4020; border-left: 5px solid #1e7b3a;
+  padding: 0.5rem 0.8rem;
   border-radius: 6px; }
 .staff-help p { margin: 0 0 0.4rem; line-height: 1.4; }
-#draft textarea { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.9rem;
-  line-height: 1.45; }
+#draft textarea { font-size: 0.95rem; line-height: 1.5; }
 .about p { line-height: 1.5; margin: 0 0 0.6rem; }
 .about-table { border-collapse: collapse; min-width: 260px; }
 .about-table caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
-.about-table th, .about-table td { border-bottom: 1px solid #d5dde8; padding: 0.3rem 0.8rem 0.3rem 0; text-align: left; }
+.about-table th, .about-table td { border-bottom: 1px solid #d5dde8;
+  padding: 0.3rem 0.8rem 0.3rem 0; text-align: left; }
 .about-table td.num { text-align: right; }
 .site-footer { font-size: 0.85rem; margin-top: 0.6rem; }
 @media (max-width: 480px) {
-  .gradio-container { padding: 0 6px !important; }
   .site-header h1 { font-size: 1.3rem; }
   .site-header .tagline, .privacy { font-size: 0.9rem; }
-  #chat { height: 70vh !important; }
+  #chat { height: min(72vh, 620px) !important; }
   #examples button.example { flex-basis: 100%; }
   .claim-card, .sources { padding-left: 0.6rem; padding-right: 0.6rem; }
 }

@@ -1,0 +1,74 @@
+"""Index build throughput next to raw SentenceTransformer.encode, and the no-change re-run.
+
+Builds the shipped library from scratch into a temporary folder, then embeds the same passage
+texts with the bare model in the same process, so the ratio is measured on one machine state.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bench.common import save, table, timed  # noqa: E402
+
+from assistant.embeddings import load_embedder  # noqa: E402
+from assistant.index import build_index  # noqa: E402
+from assistant.ingest import embedding_text, passages_for  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.sources import load_library  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    base = Settings().resolve(ROOT)
+    embedder = load_embedder(base.embedding_model, base.embed_batch_size)
+    embedder.encode(["warm up"])
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = base.model_copy(update={"index_dir": Path(tmp) / "index"})
+        build_s, report = timed(build_index, settings, True, False, embedder)
+        docs, _ = load_library(settings.sources_dir)
+        texts = [embedding_text(p) for d in docs for p in passages_for(d)]
+        raw_s, _ = timed(embedder.model.encode, texts, batch_size=base.embed_batch_size,
+                         normalize_embeddings=True, show_progress_bar=False)
+        rerun_s, _ = timed(build_index, settings, False, False, embedder)
+        env = {**os.environ, "ASSISTANT_INDEX_DIR": str(settings.index_dir)}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "assistant.cli", "index", "--quiet"], env=env,
+                       check=True, capture_output=True, cwd=ROOT)
+        cli_s = time.perf_counter() - start
+    pipeline_rate = report.embedded / build_s
+    raw_rate = len(texts) / raw_s
+    ratio = pipeline_rate / raw_rate
+    figures = {
+        "passages": report.embedded,
+        "sentences_embedded": report.sentences,
+        "build_s": round(build_s, 2),
+        "pipeline_passages_per_s": round(pipeline_rate, 1),
+        "raw_encode_passages_per_s": round(raw_rate, 1),
+        "ratio_pipeline_to_raw": round(ratio, 3),
+        "ratio_goal_min": 0.8,
+        "rerun_nothing_changed_s": round(rerun_s, 3),
+        "rerun_cli_wall_s": round(cli_s, 2),
+        "rerun_goal_max_s": 2.0,
+    }
+    save("index", figures)
+    table([
+        ("passages embedded", str(report.embedded), "", None),
+        ("pipeline passages/s", f"{pipeline_rate:.1f}", "", None),
+        ("raw encode passages/s", f"{raw_rate:.1f}", "", None),
+        ("pipeline / raw", f"{ratio:.2f}", ">= 0.8", ratio >= 0.8),
+        ("re-run, nothing changed (s)", f"{rerun_s:.3f}", "< 2 s", rerun_s < 2),
+        ("re-run via CLI, wall (s)", f"{cli_s:.2f}", "< 2 s", cli_s < 2),
+    ])
+
+
+if __name__ == "__main__":
+    main()

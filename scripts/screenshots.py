@@ -1,0 +1,129 @@
+"""Screenshots of the chat page for the README: both modes, desktop and phone (390 px).
+
+    .venv/bin/python scripts/screenshots.py [--out docs]
+
+Starts the app on a free local port with the shipped index, drives the system Chromium
+(/usr/bin/chromium, no `playwright install`) and writes docs/{patient,staff}-{desktop,mobile}.png.
+Feedback goes to a temporary database, so making screenshots stores nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+for _name, _value in {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+}.items():
+    os.environ.setdefault(_name, _value)
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.pipeline import Assistant  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
+from assistant.ui import build_app, ensure_index, launch, warm_up  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = {  # name: (mode, question)
+    "patient": ("patient", "A clinic says cord-blood stem cells can't be rejected. Is that true?"),
+    "staff": (
+        "staff",
+        "A clinic in Mexico offers stem cells for my progressive MS for $20,000. Should I go?",
+    ),
+}
+VIEWPORTS = {"desktop": (1280, 900), "mobile": (390, 844)}
+SCROLL_TO_QUESTION = """() => {
+  const asked = [...document.querySelectorAll('#chat [data-testid=user]')].pop();
+  let box = asked;
+  while (box && !(box.scrollHeight > box.clientHeight + 4
+                  && ['auto', 'scroll'].includes(getComputedStyle(box).overflowY))) {
+    box = box.parentElement;
+  }
+  if (box) {
+    box.scrollTop += asked.getBoundingClientRect().top - box.getBoundingClientRect().top - 44;
+  }
+  window.scrollTo(0, 0);
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def shoot(browser, url: str, mode: str, question: str, size: tuple[int, int], path: Path) -> None:
+    page = browser.new_page(viewport={"width": size[0], "height": size[1]}, device_scale_factor=1)
+    page.goto(url, wait_until="load")  # not "networkidle": Gradio keeps a connection open
+    box = page.locator("#question textarea")
+    box.wait_for(timeout=30000)
+    if mode == "staff":
+        page.get_by_label("Support staff: draft a reply").check()
+        page.locator("#draft").wait_for(state="visible")
+    box.fill(question)
+    box.press("Enter")
+    page.locator("#chat .sources").last.wait_for(timeout=60000)
+    if mode == "staff":
+        page.wait_for_function("document.querySelector('#draft textarea').value.includes('References')")
+    # A full-length window, then the chat scrolled back to the question: the picture shows the
+    # start of the answer rather than the end the chat scrolled to while streaming.
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": size[0], "height": height})
+    page.wait_for_timeout(500)
+    page.evaluate(SCROLL_TO_QUESTION)
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is missing: apt-get install chromium", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(feedback_db=Path(tmp) / "feedback.sqlite3").resolve(ROOT)
+        ensure_index(settings)
+        assistant = Assistant(settings)
+        warm_up(assistant)
+        app = build_app(settings, assistant)
+        port = free_port()
+        url = launch(app, settings, port=port, block=False)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+                for name, (mode, question) in SHOTS.items():
+                    for view, size in VIEWPORTS.items():
+                        path = args.out / f"{name}-{view}.png"
+                        shoot(browser, url, mode, question, size, path)
+                        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+                browser.close()
+        finally:
+            app.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
