@@ -13,10 +13,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bench.common import median, percentile, save, table  # noqa: E402
-
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from bench.common import median, percentile, save, table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,15 +58,19 @@ def main() -> None:
         "stage_ms_p95": {k: percentile(v, 95) for k, v in stages.items()},
     }
     save("answer", figures)
-    table([
-        ("questions", str(len(qs)), "", None),
-        ("one query embedding, median (ms)", f"{one:.1f}", "", None),
-        ("extractive answer p50 (ms)", f"{p50:.1f}", "", None),
-        ("extractive answer p95 (ms)", f"{p95:.1f}", "", None),
-        ("p95 / one embedding", f"{p95 / one:.1f}x", "<= 4x", p95 / one <= 4),
-        *[(f"  {k} p50 / p95 (ms)", f"{percentile(v, 50)} / {percentile(v, 95)}", "", None)
-          for k, v in stages.items()],
-    ])
+    table(
+        [
+            ("questions", str(len(qs)), "", None),
+            ("one query embedding, median (ms)", f"{one:.1f}", "", None),
+            ("extractive answer p50 (ms)", f"{p50:.1f}", "", None),
+            ("extractive answer p95 (ms)", f"{p95:.1f}", "", None),
+            ("p95 / one embedding", f"{p95 / one:.1f}x", "<= 4x", p95 / one <= 4),
+            *[
+                (f"  {k} p50 / p95 (ms)", f"{percentile(v, 50)} / {percentile(v, 95)}", "", None)
+                for k, v in stages.items()
+            ],
+        ]
+    )
 
 
 if __name__ == "__main__":

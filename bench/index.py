@@ -16,13 +16,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bench.common import save, table, timed  # noqa: E402
-
 from assistant.embeddings import load_embedder  # noqa: E402
 from assistant.index import build_index  # noqa: E402
 from assistant.ingest import embedding_text, passages_for  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.sources import load_library  # noqa: E402
+from bench.common import save, table, timed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,13 +35,23 @@ def main() -> None:
         build_s, report = timed(build_index, settings, True, False, embedder)
         docs, _ = load_library(settings.sources_dir)
         texts = [embedding_text(p) for d in docs for p in passages_for(d)]
-        raw_s, _ = timed(embedder.model.encode, texts, batch_size=base.embed_batch_size,
-                         normalize_embeddings=True, show_progress_bar=False)
+        raw_s, _ = timed(
+            embedder.model.encode,
+            texts,
+            batch_size=base.embed_batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
         rerun_s, _ = timed(build_index, settings, False, False, embedder)
         env = {**os.environ, "ASSISTANT_INDEX_DIR": str(settings.index_dir)}
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "assistant.cli", "index", "--quiet"], env=env,
-                       check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(
+            [sys.executable, "-m", "assistant.cli", "index", "--quiet"],
+            env=env,
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
         cli_s = time.perf_counter() - start
     pipeline_rate = report.embedded / build_s
     raw_rate = len(texts) / raw_s
@@ -60,14 +69,16 @@ def main() -> None:
         "rerun_goal_max_s": 2.0,
     }
     save("index", figures)
-    table([
-        ("passages embedded", str(report.embedded), "", None),
-        ("pipeline passages/s", f"{pipeline_rate:.1f}", "", None),
-        ("raw encode passages/s", f"{raw_rate:.1f}", "", None),
-        ("pipeline / raw", f"{ratio:.2f}", ">= 0.8", ratio >= 0.8),
-        ("re-run, nothing changed (s)", f"{rerun_s:.3f}", "< 2 s", rerun_s < 2),
-        ("re-run via CLI, wall (s)", f"{cli_s:.2f}", "< 2 s", cli_s < 2),
-    ])
+    table(
+        [
+            ("passages embedded", str(report.embedded), "", None),
+            ("pipeline passages/s", f"{pipeline_rate:.1f}", "", None),
+            ("raw encode passages/s", f"{raw_rate:.1f}", "", None),
+            ("pipeline / raw", f"{ratio:.2f}", ">= 0.8", ratio >= 0.8),
+            ("re-run, nothing changed (s)", f"{rerun_s:.3f}", "< 2 s", rerun_s < 2),
+            ("re-run via CLI, wall (s)", f"{cli_s:.2f}", "< 2 s", cli_s < 2),
+        ]
+    )
 
 
 if __name__ == "__main__":
