@@ -79,7 +79,7 @@ NEGATION = re.compile(
 # Frames around a claim that say who said it or ask about it; stripped before matching so the
 # claim itself is compared with the registry ("The clinic says X, is that true?" -> "X").
 FRAME_START = re.compile(
-    r"^\s*((the|my|a|one|some|their|our|this|that)\s+)?(\w+\s+){0,2}?"
+    r"^\s*((the|my|a|one|some|their|our|this|that)\s+)?(\w+(?:'s)?\s+){0,2}?"
     r"(clinics?|doctors?|websites?|brochures?|ads?|adverts?|salesperson|centres?|centers?|they|"
     r"someone|people|friends?|groups?|providers?|company)\s+"
     r"(says?|said|claims?|claimed|told me|tells me|tell me|promises?|promised|advertises?|"
@@ -219,6 +219,7 @@ class ClaimGuard:
         self.sums = np.zeros((len(claims), self.matrix.shape[1]), dtype=np.float32)
         np.add.at(self.sums, self.owner_array, self.matrix)
         self.by_id = {c.id: c for c in claims}
+        self._vectors: dict[str, np.ndarray] = {}
         # The registry's corrections and the assistant's fixed notices are never assertions.
         own = [s for c in claims for s in split_sentences(c.correction)]
         self.own_sentences = {_plain(s) for s in [*own, *known_safe]}
@@ -333,7 +334,7 @@ class ClaimGuard:
         i, score = self.score(sentence, vector)
         core = claim_core(sentence)
         if core:
-            ci, cscore = self.score(core, self.embedder.encode([core])[0])
+            ci, cscore = self.score(core, self._vector(core))
             if cscore > score:
                 i, score = ci, cscore
         if i < 0 or score < self.threshold:
@@ -353,7 +354,15 @@ class ClaimGuard:
         core = claim_core(sentence)
         if not core:
             return False
-        return self.assertion_probability(core, self.embedder.encode([core])[0]) >= self.assert_threshold
+        return self.assertion_probability(core, self._vector(core)) >= self.assert_threshold
+
+    def _vector(self, text: str) -> np.ndarray:
+        """Embeddings of stripped claim cores, remembered: a question's core is needed twice."""
+        if text not in self._vectors:
+            if len(self._vectors) > 512:
+                self._vectors.clear()
+            self._vectors[text] = self.embedder.encode([text])[0]
+        return self._vectors[text]
 
     def check_text(self, text: str) -> list[GuardResult]:
         sentences = split_sentences(text)
@@ -368,7 +377,7 @@ class ClaimGuard:
         found: dict[str, GuardResult] = {}
         for s, v in zip(sentences, vectors, strict=True):
             r = self.check(s, v)
-            if not r.claim or not self._states_claim(s, v):
+            if not r.claim or not (r.stance == "reports" or self._states_claim(s, v)):
                 continue  # "What are the risks of HSCT?" is on a claim's topic but carries none
             if r.claim.id not in found or r.score > found[r.claim.id].score:
                 found[r.claim.id] = r

@@ -18,7 +18,7 @@ from .ingest import PdfError, embedding_text, passages_for
 from .models import Passage, SourceDoc
 from .settings import Settings
 from .sources import Problem, load_library
-from .store import LexicalIndex, StoreError, chroma_client, drop_collections, open_collections
+from .store import StoreError, chroma_client, drop_collections, lexical_from_collection, open_collections
 from .text import split_sentences
 
 MANIFEST = "manifest.json"
@@ -209,14 +209,7 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     _delete(stale, cols)
     with tqdm(total=len(todo), unit="passage", disable=not progress or not todo, desc="embedding") as bar:
         _write(todo, embedder, cols, bar, report)
-    everything = cols[0].get(include=["documents", "metadatas"])
-    texts = [
-        embedding_text(Passage.from_metadata(pid, doc, meta))
-        for pid, doc, meta in zip(
-            everything["ids"], everything["documents"], everything["metadatas"], strict=True
-        )
-    ]
-    LexicalIndex.build(everything["ids"], texts).save(bm25_dir)
+    lexical_from_collection(cols[0]).save(bm25_dir)
     _write_json(
         settings.index_dir / MANIFEST,
         {

@@ -28,7 +28,7 @@ from .models import Answer, Citation, ClaimMatch, Passage
 from .retrieve import HybridRetriever
 from .settings import Settings
 from .sources import SourceError, load_claims
-from .store import LexicalIndex, StoreError, chroma_client, open_collections
+from .store import LexicalIndex, StoreError, chroma_client, lexical_from_collection, open_collections
 from .text import CITATION, citation_numbers, numbers, split_sentences
 from .verify import check_sentence
 
@@ -123,6 +123,7 @@ class Assistant:
         self.settings = (settings or Settings()).resolve()
         self._embedder = embedder
         self._chat_model = chat_model  # a ready model (tests, the parrot) overrides the backend
+        self._correction_vectors: dict[str, np.ndarray] = {}
 
     # -- opened once, on first use -------------------------------------------------------
     @cached_property
@@ -141,11 +142,19 @@ class Assistant:
     def collections(self):
         self.manifest  # noqa: B018  (checks the model before Chroma is touched)
         client = chroma_client(self.settings)
-        return open_collections(client, self.settings, self.embedder.name, self.embedder.dimension, False)
+        cols = open_collections(client, self.settings, self.embedder.name, self.embedder.dimension, False)
+        built_with = (cols[0].metadata or {}).get("embedding_model")
+        where = self.settings.chroma_url or self.settings.index_dir
+        check_model({"model": built_with} if built_with else None, self.embedder.name, where)
+        return cols
 
     @cached_property
     def retriever(self) -> HybridRetriever:
-        lexical = LexicalIndex.load(self.settings.index_dir / "bm25")
+        folder = self.settings.index_dir / "bm25"
+        if self.settings.chroma_url and not folder.exists():
+            # A new replica of a shared Chroma server builds its word index from the server.
+            lexical_from_collection(self.collections[0]).save(folder)
+        lexical = LexicalIndex.load(folder)
         return HybridRetriever(
             settings=self.settings,
             embedder=self.embedder,
@@ -189,6 +198,7 @@ class Assistant:
             **args,
         )
         if claims:
+            self.settings.index_dir.mkdir(parents=True, exist_ok=True)
             for old in self.settings.index_dir.glob("guard-*.npz"):
                 old.unlink(missing_ok=True)
             guard.save(cache)
@@ -228,9 +238,19 @@ class Assistant:
         question_claims = self.guard.in_question(
             question, vectors[-1:] if len(split_sentences(question)) <= 1 else None
         )
-        scored = self.retriever.search(query, query_vector)
+        try:
+            scored = self.retriever.search(query, query_vector)
+            rows = sentence_rows(self.collections[1], scored)
+        except StoreError:
+            raise
+        except Exception as exc:  # Chroma raises transport errors of many kinds
+            where = self.settings.chroma_url or str(self.settings.index_dir)
+            raise StoreError(
+                f"the index at {where} could not be read ({exc.__class__.__name__}); "
+                "if it is a Chroma server, check that it is running, then ask again"
+            ) from exc
         timings = {"retrieve": _ms(started)}
-        ctx = Context(question, query, mode, query_vector, scored, sentence_rows(self.collections[1], scored))
+        ctx = Context(question, query, mode, query_vector, scored, rows)
         answer = Answer(
             question=question,
             answer="",
@@ -377,12 +397,10 @@ class Assistant:
         ]
         numbers_used: list[int] = []
         for sentence, support in zip(sentences, self._support(claim, sentences), strict=True):
-            if support is None:
-                parts.append(sentence)
-                continue
-            n = citer.number(*support)
-            numbers_used.append(n)
-            parts.append(f"{sentence.rstrip('.!?')} [{n}].")
+            marks = [citer.number(passage, quote) for passage, quote in support]
+            numbers_used += marks
+            label = f" [{', '.join(map(str, dict.fromkeys(marks)))}]" if marks else ""
+            parts.append(f"{sentence.rstrip('.!?')}{label}.")
         card = ClaimMatch(
             id=claim.id,
             verdict=claim.verdict,
@@ -397,31 +415,46 @@ class Assistant:
         )
         return card, " ".join(parts)
 
-    def _support(self, claim, sentences: list[str]) -> list[tuple[Passage, str] | None]:
+    def _support(self, claim, sentences: list[str]) -> list[list[tuple[Passage, str]]]:
+        """For each correction sentence, the passages of the claim's sources that back it: the
+        closest one that holds its numbers, plus a second when the numbers come from two studies.
+        The quote is the passage's two sentences closest to the correction sentence."""
         got = self.collections[1].get(
             where={"source_id": {"$in": list(claim.sources)}},
             include=["documents", "metadatas", "embeddings"],
         )
         if not got["ids"]:
-            return [None] * len(sentences)
-        pids = list(dict.fromkeys(m["passage_id"] for m in got["metadatas"]))
-        rows = self.collections[0].get(ids=pids, include=["documents", "metadatas"])
+            return [[] for _ in sentences]
+        owner = [m["passage_id"] for m in got["metadatas"]]
+        rows = self.collections[0].get(ids=list(dict.fromkeys(owner)), include=["documents", "metadatas"])
         passages = {
             pid: Passage.from_metadata(pid, doc, meta)
             for pid, doc, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)
         }
-        sims = np.asarray(got["embeddings"], dtype=np.float32) @ self.embedder.encode(sentences).T
+        if claim.id not in self._correction_vectors:  # the registry is fixed while serving
+            self._correction_vectors[claim.id] = self.embedder.encode(sentences)
+        sims = np.asarray(got["embeddings"], dtype=np.float32) @ self._correction_vectors[claim.id].T
         out = []
         for j, sentence in enumerate(sentences):
-            needed = numbers(sentence)
-            order = np.argsort(-sims[:, j])
-            best = next(
-                (i for i in order if needed <= numbers(passages[got["metadatas"][i]["passage_id"]].text)),
-                order[0],
-            )
-            passage = passages.get(got["metadatas"][best]["passage_id"])
-            out.append((passage, got["documents"][best]) if passage else None)
+            missing, chosen = numbers(sentence), []
+            for i in np.argsort(-sims[:, j]):
+                pid = owner[i]
+                covers = missing & numbers(passages[pid].text)
+                if pid in chosen or (chosen and not covers) or (missing and not covers and not chosen):
+                    continue
+                chosen.append(pid)
+                missing -= covers
+                if not missing or len(chosen) == 2:
+                    break
+            if not chosen:  # no passage holds the numbers: cite the closest, verification notes it
+                chosen = [owner[int(np.argmax(sims[:, j]))]]
+            out.append([(passages[pid], self._quote(got, owner, sims[:, j], pid)) for pid in chosen])
         return out
+
+    @staticmethod
+    def _quote(got, owner: list[str], sims: np.ndarray, pid: str) -> str:
+        mine = [i for i in np.argsort(-sims) if owner[i] == pid][:2]
+        return " ".join(got["documents"][i] for i in sorted(mine))
 
     def abstain_text(self) -> str:
         examples = " ".join(f'"{q}"' for q in EXAMPLES[:3])

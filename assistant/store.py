@@ -131,3 +131,16 @@ class LexicalIndex:
 
 def as_matrix(vectors) -> np.ndarray:
     return np.asarray(vectors, dtype=np.float32)
+
+
+def lexical_from_collection(passages) -> LexicalIndex:
+    """BM25 over what a passages collection holds, with the same text the indexer uses."""
+    from .ingest import embedding_text
+    from .models import Passage
+
+    got = passages.get(include=["documents", "metadatas"])
+    texts = [
+        embedding_text(Passage.from_metadata(pid, doc, meta))
+        for pid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+    ]
+    return LexicalIndex.build(got["ids"], texts)

@@ -21,6 +21,7 @@ from assistant.index import build_index  # noqa: E402
 from assistant.ingest import embedding_text, passages_for  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.sources import load_library  # noqa: E402
+from assistant.text import split_sentences  # noqa: E402
 from bench.common import save, table, timed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +43,14 @@ def main() -> None:
             normalize_embeddings=True,
             show_progress_bar=False,
         )
+        sentences = [s for d in docs for p in passages_for(d) for s in split_sentences(p.text)]
+        raw_all_s, _ = timed(
+            embedder.model.encode,
+            texts + sentences,
+            batch_size=base.embed_batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
         rerun_s, _ = timed(build_index, settings, False, False, embedder)
         env = {**os.environ, "ASSISTANT_INDEX_DIR": str(settings.index_dir)}
         start = time.perf_counter()
@@ -56,6 +65,7 @@ def main() -> None:
     pipeline_rate = report.embedded / build_s
     raw_rate = len(texts) / raw_s
     ratio = pipeline_rate / raw_rate
+    same_work = raw_all_s / build_s  # the pipeline also embeds every sentence, for the composer
     figures = {
         "passages": report.embedded,
         "sentences_embedded": report.sentences,
@@ -64,6 +74,8 @@ def main() -> None:
         "raw_encode_passages_per_s": round(raw_rate, 1),
         "ratio_pipeline_to_raw": round(ratio, 3),
         "ratio_goal_min": 0.8,
+        "raw_encode_passages_and_sentences_s": round(raw_all_s, 2),
+        "ratio_same_texts_raw_to_pipeline": round(same_work, 3),
         "rerun_nothing_changed_s": round(rerun_s, 3),
         "rerun_cli_wall_s": round(cli_s, 2),
         "rerun_goal_max_s": 2.0,
@@ -75,6 +87,7 @@ def main() -> None:
             ("pipeline passages/s", f"{pipeline_rate:.1f}", "", None),
             ("raw encode passages/s", f"{raw_rate:.1f}", "", None),
             ("pipeline / raw", f"{ratio:.2f}", ">= 0.8", ratio >= 0.8),
+            ("raw encode of the same texts / pipeline", f"{same_work:.2f}", "(overhead)", None),
             ("re-run, nothing changed (s)", f"{rerun_s:.3f}", "< 2 s", rerun_s < 2),
             ("re-run via CLI, wall (s)", f"{cli_s:.2f}", "< 2 s", cli_s < 2),
         ]
