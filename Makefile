@@ -45,6 +45,7 @@ test: install
 	$(BIN)/assistant index --quiet
 	$(BIN)/pytest -q
 	$(BIN)/python -m evals --suite quick
+	$(BIN)/python -m evals --suite quick --backend parrot
 
 eval: index
 	$(BIN)/python -m evals --suite full
