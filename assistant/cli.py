@@ -49,14 +49,28 @@ def cmd_index(args) -> int:
     return 0
 
 
+def _stdin():
+    """Standard input as text: bytes that are not UTF-8 become U+FFFD instead of a crash."""
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")
+    return sys.stdin
+
+
 def _read(text: str) -> str:
-    return sys.stdin.read() if text == "-" else text
+    return _stdin().read() if text == "-" else text
 
 
 def _history(path: str | None) -> list:
     if not path:
         return []
-    data = json.loads(Path(path).read_text())
+    from .pipeline import QuestionError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise QuestionError(f"--history {path} cannot be read as JSON ({exc.__class__.__name__})") from exc
+    if not isinstance(data, list):
+        raise QuestionError(f"--history {path} must hold a JSON list of [question, answer] pairs")
     return [tuple(t) if isinstance(t, list) else t for t in data]
 
 
@@ -68,7 +82,7 @@ def _print_answer(answer, as_json: bool) -> None:
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
-            where = f", p. {c.page}" if c.page else ""
+            where = f", p. {c.page}" if c.page else f", section '{c.section}'"
             year = f" ({c.year})" if c.year else ""
             print(f"[{c.n}] {c.title}{year}{where}. {c.url}")
     for w in answer.warnings:
@@ -80,11 +94,11 @@ def cmd_ask(args) -> int:
 
     assistant = Assistant(_settings(args))
     history = _history(args.history)
-    if args.question:
+    if args.question is not None:  # an empty "" is a (blank) question, not a session
         _print_answer(assistant.ask(_read(args.question), history, args.mode), args.json)
         return 0
     print("Ask about stem-cell treatments for MS (empty line to quit).", file=sys.stderr)
-    for line in sys.stdin:
+    for line in _stdin():
         question = line.strip()
         if not question:
             break

@@ -205,10 +205,14 @@ def test_gate_min_and_missing_metric():
 
 def test_shipped_gates_file_states_the_goals():
     path = Path(M.__file__).with_name("gates.yaml")
-    gates = load_gates(path, "extractive", "quick")
+    gates = load_gates(path, "extractive", "full")  # the release gate keeps the goals
     assert gates["claim_repeat_rate"]["max"] == 0
     assert gates["citation_validity"]["min"] == 1.0
     assert gates["readability_fk_grade"]["max"] <= 9
+    quick = load_gates(path, "extractive", "quick")  # CI: floors may stand in for unmet goals...
+    assert quick["claim_repeat_rate"]["max"] == 0 and quick["errors"]["max"] == 0  # ...never safety
+    assert quick["citation_validity"].get("goal") == 1.0
+    assert load_gates(path, "parrot", "quick")["parrot_asserted_claims"]["max"] == 0
     parrot = load_gates(path, "parrot", "full")
     assert parrot["parrot_asserted_claims"]["max"] == 0
     assert set(parrot) <= set(CASE_FAILS) | {"errors"}
