@@ -96,9 +96,19 @@ FRAME_END = re.compile(
 )
 
 
+# A leading question states its claim as a premise: "Since cord cells can't be rejected, which ...?"
+PREMISE = re.compile(
+    r"^\s*(?:since|because|given that|now that|as|if|seeing that)\s+(.{12,}?),\s*"
+    r"(?:so\s+)?(?:why|which|what|how|where|when|who|should|shall|can|could|do|does|is|are|will|would)\b",
+    re.I,
+)
+
+
 def claim_core(sentence: str) -> str:
-    """The sentence without attribution or question frames; empty when nothing was stripped."""
-    core = FRAME_END.sub("", FRAME_START.sub("", sentence)).strip(" ?.!—–-")
+    """The sentence without attribution, question or premise frames; empty when none was stripped."""
+    premise = PREMISE.match(sentence)
+    text = premise.group(1) if premise else sentence
+    core = FRAME_END.sub("", FRAME_START.sub("", text)).strip(" ?.!—–-")
     return core if core and core != sentence.strip(" ?.!") else ""
 
 
