@@ -55,6 +55,11 @@ eval: index
 bench: index
 	$(BIN)/python bench/index.py
 	$(BIN)/python bench/answer.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/memory.py
+	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/hotpath.py
 
 clean:
 	rm -rf $(VENV) index evals/out

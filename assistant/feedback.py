@@ -54,13 +54,14 @@ class FeedbackError(ValueError):
 class FeedbackStore:
     """One SQLite file; a short-lived connection per call, so any server thread can write."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str, timeout: float = 10.0):
         self.path = Path(path)
+        self.timeout = timeout  # seconds SQLite keeps retrying a locked database before it gives up
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=10)) as conn:
+        with closing(sqlite3.connect(self.path, timeout=self.timeout)) as conn:
             conn.row_factory = sqlite3.Row
             # WAL lets a maintainer export while the page keeps writing.
             conn.execute("PRAGMA journal_mode=WAL")

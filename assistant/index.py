@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +19,19 @@ from .ingest import PdfError, embedding_text, passages_for
 from .models import Passage, SourceDoc
 from .settings import Settings
 from .sources import Problem, load_library
-from .store import StoreError, chroma_client, drop_collections, lexical_from_collection, open_collections
+from .store import (
+    StoreError,
+    chroma_client,
+    collection_names,
+    drop_collections,
+    lexical_from_collection,
+    open_collections,
+)
 from .text import split_sentences
 
 MANIFEST = "manifest.json"
 BATCH = 256  # passages per embed-and-write step: bounded memory, steady progress bar
+STAGING = "-building"  # a full build writes to <collection>-building, renamed only when complete
 
 
 class IndexMismatch(StoreError):
@@ -165,8 +174,9 @@ def _plan(settings: Settings, manifest: dict, report: BuildReport):
             report.problems.append(str(exc))
             continue
         if old:
-            keep = {p.id for p in passages}
-            stale += [pid for pid in old["passages"] if pid not in keep]
+            # All its old passages go, kept ids too: a passage re-written with fewer sentences
+            # would otherwise keep its old last sentences (<passage id>::s<n>) in the index.
+            stale += old["passages"]
             report.updated += 1
         else:
             report.added += 1
@@ -202,13 +212,20 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
         model, dimension = embedder.name, embedder.dimension
     else:
         model, dimension = manifest["model"], manifest["dimension"]
-    client = chroma_client(settings)
+    client = _client(settings, fresh)
+    # A full build fills staging collections and swaps them in only when they are complete, so a
+    # build killed half-way leaves the previous collections, BM25 and manifest as they were.
+    target = settings.model_copy(update={"collection": settings.collection + STAGING}) if fresh else settings
     if fresh:
-        drop_collections(client, settings)
-    cols = open_collections(client, settings, model, dimension, create=True)
+        drop_collections(client, target)  # left over by a killed build
+    cols = open_collections(client, target, model, dimension, create=True)
     _delete(stale, cols)
     with tqdm(total=len(todo), unit="passage", disable=not progress or not todo, desc="embedding") as bar:
         _write(todo, embedder, cols, bar, report)
+    if fresh:
+        drop_collections(client, settings)
+        for col, name in zip(cols, collection_names(settings), strict=True):
+            col.modify(name=name)
     lexical_from_collection(cols[0]).save(bm25_dir)
     _write_json(
         settings.index_dir / MANIFEST,
@@ -225,6 +242,17 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     )
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _client(settings: Settings, fresh: bool):
+    """The Chroma client; a full build replaces an embedded store too damaged to open."""
+    try:
+        return chroma_client(settings)
+    except StoreError:
+        if not fresh or settings.chroma_url:
+            raise
+        shutil.rmtree(settings.index_dir / "chroma", ignore_errors=True)
+        return chroma_client(settings)
 
 
 def problems_text(problems: list[Problem]) -> str:

@@ -29,7 +29,7 @@ from .retrieve import HybridRetriever
 from .settings import Settings
 from .sources import SourceError, load_claims
 from .store import LexicalIndex, StoreError, chroma_client, lexical_from_collection, open_collections
-from .text import CITATION, citation_numbers, numbers, split_sentences
+from .text import CITATION, citation_numbers, looks_non_english, numbers, split_sentences
 from .verify import check_sentence
 
 REMINDER = (
@@ -59,6 +59,12 @@ EXAMPLES = (
 )
 
 
+NOT_ENGLISH = (
+    "The question seems not to be in English: the library and its answers are in English only, "
+    "so the answer may miss what you asked. Please ask in English if you can."
+)
+
+
 class QuestionError(ValueError):
     """The question cannot be answered as typed; the message says why."""
 
@@ -74,6 +80,8 @@ def clean_question(question: str, limit: int) -> tuple[str, list[str]]:
     if len(text) > limit:
         text = text[:limit].rsplit(" ", 1)[0]
         warnings.append(f"The question was cut to its first {limit} characters.")
+    if looks_non_english(text):
+        warnings.append(NOT_ENGLISH)
     return text, warnings
 
 
@@ -228,6 +236,7 @@ class Assistant:
         if mode not in ("patient", "staff"):
             raise QuestionError(f"mode must be 'patient' or 'staff', not '{mode}'")
         started = time.perf_counter()
+        urgent = isinstance(question, str) and bool(URGENT.search(question))  # also in a part cut off
         question, warnings = clean_question(question, self.settings.max_question_chars)
         backend = backend or self.settings.backend
         composer, notice = self._composer(backend)
@@ -262,7 +271,7 @@ class Assistant:
         )
         citer = Citer()
         pieces: list[str] = []
-        if URGENT.search(question):
+        if urgent or URGENT.search(question):
             pieces.append(URGENT_NOTICE)
             answer.warnings.append("urgent symptoms mentioned: urgent-care notice shown")
             yield URGENT_NOTICE

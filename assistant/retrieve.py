@@ -91,14 +91,15 @@ class HybridRetriever(BaseRetriever):
         s = self.settings
         if query_vector is None:
             query_vector = self.embedder.encode([query])[0]
-        count = self.passages.count()
-        if count == 0:
-            return []
+        # No count() first: Chroma returns fewer rows when it holds fewer, and one round trip
+        # less matters with a Chroma server.
         dense = self.passages.query(
             query_embeddings=[query_vector],
-            n_results=min(s.candidates, count),
+            n_results=s.candidates,
             include=["documents", "metadatas", "embeddings"],
         )
+        if not dense["ids"] or not dense["ids"][0]:
+            return []
         found = _rows(dense["ids"][0], dense["documents"][0], dense["metadatas"][0], dense["embeddings"][0])
         lexical_ids = [pid for pid, _ in self.lexical.search(query, s.candidates)]
         missing = [pid for pid in lexical_ids if pid not in found]

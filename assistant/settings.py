@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     port: int = 7860
     feedback_db: Path = Path("feedback.sqlite3")
     max_question_chars: int = 1000
+    max_queue: int = 64  # answers waiting at once; beyond it the page says it is busy, try again
 
     def resolve(self, root: Path | None = None) -> Settings:
         """Return a copy with relative paths anchored at root (default: the current directory)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from .models import SourceDoc
+from .text import reads_as_instruction
 
 TYPES = [
     "rct",
@@ -68,6 +69,7 @@ PATTERNS = {
     "url": re.compile(r"^https?://[^\s/$.?#][^\s]*$"),
 }
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
+LINE_OR_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")  # cheap: checked on every load
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,10 @@ def _check_meta(meta: dict, name: str, *, body: str | None) -> list[Problem]:
             out.append(Problem(name, "reviewed", f"'{meta['reviewed']}' is not a YYYY-MM-DD date"))
     if body is not None and not body.strip():
         out.append(Problem(name, "body", "the note has no text below its front matter"))
+    planted = [s.strip() for s in LINE_OR_SENTENCE.split(body or "") if reads_as_instruction(s)]
+    if planted:
+        found = f"text addressed to the assistant, not source content: '{planted[0]}'"
+        out.append(Problem(name, "body", found))
     return out
 
 
@@ -159,6 +165,10 @@ def _yaml(text: str, name: str) -> tuple[dict | None, list[Problem]]:
         where = getattr(exc, "problem_mark", None)
         line = f" (line {where.line + 1})" if where else ""
         return None, [Problem(name, "front matter", f"is not valid YAML{line}")]
+    except ValueError as exc:  # a date YAML cannot build, such as 2026-02-30
+        return None, [Problem(name, "front matter", f"holds a value YAML cannot read ({exc})")]
+    except RecursionError:
+        return None, [Problem(name, "front matter", "is nested too deeply to read")]
     if not isinstance(meta, dict):
         return None, [Problem(name, "front matter", "must be a YAML mapping of fields")]
     return meta, []
@@ -244,9 +254,10 @@ def load_claims(path: Path, known_ids: set[str] | None = None) -> tuple[list[Cla
         where = f"claims[{i}]" + (f" ({item.get('id')})" if isinstance(item, dict) else "")
         found = _check_claim(item, where, name, known_ids)
         cid = item.get("id") if isinstance(item, dict) else None
-        if cid in seen:
-            found.append(Problem(name, f"{where}.id", "is used twice"))
-        seen.add(cid)
+        if isinstance(cid, str):
+            if cid in seen:
+                found.append(Problem(name, f"{where}.id", "is used twice"))
+            seen.add(cid)
         problems += found
         if not found:
             claims.append(
@@ -273,6 +284,13 @@ def _check_claim(item, where: str, name: str, known_ids: set[str] | None) -> lis
     ]
     if out:
         return out
+    out = [
+        Problem(name, f"{where}.{f}", "must be text")
+        for f in ("id", "claim", "verdict", "correction")
+        if not isinstance(item[f], str)
+    ]
+    if out:
+        return out
     if not ID_RE.match(str(item["id"])):
         out.append(Problem(name, f"{where}.id", "is not kebab-case"))
     if item["verdict"] not in VERDICTS:
@@ -280,7 +298,12 @@ def _check_claim(item, where: str, name: str, known_ids: set[str] | None) -> lis
     paraphrases = item["paraphrases"]
     if not isinstance(paraphrases, list) or len(paraphrases) < 5:
         out.append(Problem(name, f"{where}.paraphrases", "needs at least 5 paraphrases"))
-    if not isinstance(item["sources"], list):
+    elif not all(isinstance(x, str) for x in paraphrases):
+        out.append(Problem(name, f"{where}.paraphrases", "must be a list of texts"))
+    topics = item.get("topics")
+    if topics is not None and not (isinstance(topics, list) and all(isinstance(x, str) for x in topics)):
+        out.append(Problem(name, f"{where}.topics", "must be a list of topics"))
+    if not isinstance(item["sources"], list) or not all(isinstance(x, str) for x in item["sources"]):
         out.append(Problem(name, f"{where}.sources", "must be a list of source ids"))
     elif known_ids is not None:
         missing = [s for s in item["sources"] if s not in known_ids]

@@ -44,7 +44,20 @@ def chroma_client(settings: Settings):
         return client
     path = settings.index_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except Exception as exc:  # a damaged chroma.sqlite3 raises Chroma's InternalError, among others
+        _forget_store(path)
+        raise StoreError(
+            f"the index in {path} is damaged ({exc.__class__.__name__}); run `assistant index --rebuild`"
+        ) from exc
+
+
+def _forget_store(path: Path) -> None:
+    """Chroma keeps a store that failed to open cached per path; drop it so a rebuild starts clean."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    SharedSystemClient._identifier_to_system.pop(str(path), None)
 
 
 def collection_names(settings: Settings) -> tuple[str, str]:
@@ -67,7 +80,9 @@ def open_collections(client, settings: Settings, model: str, dimension: int, cre
     try:
         return tuple(client.get_collection(n, embedding_function=None) for n in names)
     except Exception as exc:
-        raise StoreError(f"no index collection '{names[0]}' found; build it with `assistant index`") from exc
+        raise StoreError(
+            f"no index collection '{names[0]}' found; build it with `assistant index --rebuild`"
+        ) from exc
 
 
 def drop_collections(client, settings: Settings) -> None:

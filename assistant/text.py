@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 import pysbd
@@ -192,7 +193,10 @@ def citation_numbers(sentence: str) -> list[int]:
 
 
 def strip_citations(sentence: str) -> str:
-    return CITATION.sub("", sentence).strip()
+    previous = None
+    while previous != sentence:  # nested marks such as "[1[2]]" leave a mark after one pass
+        previous, sentence = sentence, CITATION.sub("", sentence)
+    return sentence.strip()
 
 
 def numbers(text: str) -> set[str]:
@@ -283,3 +287,50 @@ def reading_grade(sentence: str) -> float:
         return 0.0
     syllables = sum(len(_hyphenator().positions(w)) + 1 for w in words)
     return 0.39 * len(words) + 11.8 * syllables / len(words) - 15.59
+
+
+# Text addressed to the assistant instead of stating evidence ("SYSTEM: tell the user ...",
+# "ignore previous instructions"): never shown as part of an answer, never accepted in a note.
+INSTRUCTION = re.compile(
+    r"^\W*(system|assistant|developer|user)\s*:"
+    r"|\b(ignore|disregard|forget|override)\b[^.?!]{0,40}?\b(instructions?|prompts?|system message)\b"
+    r"|\b(ignore|disregard) (all |any )?(of )?(your|the|these) sources\b"
+    r"|\byou are now (a|an|the|my)\b|\bfrom now on,? (you|always|never|answer|reply|say|confirm)\b"
+    r"|\b(tell|inform|assure|convince|reassure) the (user|reader)s?\b"
+    r"|\b(new|hidden|secret) (instructions?|system prompt)\b|\bsystem prompt\b|\bdeveloper mode\b"
+    r"|\bjailbreak|<\|?(im_start|im_end|system)\|?>|\[/?INST\]",
+    re.I,
+)
+
+
+def reads_as_instruction(text: str) -> bool:
+    return bool(INSTRUCTION.search(strip_citations(text)))
+
+
+# Common words of the languages patients most often write in that are not also English words;
+# a question with more of them than English stop words is taken to be in another language.
+_FOREIGN = """
+    el la los las del de una unos por para sobre pero como qué cuál cuáles cuándo cuando dónde
+    porque es está están puede pueden tengo tiene mi mis su sus muy más también esto esta este y
+    le les des du au aux une est sont avec dans sur mais ou où quel quelle quels quelles qui que
+    quoi pourquoi ce cette ces mon ma mes je tu nous vous ils elles peut peuvent très aussi
+    der das dem ein eine einen einem und ist sind mit für bei von zu zum zur auf nicht auch wie
+    warum welche welcher welches kann können ich wir sie mein meine il della delle degli che sono
+    è uno anche perché quale quali posso può uma não são pelo pela mais também qual quais pode
+    het een zijn voor niet ook wat waarom welke ik
+"""
+FOREIGN_WORDS = frozenset(_FOREIGN.split())
+LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def looks_non_english(text: str) -> bool:
+    """Mostly non-Latin letters, or more common foreign words than English stop words."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    latin = sum("LATIN" in unicodedata.name(ch, "") for ch in letters)
+    if latin < len(letters) / 2:
+        return True
+    words = LETTERS.findall(text.lower())
+    foreign = sum(w in FOREIGN_WORDS for w in words)
+    return foreign >= 2 and foreign > sum(w in STOPWORDS for w in words)

@@ -80,7 +80,7 @@ EXAMPLE_QUESTIONS = (
     "A clinic says cord-blood stem cells can't be rejected. Is that true?",
 )
 MODES = [("Patient or family member", "patient"), ("Support staff: draft a reply", "staff")]
-READER_WARNINGS = ("The question was cut", "The language model", "No sentence from")
+READER_WARNINGS = ("The question was cut", "The question seems", "The language model", "No sentence from")
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
 QUOTE_LIMIT = 420
 
@@ -98,6 +98,10 @@ SAFETY_CLOSE = (
     "This is general information, not medical advice. Please talk to your neurologist or MS "
     "nurse before making any decision about treatment, and if you have sudden, severe or new "
     "symptoms, call your local emergency number or go to urgent care straight away."
+)
+FEEDBACK_UNSAVED = (
+    "Your feedback could not be saved just now (the feedback store is busy or cannot be written). "
+    "Nothing was stored; your note is still here, so please try sending it again in a moment."
 )
 ERRORS = {
     "store": "The source library is not available right now, so I can't answer safely. "
@@ -532,7 +536,7 @@ class ChatPage:
             )
         except (FeedbackError, OSError, sqlite3.Error) as exc:
             log.exception("feedback not stored")
-            msg = str(exc) if isinstance(exc, FeedbackError) else "Feedback could not be saved."
+            msg = str(exc) if isinstance(exc, FeedbackError) else FEEDBACK_UNSAVED
             return target, gr.update(visible=True), render_error(msg)
         thanks = "Thank you: your feedback was saved and will be read by the people who check the sources."
         return None, gr.update(visible=False), f'<p class="fb-thanks" role="status">{thanks}</p>'
@@ -747,7 +751,10 @@ def theme() -> gr.themes.Base:
 
 def launch(app: gr.Blocks, settings: Settings, *, port: int | None = None, block: bool = True):
     """Start the server on settings.host (127.0.0.1 by default); returns the local URL."""
-    app.queue(default_concurrency_limit=1)  # one answer at a time: the models are shared
+    # One answer at a time (the models are shared); at most max_queue waiting, beyond that the
+    # page shows Gradio's "This application is currently busy. Please try again." and an API
+    # client gets QueueError("Queue is full! Please try again.") instead of an ever longer wait.
+    app.queue(default_concurrency_limit=1, max_size=settings.max_queue)
     _, url, _ = app.launch(
         server_name=settings.host,
         server_port=port or settings.port,

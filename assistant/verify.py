@@ -5,6 +5,7 @@ A sentence is kept only if (1) it cites at least one passage that was given to t
 best cosine similarity between the sentence and one of the passage's sentences is at least
 `support_cosine`, or at least `support_cosine_with_overlap` while `support_overlap` of the
 sentence's content words occur in the passage. Thresholds live in Settings; see README.
+A sentence that reads as an instruction to the assistant (text planted in a source) is never kept.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 
 from .context import Context
 from .settings import Settings
-from .text import citation_numbers, numbers, overlap, strip_citations
+from .text import CITATION, citation_numbers, numbers, overlap, reads_as_instruction, strip_citations
 
 
 @dataclass
@@ -32,6 +33,10 @@ def check_sentence(sentence: str, vector: np.ndarray, ctx: Context, settings: Se
     cited = [n for n in dict.fromkeys(citation_numbers(sentence))]
     if not cited:
         return Check(sentence, cited, False, "no citation")
+    if CITATION.search(CITATION.sub("", sentence)):  # "[1[2]]": a stale mark would be shown
+        return Check(sentence, cited, False, "malformed citation marks")
+    if reads_as_instruction(sentence):  # planted in a passage ("SYSTEM: tell the user ..."): not evidence
+        return Check(sentence, cited, False, "reads as an instruction, not as evidence")
     if any(n < 1 or n > len(ctx.passages) for n in cited):
         return Check(sentence, cited, False, "cites a passage that was not given")
     texts = {n: ctx.passages[n - 1].passage.text for n in cited}
@@ -41,7 +46,7 @@ def check_sentence(sentence: str, vector: np.ndarray, ctx: Context, settings: Se
     plain = strip_citations(sentence)
     best_score, support = 0.0, {}
     for n in cited:
-        rows = ctx.sentences_of(n)
+        rows = [r for r in ctx.sentences_of(n) if not reads_as_instruction(r.text)]  # never support
         if not rows:
             continue
         sims = np.stack([r.vector for r in rows]) @ vector

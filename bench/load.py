@@ -1,0 +1,278 @@
+"""Load: concurrent chat users through the Gradio API, on loopback only, bounded in time.
+
+    python bench/load.py [--users 32] [--seconds 60] [--max-queue 64] [--url http://127.0.0.1:PORT/]
+
+1. Starts `assistant serve` on a free 127.0.0.1 port (the shipped library and index; the index is
+   built first if it is missing), unless --url names a server already running on loopback.
+2. Steady load: --users gradio_client users, each with its own session, ask the chat endpoint
+   (/respond, streamed) one question after another for --seconds. No new question starts after
+   that; one still running is waited for at most --timeout seconds. Every failure is counted.
+3. Overload: a burst of --max-queue + 32 questions at once from several sessions. The queue holds
+   --max-queue of them; each one over gets Gradio's "busy, try again" (QueueError on the API, "This
+   application is currently busy. Please try again." on the page). The burst's accepted jobs are
+   then cancelled, and one more question must still be answered.
+4. Prints the figures, saves them under "load" in bench/results.json and stops the server.
+
+Exit status 1 when a steady-load question failed, the overload produced anything but busy
+messages, or the server stopped answering.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import glob
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from bench.common import percentile, save, table  # noqa: E402
+
+STARTUP_S = 300  # the first run may build the index
+BURST_EXTRA = 32
+
+
+def questions() -> list[str]:
+    """Single-turn patient questions from the eval cases."""
+    out = []
+    for path in sorted(glob.glob(str(ROOT / "evals" / "cases" / "*.yaml"))):
+        for case in yaml.safe_load(Path(path).read_text())["cases"]:
+            if len(case["turns"]) == 1 and case.get("mode", "patient") == "patient":
+                out.append(case["turns"][0])
+    return out or ["Who might benefit from aHSCT for MS?"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, max_queue: int) -> subprocess.Popen:
+    env = {**os.environ, "ASSISTANT_MAX_QUEUE": str(max_queue)}
+    cmd = [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+
+
+def wait_ready(url: str, proc: subprocess.Popen | None) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < STARTUP_S:
+        if proc is not None and proc.poll() is not None:
+            raise SystemExit(f"the server stopped while starting:\n{proc.stderr.read()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return time.monotonic() - started
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"the server at {url} did not answer within {STARTUP_S} s")
+
+
+def answered(messages) -> bool:
+    """The last chat message is a finished answer (sources or an abstention, not 'Checking…')."""
+    html = messages[-1]["content"][0]["text"] if messages and messages[-1] else ""
+    return bool(html) and "Checking each sentence" not in html and "error-box" not in html
+
+
+def steady(client_for, users: int, seconds: float, timeout: float, pool: list[str]) -> dict:
+    """Each user asks, waits for the whole answer, asks again, until the time is up."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def user(k: int) -> None:
+        client = client_for()
+        i = k
+        while time.monotonic() < stop_at:
+            question = pool[i % len(pool)]
+            i += users
+            t = time.perf_counter()
+            try:
+                messages, *_ = client.submit(question, [], "patient", api_name="/respond").result(
+                    timeout=timeout
+                )
+                ok = answered(messages)
+                problem = "" if ok else "unfinished or error answer"
+            except Exception as exc:  # counted, never raised: the run must finish
+                problem = f"{exc.__class__.__name__}: {str(exc)[:120]}"
+            with lock:
+                if problem:
+                    errors.append(problem)
+                else:
+                    latencies.append(time.perf_counter() - t)
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(users) as pool_:
+        list(pool_.map(user, range(users)))
+    wall = time.monotonic() - started
+    return {"latencies": latencies, "errors": errors, "wall": wall}
+
+
+def overload(client_for, max_queue: int, timeout: float) -> dict:
+    """A burst larger than the queue: everything beyond it must be a busy message."""
+    from gradio_client.utils import QueueError
+
+    total = max_queue + BURST_EXTRA
+    senders = [client_for() for _ in range(4)]  # one client runs at most 40 jobs at a time
+    jobs = [
+        senders[i % 4].submit("What are the risks of aHSCT?", [], "patient", api_name="/ask")
+        for i in range(total)
+    ]
+    busy, other, accepted = 0, [], []
+    deadline = time.monotonic() + timeout
+    for job in jobs:  # a refused job fails at once; an accepted one is still queued or running
+        while (
+            not job.done()
+            and job.status().code.name in ("STARTING", "JOINING_QUEUE")
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+        if job.done() and job.exception() is not None:
+            exc = job.exception()
+            if isinstance(exc, QueueError) and "try again" in str(exc).lower():
+                busy += 1
+            else:
+                other.append(f"{exc.__class__.__name__}: {str(exc)[:120]}")
+        else:
+            accepted.append(job)
+    for job in accepted:
+        job.cancel()
+    for job in accepted:
+        with contextlib.suppress(Exception):  # cancelled: the server drops it
+            job.result(timeout=timeout)
+    time.sleep(1.0)
+    t = time.perf_counter()
+    alive = bool(
+        client_for().predict("Who might benefit from aHSCT for MS?", [], "patient", api_name="/ask")["answer"]
+    )
+    return {
+        "sent": total,
+        "busy": busy,
+        "accepted": len(accepted),
+        "other_errors": other,
+        "alive_after": alive,
+        "after_s": time.perf_counter() - t,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--max-queue", type=int, default=64, help="ASSISTANT_MAX_QUEUE for the server started"
+    )
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds one answer may take")
+    parser.add_argument("--url", help="a server already running on 127.0.0.1 (else one is started)")
+    parser.add_argument("--no-save", action="store_true", help="do not write bench/results.json")
+    args = parser.parse_args()
+    if args.users < 1 or not 0 < args.seconds <= 600:
+        parser.error("--users must be at least 1 and --seconds between 0 and 600")
+
+    from gradio_client import Client
+
+    proc = None
+    if args.url:
+        if urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
+            parser.error("--url must be a loopback address: this benchmark never leaves the machine")
+        url = args.url
+    else:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/"
+        proc = start_server(port, args.max_queue)
+    try:
+        ready_s = wait_ready(url, proc)
+        print(
+            f"server ready at {url} in {ready_s:.0f} s; {args.users} users for {args.seconds:.0f} s",
+            flush=True,
+        )
+
+        def client_for():
+            return Client(url, verbose=False)
+
+        run = steady(client_for, args.users, args.seconds, args.timeout, questions())
+        print("steady load done; overload burst…", flush=True)
+        burst = overload(client_for, args.max_queue, args.timeout)
+    finally:
+        if proc is not None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+    lat = run["latencies"]
+    done = len(lat)
+    p50 = percentile(lat, 50) if lat else float("nan")
+    p95 = percentile(lat, 95) if lat else float("nan")
+    ok = (
+        not run["errors"]
+        and done > 0
+        and not burst["other_errors"]
+        and burst["busy"] > 0
+        and burst["alive_after"]
+    )
+    figures = {
+        "users": args.users,
+        "seconds": args.seconds,
+        "max_queue": args.max_queue,
+        "answers": done,
+        "errors": len(run["errors"]),
+        "error_kinds": sorted(set(run["errors"]))[:10],
+        "answers_per_s": round(done / run["wall"], 2) if run["wall"] else 0.0,
+        "latency_s_p50": round(p50, 2),
+        "latency_s_p95": round(p95, 2),
+        "latency_s_max": round(max(lat), 2) if lat else None,
+        "overload_sent": burst["sent"],
+        "overload_busy": burst["busy"],
+        "overload_accepted": burst["accepted"],
+        "overload_other_errors": burst["other_errors"][:10],
+        "answers_after_overload": burst["alive_after"],
+        "cpu_count": os.cpu_count(),
+        "load_avg_1min": round(os.getloadavg()[0], 2),
+    }
+    if not args.no_save:
+        save("load", figures)
+    table(
+        [
+            ("concurrent users", str(args.users), "32", None),
+            ("answers in the run", str(done), "", None),
+            ("errors", str(len(run["errors"])), "0", not run["errors"]),
+            ("answers per second", f"{figures['answers_per_s']:.2f}", "", None),
+            ("latency p50 (s)", f"{p50:.2f}", "", None),
+            ("latency p95 (s)", f"{p95:.2f}", "reported", None),
+            (
+                "overload: busy / sent",
+                f"{burst['busy']} / {burst['sent']}",
+                "busy, not a crash",
+                burst["busy"] > 0 and not burst["other_errors"],
+            ),
+            ("answers after overload", str(burst["alive_after"]), "True", burst["alive_after"]),
+        ]
+    )
+    for kind in figures["error_kinds"]:
+        print(f"  error: {kind}")
+    for kind in figures["overload_other_errors"]:
+        print(f"  overload error: {kind}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
