@@ -156,3 +156,27 @@ def tiny_assistant(tiny_settings):
     from assistant.pipeline import Assistant
 
     return Assistant(tiny_settings)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for test servers and refused-connection tests)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def shipped_settings(tmp: Path) -> Settings:
+    """The shipped library and index, with a private feedback database; a fresh clone without an
+    index gets one built into tmp."""
+    from assistant.index import read_manifest
+
+    root = Path(__file__).resolve().parents[1]
+    settings = Settings(
+        sources_dir=root / "sources", index_dir=root / "index", feedback_db=tmp / "feedback.sqlite3"
+    ).resolve()
+    if read_manifest(settings.index_dir) is None:
+        settings = settings.model_copy(update={"index_dir": tmp / "index"})
+        build_index(settings, progress=False)
+    return settings

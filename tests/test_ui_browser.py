@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import free_port, shipped_settings
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.index import build_index, read_manifest  # noqa: E402
+from assistant.index import read_manifest  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.ui import build_app, launch  # noqa: E402
@@ -45,22 +45,9 @@ ANSWER_WAIT = 60_000  # ms; an answer takes 1–3 s here, the first one a little
 OFF_MACHINE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> Settings:
-    tmp = tmp_path_factory.mktemp("ui-browser")
-    settings = Settings(
-        sources_dir=ROOT / "sources", index_dir=ROOT / "index", feedback_db=tmp / "feedback.sqlite3"
-    ).resolve()
-    if read_manifest(settings.index_dir) is None:  # a fresh clone: build one for this module
-        settings = settings.model_copy(update={"index_dir": tmp / "index"})
-        build_index(settings, progress=False)
-    return settings
+    return shipped_settings(tmp_path_factory.mktemp("ui-browser"))
 
 
 @pytest.fixture(scope="module")

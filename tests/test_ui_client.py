@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 from pathlib import Path
 
 import pytest
+from conftest import free_port, shipped_settings
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from assistant.index import build_index, read_manifest  # noqa: E402
 from assistant.models import Answer, Citation, ClaimMatch  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -39,22 +38,9 @@ FIRST = "Who might benefit from aHSCT for MS?"
 CITE = re.compile(r"\[(\d+(?:,\s*\d+)*)\]")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> Settings:
-    tmp = tmp_path_factory.mktemp("ui-client")
-    settings = Settings(
-        sources_dir=ROOT / "sources", index_dir=ROOT / "index", feedback_db=tmp / "feedback.sqlite3"
-    ).resolve()
-    if read_manifest(settings.index_dir) is None:  # a fresh clone: build one for this module
-        settings = settings.model_copy(update={"index_dir": tmp / "index"})
-        build_index(settings, progress=False)
-    return settings
+    return shipped_settings(tmp_path_factory.mktemp("ui-client"))
 
 
 @pytest.fixture(scope="module")
