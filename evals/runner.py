@@ -243,7 +243,8 @@ def expectation_metrics(case: Case, answer, retrieved: list[str]) -> dict:
     return m
 
 
-def case_record(case: Case, answer, retrieved, guard, sentences, m) -> dict:
+def case_fields(case: Case) -> dict:
+    """What every result row says about its case, answered or failed."""
     return {
         "id": case.id,
         "topic": case.topic,
@@ -253,6 +254,12 @@ def case_record(case: Case, answer, retrieved, guard, sentences, m) -> dict:
         "file": case.file,
         "turns": case.turns,
         "expect": case.expect,
+    }
+
+
+def case_record(case: Case, answer, retrieved, guard, sentences, m) -> dict:
+    return {
+        **case_fields(case),
         "answer": answer.answer,
         "abstained": answer.abstained,
         "backend": answer.backend,
@@ -308,14 +315,7 @@ def case_score(m: dict) -> float:
 
 def error_record(case: Case, exc: Exception) -> dict:
     return {
-        "id": case.id,
-        "topic": case.topic,
-        "kind": case.kind,
-        "mode": case.mode,
-        "suite": case.suite,
-        "file": case.file,
-        "turns": case.turns,
-        "expect": case.expect,
+        **case_fields(case),
         "answer": "",
         "error": f"{exc.__class__.__name__}: {exc}",
         "metrics": {},
