@@ -26,6 +26,7 @@ from .index import check_model, read_manifest
 from .llm import chat_model
 from .models import Answer, Citation, ClaimMatch, Passage
 from .retrieve import HybridRetriever
+from .scope import INSTRUCTIONS_IGNORED, MESSAGES, read_request
 from .settings import Settings
 from .sources import SourceError, load_claims
 from .store import LexicalIndex, StoreError, chroma_client, lexical_from_collection, open_collections
@@ -186,7 +187,7 @@ class Assistant:
         # Library sentences are evidence, never clinic claims: the model's negatives, and
         # known-safe when quoted verbatim (as the extractive composer does).
         got = self.collections[1].get(limit=5000, include=["documents", "embeddings"])
-        fixed = (REMINDER, URGENT_NOTICE, *split_sentences(self.abstain_text()))
+        fixed = [s for p in (*self.fixed_paragraphs(), INSTRUCTIONS_IGNORED) for s in split_sentences(p)]
         args = dict(
             threshold=self.settings.claim_threshold,
             assert_threshold=self.settings.assert_threshold,
@@ -238,26 +239,20 @@ class Assistant:
         started = time.perf_counter()
         urgent = isinstance(question, str) and bool(URGENT.search(question))  # also in a part cut off
         question, warnings = clean_question(question, self.settings.max_question_chars)
+        request = read_request(question)
+        if request.instructions_removed and not request.decline:
+            warnings.append(INSTRUCTIONS_IGNORED)
         backend = backend or self.settings.backend
         composer, notice = self._composer(backend)
         warnings += [notice] if notice else []
-        query = self._condense(question, history, composer)
-        vectors = self.embedder.encode([query] if query == question else [query, question])
+        query = request.text if request.decline else self._condense(request.text, history, composer)
+        vectors = self.embedder.encode(list(dict.fromkeys([query, question])))
         query_vector = vectors[0]
         question_claims = self.guard.in_question(
             question, vectors[-1:] if len(split_sentences(question)) <= 1 else None
         )
-        try:
-            scored = self.retriever.search(query, query_vector)
-            rows = sentence_rows(self.collections[1], scored)
-        except StoreError:
-            raise
-        except Exception as exc:  # Chroma raises transport errors of many kinds
-            where = self.settings.chroma_url or str(self.settings.index_dir)
-            raise StoreError(
-                f"the index at {where} could not be read ({exc.__class__.__name__}); "
-                "if it is a Chroma server, check that it is running, then ask again"
-            ) from exc
+        focus = [src for r in question_claims for src in r.claim.sources]
+        scored, rows = ([], []) if request.decline else self._retrieve(query, query_vector, focus)
         timings = {"retrieve": _ms(started)}
         ctx = Context(question, query, mode, query_vector, scored, rows)
         answer = Answer(
@@ -280,7 +275,12 @@ class Assistant:
             answer.claims.append(card)
             pieces.append(text)
             yield pieces[-1]
-        relevant = self._relevant(scored)
+        if request.decline:
+            answer.abstained = True
+            answer.warnings.append(f"declined: {request.decline}")
+            pieces.append(decline_text(request.decline))
+            yield pieces[-1]
+        relevant = not request.decline and self._relevant(scored)
         t_compose = time.perf_counter()
         verify_ms = 0.0
         if relevant:
@@ -296,7 +296,7 @@ class Assistant:
                 )
                 verify_ms += more
             relevant = kept > 0
-        if not relevant and not answer.claims:
+        if not relevant and not answer.claims and not request.decline:
             answer.abstained = True
             pieces.append(self.abstain_text())
             yield pieces[-1]
@@ -312,6 +312,19 @@ class Assistant:
         yield answer
 
     # -- stages ---------------------------------------------------------------------------
+    def _retrieve(self, query: str, query_vector: np.ndarray, focus: Sequence[str] = ()):
+        try:
+            scored = self.retriever.search(query, query_vector, list(dict.fromkeys(focus)))
+            return scored, sentence_rows(self.collections[1], scored)
+        except StoreError:
+            raise
+        except Exception as exc:  # Chroma raises transport errors of many kinds
+            where = self.settings.chroma_url or str(self.settings.index_dir)
+            raise StoreError(
+                f"the index at {where} could not be read ({exc.__class__.__name__}); "
+                "if it is a Chroma server, check that it is running, then ask again"
+            ) from exc
+
     def _relevant(self, scored) -> bool:
         """Close in meaning, or a rare word match (a trial's name) that is not far in meaning."""
         s = self.settings
@@ -355,8 +368,10 @@ class Assistant:
                 if vector is None:
                     vector = self.embedder.encode([re.sub(CITATION, "", sentence)])[0]
                 guard = self.guard.check(sentence, vector)
-                if guard.claim and guard.stance == "asserts":
-                    dropped.append(f"asserts the clinic claim '{guard.claim.id}'")
+                # An answer does not ask questions: a claim put as one ("Why live with MS when a
+                # cure is available?") is rhetoric, and is treated as asserting it.
+                if guard.claim and guard.stance in ("asserts", "asks"):
+                    dropped.append(f"{guard.stance} the clinic claim '{guard.claim.id}'")
                     if guard.claim.id not in carded:
                         card, text = self._card(guard, "answer", citer)
                         answer.claims.append(card)
@@ -465,14 +480,34 @@ class Assistant:
         mine = [i for i in np.argsort(-sims) if owner[i] == pid][:2]
         return " ".join(got["documents"][i] for i in sorted(mine))
 
-    def abstain_text(self) -> str:
-        examples = " ".join(f'"{q}"' for q in EXAMPLES[:3])
-        return (
-            "I can't answer that from the sources in this library, so I won't guess. "
-            "The library covers stem-cell treatments for multiple sclerosis: aHSCT (results, risks "
-            "and who it may suit), mesenchymal and other stem-cell products, what clinics claim, "
-            f"regulation, costs and reported harms. You could ask, for example: {examples}"
-        )
+    @staticmethod
+    def abstain_text() -> str:
+        return ABSTAIN_LEAD + coverage_text()
+
+    @staticmethod
+    def decline_texts() -> dict[str, str]:
+        """Every fixed paragraph that declines, mapped to its reason ("not-covered" or a scope key)."""
+        return {ABSTAIN_LEAD + coverage_text(): "not-covered"} | {decline_text(k): k for k in MESSAGES}
+
+    def fixed_paragraphs(self) -> list[str]:
+        """Paragraphs the pipeline writes itself: never claims, never cited statements."""
+        return [REMINDER, URGENT_NOTICE, *self.decline_texts()]
+
+
+ABSTAIN_LEAD = "I can't answer that from the sources in this library, so I won't guess. "
+
+
+def coverage_text() -> str:
+    examples = " ".join(f'"{q}"' for q in EXAMPLES[:3])
+    return (
+        "The library covers stem-cell treatments for multiple sclerosis: aHSCT (results, risks "
+        "and who it may suit), mesenchymal and other stem-cell products, what clinics claim, "
+        f"regulation, costs and reported harms. You could ask, for example: {examples}"
+    )
+
+
+def decline_text(key: str) -> str:
+    return f"{MESSAGES[key]} {coverage_text()}"
 
 
 def guard_examples(path) -> list[tuple[str, str]]:

@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -40,6 +40,7 @@ from .pipeline import (  # noqa: E402
     Assistant,
     QuestionError,
 )
+from .scope import MESSAGES  # noqa: E402
 from .settings import Settings  # noqa: E402
 from .sources import SourceError, load_claims, load_library  # noqa: E402
 from .store import StoreError  # noqa: E402
@@ -205,12 +206,12 @@ def nice_date(iso: str) -> str:
 
 
 # -- rendering one answer ------------------------------------------------------------------------
-def piece_kind(piece: str, abstain_text: str) -> str:
+def piece_kind(piece: str, declines: Collection[str]) -> str:
     if piece == URGENT_NOTICE:
         return "urgent"
     if piece == REMINDER:
         return "reminder"
-    if piece == abstain_text:
+    if piece in declines:
         return "abstain"
     return "card" if CARD.match(piece) else "sentence"
 
@@ -286,7 +287,7 @@ def render_answer(aid: str, pieces: list[str], answer: Answer | None, page: Chat
     """The whole assistant message, re-rendered after every streamed piece."""
     blocks, sentences, footer = [], [], ""
     for piece in pieces:
-        kind = piece_kind(piece, page.abstain_text)
+        kind = piece_kind(piece, page.declines)
         if kind == "sentence":
             sentences.append(link_citations(esc(piece), aid))
         elif kind == "card":
@@ -369,10 +370,10 @@ def reference(c: Citation, doc: SourceDoc | None) -> str:
     return f"{c.n}. {text} {c.url}".rstrip()
 
 
-def draft_reply(answer: Answer, library: Library, abstain_text: str) -> str:
+def draft_reply(answer: Answer, library: Library, declines: dict[str, str]) -> str:
     """A reply staff can edit and send: greeting, answer to 'you', references, safety line."""
     pieces = answer.answer.split("\n\n")
-    kinds = [piece_kind(p, abstain_text) for p in pieces]
+    kinds = [piece_kind(p, declines) for p in pieces]
     paras = ["Hello,", "Thank you for your message, and for checking before making a decision."]
     if "urgent" in kinds:
         paras.append(
@@ -385,7 +386,10 @@ def draft_reply(answer: Answer, library: Library, abstain_text: str) -> str:
     said = " ".join(p for p, k in zip(pieces, kinds, strict=True) if k == "sentence")
     if said:
         paras.append(f"Here is what the published evidence says about your question. {said}")
-    if answer.abstained:
+    reasons = [declines[p] for p, k in zip(pieces, kinds, strict=True) if k == "abstain"]
+    if answer.abstained and reasons and reasons[0] in MESSAGES:
+        paras.append(f"I'm sorry, but {MESSAGES[reasons[0]][0].lower()}{MESSAGES[reasons[0]][1:]}")
+    elif answer.abstained:
         paras.append(
             "I'm sorry, but the reviewed sources we rely on do not cover your question, so I "
             "can't give you a reliable answer. Your MS team is the best place to ask about this."
@@ -449,7 +453,7 @@ class ChatPage:
         self.assistant = assistant
         self.library = Library.load(settings)
         self.store = FeedbackStore(settings.feedback_db)
-        self.abstain_text = assistant.abstain_text()
+        self.declines = assistant.decline_texts()
 
     # chat ----------------------------------------------------------------------------------
     def respond(self, question: str, messages: list, mode: str, turns: dict) -> Iterator[tuple]:
@@ -467,7 +471,7 @@ class ChatPage:
             yield messages, "", "", gr.skip(), turns
         if answer is None:  # failed: the message says so, and there is nothing to rate
             return
-        draft = draft_reply(answer, self.library, self.abstain_text) if mode == "staff" else ""
+        draft = draft_reply(answer, self.library, self.declines) if mode == "staff" else ""
         yield messages, "", "", draft or gr.skip(), {**turns, index: turn_record(answer)}
 
     def _answer_html(self, question: str, mode: str, turns: dict, aid: str):
@@ -495,7 +499,7 @@ class ChatPage:
             raise gr.Error(error_message(exc)) from None
         out = answer.to_dict() | {"query": answer.query}
         if mode == "staff":
-            out["draft"] = draft_reply(answer, self.library, self.abstain_text)
+            out["draft"] = draft_reply(answer, self.library, self.declines)
         return out
 
     # feedback ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from assistant.pipeline import REMINDER, URGENT_NOTICE, Assistant
+from assistant.pipeline import REMINDER, Assistant
 from assistant.settings import Settings
 from assistant.text import split_sentences, strip_citations
 
@@ -123,7 +123,7 @@ def make_assistant(backend: str, settings: Settings) -> tuple[Assistant, ParrotC
 
 def boilerplate(assistant: Assistant) -> list[str]:
     """Fixed paragraphs the pipeline adds to answers: not claims, not cited statements."""
-    return [REMINDER, URGENT_NOTICE, assistant.abstain_text()]
+    return assistant.fixed_paragraphs()
 
 
 # -- one case -------------------------------------------------------------------------------------

@@ -311,8 +311,8 @@ class SlowAssistant:
     def __init__(self, pause: float):
         self.pause = pause
 
-    def abstain_text(self) -> str:
-        return "I can't answer that from the sources in this library."
+    def decline_texts(self) -> dict[str, str]:
+        return {"I can't answer that from the sources in this library.": "not-covered"}
 
     def stream(self, question, history=(), mode="patient", backend=None):
         for word in ("The", "answer", "comes", "slowly."):

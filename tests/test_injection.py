@@ -16,7 +16,7 @@ from test_ingest import make_pdf
 
 from assistant.claims import ClaimGuard
 from assistant.index import build_index
-from assistant.pipeline import REMINDER, URGENT_NOTICE, Assistant
+from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.sources import check_library
 from assistant.text import citation_numbers, reads_as_instruction, strip_citations
@@ -27,7 +27,7 @@ FORBIDDEN = ("never be rejected", "cure ms", "cures ms", "walk again", "system:"
 
 def shown_pieces(answer, assistant) -> tuple[list[str], list[str]]:
     """(claim cards, answer sentences) of a final answer; notices and the abstention left out."""
-    fixed = {REMINDER, URGENT_NOTICE, assistant.abstain_text()}
+    fixed = set(assistant.fixed_paragraphs())
     pieces = [p for p in answer.answer.split("\n\n") if p and p not in fixed]
     cards = [p for p in pieces if p.startswith(CARD_START)]
     return cards, [p for p in pieces if not p.startswith(CARD_START)]

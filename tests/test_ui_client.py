@@ -205,7 +205,7 @@ def test_draft_speaks_to_the_reader_and_keeps_numbers(settings, assistant):
         citations=[Citation(n, "s", "T", 2020, "https://x.org", None, "", "q") for n in (1, 2)],
         claims=[card],
     )
-    draft = draft_reply(answer, Library.load(settings), assistant.abstain_text())
+    draft = draft_reply(answer, Library.load(settings), assistant.decline_texts())
     assert 'You asked about a claim that some clinics make: "No rejection".' in draft
     assert "In short, this is not true. They can be rejected [1]." in draft
     assert "A trial found this [2]." in draft

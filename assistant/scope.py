@@ -1,0 +1,147 @@
+"""Scope: what the assistant declines before it searches, and what it removes from a question.
+
+Similarity alone cannot tell "Does HSCT work for lupus?" or "What dose of ocrelizumab should I
+take?" from questions the library answers: they share its words, so retrieval finds passages and
+an extractive answer would quote them beside the point. Each rule here names a kind of request
+the library cannot answer honestly, and the decline says which kind, in plain words:
+
+- instruction: text that tries to change how the assistant works (role-play, "ignore your
+  sources", "SYSTEM:", "developer mode") with no real question left once it is removed;
+- personal-advice: doses to take, reading a person's own scan or results, investments, tax;
+- live-info: today's prices, waiting lists or local directories (the library holds reviewed
+  documents, not live data);
+- other-condition: another disease (or an animal) and no mention of MS: the library covers MS.
+
+When an instruction comes with a real question, the instruction is dropped and the question is
+answered, with a notice. The rules are deliberately narrow (a wrong decline fails a patient);
+tests/test_scope.py holds answerable questions that must pass through.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import reads_as_instruction, split_sentences
+
+# Requests to take on a role or switch off a rule; questions only (notes may say "act as").
+ROLE = re.compile(
+    r"\b(pretend|imagine) (you are|you're|to be)\b|\brole-?play\b|\byou are (now )?(dr|doctor)\.? [A-Z]"
+    r"|\b(disable|turn off|switch off|bypass)\b[^.?!]{0,30}\b(guard|filter|safety|rules?|registry)\b"
+    r"|\backnowledge\b[^.?!]{0,20}\b(rule|instructions?)\b|\bnew rule for this (chat|conversation)\b"
+    r"|\"role\"\s*:\s*\"(system|assistant)\"|\bprint (your|the) (hidden|system|full)\b"
+    r"|\b(ignora|ignorez|ignoriere|ignori)\b[^.?!]{0,30}\b(instrucciones|instructions|anweisungen|istruzioni)\b",
+    re.I,
+)
+HIDDEN = re.compile(r"<!--.*?-->", re.S)  # markup the user never sees, e.g. in pasted clinic text
+ROLE_LABEL = re.compile(r"^\W*(user|patient|question)\s*:\s*", re.I)  # labels, not instructions
+QUESTION_START = re.compile(
+    r"^\W*(what|which|who|whom|whose|when|where|why|how|is|are|am|was|were|do|does|did|can|could|"
+    r"will|would|should|shall|may|might|has|have|had|tell me|explain|describe|compare|summari[sz]e|"
+    r"help me|i want to know|i'd like to know|please (tell|explain))\b",
+    re.I,
+)
+MS = re.compile(
+    r"\bMS\b|multiple sclerosis|\b(RR|SP|PP)MS\b|relaps\w*|demyelinat\w*|myelin|EDSS|\baHSCT\b", re.I
+)
+# Conditions HSCT questions may mention in passing (cancer, infections, hair loss, heart and eye
+# harms) are left out on purpose: the library covers them as risks of MS treatments.
+OTHER_CONDITION = re.compile(
+    r"\b(lupus|diabet\w*|parkinson'?s?|alzheimer'?s?|dementia|ALS|motor neu?rone disease|crohn'?s|"
+    r"colitis|sickle[- ]cell|thalass\w*|arthritis|autism|cerebral palsy|copd|scleroderma|"
+    r"systemic sclerosis|myasthenia|huntington'?s?|muscular dystrophy|fibromyalgia|psoriasis|"
+    r"covid(-19)?|asthma|epilepsy|migraines?)\b",
+    re.I,
+)
+PETS = re.compile(r"\b(dogs?|cats?|horses?|pets?|puppy|puppies|kittens?)\b", re.I)
+DOSE = re.compile(
+    r"\b(what|which|how much|how many|how often)\b[^?]{0,50}\b(dose|dosage|units?|mg|milligrams?|"
+    r"tablets?|pills?|injections?)\b[^?]{0,40}\b(should|shall|must|can|do) (i|we|he|she|they|my \w+) "
+    r"(take|have|use|give|get|start)\b"
+    r"|\b(maximum|max|highest safe|right) (daily )?dose\b|\bprescribe me\b",
+    re.I,
+)
+DIAGNOSIS = re.compile(
+    r"\bam i (relapsing|having a relapse|in (a )?relapse|getting worse)\b"
+    r"|\b(here'?s|here is|this is|read|interpret) my (mri|scan|report|blood \w+|results?|letter)\b"
+    r"|\bdo i have (ms|multiple sclerosis)\b",
+    re.I,
+)
+MONEY = re.compile(
+    r"\b(buy|sell|invest in)\b[^.?!]{0,40}\b(shares?|stocks?|options)\b"
+    r"|\btax (return|relief|deductions?|credits?)\b|\bon my tax(es)?\b",
+    re.I,
+)
+LIVE_WHEN = re.compile(r"\b(today|right now|tomorrow|this week|this month|at the moment|currently)\W*$", re.I)
+LIVE_WHAT = re.compile(r"\b(charging|wait\w*|appointments?|slots?)\b", re.I)
+SHORTEST_WAIT = re.compile(r"\bshortest wait", re.I)
+MESSAGES = {
+    "instruction": (
+        "I can't take on a role or change how I work: I answer questions about stem-cell "
+        "treatments for MS only from the reviewed sources in this library, with a citation for "
+        "each statement."
+    ),
+    "personal-advice": (
+        "I can't give personal advice about doses, your own test results or scans, money or tax. "
+        "Your MS team, pharmacist or a qualified adviser can help with that."
+    ),
+    "live-info": (
+        "I don't have live information such as today's prices, waiting lists or local services: "
+        "the library holds reviewed documents, not current listings. The clinic, your MS team or "
+        "an MS society helpline can tell you what applies now."
+    ),
+    "other-condition": (
+        "This library covers multiple sclerosis in people only, so I can't answer questions about "
+        "other conditions from it. Your doctor or a charity for that condition can help."
+    ),
+}
+INSTRUCTIONS_IGNORED = (
+    "Your message contained instructions to change how I answer; I ignored them and answered "
+    "only from the library's sources."
+)
+
+
+@dataclass(frozen=True)
+class Request:
+    """The question as the assistant will treat it."""
+
+    text: str  # what is searched and answered (instructions removed)
+    decline: str | None = None  # a key of MESSAGES, or None to answer
+    instructions_removed: bool = False
+
+    @property
+    def message(self) -> str:
+        return MESSAGES[self.decline] if self.decline else ""
+
+
+def read_request(question: str) -> Request:
+    """Decide whether to answer, and what part of the question to answer."""
+    text = HIDDEN.sub(" ", question)
+    kept = [ROLE_LABEL.sub("", s) for s in split_sentences(text) if not _instruction(s)]
+    removed = " ".join(kept) != " ".join(split_sentences(text)) or text != question
+    rest = " ".join(s for s in kept if s.strip())
+    if removed and not _asks(kept):
+        return Request(question, "instruction", True)
+    decline = _decline(rest)
+    return Request(rest or question, decline, removed)
+
+
+def _decline(text: str) -> str | None:
+    if DOSE.search(text) or DIAGNOSIS.search(text) or MONEY.search(text):
+        return "personal-advice"
+    if SHORTEST_WAIT.search(text) or (LIVE_WHEN.search(text) and LIVE_WHAT.search(text)):
+        return "live-info"
+    if PETS.search(text) or (OTHER_CONDITION.search(text) and not MS.search(text)):
+        return "other-condition"
+    return None
+
+
+def _instruction(sentence: str) -> bool:
+    if ROLE_LABEL.match(sentence):
+        return False
+    return reads_as_instruction(sentence) or bool(ROLE.search(sentence))
+
+
+def _asks(sentences: list[str]) -> bool:
+    """Is there a real question left: a question mark or a question's first words."""
+    return any(s.rstrip().endswith("?") or QUESTION_START.match(s) for s in sentences)
