@@ -10,6 +10,8 @@ weighs evidence type more strongly when it orders sentences.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -87,7 +89,11 @@ class HybridRetriever(BaseRetriever):
     passages: object  # chromadb Collection
     lexical: LexicalIndex
 
-    def search(self, query: str, query_vector: np.ndarray | None = None) -> list[ScoredPassage]:
+    def search(
+        self, query: str, query_vector: np.ndarray | None = None, focus_sources: Sequence[str] = ()
+    ) -> list[ScoredPassage]:
+        """focus_sources: documents to search as a third ranking (the sources of a clinic claim
+        found in the question), so the answer after the claim card draws on its evidence."""
         s = self.settings
         if query_vector is None:
             query_vector = self.embedder.encode([query])[0]
@@ -107,7 +113,8 @@ class HybridRetriever(BaseRetriever):
             extra = self.passages.get(ids=missing, include=["documents", "metadatas", "embeddings"])
             found.update(_rows(extra["ids"], extra["documents"], extra["metadatas"], extra["embeddings"]))
         lexical_ids = [p for p in lexical_ids if p in found]
-        fused = rrf([dense["ids"][0], lexical_ids], s.rrf_k)
+        focus_ids = self._focus(query_vector, focus_sources, found)
+        fused = rrf([dense["ids"][0], lexical_ids, focus_ids], s.rrf_k)
         dense_rank = {pid: r for r, pid in enumerate(dense["ids"][0], start=1)}
         lexical_rank = {pid: r for r, pid in enumerate(lexical_ids, start=1)}
         scored = []
@@ -126,6 +133,18 @@ class HybridRetriever(BaseRetriever):
             )
         scored.sort(key=lambda c: c.score, reverse=True)
         return mmr(scored, s.k, s.mmr_lambda, s.max_per_source)
+
+    def _focus(self, query_vector, sources: Sequence[str], found: dict) -> list[str]:
+        if not sources:
+            return []
+        got = self.passages.query(
+            query_embeddings=[query_vector],
+            n_results=self.settings.k,
+            where={"source_id": {"$in": list(sources)}},
+            include=["documents", "metadatas", "embeddings"],
+        )
+        found.update(_rows(got["ids"][0], got["documents"][0], got["metadatas"][0], got["embeddings"][0]))
+        return got["ids"][0]
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
