@@ -25,6 +25,8 @@ FINDINGS = re.compile(
     r"effective|effect|outcome|outcomes|help|helped|succeed)\b",
     re.I,
 )
+# Sentences about the note itself ("not summarised in this note"): editorial, never an answer.
+ABOUT_THE_NOTE = re.compile(r"\b(this|a separate|the) note\b|\bfor this library\b", re.I)
 SECTION_BONUS = {
     "patient": {"What it means": 0.03, "What it says": 0.03, "What was found": 0.04},
     "staff": {"What was found": 0.05, "What it means": 0.04, "What it says": 0.04, "Safety": 0.02},
@@ -74,12 +76,13 @@ class ExtractiveComposer:
         if FINDINGS.search(ctx.question) and passage.passage.section in ("What was found", "What it says"):
             relevance += 0.05  # "did it work?" wants results, not the design
         if ctx.mode == "patient":  # plain answers prefer short sentences and short words
-            relevance -= min(0.1, 0.01 * max(0.0, reading_grade(row.text) - 8))
+            penalty = self.settings.plain_weight * max(0.0, reading_grade(row.text) - 8)
+            relevance -= min(self.settings.plain_cap, penalty)
         return relevance - (0.2 if words < 6 else 0.0)
 
     def select(self, ctx: Context) -> list[SentenceRow]:
         limit = self.settings.patient_sentences if ctx.mode == "patient" else self.settings.staff_sentences
-        pool = [(self.score(r, ctx), r) for r in ctx.sentences]
+        pool = [(self.score(r, ctx), r) for r in ctx.sentences if not ABOUT_THE_NOTE.search(r.text)]
         pool = [(s, r) for s, r in pool if s >= MIN_RELEVANCE]
         chosen: list[tuple[float, SentenceRow]] = []
         while pool and len(chosen) < limit:
