@@ -13,7 +13,8 @@ Stance of a matched sentence, in this order:
   reports  it attributes the claim to someone ("some clinics say ...", "the brochure lists ...",
            "is marketed as", "according to the clinic")
   asserts  no such cue, and the assertion model (see ClaimGuard) finds it states the claim as
-           true rather than describing evidence
+           true rather than describing evidence, or it matches a claim strongly (>= 0.9) and
+           draws a conclusion ("X, so Y", "Since X, Y.")
   none     matched the claim's topic but states no claim (for example a trial result)
 Limits: the cues are English surface forms, so irony, a debunk split over two sentences, or a
 claim that is itself a negation ("no virus is linked to MS") can be misread; hedged assertions
@@ -90,26 +91,54 @@ FRAME_START = re.compile(
 )
 FRAME_END = re.compile(
     r"\s*([—–-]+|,|;|:)?\s*((is|was) (that|this|it) (really )?(true|right|correct|real|so)|"
-    r"(true|right|correct|really)|can (that|this) be (true|right)|should i believe (it|this|that|them))"
+    r"(true|right|correct|really)|can (that|this) be (true|right)|should i believe (it|this|that|them)|"
+    r"(is|are|does|do|did|was|were|has|have|would|will|can)n'?t (it|they|that|there|he|she|we|you)|right)"
     r"\s*[?.!]*\s*$",
     re.I,
 )
-
-
-# A leading question states its claim as a premise: "Since cord cells can't be rejected, which ...?"
-PREMISE = re.compile(
-    r"^\s*(?:since|because|given that|now that|as|if|seeing that)\s+(.{12,}?),\s*"
-    r"(?:so\s+)?(?:why|which|what|how|where|when|who|should|shall|can|could|do|does|is|are|will|would)\b",
+# The same attribution in the middle of a sentence: "I'm nervous, but the clinic insists X."
+FRAME_INSIDE = re.compile(
+    r"\b(clinics?|doctors?|websites?|brochures?|adverts?|salesperson|centres?|centers?|provider|"
+    r"company|they|he|she)\s+(says?|said|claims?|claimed|told (?:me|her|him|us|them|my \w+)|"
+    r"tells (?:me|her|him|us|them)|promised|promises|insists?|insisted|swears?|swore|assured \w+)"
+    r"\s+(that\s+)?",
     re.I,
 )
+QUESTION_WORD = (
+    r"(?:why|which|what|how|where|when|who|should|shall|can|could|do|does|did|is|are|will|would|"
+    r"isn't|aren't|don't|doesn't|shouldn't|wouldn't|can't|won't|wasn't)\b"
+)
+# A leading question states its claim as a premise: "Since cord cells can't be rejected, which ...?"
+PREMISE = re.compile(
+    r"^\s*(?:(?:since|because|given that|given|now that|as|if|seeing that|seeing as)\s+(.{12,}?),\s*"
+    r"(?:so\s+)?|(.{12,}?),\s*so\s+)" + QUESTION_WORD,
+    re.I,
+)
+# A claim followed by what the asker means to do about it: "X, so she's booking next month".
+CONSEQUENCE = re.compile(r",?\s+(so|and so|which is why|that's why)\s+(i|i'm|she|he|we|they|my)\b.*$", re.I)
+
+
+def claim_cores(sentence: str) -> list[tuple[str, bool]]:
+    """Readings of the sentence without attribution, question or premise frames, each with
+    whether it was a premise; empty when nothing was stripped."""
+    premise = PREMISE.match(sentence)
+    text = next(g for g in premise.groups() if g) if premise else sentence
+    inside = FRAME_INSIDE.search(text)
+    readings = [text[inside.end() :]] if inside and not FRAME_START.match(text) else []
+    readings.append(FRAME_START.sub("", text))
+    cores: list[tuple[str, bool]] = []
+    for reading in readings:
+        for core in (reading, CONSEQUENCE.sub("", reading)):
+            core = FRAME_END.sub("", core).strip(" ?.!—–-,")
+            if core and core != sentence.strip(" ?.!") and (core, bool(premise)) not in cores:
+                cores.append((core, bool(premise)))
+    return cores
 
 
 def claim_core(sentence: str) -> str:
-    """The sentence without attribution, question or premise frames; empty when none was stripped."""
-    premise = PREMISE.match(sentence)
-    text = premise.group(1) if premise else sentence
-    core = FRAME_END.sub("", FRAME_START.sub("", text)).strip(" ?.!—–-")
-    return core if core and core != sentence.strip(" ?.!") else ""
+    """The first stripped reading of the sentence (see claim_cores); empty when none."""
+    cores = claim_cores(sentence)
+    return cores[0][0] if cores else ""
 
 
 @dataclass(frozen=True)
@@ -118,6 +147,7 @@ class GuardResult:
     claim: Claim | None
     stance: str  # asserts | refutes | reports | asks | none
     score: float
+    premise: bool = False  # matched in the premise of a leading question ("Since X, ...?")
 
     def to_dict(self) -> dict:
         return {
@@ -156,6 +186,12 @@ def cue_stance(sentence: str) -> str:
     return ""
 
 
+# A conclusion drawn in the sentence itself ("X, so Y", "Since X, Y"): evidence summaries report
+# findings; marketing argues from them. With a strong claim match and no cue, it asserts.
+CONCLUSION = re.compile(
+    r",\s*so\b|\b(therefore|hence)\b|\b(which|that|this) means\b|^\s*(since|because|as)\b[^,]{8,},", re.I
+)
+STRONG_MATCH = 0.9
 HEDGE = re.compile(r"\b(may|might|could|possibly|potentially)\b", re.I)
 STUDY = re.compile(
     r"\b(trial|study|studies|meta-analysis|review|cohort|registry|randomi[sz]ed|placebo|pooled|"
@@ -342,11 +378,12 @@ class ClaimGuard:
         if vector is None:
             vector = self.embedder.encode([sentence])[0]
         i, score = self.score(sentence, vector)
-        core = claim_core(sentence)
-        if core:
-            ci, cscore = self.score(core, self._vector(core))
+        premise = False
+        cores = claim_cores(sentence)
+        for (core, in_premise), core_vector in zip(cores, self._vectors_of(cores), strict=True):
+            ci, cscore = self.score(core, core_vector)
             if cscore > score:
-                i, score = ci, cscore
+                i, score, premise = ci, cscore, in_premise
         if i < 0 or score < self.threshold:
             return GuardResult(original, None, "none", score)
         if _plain(sentence) in self.own_sentences:
@@ -354,25 +391,29 @@ class ClaimGuard:
         stance = cue_stance(sentence)
         if not stance:
             asserting = self.assertion_probability(sentence, vector) >= self.assert_threshold
-            stance = "asserts" if asserting else "none"
-        return GuardResult(original, self.claims[i], stance, score)
+            argues = score >= STRONG_MATCH and bool(CONCLUSION.search(sentence))
+            stance = "asserts" if asserting or argues else "none"
+        return GuardResult(original, self.claims[i], stance, score, premise)
 
     def _states_claim(self, sentence: str, vector: np.ndarray) -> bool:
         """Does the question carry a claim as its premise or its quoted content?"""
         if self.assertion_probability(sentence, vector) >= self.assert_threshold:
             return True
-        core = claim_core(sentence)
-        if not core:
-            return False
-        return self.assertion_probability(core, self._vector(core)) >= self.assert_threshold
+        cores = claim_cores(sentence)
+        return any(
+            self.assertion_probability(core, v) >= self.assert_threshold
+            for (core, _), v in zip(cores, self._vectors_of(cores), strict=True)
+        )
 
-    def _vector(self, text: str) -> np.ndarray:
-        """Embeddings of stripped claim cores, remembered: a question's core is needed twice."""
-        if text not in self._vectors:
+    def _vectors_of(self, cores: list[tuple[str, bool]]) -> list[np.ndarray]:
+        """Embeddings of stripped claim cores, remembered (a question's cores are needed twice)
+        and computed in one batch."""
+        missing = list(dict.fromkeys(c for c, _ in cores if c not in self._vectors))
+        if missing:
             if len(self._vectors) > 512:
                 self._vectors.clear()
-            self._vectors[text] = self.embedder.encode([text])[0]
-        return self._vectors[text]
+            self._vectors.update(zip(missing, self.embedder.encode(missing), strict=True))
+        return [self._vectors[c] for c, _ in cores]
 
     def check_text(self, text: str) -> list[GuardResult]:
         sentences = split_sentences(text)
@@ -387,7 +428,7 @@ class ClaimGuard:
         found: dict[str, GuardResult] = {}
         for s, v in zip(sentences, vectors, strict=True):
             r = self.check(s, v)
-            if not r.claim or not (r.stance == "reports" or self._states_claim(s, v)):
+            if not r.claim or not (r.premise or r.stance == "reports" or self._states_claim(s, v)):
                 continue  # "What are the risks of HSCT?" is on a claim's topic but carries none
             if r.claim.id not in found or r.score > found[r.claim.id].score:
                 found[r.claim.id] = r
