@@ -92,7 +92,8 @@ FRAME_START = re.compile(
 FRAME_END = re.compile(
     r"\s*([—–-]+|,|;|:)?\s*((is|was) (that|this|it) (really )?(true|right|correct|real|so)|"
     r"(true|right|correct|really)|can (that|this) be (true|right)|should i believe (it|this|that|them)|"
-    r"(is|are|does|do|did|was|were|has|have|would|will|can)n'?t (it|they|that|there|he|she|we|you)|right)"
+    r"(?:(?:is|are|does|do|did|was|were|has|have|would|will|could|should)(?:n'?t)?|won'?t|can'?t|can)"
+    r" (?:it|they|that|there|he|she|we|you)|right)"
     r"\s*[?.!]*\s*$",
     re.I,
 )

@@ -131,3 +131,43 @@ def test_check_command_json_and_stdin(shipped, capsys, monkeypatch):
     assert main(["--index-dir", str(shipped.settings.index_dir), "check", "--json", "-"]) == 0
     [row] = json.loads(capsys.readouterr().out)
     assert row["stance"] != "asserts"
+
+
+@pytest.mark.parametrize(
+    ("question", "claim"),
+    [
+        # a premise followed by a negative question word
+        ("Since cord cells are never rejected, shouldn't I skip the donor tests?", "cord-msc-no-rejection"),
+        # a premise without an opener: "X, so <question>"
+        ("Stem cells repair the myelin MS destroys, so why wait?", "msc-repair-myelin"),
+        # attribution in the middle of the sentence
+        ("I was hesitant, but the clinic insists their cells rebuild my myelin.", "msc-repair-myelin"),
+        # a tag question
+        ("Cord stem cells are never rejected, are they?", "cord-msc-no-rejection"),
+    ],
+)
+def test_claims_inside_leading_and_framed_questions_get_their_card(shipped, question, claim):
+    assert claim in [r.claim.id for r in shipped.guard.in_question(question)]
+
+
+def test_a_conclusion_drawn_from_a_strong_claim_match_asserts(shipped):
+    [result] = shipped.guard.check_text(
+        "Because the lab is FDA-registered, their cord cells are approved for MS treatment."
+    )
+    assert result.claim is not None and result.stance == "asserts"
+
+
+def test_rhetorical_questions_in_llm_answers_are_removed(shipped):
+    def script(prompt: str) -> str:
+        n = passage_number(prompt, "34")
+        return (
+            f"In the MIST trial, disability progression occurred in 3 people after aHSCT and in 34 "
+            f"people on DMT [{n}]. Why put up with MS when stem cells can cure it today [{n}]?"
+        )
+
+    llm = Assistant(shipped.settings, chat_model=ScriptedChat(script=script))
+    llm.__dict__.update(guard=shipped.guard, collections=shipped.collections, retriever=shipped.retriever)
+    answer = llm.ask("What did the MIST trial show about aHSCT?")
+    assert "34 people on DMT" in answer.answer
+    assert "put up with MS" not in answer.answer
+    assert any(c.matched_in == "answer" for c in answer.claims)
