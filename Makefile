@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install index lint format eval eval-quick bench clean
+.PHONY: run test install index lint format eval eval-quick guard-eval bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -50,6 +50,9 @@ test: install
 eval: index
 	$(BIN)/python -m evals --suite full
 	$(BIN)/python -m evals --suite full --backend parrot
+	$(BIN)/python -m evals.guard_eval --split test --report-only
+
+guard-eval: index
 	$(BIN)/python -m evals.guard_eval --split test
 
 bench: index
