@@ -246,10 +246,11 @@ class Assistant:
         composer, notice = self._composer(backend)
         warnings += [notice] if notice else []
         query = request.text if request.decline else self._condense(request.text, history, composer)
-        vectors = self.embedder.encode(list(dict.fromkeys([query, question])))
+        asked = request.text  # hidden markup and instructions removed: not the asker's claim
+        vectors = self.embedder.encode(list(dict.fromkeys([query, asked])))
         query_vector = vectors[0]
         question_claims = self.guard.in_question(
-            question, vectors[-1:] if len(split_sentences(question)) <= 1 else None
+            asked, vectors[-1:] if len(split_sentences(asked)) <= 1 else None
         )
         focus = [src for r in question_claims for src in r.claim.sources]
         scored, rows = ([], []) if request.decline else self._retrieve(query, query_vector, focus)
