@@ -96,6 +96,13 @@ def test_question_quoting_a_clinic_leads_with_the_claim_card(shipped):
     assert cited & set(answer.claims[0].source_ids)
 
 
+def scripted(shipped: Assistant, script) -> Assistant:
+    """An assistant whose LLM follows the script, sharing the shipped guard and index."""
+    llm = Assistant(shipped.settings, chat_model=ScriptedChat(script=script))
+    llm.__dict__.update(guard=shipped.guard, collections=shipped.collections, retriever=shipped.retriever)
+    return llm
+
+
 def test_llm_claims_are_removed_and_true_sentences_kept(shipped):
     def script(prompt: str) -> str:
         n = passage_number(prompt, "34")
@@ -107,9 +114,7 @@ def test_llm_claims_are_removed_and_true_sentences_kept(shipped):
             f"Our stem cell infusions regrow the myelin that MS destroys [{n}]."
         )
 
-    llm = Assistant(shipped.settings, chat_model=ScriptedChat(script=script))
-    llm.__dict__.update(guard=shipped.guard, collections=shipped.collections, retriever=shipped.retriever)
-    answer = llm.ask("What did the MIST trial show about aHSCT?")
+    answer = scripted(shipped, script).ask("What did the MIST trial show about aHSCT?")
     assert "34 people on DMT" in answer.answer
     assert "never rejected by the body" not in answer.answer and "regrow the myelin" not in answer.answer
     blocked = [c for c in answer.claims if c.matched_in == "answer"]
@@ -165,9 +170,7 @@ def test_rhetorical_questions_in_llm_answers_are_removed(shipped):
             f"people on DMT [{n}]. Why put up with MS when stem cells can cure it today [{n}]?"
         )
 
-    llm = Assistant(shipped.settings, chat_model=ScriptedChat(script=script))
-    llm.__dict__.update(guard=shipped.guard, collections=shipped.collections, retriever=shipped.retriever)
-    answer = llm.ask("What did the MIST trial show about aHSCT?")
+    answer = scripted(shipped, script).ask("What did the MIST trial show about aHSCT?")
     assert "34 people on DMT" in answer.answer
     assert "put up with MS" not in answer.answer
     assert any(c.matched_in == "answer" for c in answer.claims)
