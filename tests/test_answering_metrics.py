@@ -1,0 +1,242 @@
+"""The answering metrics (evals/answering.py) on hand-made answers: each passes and fails."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evals import answering as A
+
+REMINDER = "This is general information, not medical advice: ask your MS team."
+
+
+def block(kind, text, ask=None):
+    return {"kind": kind, "text": text, "citations": [], "claim": None, "ask": ask}
+
+
+def with_blocks(*bl):
+    return {"answer": "\n\n".join(b["text"] for b in bl), "blocks": list(bl)}
+
+
+RECOVERY = [r"recover[^.]*(?:month|week|year)|(?:month|week|year)[^.]*recover|no reviewed[^.]*recover"]
+RISKS = [r"infection", r"mortality|death|died"]
+
+# A two-ask answer that answers both: risks, then recovery honestly not covered.
+GOOD = with_blocks(
+    block("lead", "Risks of aHSCT", 0),
+    block("answer", "The main early risks are infections while white cells are low [1].", 0),
+    block("answer", "Transplant-related mortality was 1.4% in the UK cohort [2].", 0),
+    block("lead", "Recovery time", 1),
+    block("not_covered", "The library has no reviewed figures on how long recovery takes.", 1),
+    block("next_step", "Ask the transplant centre how many months most people need to recover.", 1),
+    block("reminder", REMINDER),
+)
+# The failure the issue describes: a sentence near the question, not an answer to it.
+NEAR_MISS = with_blocks(
+    block("answer", "Living MSCs were recovered from the lungs of mice [1].", 0),
+    block("reminder", REMINDER),
+)
+
+
+def test_ask_results_per_ask_in_order():
+    asks = [[r"infection[^.]*|mortality"], RECOVERY]
+    assert A.ask_results(GOOD, asks) == [True, True]
+    assert A.ask_results(NEAR_MISS, asks) == [False, False]
+
+
+def test_reminder_and_refusals_never_answer_an_ask():
+    declined = with_blocks(
+        block("decline", "I can't advise you personally; ask your MS team."), block("reminder", REMINDER)
+    )
+    assert A.ask_results(declined, [[r"MS team"]]) == [False]
+    assert A.ask_results(
+        with_blocks(block("answer", "Talk to your MS team first [1].", 0)), [[r"MS team"]]
+    ) == [True]
+
+
+def test_card_lead_quotes_the_claim_and_does_not_answer():
+    card = with_blocks(
+        block(
+            "card",
+            'Some clinics claim: "Stem cells cure MS." The evidence says this is false. '
+            "No trial showed a cure [1].",
+        )
+    )
+    assert A.ask_results(card, [[r"cure MS"]]) == [False]
+    assert A.ask_results(card, [[r"no trial"]]) == [True]
+
+
+def test_answers_without_blocks_are_scored_on_text_minus_boilerplate():
+    plain = {"answer": f"Infections are the main early risk [1].\n\n{REMINDER}"}
+    assert A.ask_results(plain, [[r"infection"]], boilerplate=[REMINDER]) == [True]
+    assert A.ask_results(plain, [[r"MS team"]], boilerplate=[REMINDER]) == [False]
+
+
+def test_asks_answered_needs_every_ask():
+    assert A.asks_answered([[True, True], [True, False], [True]]) == pytest.approx(2 / 3)
+    assert A.asks_answered([[False], [True, False]]) == 0.0
+    assert A.asks_answered([[], []]) is None  # cases without asks are not measured
+    assert A.ask_recall([[True, False], [True]]) == pytest.approx(2 / 3)
+
+
+def test_not_covered_true_needs_the_statement():
+    expect = {"asks": [RISKS, RECOVERY], "not_covered": True}
+    assert A.not_covered_ok(GOOD, expect) is True
+    assert A.not_covered_ok(NEAR_MISS, expect) is False
+
+
+def test_not_covered_true_fails_when_another_figure_stands_in():
+    # The cost bug: no reviewed price for aHSCT abroad, but a price survey of something else.
+    stand_in = with_blocks(
+        block("not_covered", "The library has no reviewed price for aHSCT in Mexico.", 0),
+        block("answer", "Florida clinics charged US$6,000-20,700 for cell infusions [1].", 0),
+    )
+    expect = {"asks": [[r"cost|price|no reviewed"]], "not_covered": True}
+    assert A.stray_figures(stand_in, expect) == ["20700", "6000"]
+    assert A.not_covered_ok(stand_in, expect) is False
+    # The same figures are fine when the case expects them, and years never count.
+    assert A.not_covered_ok(stand_in, {**expect, "numbers_ok": ["6,000", "20,700"]}) is True
+    dated = with_blocks(
+        block("not_covered", "The library has no reviewed price for aHSCT in Mexico.", 0),
+        block("answer", "The 2019 MSFocus article warns travellers to be smart consumers [1].", 0),
+    )
+    assert A.not_covered_ok(dated, expect) is True
+
+
+def test_figures_of_a_covered_ask_are_not_stray():
+    expect = {"asks": [RISKS, RECOVERY], "not_covered": True}
+    assert A.stray_figures(GOOD, expect) == []  # 1.4% belongs to ask 0, which is answered
+
+
+def test_not_covered_false_fails_when_a_whole_ask_is_called_uncovered():
+    expect = {"asks": [RISKS], "not_covered": False}
+    wrong = with_blocks(block("not_covered", "The library does not cover the risks of aHSCT.", 0))
+    assert A.not_covered_ok(wrong, expect) is False
+    partial = with_blocks(
+        block("answer", "Infections are the main early risk [1].", 0),
+        block("not_covered", "The library has no reviewed rates for each late complication.", 0),
+    )
+    assert A.not_covered_ok(partial, expect) is True
+    assert A.not_covered_ok(GOOD, {"not_covered": False}) is False  # ask 1 has no answer block
+
+
+def test_not_covered_on_plain_text_answers():
+    honest = {"answer": "Infections are a risk [1]. The library has no reviewed figures on recovery time."}
+    silent = {"answer": "Infections are a risk [1]."}
+    assert A.not_covered_ok(honest, {"not_covered": True}) is True
+    assert A.not_covered_ok(silent, {"not_covered": True}) is False
+    blunt = {"answer": "The library does not cover that. Infections are a risk [1]."}
+    assert A.not_covered_ok(blunt, {"not_covered": False}) is False
+    assert A.not_covered_ok(honest, {"not_covered": False}) is True
+
+
+def test_not_covered_honesty_ignores_cases_without_the_key():
+    expect_true = {"not_covered": True}
+    flags = [
+        A.not_covered_ok(GOOD, expect_true),
+        A.not_covered_ok(NEAR_MISS, expect_true),
+        A.not_covered_ok(GOOD, {}),
+    ]
+    assert flags[2] is None
+    assert A.not_covered_honesty(flags) == 0.5
+    assert A.not_covered_honesty([None]) is None
+
+
+DRAFT = """Dear Ann,
+
+Thank you for writing to us, and I'm sorry to hear about your relapse.
+aHSCT is offered to some people with active relapsing MS [1]. Infections are the main early risk [2].
+Please talk to your neurologist before paying any deposit.
+
+Kind regards,
+The support team
+
+References
+[1] Muraro 2025. ECTRIMS/EBMT recommendations.
+[2] aHSCT complications review.
+"""
+
+STAFF = {
+    "ack": [r"thank you for|sorry to hear"],
+    "asks": [[r"relapsing"], [r"infection"]],
+    "safety": [r"neurologist", r"deposit"],
+    "forbidden": [r"guarantee", r"cure"],
+    "max_words": 80,
+    "unique_references": True,
+}
+
+
+def test_staff_draft_meeting_every_behaviour():
+    got = A.staff_behaviours_met({"draft": DRAFT}, STAFF)
+    assert got == {"share": 1.0, "forbidden_hits": 0, "duplicate_references": 0, "failed": []}
+
+
+def test_staff_draft_failures_are_counted_and_named():
+    bad = DRAFT.replace(
+        "Thank you for writing to us, and I'm sorry to hear about your relapse.", "We guarantee a cure."
+    )
+    bad += "[3] Muraro 2025. ECTRIMS/EBMT recommendations.\n"
+    got = A.staff_behaviours_met({"draft": bad}, {**STAFF, "max_words": 20})
+    assert got["forbidden_hits"] == 2
+    assert got["duplicate_references"] == 1
+    assert set(got["failed"]) == {"ack", "no forbidden", "max words", "unique references"}
+    assert got["share"] == 0.5  # 4 of the 8 listed checks met
+
+
+def test_staff_body_excludes_references():
+    # A word that appears only in the references does not meet an ask.
+    assert A.staff_behaviours_met({"draft": DRAFT}, {"asks": [[r"ECTRIMS"]]})["share"] == 0.0
+    assert A.split_draft("no refs here") == ("no refs here", [])
+    assert A.staff_behaviours_met({"draft": DRAFT}, {})["share"] is None
+
+
+def test_load_dev_set_joins_rubric_and_questions(tmp_path):
+    shared = tmp_path / "shared" / "evidence"
+    shared.mkdir(parents=True)
+    rows = [{"id": "DQ-1", "text": "first question"}, {"id": "DQ-2", "text": "follow-up question"}]
+    (shared / "dev_questions.jsonl").write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(
+        yaml.safe_dump(
+            {
+                "items": {
+                    "DQ-1": {"topic": "x", "asks": [["a"]], "not_covered": False, "abstain": False},
+                    "DQ-2": {"topic": "x", "history": ["DQ-1"], "asks": [["b"]], "abstain": False},
+                    "DQ-9": {"topic": "x", "abstain": True},
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    cases = A.load_dev_set(tmp_path / "shared", rubric)
+    assert [c["id"] for c in cases] == ["DQ-1", "DQ-2"]
+    assert cases[1]["turns"] == ["first question", "follow-up question"]
+    assert cases[1]["kind"] == "multi-turn"
+    assert cases[0]["expect"] == {
+        "asks": [["a"]],
+        "not_covered": False,
+        "abstain": False,
+        "claims_not_asserted": "all",
+    }
+
+
+def test_load_dev_set_absent_file_is_none(tmp_path):
+    assert A.load_dev_set(tmp_path / "nowhere") is None
+
+
+def test_dev_rubric_covers_every_item_and_copies_no_text():
+    path = Path(__file__).resolve().parents[1].parent / "shared" / "evidence" / "dev_questions.jsonl"
+    rubric = yaml.safe_load(A.RUBRIC.read_text(encoding="utf-8"))["items"]
+    if not path.is_file():
+        pytest.skip("development set not present")
+    items = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert sorted(rubric) == sorted(i["id"] for i in items)
+    rubric_text = A.RUBRIC.read_text(encoding="utf-8").lower()
+    for item in items:
+        # No run of eight words from a question may appear in the rubric.
+        words = item["text"].lower().split()
+        for k in range(len(words) - 7):
+            assert " ".join(words[k : k + 8]) not in rubric_text, item["id"]
+    cases = A.load_dev_set(path.parent.parent)
+    assert len(cases) == len(items)
