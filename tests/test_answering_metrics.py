@@ -240,3 +240,8 @@ def test_dev_rubric_covers_every_item_and_copies_no_text():
             assert " ".join(words[k : k + 8]) not in rubric_text, item["id"]
     cases = A.load_dev_set(path.parent.parent)
     assert len(cases) == len(items)
+    # A thread's later turns are asked after its earlier turns, in the set's order.
+    for item in items:
+        earlier = [i["id"] for i in items if item["thread_id"] and i["thread_id"] == item["thread_id"]]
+        earlier = [e for e in earlier if next(i["turn"] for i in items if i["id"] == e) < (item["turn"] or 0)]
+        assert rubric[item["id"]].get("history", []) == earlier, item["id"]
