@@ -30,9 +30,10 @@ from .metrics import rate, strip_card_leads
 RUBRIC = Path(__file__).resolve().parent / "dev_rubric.yaml"
 DEV_FILE = "dev_questions.jsonl"
 
-# Blocks that are not the assistant's answer to an ask: fixed texts the pipeline adds, and refusals.
-# A regex that matches the reminder ("ask your MS team") must not count as answering anything.
-NOT_ANSWER_KINDS = frozenset({"reminder", "notice", "abstain", "decline"})
+# Blocks that are not the assistant's answer to an ask: fixed texts the pipeline adds, refusals,
+# and the short heading over each ask. A regex that matches the reminder ("ask your MS team") or a
+# heading ("Fertility") must not count as answering anything.
+NOT_ANSWER_KINDS = frozenset({"reminder", "notice", "abstain", "decline", "lead"})
 # Blocks that carry a figure as the answer to an ask (a not_covered ask must not get one).
 FIGURE_KINDS = frozenset({"answer", "context"})
 # A plain "the library does not cover it" sentence, for answers that come without blocks.
@@ -52,8 +53,8 @@ def blocks(answer: dict) -> list[dict]:
 
 
 def scored_text(answer: dict, boilerplate: Iterable[str] = ()) -> str:
-    """The text an ask is judged on: the answer's blocks without reminders, notices, refusals and
-    claim-card leads (a lead quotes the clinic's claim, not the assistant's answer). Without
+    """The text an ask is judged on: the answer's blocks without reminders, notices, refusals, ask
+    headings and claim-card leads (a lead quotes the clinic's claim, not the assistant's answer). Without
     blocks: the `answer` string without the given boilerplate paragraphs and card leads."""
     bl = blocks(answer)
     if bl:

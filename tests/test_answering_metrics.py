@@ -55,6 +55,13 @@ def test_reminder_and_refusals_never_answer_an_ask():
     ) == [True]
 
 
+def test_ask_heading_alone_does_not_answer():
+    heading_only = with_blocks(
+        block("lead", "Fertility after aHSCT", 0), block("answer", "Infections are common [1].", 0)
+    )
+    assert A.ask_results(heading_only, [[r"fertility"]]) == [False]
+
+
 def test_card_lead_quotes_the_claim_and_does_not_answer():
     card = with_blocks(
         block(
