@@ -25,7 +25,7 @@ import yaml
 
 from assistant.text import numbers, split_sentences
 
-from .metrics import rate, strip_card_leads
+from .metrics import rate
 
 RUBRIC = Path(__file__).resolve().parent / "dev_rubric.yaml"
 DEV_FILE = "dev_questions.jsonl"
@@ -43,6 +43,9 @@ NOT_COVERED_TEXT = re.compile(
     r"|\b(?:library|notes?)\b[^.]*\b(?:has|have|holds?|contains?)\s+no\b",
     re.I,
 )
+# The lead of a claim card: the claim in quotes, then the one-sentence verdict (whatever its
+# wording: "The evidence shows this is false.", "This claim is misleading.", ...).
+CARD_LEAD = re.compile(r'Some clinics claim: "[^"]*"\s*[^.]*\.\s*')
 # Years name studies ("the 2025 recommendations"); they are not figures that answer an ask.
 YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
 
@@ -62,7 +65,7 @@ def scored_text(answer: dict, boilerplate: Iterable[str] = ()) -> str:
     else:
         drop = {p.strip() for p in boilerplate}
         parts = [p for p in (answer.get("answer") or "").split("\n\n") if p.strip() not in drop]
-    return strip_card_leads("\n\n".join(p for p in parts if p.strip()))
+    return CARD_LEAD.sub("", "\n\n".join(p for p in parts if p.strip()))
 
 
 def _matches(patterns: Sequence[str], text: str) -> bool:

@@ -62,12 +62,12 @@ def test_ask_heading_alone_does_not_answer():
     assert A.ask_results(heading_only, [[r"fertility"]]) == [False]
 
 
-def test_card_lead_quotes_the_claim_and_does_not_answer():
+@pytest.mark.parametrize("verdict", ["The evidence says this is false.", "This claim is misleading."])
+def test_card_lead_quotes_the_claim_and_does_not_answer(verdict):
     card = with_blocks(
         block(
             "card",
-            'Some clinics claim: "Stem cells cure MS." The evidence says this is false. '
-            "No trial showed a cure [1].",
+            f'Some clinics claim: "Stem cells cure MS." {verdict} No trial showed a cure [1].',
         )
     )
     assert A.ask_results(card, [[r"cure MS"]]) == [False]
