@@ -1,0 +1,290 @@
+"""Reviewed answers: plain, cited answers to the questions people keep asking (sources/answers/).
+
+Each `sources/answers/*.yaml` file holds `answers:`, a list of entries in the schema below. The
+loader validates every entry and reports each fault as a `Problem` (`file: field: problem`); an
+entry with any problem is left out of the result, never silently repaired.
+
+    - id: ahsct-recovery-time            # kebab-case, unique across all files
+      aspect: recovery                   # one of `Aspect`
+      treatment: ahsct                   # one of `Treatment`
+      questions: [...]                   # >= 6 ways people ask it
+      answer:                            # 2-5 sentences; the first answers the ask
+        - {text: "...", sources: [note-id, ...]}
+      variants:                          # optional, where the evidence differs by context
+        - {when: {ms_type: progressive}, text: "...", sources: [note-id]}
+      not_covered: "..."                 # what the library lacks; no figures
+      next_step: "..."                   # what to ask the MS team or clinic; no figures
+      reviewed: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .sources import ID_RE, Problem
+from .text import split_sentences
+
+MIN_QUESTIONS = 6
+MIN_SENTENCES, MAX_SENTENCES = 2, 5
+# A sentence that opens on a pronoun or a back-reference cannot stand alone when it is shown
+# on its own ("It says…", "For that reason…").
+BARE_START = re.compile(
+    r"^\W*(it|its|it's|this|that|these|those|they|them|their|he|she|his|her|such)\b"
+    r"|^\W*(for|in|at|by|after|from|despite|because of|like) (this|that|these|those|it|them)\b",
+    re.I,
+)
+DIGIT = re.compile(r"\d")
+
+
+class Aspect(StrEnum):
+    """What an ask is about; the fixed vocabulary shared with the ask reader and the matcher."""
+
+    ELIGIBILITY = "eligibility"
+    EFFECTIVENESS = "effectiveness"
+    RISKS = "risks"
+    COST = "cost"
+    PROCEDURE = "procedure"
+    RECOVERY = "recovery"
+    ACCESS = "access"
+    REGULATION = "regulation"
+    EVIDENCE = "evidence"
+    COMPARISON = "comparison"
+    CLAIM = "claim"
+    DECISION = "decision"
+    OTHER = "other"
+
+
+class Treatment(StrEnum):
+    AHSCT = "ahsct"
+    MSC = "msc"
+    CORD_CELLS = "cord-cells"
+    STEM_CELLS_GENERAL = "stem-cells-general"
+    DMT = "dmt"
+    CLINICS = "clinics"
+    NONE = "none"
+
+
+class _Strict(BaseModel):
+    # A misspelt field name is a problem to report, not a field to ignore.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class When(_Strict):
+    """The context a variant applies to; bounds are inclusive."""
+
+    ms_type: Literal["relapsing", "progressive"] | None = None
+    age_min: float | None = Field(None, ge=0, le=120)
+    age_max: float | None = Field(None, ge=0, le=120)
+    edss_min: float | None = Field(None, ge=0, le=10)
+    edss_max: float | None = Field(None, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _sensible(self) -> When:
+        if all(v is None for v in self.model_dump().values()):
+            raise ValueError("needs at least one of ms_type, age_min, age_max, edss_min, edss_max")
+        for low, high in (("age_min", "age_max"), ("edss_min", "edss_max")):
+            lo, hi = getattr(self, low), getattr(self, high)
+            if lo is not None and hi is not None and lo > hi:
+                raise ValueError(f"{low} is above {high}")
+        return self
+
+    def matches(
+        self, ms_type: str | None = None, age: float | None = None, edss: float | None = None
+    ) -> bool:
+        """True when the stated context fits; an unstated value never matches a condition on it."""
+        if self.ms_type is not None and ms_type != self.ms_type:
+            return False
+        for value, low, high in ((age, self.age_min, self.age_max), (edss, self.edss_min, self.edss_max)):
+            if (low is not None or high is not None) and value is None:
+                return False
+            if low is not None and value < low or high is not None and value > high:
+                return False
+        return True
+
+
+class AnswerSentence(_Strict):
+    text: str = Field(min_length=1)
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Variant(AnswerSentence):
+    when: When
+
+
+class ReviewedAnswer(_Strict):
+    id: str
+    aspect: Aspect
+    treatment: Treatment
+    questions: tuple[str, ...] = Field(min_length=MIN_QUESTIONS)
+    answer: tuple[AnswerSentence, ...] = Field(min_length=1)
+    variants: tuple[Variant, ...] = ()
+    not_covered: str
+    next_step: str = Field(min_length=1)
+    reviewed: dt.date
+
+    @field_validator("id")
+    @classmethod
+    def _kebab(cls, value: str) -> str:
+        if not ID_RE.match(value):
+            raise ValueError("is not lowercase kebab-case")
+        return value
+
+    @field_validator("questions")
+    @classmethod
+    def _questions(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not q for q in value):
+            raise ValueError("holds an empty question")
+        return value
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.answer)
+
+    def variants_for(self, ms_type: str | None = None, age: float | None = None, edss: float | None = None):
+        return [v for v in self.variants if v.when.matches(ms_type, age, edss)]
+
+
+def answer_files(folder: Path) -> list[Path]:
+    """The answer files; `folder` is sources/answers, or the sources folder that holds it."""
+    if (folder / "answers").is_dir():
+        folder = folder / "answers"
+    return sorted(folder.glob("*.yaml"))
+
+
+def load_answers(
+    folder: Path, known_ids: set[str] | None = None
+) -> tuple[list[ReviewedAnswer], list[Problem]]:
+    """Every valid reviewed answer, and a problem for every entry or field that is not valid.
+
+    Note ids are checked when `known_ids` is given. A missing folder holds no answers and is no
+    problem: the library works without reviewed answers.
+    """
+    answers: list[ReviewedAnswer] = []
+    problems: list[Problem] = []
+    first_seen: dict[str, str] = {}
+    asked: dict[str, str] = {}
+    for path in answer_files(folder):
+        name = f"{path.parent.name}/{path.name}"
+        items, found = _read(path, name)
+        problems += found
+        for i, item in enumerate(items):
+            where = f"answers[{i}]"
+            answer, found = _validate(item, name, where, known_ids)
+            aid = item.get("id") if isinstance(item, dict) else None
+            if isinstance(aid, str):
+                if aid in first_seen:
+                    found.append(Problem(name, f"{where}.id", f"'{aid}' is also used in {first_seen[aid]}"))
+                first_seen.setdefault(aid, f"{name} {where}")
+            if answer is not None:
+                found += _shared_questions(answer, name, where, asked)
+            problems += found
+            if answer is not None and not found:
+                answers.append(answer)
+    return answers, problems
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so a bad date is reported at its own field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read(path: Path, name: str) -> tuple[list, list[Problem]]:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
+    except UnicodeDecodeError:
+        return [], [Problem(name, "file", "is not UTF-8 text")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        return [], [Problem(name, "file", "is not valid YAML" + (f" (line {mark.line + 1})" if mark else ""))]
+    except (ValueError, RecursionError) as exc:  # a date YAML cannot build, or absurd nesting
+        return [], [Problem(name, "file", f"holds a value YAML cannot read ({type(exc).__name__})")]
+    if not isinstance(data, dict) or not isinstance(data.get("answers"), list):
+        return [], [Problem(name, "answers", "the file must hold `answers:`, a list of answers")]
+    return data["answers"], []
+
+
+def _validate(item, name: str, where: str, known_ids: set[str] | None):
+    if not isinstance(item, dict):
+        return None, [Problem(name, where, "must be a mapping of fields")]
+    try:
+        answer = ReviewedAnswer.model_validate(item)
+    except ValidationError as exc:
+        return None, [Problem(name, _field(where, e["loc"]), _message(e)) for e in exc.errors()]
+    return answer, _content_problems(answer, name, where, known_ids)
+
+
+def _field(where: str, loc: tuple) -> str:
+    out = where
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _message(error: dict) -> str:
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')}, has {ctx.get('actual_length')}"
+    if kind in ("enum", "literal_error"):
+        return f"'{error['input']}' is not one of {ctx.get('expected')}"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def _content_problems(
+    answer: ReviewedAnswer, name: str, where: str, known_ids: set[str] | None
+) -> list[Problem]:
+    out = []
+    count = sum(len(split_sentences(s.text)) for s in answer.answer)
+    if not MIN_SENTENCES <= count <= MAX_SENTENCES:
+        needs = f"has {count} sentences; needs {MIN_SENTENCES}-{MAX_SENTENCES}"
+        out.append(Problem(name, f"{where}.answer", needs))
+    cited = [(f"answer[{j}]", s) for j, s in enumerate(answer.answer)]
+    cited += [(f"variants[{j}]", v) for j, v in enumerate(answer.variants)]
+    for field, sentence in cited:
+        if known_ids is not None:
+            for sid in sentence.sources:
+                if sid not in known_ids:
+                    out.append(Problem(name, f"{where}.{field}.sources", f"unknown note id '{sid}'"))
+        out += _bare_starts(sentence.text, name, f"{where}.{field}.text")
+    for field in ("not_covered", "next_step"):
+        value = getattr(answer, field)
+        if DIGIT.search(value):
+            out.append(Problem(name, f"{where}.{field}", "carries a figure; figures belong in cited text"))
+        out += _bare_starts(value, name, f"{where}.{field}")
+    return out
+
+
+def _bare_starts(text: str, name: str, field: str) -> list[Problem]:
+    return [
+        Problem(name, field, f"sentence starts with a bare pronoun or back-reference: '{s[:60]}'")
+        for s in split_sentences(text)
+        if BARE_START.match(s)
+    ]
+
+
+def _shared_questions(answer: ReviewedAnswer, name: str, where: str, asked: dict[str, str]) -> list[Problem]:
+    """The same wording under two answers would teach the matcher two answers for one question."""
+    out = []
+    for j, question in enumerate(answer.questions):
+        key = " ".join(question.lower().split())
+        owner = asked.setdefault(key, answer.id)
+        if owner != answer.id:
+            out.append(Problem(name, f"{where}.questions[{j}]", f"is also a question of '{owner}'"))
+    return out
