@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
+import subprocess
 import sys
 from pathlib import Path
 
 from .settings import Settings
-
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
 def _settings(args) -> Settings:
@@ -63,7 +59,7 @@ def _read(text: str) -> str:
 def _history(path: str | None) -> list:
     if not path:
         return []
-    from .pipeline import QuestionError
+    from .flow.understand import QuestionError
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -74,9 +70,14 @@ def _history(path: str | None) -> list:
     return [tuple(t) if isinstance(t, list) else t for t in data]
 
 
-def _print_answer(answer, as_json: bool) -> None:
+def _print_answer(answer, as_json: bool, draft: str = "") -> None:
     if as_json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        print(
+            json.dumps(answer.to_dict() | ({"draft": draft} if draft else {}), ensure_ascii=False, indent=2)
+        )
+        return
+    if draft:  # staff mode: the reply to edit and send, references included
+        print(draft)
         return
     print(answer.answer)
     if answer.citations:
@@ -90,21 +91,29 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 def cmd_ask(args) -> int:
+    from .draft import draft_reply
+    from .library import Library
     from .pipeline import Assistant
 
-    assistant = Assistant(_settings(args))
+    settings = _settings(args)
+    assistant = Assistant(settings)
+    library = Library.load(settings) if args.mode == "staff" else None
     history = _history(args.history)
+
+    def answer(question: str):
+        got = assistant.ask(question, history, args.mode)
+        _print_answer(got, args.json, draft_reply(got, library) if library else "")
+        return got
+
     if args.question is not None:  # an empty "" is a (blank) question, not a session
-        _print_answer(assistant.ask(_read(args.question), history, args.mode), args.json)
+        answer(_read(args.question))
         return 0
     print("Ask about stem-cell treatments for MS (empty line to quit).", file=sys.stderr)
     for line in _stdin():
         question = line.strip()
         if not question:
             break
-        answer = assistant.ask(question, history, args.mode)
-        _print_answer(answer, args.json)
-        history.append((question, answer.answer))
+        history.append((question, answer(question).answer))
     return 0
 
 
@@ -183,21 +192,28 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--db", type=Path, help="feedback database (ASSISTANT_FEEDBACK_DB)")
     export.set_defaults(func=cmd_feedback_export)
 
-    # `assistant eval` is `python -m evals` with the same options (see evals/README.md).
-    from evals.__main__ import parser as eval_options
-    from evals.__main__ import run as run_eval
-
+    # The eval harness lives in the repository, not in the installed package.
     evaluate = sub.add_parser(
-        "eval", parents=[eval_options(standalone=False)], help="run the eval suite and its gates"
+        "eval", help="run the eval suite and its gates (python -m evals, from a checkout)", add_help=False
     )
-    evaluate.set_defaults(func=run_eval)
+    evaluate.add_argument("options", nargs=argparse.REMAINDER, help="options of python -m evals")
+    evaluate.set_defaults(func=cmd_eval)
     return top
+
+
+def cmd_eval(args) -> int:
+    """`python -m evals` in the checkout that holds the library (evals/README.md)."""
+    root = _settings(args).sources_dir.parent
+    if not (root / "evals" / "__main__.py").exists():
+        print(f"error: no eval harness in {root}: run from a checkout of the repository", file=sys.stderr)
+        return 2
+    return subprocess.call([sys.executable, "-m", "evals", *args.options], cwd=root)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from .embeddings import EmbeddingError
-    from .pipeline import QuestionError
+    from .flow.understand import QuestionError
     from .sources import SourceError
     from .store import StoreError
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .vocab import BlockKind, NoticeCode
+
 
 @dataclass(frozen=True)
 class SourceDoc:
@@ -121,6 +123,45 @@ class ClaimMatch:
         }
 
 
+class Notice(str):
+    """A warning: its text (what JSON and logs show) plus a code readers select on."""
+
+    code: NoticeCode
+
+    def __new__(cls, code: NoticeCode, text: str) -> Notice:
+        obj = super().__new__(cls, text)
+        obj.code = code
+        return obj
+
+
+@dataclass(frozen=True)
+class Block:
+    """One typed piece of an answer, streamed as soon as it is checked.
+
+    The page, the CLI, the staff draft and the evals render or score blocks by `kind`; nothing
+    reads answer text back. `citations` are the [n] numbers the block cites; `claim` is the
+    registry id of a claim card; `ask` the 0-based index of the ask the block answers;
+    `reason` why a `decline` block declines (a DeclineReason value).
+    """
+
+    kind: BlockKind
+    text: str
+    citations: tuple[int, ...] = ()
+    claim: str | None = None
+    ask: int | None = None
+    reason: str | None = None
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": str(self.kind),
+            "text": self.text,
+            "citations": list(self.citations),
+            "claim": self.claim,
+            "ask": self.ask,
+            "reason": self.reason,
+        }
+
+
 @dataclass
 class Answer:
     question: str
@@ -130,12 +171,16 @@ class Answer:
     backend: str
     citations: list[Citation] = field(default_factory=list)
     claims: list[ClaimMatch] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # Notice objects: text plus code
     timings_ms: dict[str, int] = field(default_factory=dict)
     query: str = ""  # the standalone query actually searched (differs for follow-ups)
+    blocks: list[Block] = field(default_factory=list)
+
+    def blocks_of(self, *kinds: BlockKind) -> list[Block]:
+        return [b for b in self.blocks if b.kind in kinds]
 
     def to_dict(self) -> dict:
-        """The JSON contract of shared/DESIGN.md, key for key."""
+        """The JSON contract of shared/DESIGN.md, key for key, plus the typed blocks."""
         return {
             "question": self.question,
             "answer": self.answer,
@@ -144,6 +189,7 @@ class Answer:
             "backend": self.backend,
             "citations": [c.to_dict() for c in self.citations],
             "claims": [c.to_dict() for c in self.claims],
-            "warnings": list(self.warnings),
+            "warnings": [str(w) for w in self.warnings],
             "timings_ms": dict(self.timings_ms),
+            "blocks": [b.to_dict() for b in self.blocks],
         }

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .context import Context
+from .flow.context import Context
 from .settings import Settings
 from .text import CITATION, citation_numbers, numbers, overlap, reads_as_instruction, strip_citations
 

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
-from assistant.context import sentence_rows  # noqa: E402
+from assistant.flow.context import sentence_rows  # noqa: E402
 from assistant.embeddings import load_embedder  # noqa: E402
 from assistant.index import MANIFEST, read_manifest  # noqa: E402
 from assistant.ingest import embedding_text  # noqa: E402

@@ -25,7 +25,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import Field
 
-from assistant.condense import condense_rule
+from assistant.flow.condense import condense_rule
 from assistant.text import content_words, split_sentences
 
 GUARD_TEST = Path(__file__).parent / "guard" / "test.yaml"

@@ -1,6 +1,6 @@
 """Is every sentence of every claim correction backed by the passages the claim card cites?
 
-Runs the same support selection as the claim card (`Assistant._support`) and the same test as
+Runs the same support selection as the claim card (`CardSupport.support`) and the same test as
 the citation-validity metric (`evals.metrics.supports` plus the number check), and lists the
 correction sentences that fail, with the best quote found. Exit 1 when any fails.
 
@@ -26,7 +26,7 @@ def failures(assistant: Assistant, only: str | None = None) -> list[tuple[str, s
         if only and claim.id != only:
             continue
         sentences = split_sentences(claim.correction)
-        for sentence, support in zip(sentences, assistant._support(claim, sentences), strict=True):
+        for sentence, support in zip(sentences, assistant.card_support.support(claim, sentences), strict=True):
             quotes = [q for _, q in support]
             cited_text = " ".join(p.text for p, _ in support)
             if not supports(sentence, quotes) or not numbers(sentence) <= numbers(cited_text):

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from assistant.pipeline import REMINDER, Assistant
+from assistant.flow.notices import REMINDER, card_lead, fixed_paragraphs
+from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.text import split_sentences, strip_citations
+from assistant.vocab import BlockKind
 
 from . import metrics as M
 from .parrot import ParrotChatModel
@@ -26,7 +28,6 @@ REPO = EVALS.parent
 CASES_GLOB = str(EVALS / "cases" / "*.yaml")
 KINDS = ("question", "claim-probe", "multi-turn", "abstain", "injection", "staff")
 MODES = ("patient", "staff")
-SUITES = ("quick", "full")
 
 
 class CaseError(ValueError):
@@ -94,18 +95,6 @@ def load_cases(pattern: str = CASES_GLOB, suite: str = "quick") -> tuple[list[Ca
 
 
 # -- the assistant --------------------------------------------------------------------------------
-class RecordingRetriever:
-    """Passes searches through and keeps the last result, for source recall@k among retrieved."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.last = []
-
-    def search(self, *args, **kwargs):
-        self.last = self.inner.search(*args, **kwargs)
-        return self.last
-
-
 def settings_for(sources_dir: Path | None = None, index_dir: Path | None = None) -> Settings:
     overrides = {k: v for k, v in (("sources_dir", sources_dir), ("index_dir", index_dir)) if v}
     root = Path.cwd() if (Path.cwd() / "sources").is_dir() else REPO
@@ -115,15 +104,29 @@ def settings_for(sources_dir: Path | None = None, index_dir: Path | None = None)
 def make_assistant(backend: str, settings: Settings) -> tuple[Assistant, ParrotChatModel | None]:
     parrot = ParrotChatModel() if backend == "parrot" else None
     settings = settings.model_copy(update={"backend": "extractive" if parrot else backend})
-    assistant = Assistant(settings, chat_model=parrot)
-    # Replace the opened retriever (a cached property) with a recording wrapper.
-    assistant.__dict__["retriever"] = RecordingRetriever(assistant.retriever)
-    return assistant, parrot
+    return Assistant(settings, chat_model=parrot), parrot
 
 
 def boilerplate(assistant: Assistant) -> list[str]:
-    """Fixed paragraphs the pipeline adds to answers: not claims, not cited statements."""
-    return assistant.fixed_paragraphs()
+    """Fixed paragraphs the flow adds to answers: not claims, not cited statements."""
+    return fixed_paragraphs()
+
+
+# Blocks that state something the answer stands behind; the rest are fixed texts and headings.
+STATED = (BlockKind.CARD, BlockKind.ANSWER, BlockKind.CONTEXT, BlockKind.NOT_COVERED)
+
+
+def stated_text(answer) -> str:
+    """The answer's statements, each claim card without its lead (the lead quotes the claim on
+    purpose, so it is neither a repeat of the claim nor a cited statement)."""
+    claims = {c.id: c for c in answer.claims}
+    parts = []
+    for block in answer.blocks:
+        if block.kind not in STATED:
+            continue
+        claim = claims.get(block.claim) if block.kind == BlockKind.CARD else None
+        parts.append(block.text.removeprefix(card_lead(claim.claim, claim.verdict)) if claim else block.text)
+    return "\n\n".join(p.strip() for p in parts)
 
 
 # -- one case -------------------------------------------------------------------------------------
@@ -136,7 +139,8 @@ def ask_case(assistant: Assistant, case: Case, parrot: ParrotChatModel | None) -
     started = time.perf_counter()
     answer = assistant.ask(case.turns[-1], history, case.mode)
     wall_ms = (time.perf_counter() - started) * 1000
-    retrieved = [s.passage.source_id for s in assistant.retriever.last]
+    focus = [src for c in answer.claims if c.matched_in == "question" for src in c.source_ids]
+    retrieved = [s.passage.source_id for s in assistant.retrieve(answer.query, focus)] if answer.query else []
     return {
         "answer": answer,
         "wall_ms": round(wall_ms, 1),
@@ -182,7 +186,7 @@ def score_case(case: Case, got: dict, assistant: Assistant) -> dict:
     answer, bp = got["answer"], boilerplate(assistant)
     guard, m = claim_metrics(assistant, answer, bp, case.expect.get("claims_not_asserted", "all"))
     quotes = {c.n: c.quote for c in answer.citations}
-    checks = [M.check_sentence(s, quotes) for s in M.answer_sentences(answer.answer, bp)]
+    checks = [M.check_sentence(s, quotes) for s in M.answer_sentences(stated_text(answer), bp)]
     m |= {
         "citation_validity": M.citation_validity(checks),
         "citation_recall": M.citation_recall(checks),
@@ -207,7 +211,7 @@ def score_case(case: Case, got: dict, assistant: Assistant) -> dict:
 def claim_metrics(assistant: Assistant, answer, bp: list[str], not_asserted) -> tuple[list, dict]:
     """The guard's reading of the shown answer (card leads and boilerplate left out)."""
     cards = card_sentences(answer)
-    guard = guard_answer(assistant, " ".join(M.answer_sentences(answer.answer, bp)))
+    guard = guard_answer(assistant, " ".join(M.answer_sentences(stated_text(answer), bp)))
     for g in guard:
         g["card"] = plain_sentence(g["sentence"]) in cards  # registry text, not composed
     asserted = M.asserted_ids((g["claim"], g["stance"]) for g in guard)

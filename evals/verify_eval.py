@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from assistant.context import Context, sentence_rows
+from assistant.flow.context import Context, sentence_rows
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.verify import check_sentence

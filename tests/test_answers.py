@@ -12,11 +12,12 @@ import pytest
 from fakes import ScriptedChat, passage_number
 
 from assistant.cli import main
-from assistant.compose import stream_sentences
-from assistant.condense import condense_rule, is_follow_up
+from assistant.flow.compose import stream_sentences
+from assistant.flow.condense import condense_rule, is_follow_up
+from assistant.flow.notices import REMINDER
+from assistant.flow.retrieve import mmr, rrf
 from assistant.models import Passage, ScoredPassage
-from assistant.pipeline import REMINDER, Assistant
-from assistant.retrieve import mmr, rrf
+from assistant.pipeline import Assistant
 
 
 @pytest.mark.parametrize(
@@ -214,7 +215,12 @@ def test_json_contract(tiny_settings, capsys):
         "claims",
         "warnings",
         "timings_ms",
-    ]
+        "blocks",
+    ], "every key of the contract, in order, plus the typed blocks"
+    assert list(data["blocks"][0]) == ["kind", "text", "citations", "claim", "ask", "reason"]
+    kinds = [b["kind"] for b in data["blocks"]]
+    assert "answer" in kinds and kinds[-1] == "reminder"
+    assert "\n\n".join(b["text"] for b in data["blocks"]) == data["answer"]
     assert list(data["citations"][0]) == [
         "n",
         "source_id",

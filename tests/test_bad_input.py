@@ -20,14 +20,19 @@ from pathlib import Path
 import gradio as gr
 import pytest
 import yaml
+from markupsafe import escape
 
 from assistant.cli import main
+from assistant.flow.notices import NOT_ENGLISH, URGENT_NOTICE
 from assistant.index import build_index
-from assistant.models import Answer
-from assistant.pipeline import NOT_ENGLISH, URGENT_NOTICE, Assistant, QuestionError
+from assistant.library import Library
+from assistant.models import Answer, Block
+from assistant.pipeline import Assistant, QuestionError
 from assistant.store import StoreError
 from assistant.text import looks_non_english
-from assistant.ui import ERRORS, ChatPage, esc, render_answer, render_follow_up, render_notes
+from assistant.ui.page import ERRORS, ChatPage
+from assistant.ui.render import render_answer
+from assistant.vocab import BlockKind
 
 ROOT = Path(__file__).resolve().parents[1]
 MIST = "What did the MIST trial find?"
@@ -60,6 +65,15 @@ def test_blank_questions_are_refused_with_a_clear_message(tiny_assistant, tiny_s
     assert turns == {}, "nothing to rate, nothing kept"
 
 
+def esc(text: str) -> str:
+    return str(escape(text))  # as the page's templates escape
+
+
+def shown(answer, settings) -> str:
+    """The answer as the page shows it (notes and follow-up line included)."""
+    return render_answer("a1", answer.blocks, answer, Library.load(settings))
+
+
 def test_question_that_is_not_text_is_refused(tiny_assistant):
     with pytest.raises(QuestionError, match="must be text"):
         tiny_assistant.ask(None)  # type: ignore[arg-type]
@@ -73,7 +87,7 @@ def test_long_question_is_cut_at_the_limit_with_a_notice(tiny_assistant, tiny_se
     assert len(answer.question) <= limit and answer.question.startswith(MIST)
     notice = f"The question was cut to its first {limit} characters."
     assert notice in answer.warnings
-    assert esc(notice) in render_notes(answer), "the page shows the notice"
+    assert esc(notice) in shown(answer, tiny_settings), "the page shows the notice"
     assert answer.citations and answer.citations[0].source_id == "mist-trial"
     # one unbroken 5000-character word is cut too, not kept whole
     assert main(cli(tiny_settings, "ask", "--json", "x" * 5000)) == 0
@@ -143,10 +157,10 @@ def test_unreadable_history_file_is_named(tiny_settings, tmp_path, capsys):
         "Каковы риски трансплантации стволовых клеток при РС?",
     ],
 )
-def test_non_english_question_gets_a_note(tiny_assistant, question):
+def test_non_english_question_gets_a_note(tiny_assistant, tiny_settings, question):
     answer = tiny_assistant.ask(question)
     assert NOT_ENGLISH in answer.warnings
-    assert esc(NOT_ENGLISH) in render_notes(answer), "the page shows the note"
+    assert esc(NOT_ENGLISH) in shown(answer, tiny_settings), "the page shows the note"
     # Either a clear abstention or a cited answer from the (English) library: never uncited text.
     assert answer.abstained or answer.citations
 
@@ -187,8 +201,11 @@ def test_html_in_a_question_is_escaped_everywhere_the_page_shows_it(tiny_assista
     assert "&lt;script&gt;" in messages[0]["content"]
     # the follow-up line and the feedback form both repeat the question
     answer = Answer(SCRIPT, "x", False, "patient", "extractive", query=SCRIPT + " (follow-up)")
-    assert "<script" not in render_follow_up(answer) and "&lt;script&gt;" in render_follow_up(answer)
-    assert "<script" not in render_answer("a1", [SCRIPT], answer, page)
+    follow_up = render_answer("a1", [], answer, page.library)
+    assert "Read as a follow-up" in follow_up
+    assert "<script" not in follow_up and "&lt;script&gt;" in follow_up
+    block = Block(BlockKind.ANSWER, SCRIPT + " [1].", (1,))
+    assert "<script" not in render_answer("a1", [block], answer, page.library)
 
     class Liked:
         index, liked = 1, False

@@ -26,10 +26,11 @@ from conftest import make_library, write_note
 
 from assistant.feedback import FeedbackStore
 from assistant.index import STAGING, build_index, read_manifest
-from assistant.models import Answer
+from assistant.models import Answer, Block
 from assistant.pipeline import Assistant
 from assistant.store import chroma_client
-from assistant.ui import FEEDBACK_UNSAVED, ChatPage, turn_record
+from assistant.ui.page import FEEDBACK_UNSAVED, ChatPage, turn_record
+from assistant.vocab import BlockKind
 
 ROOT = Path(__file__).resolve().parents[1]
 MIST = "What did the MIST trial find?"
@@ -311,13 +312,10 @@ class SlowAssistant:
     def __init__(self, pause: float):
         self.pause = pause
 
-    def decline_texts(self) -> dict[str, str]:
-        return {"I can't answer that from the sources in this library.": "not-covered"}
-
     def stream(self, question, history=(), mode="patient", backend=None):
         for word in ("The", "answer", "comes", "slowly."):
             time.sleep(self.pause / 4)
-            yield word
+            yield Block(BlockKind.ANSWER, word)
         yield Answer(question, "The answer comes slowly.", False, mode, "extractive")
 
     def ask(self, question, history=(), mode="patient", backend=None) -> Answer:

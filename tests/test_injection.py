@@ -15,6 +15,7 @@ from fakes import ScriptedChat, passage_number
 from test_ingest import make_pdf
 
 from assistant.claims import ClaimGuard
+from assistant.flow.notices import fixed_paragraphs
 from assistant.index import build_index
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
@@ -27,7 +28,7 @@ FORBIDDEN = ("never be rejected", "cure ms", "cures ms", "walk again", "system:"
 
 def shown_pieces(answer, assistant) -> tuple[list[str], list[str]]:
     """(claim cards, answer sentences) of a final answer; notices and the abstention left out."""
-    fixed = set(assistant.fixed_paragraphs())
+    fixed = set(fixed_paragraphs())
     pieces = [p for p in answer.answer.split("\n\n") if p and p not in fixed]
     cards = [p for p in pieces if p.startswith(CARD_START)]
     return cards, [p for p in pieces if not p.startswith(CARD_START)]

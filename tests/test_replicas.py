@@ -37,7 +37,7 @@ REPLICA = textwrap.dedent(
     from pathlib import Path
     from assistant.pipeline import Assistant
     from assistant.settings import Settings
-    from assistant.ui import ChatPage
+    from assistant.ui.page import ChatPage
 
     name, work, rows = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
     questions = json.loads(sys.argv[4])

@@ -3,7 +3,9 @@ can answer pass through untouched, and instructions are removed from a real ques
 
 import pytest
 
-from assistant.scope import INSTRUCTIONS_IGNORED, MESSAGES, read_request
+from assistant.flow.notices import DECLINES as MESSAGES
+from assistant.flow.notices import INSTRUCTIONS_IGNORED
+from assistant.flow.scope import read_request
 
 DECLINED = [
     ("What dose of ocrelizumab should I take?", "personal-advice"),

@@ -7,7 +7,7 @@ import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from conftest import make_library, write_note
 
-from assistant.context import sentence_rows
+from assistant.flow.context import sentence_rows
 from assistant.index import build_index
 from assistant.models import Passage, ScoredPassage
 from assistant.settings import Settings

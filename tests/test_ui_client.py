@@ -12,28 +12,35 @@ from pathlib import Path
 
 import pytest
 from conftest import free_port, shipped_settings
+from markupsafe import escape
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-from assistant.models import Answer, Citation, ClaimMatch  # noqa: E402
+from assistant.draft import draft_reply, reference  # noqa: E402
+from assistant.flow.notices import card_lead  # noqa: E402
+from assistant.library import Library  # noqa: E402
+from assistant.models import (  # noqa: E402
+    Answer,
+    Block,  # noqa: E402
+    Citation,
+    ClaimMatch,
+)
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from assistant.ui import (  # noqa: E402
-    ERRORS,
-    ChatPage,
-    Library,
-    build_app,
-    draft_reply,
-    esc,
-    launch,
-    reference,
-    render_answer,
-    user_markdown,
-)
+from assistant.ui import build_app, launch  # noqa: E402
+from assistant.ui.page import ERRORS, ChatPage, user_markdown  # noqa: E402
+from assistant.ui.render import render_answer  # noqa: E402
+from assistant.vocab import BlockKind  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def esc(text: str) -> str:
+    return str(escape(text))  # as the page's templates escape
+
+
 FIRST = "Who might benefit from aHSCT for MS?"
 CITE = re.compile(r"\[(\d+(?:,\s*\d+)*)\]")
 
@@ -177,10 +184,11 @@ def test_answer_html_escapes_everything_it_is_given(settings, assistant):
     page = ChatPage(settings, assistant)
     citation = Citation(1, "s", '<script>alert("t")</script>', 2020, "javascript:alert(1)", 3, "", "<q>")
     answer = Answer("q", "x", False, "patient", "extractive", citations=[citation])
-    html = render_answer("a1", ["<img src=x onerror=alert(1)> [1]."], answer, page)
-    assert "<img" not in html and "<script" not in html and "<q>" not in html
-    assert "javascript:" not in html, "only http(s) links are made"
-    assert 'href="#src-a1-1"' in html and "page 3" in html
+    block = Block(BlockKind.ANSWER, "<img src=x onerror=alert(1)> [1].", (1,))
+    shown = render_answer("a1", [block], answer, page.library)
+    assert "<img" not in shown and "<script" not in shown and "<q>" not in shown
+    assert "javascript:" not in shown, "only http(s) links are made"
+    assert 'href="#src-a1-1"' in shown and "page 3" in shown
 
 
 def test_references_follow_vancouver_style(settings):
@@ -195,17 +203,21 @@ def test_references_follow_vancouver_style(settings):
 
 def test_draft_speaks_to_the_reader_and_keeps_numbers(settings, assistant):
     card = ClaimMatch("c", "false", "question", "They can be rejected.", ("s",), claim="No rejection")
+    lead = card_lead("No rejection", "false")
     answer = Answer(
         "q",
-        'Some clinics claim: "No rejection." The evidence says this is false. '
-        "They can be rejected [1].\n\nA trial found this [2].",
+        "",
         False,
         "staff",
         "extractive",
         citations=[Citation(n, "s", "T", 2020, "https://x.org", None, "", "q") for n in (1, 2)],
         claims=[card],
+        blocks=[
+            Block(BlockKind.CARD, f"{lead} They can be rejected [1].", (1,), "c"),
+            Block(BlockKind.ANSWER, "A trial found this [2].", (2,)),
+        ],
     )
-    draft = draft_reply(answer, Library.load(settings), assistant.decline_texts())
+    draft = draft_reply(answer, Library.load(settings))
     assert 'You asked about a claim that some clinics make: "No rejection".' in draft
     assert "In short, this is not true. They can be rejected [1]." in draft
     assert "A trial found this [2]." in draft

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .text import content_words
+from ..text import content_words
 
 REFERRING = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|he|she)\b", re.I)
 CONTINUING = re.compile(r"^\s*(and|but|so|also|then|what about|how about|what of|ok|okay)\b", re.I)
@@ -58,3 +58,20 @@ def condense_rule(question: str, history: Sequence) -> str:
     if not topic or not is_follow_up(question):
         return question
     return f"{topic} {question}"
+
+
+def condense(question: str, history: Sequence, model=None) -> str:
+    """Stage 3: the standalone query for this turn. With a chat model, its condense prompt;
+    without one (or when it fails), the rule."""
+    if not user_turns(history) or not is_follow_up(question):
+        return question
+    if model is not None:
+        lines = "\n".join(f"User: {t}" for t in user_turns(history))
+        try:
+            reply = model.invoke(CONDENSE_PROMPT.format(history=lines, question=question))
+            text = " ".join(str(reply.content).split())
+            if text and len(text) < 500:
+                return text
+        except Exception:  # a down model must not stop the answer; the rule still works
+            pass
+    return condense_rule(question, history)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .models import ScoredPassage
+from ..models import ScoredPassage
 
 SENTENCE_END = re.compile(r"[.!?]")
 

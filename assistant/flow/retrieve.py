@@ -18,25 +18,12 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from .embeddings import Embedder
-from .models import Passage, ScoredPassage
-from .settings import Settings
-from .store import LexicalIndex
-
-EVIDENCE_PRIOR = {
-    "guideline": 1.0,
-    "meta-analysis": 1.0,
-    "rct": 0.8,
-    "regulator": 0.6,
-    "society": 0.6,
-    "cohort": 0.4,
-    "trial": 0.4,
-    "review": 0.2,
-    "protocol": 0.2,
-    "registration": 0.2,
-    "case-report": 0.0,
-    "lab-animal": 0.0,
-}
+from ..embeddings import Embedder
+from ..models import Passage, ScoredPassage
+from ..settings import Settings
+from ..store import LexicalIndex, StoreError
+from ..vocab import evidence_prior
+from .context import Context, sentence_rows
 
 
 def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
@@ -120,7 +107,7 @@ class HybridRetriever(BaseRetriever):
         scored = []
         for pid, score in fused.items():
             passage, vector = found[pid]
-            prior = EVIDENCE_PRIOR.get(passage.type, 0.0)
+            prior = evidence_prior(passage.type)
             scored.append(
                 ScoredPassage(
                     passage=passage,
@@ -164,3 +151,32 @@ def _rows(ids, documents, metadatas, embeddings) -> dict[str, tuple[Passage, np.
         pid: (Passage.from_metadata(pid, doc, meta), np.asarray(vec, dtype=np.float32))
         for pid, doc, meta, vec in zip(ids, documents, metadatas, embeddings, strict=True)
     }
+
+
+# -- the stage ------------------------------------------------------------------------------------
+def retrieve(
+    retriever: HybridRetriever, sentences, query: str, vector: np.ndarray, focus: Sequence[str] = ()
+) -> Context:
+    """Stage 4: the passages for the query and their pre-embedded sentences, as a Context."""
+    settings = retriever.settings
+    try:
+        scored = retriever.search(query, vector, list(dict.fromkeys(focus)))
+        rows = sentence_rows(sentences, scored)
+    except StoreError:
+        raise
+    except Exception as exc:  # Chroma raises transport errors of many kinds
+        where = settings.chroma_url or str(settings.index_dir)
+        raise StoreError(
+            f"the index at {where} could not be read ({exc.__class__.__name__}); "
+            "if it is a Chroma server, check that it is running, then ask again"
+        ) from exc
+    return Context(question="", query=query, mode="", query_vector=vector, passages=scored, sentences=rows)
+
+
+def relevant(scored: list[ScoredPassage], settings: Settings) -> bool:
+    """The abstain test: close in meaning, or a rare word match (a trial's name) not far in meaning."""
+    return any(
+        c.dense >= settings.relevance_floor
+        or ((c.lexical_rank or 99) <= 2 and c.dense >= settings.relevance_floor_lexical)
+        for c in scored
+    )

@@ -12,10 +12,10 @@ import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from ..settings import Settings
+from ..text import CITATION, overlap, reading_grade, split_sentences
+from ..vocab import evidence_prior
 from .context import Context, SentenceRow
-from .retrieve import EVIDENCE_PRIOR
-from .settings import Settings
-from .text import CITATION, overlap, reading_grade, split_sentences
 
 ABSTAIN = "The sources in this library do not answer this question."
 NEAR_DUPLICATE = 0.88
@@ -71,7 +71,7 @@ class ExtractiveComposer:
         words = len(row.text.split())
         relevance = float(np.dot(ctx.query_vector, row.vector))
         relevance += 0.15 * overlap(ctx.query, row.text)
-        relevance += 0.05 * EVIDENCE_PRIOR.get(passage.passage.type, 0.0)
+        relevance += 0.05 * evidence_prior(passage.passage.type)
         relevance += SECTION_BONUS[ctx.mode].get(passage.passage.section, 0.0)
         if FINDINGS.search(ctx.question) and passage.passage.section in ("What was found", "What it says"):
             relevance += 0.05  # "did it work?" wants results, not the design

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import reads_as_instruction, split_sentences
+from ..text import reads_as_instruction, split_sentences
+from ..vocab import DeclineReason
 
 # Requests to take on a role or switch off a rule; questions only (notes may say "act as").
 ROLE = re.compile(
@@ -75,30 +76,6 @@ MONEY = re.compile(
 LIVE_WHEN = re.compile(r"\b(today|right now|tomorrow|this week|this month|at the moment|currently)\W*$", re.I)
 LIVE_WHAT = re.compile(r"\b(charging|wait\w*|appointments?|slots?)\b", re.I)
 SHORTEST_WAIT = re.compile(r"\bshortest wait", re.I)
-MESSAGES = {
-    "instruction": (
-        "I can't take on a role or change how I work: I answer questions about stem-cell "
-        "treatments for MS only from the reviewed sources in this library, with a citation for "
-        "each statement."
-    ),
-    "personal-advice": (
-        "I can't give personal advice about doses, your own test results or scans, money or tax. "
-        "Your MS team, pharmacist or a qualified adviser can help with that."
-    ),
-    "live-info": (
-        "I don't have live information such as today's prices, waiting lists or local services: "
-        "the library holds reviewed documents, not current listings. The clinic, your MS team or "
-        "an MS society helpline can tell you what applies now."
-    ),
-    "other-condition": (
-        "This library covers multiple sclerosis in people only, so I can't answer questions about "
-        "other conditions from it. Your doctor or a charity for that condition can help."
-    ),
-}
-INSTRUCTIONS_IGNORED = (
-    "Your message contained instructions to change how I answer; I ignored them and answered "
-    "only from the library's sources."
-)
 
 
 @dataclass(frozen=True)
@@ -106,12 +83,8 @@ class Request:
     """The question as the assistant will treat it."""
 
     text: str  # what is searched and answered (instructions removed)
-    decline: str | None = None  # a key of MESSAGES, or None to answer
+    decline: DeclineReason | None = None  # None: answer it
     instructions_removed: bool = False
-
-    @property
-    def message(self) -> str:
-        return MESSAGES[self.decline] if self.decline else ""
 
 
 def read_request(question: str) -> Request:
@@ -121,18 +94,18 @@ def read_request(question: str) -> Request:
     removed = " ".join(kept) != " ".join(split_sentences(text)) or text != question
     rest = " ".join(s for s in kept if s.strip())
     if removed and not _asks(kept):
-        return Request(question, "instruction", True)
+        return Request(question, DeclineReason.INSTRUCTION, True)
     decline = _decline(rest)
     return Request(rest or question, decline, removed)
 
 
-def _decline(text: str) -> str | None:
+def _decline(text: str) -> DeclineReason | None:
     if DOSE.search(text) or DIAGNOSIS.search(text) or MONEY.search(text):
-        return "personal-advice"
+        return DeclineReason.PERSONAL_ADVICE
     if SHORTEST_WAIT.search(text) or (LIVE_WHEN.search(text) and LIVE_WHAT.search(text)):
-        return "live-info"
+        return DeclineReason.LIVE_INFO
     if PETS.search(text) or (OTHER_CONDITION.search(text) and not MS.search(text)):
-        return "other-condition"
+        return DeclineReason.OTHER_CONDITION
     return None
 
 

@@ -1,0 +1,121 @@
+"""Every fixed text the assistant writes itself, in one place.
+
+None of these is a claim or a cited statement: the guard treats them as known-safe and the evals
+leave them out of the answer sentences they score.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Notice
+from ..vocab import VERDICTS, DeclineReason, NoticeCode, Verdict
+
+REMINDER = (
+    "This is general information, not medical advice: please talk to your MS team about your own situation."
+)
+URGENT = re.compile(
+    r"\b(suicid\w*|kill myself|can'?t breathe|cannot breathe|chest pain|stroke|seizure|"
+    r"emergency|sudden(ly)? (lost|loss|blind\w*|weak\w*|numb\w*|paraly\w*)|lost (my )?(sight|vision)|"
+    r"high fever|fever after|bleeding|unconscious|collapsed?)\b",
+    re.I,
+)
+URGENT_NOTICE = (
+    "If you have sudden, severe or new symptoms, call your local emergency number or go to "
+    "urgent care now; do not wait for an answer here."
+)
+NOT_ENGLISH = (
+    "The question seems not to be in English: the library and its answers are in English only, "
+    "so the answer may miss what you asked. Please ask in English if you can."
+)
+INSTRUCTIONS_IGNORED = (
+    "Your message contained instructions to change how I answer; I ignored them and answered "
+    "only from the library's sources."
+)
+EXAMPLES = (
+    "Who might benefit from aHSCT for MS?",
+    "What are the risks of HSCT for MS?",
+    "Do mesenchymal stem cells work for progressive MS?",
+    "Is a clinic's stem-cell treatment approved by the FDA?",
+)
+ABSTAIN_LEAD = "I can't answer that from the sources in this library, so I won't guess. "
+DECLINES = {
+    DeclineReason.INSTRUCTION: (
+        "I can't take on a role or change how I work: I answer questions about stem-cell "
+        "treatments for MS only from the reviewed sources in this library, with a citation for "
+        "each statement."
+    ),
+    DeclineReason.PERSONAL_ADVICE: (
+        "I can't give personal advice about doses, your own test results or scans, money or tax. "
+        "Your MS team, pharmacist or a qualified adviser can help with that."
+    ),
+    DeclineReason.LIVE_INFO: (
+        "I don't have live information such as today's prices, waiting lists or local services: "
+        "the library holds reviewed documents, not current listings. The clinic, your MS team or "
+        "an MS society helpline can tell you what applies now."
+    ),
+    DeclineReason.OTHER_CONDITION: (
+        "This library covers multiple sclerosis in people only, so I can't answer questions about "
+        "other conditions from it. Your doctor or a charity for that condition can help."
+    ),
+}
+
+
+COVERAGE = (
+    "The library covers stem-cell treatments for multiple sclerosis: aHSCT (results, risks "
+    "and who it may suit), mesenchymal and other stem-cell products, what clinics claim, "
+    "regulation, costs and reported harms."
+)
+SUGGESTED = EXAMPLES[:3]  # shown after a decline or an abstention
+
+
+def coverage_text() -> str:
+    examples = " ".join(f'"{q}"' for q in SUGGESTED)
+    return f"{COVERAGE} You could ask, for example: {examples}"
+
+
+def abstain_text() -> str:
+    return ABSTAIN_LEAD + coverage_text()
+
+
+def decline_text(reason: DeclineReason) -> str:
+    return f"{DECLINES[reason]} {coverage_text()}"
+
+
+def card_lead(claim: str, verdict: str) -> str:
+    """The first line of a claim card: the claim as marketed, then the verdict in words."""
+    return f'Some clinics claim: "{claim.rstrip(".!?")}." {VERDICTS[Verdict(verdict)].verdict}'
+
+
+def fixed_paragraphs() -> list[str]:
+    """Paragraphs the flow writes itself: never claims, never cited statements."""
+    declines = [decline_text(r) for r in DECLINES]
+    return [REMINDER, URGENT_NOTICE, abstain_text(), *declines, INSTRUCTIONS_IGNORED]
+
+
+# -- warnings with codes ----------------------------------------------------------------------
+def cut(limit: int) -> Notice:
+    return Notice(NoticeCode.CUT, f"The question was cut to its first {limit} characters.")
+
+
+def llm_failed(name: str, error: Exception) -> Notice:
+    return Notice(
+        NoticeCode.LLM_FAILED,
+        f"The language model ({name}) failed ({error.__class__.__name__}); "
+        "the answer was composed from the sources directly.",
+    )
+
+
+def llm_unverified(name: str) -> Notice:
+    return Notice(
+        NoticeCode.LLM_UNVERIFIED,
+        f"No sentence from {name} could be verified against its sources; "
+        "the answer below was composed from the sources directly.",
+    )
+
+
+def dropped(reasons: list[str]) -> Notice:
+    return Notice(
+        NoticeCode.DROPPED,
+        f"Removed {len(reasons)} sentence(s) that could not be verified: " + "; ".join(reasons),
+    )

@@ -1,0 +1,55 @@
+"""Stage 1, understand: clean the message, spot urgent symptoms, decide scope.
+
+The result, `Message`, is what every later stage reads: the text to answer (instructions and
+hidden markup removed), whether to decline and why, and the notices the reader must see.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from ..models import Notice
+from ..text import looks_non_english
+from ..vocab import DeclineReason, NoticeCode
+from . import notices
+from .scope import read_request
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as typed; the message says why."""
+
+
+@dataclass
+class Message:
+    question: str  # as typed, cleaned of control characters, possibly cut
+    asked: str  # what is answered: hidden markup and instructions removed
+    urgent: bool = False
+    decline: DeclineReason | None = None
+    notices: list[Notice] = field(default_factory=list)
+
+
+def clean_question(question: str, limit: int) -> tuple[str, list[Notice]]:
+    if not isinstance(question, str):
+        raise QuestionError("The question must be text.")
+    text = "".join(ch for ch in question if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    text = " ".join(text.encode("utf-8", "replace").decode("utf-8").split())
+    if not text:
+        raise QuestionError("Please type a question.")
+    found = []
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0]
+        found.append(notices.cut(limit))
+    if looks_non_english(text):
+        found.append(Notice(NoticeCode.NOT_ENGLISH, notices.NOT_ENGLISH))
+    return text, found
+
+
+def read_message(question: str, limit: int) -> Message:
+    # Urgency is read before the cut: a symptom in a part cut off still gets the notice.
+    urgent = isinstance(question, str) and bool(notices.URGENT.search(question))
+    text, found = clean_question(question, limit)
+    request = read_request(text)
+    if request.instructions_removed and not request.decline:
+        found.append(Notice(NoticeCode.INSTRUCTIONS_IGNORED, notices.INSTRUCTIONS_IGNORED))
+    return Message(text, request.text, urgent, request.decline, found)
