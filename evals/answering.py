@@ -163,6 +163,19 @@ def not_covered_honesty(flags: Sequence[bool | None]) -> float | None:
     return rate([f for f in flags if f is not None])
 
 
+def not_covered_rates(pairs: Sequence[tuple[bool, bool | None]]) -> dict[str, float | None]:
+    """`not_covered_honesty` and its two halves, from (expected not_covered, `not_covered_ok`) per
+    case: `when_true` is the share of must-say cases that said it plainly (an assistant that never
+    says "not covered" scores 0 here, whatever the mix of cases), `when_false` the share of covered
+    cases not wrongly called uncovered."""
+    scored = [(want, ok) for want, ok in pairs if ok is not None]
+    return {
+        "not_covered_honesty": rate([ok for _, ok in scored]),
+        "not_covered_when_true": rate([ok for want, ok in scored if want]),
+        "not_covered_when_false": rate([ok for want, ok in scored if not want]),
+    }
+
+
 # -- staff drafts -----------------------------------------------------------------------------
 REFERENCES = re.compile(r"^\s*References\b", re.I)
 REF_NUMBER = re.compile(r"^\s*(?:\[\d+\]|\d+[.)])\s*")

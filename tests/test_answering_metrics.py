@@ -150,6 +150,27 @@ def test_not_covered_honesty_ignores_cases_without_the_key():
     assert A.not_covered_honesty([None]) is None
 
 
+def test_not_covered_rates_show_both_halves():
+    silent = with_blocks(block("answer", "Infections are the main early risk [1].", 0))
+    cases = [
+        ({"not_covered": True}, silent),
+        ({"not_covered": False}, silent),
+        ({"not_covered": False}, silent),
+    ]
+    pairs = [(e["not_covered"], A.not_covered_ok(a, e)) for e, a in cases]
+    # Never saying "not covered" still looks two-thirds honest overall; the split shows the miss.
+    assert A.not_covered_rates(pairs) == {
+        "not_covered_honesty": pytest.approx(2 / 3),
+        "not_covered_when_true": 0.0,
+        "not_covered_when_false": 1.0,
+    }
+    assert (
+        A.not_covered_rates([(True, A.not_covered_ok(GOOD, {"not_covered": True}))])["not_covered_when_true"]
+        == 1.0
+    )
+    assert A.not_covered_rates([])["not_covered_honesty"] is None
+
+
 DRAFT = """Dear Ann,
 
 Thank you for writing to us, and I'm sorry to hear about your relapse.
