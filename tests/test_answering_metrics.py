@@ -1,11 +1,13 @@
 """The answering metrics (evals/answering.py) on hand-made answers: each passes and fails."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
+from assistant.text import numbers
 from evals import answering as A
 
 REMINDER = "This is general information, not medical advice: ask your MS team."
@@ -273,3 +275,26 @@ def test_dev_rubric_covers_every_item_and_copies_no_text():
         earlier = [i["id"] for i in items if item["thread_id"] and i["thread_id"] == item["thread_id"]]
         earlier = [e for e in earlier if next(i["turn"] for i in items if i["id"] == e) < (item["turn"] or 0)]
         assert rubric[item["id"]].get("history", []) == earlier, item["id"]
+
+
+def test_ask_cases_are_well_formed():
+    """evals/cases/asks.yaml: every regex compiles, every number in a regex is in a listed note,
+    every source and claim exists, and every case states its asks (not_covered, when set, is a bool)."""
+    repo = Path(__file__).resolve().parents[1]
+    notes = {p.stem: p.read_text(encoding="utf-8") for p in (repo / "sources").glob("*.md")}
+    claims = {
+        c["id"]
+        for c in yaml.safe_load((repo / "sources" / "claims.yaml").read_text(encoding="utf-8"))["claims"]
+    }
+    cases = yaml.safe_load((repo / "evals" / "cases" / "asks.yaml").read_text(encoding="utf-8"))["cases"]
+    assert len(cases) >= 80
+    for case in cases:
+        expect = case["expect"]
+        assert expect["asks"] and all(expect["asks"]), case["id"]
+        assert expect.get("not_covered") in (True, False, None), case["id"]
+        assert set(expect["sources_any"]) <= set(notes), case["id"]
+        assert set(expect.get("claims_in_question") or []) <= claims, case["id"]
+        listed = numbers(" ".join(notes[s] for s in expect["sources_any"]))
+        for pattern in (p for group in expect["asks"] for p in group):
+            re.compile(pattern)
+            assert A.allowed_numbers({"asks": [[pattern]]}) <= listed, (case["id"], pattern)
