@@ -1,4 +1,8 @@
-"""Read and validate the curated library: Markdown notes, PDF sidecars and the claim registry."""
+"""Read and validate the curated library: Markdown notes, PDF sidecars and the claim registry.
+
+The fields are pydantic models (`Bibliography`, `Claim`); every fault comes out as a `Problem`,
+printed `file: field: problem`, and a file or claim with a fault is left out, never repaired.
+"""
 
 from __future__ import annotations
 
@@ -6,58 +10,23 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, StrictBool, ValidationError
 
 from .models import SourceDoc
 from .text import reads_as_instruction
+from .vocab import EvidenceType, Verdict
 
-TYPES = [
-    "rct",
-    "meta-analysis",
-    "cohort",
-    "trial",
-    "case-report",
-    "guideline",
-    "regulator",
-    "society",
-    "review",
-    "lab-animal",
-    "registration",
-    "protocol",
-]
-TOPICS = set(
-    [
-        "ahsct",
-        "msc",
-        "cord-cells",
-        "adipose-cells",
-        "neural-progenitors",
-        "efficacy",
-        "safety",
-        "mortality",
-        "fertility",
-        "eligibility",
-        "relapsing-ms",
-        "progressive-ms",
-        "comparison",
-        "guidelines",
-        "biology",
-        "homing",
-        "persistence",
-        "differentiation",
-        "immunogenicity",
-        "remyelination",
-        "regulation",
-        "clinics",
-        "costs",
-        "harms",
-        "trials",
-        "ms-background",
-        "dmt",
-    ]
-)
-VERDICTS = ("false", "misleading", "unsupported", "partly-supported")
+TYPES = [t.value for t in EvidenceType]
+TOPICS = frozenset({
+    "ahsct", "msc", "cord-cells", "adipose-cells", "neural-progenitors", "efficacy", "safety",
+    "mortality", "fertility", "eligibility", "relapsing-ms", "progressive-ms", "comparison",
+    "guidelines", "biology", "homing", "persistence", "differentiation", "immunogenicity",
+    "remyelination", "regulation", "clinics", "costs", "harms", "trials", "ms-background", "dmt",
+})  # fmt: skip
+VERDICTS = tuple(v.value for v in Verdict)
 # year is optional: some society and regulator pages carry no date of publication.
 REQUIRED = ("id", "title", "publisher", "type", "url", "topics", "reviewed")
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -90,72 +59,177 @@ class SourceError(ValueError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-@dataclass(frozen=True)
-class Claim:
-    id: str
-    claim: str
-    paraphrases: tuple[str, ...]
-    verdict: str
-    correction: str
-    sources: tuple[str, ...]
-    topics: tuple[str, ...] = ()
+# -- field checks: each raises ValueError with the words a library editor reads ------------------
+def _present(value: Any) -> Any:
+    if not value:  # absent, empty or null
+        raise ValueError("required field is missing")
+    return value
 
 
-def _check_meta(meta: dict, name: str, *, body: str | None) -> list[Problem]:
-    out = [Problem(name, f, "required field is missing") for f in REQUIRED if not meta.get(f)]
-    if meta.get("id") and not ID_RE.match(str(meta["id"])):
-        out.append(Problem(name, "id", f"'{meta['id']}' is not kebab-case"))
-    if meta.get("type") and meta["type"] not in TYPES:
-        out.append(Problem(name, "type", f"'{meta['type']}' is not one of {', '.join(TYPES)}"))
-    year = meta.get("year")
-    if year is not None and (not isinstance(year, int) or not 1950 <= year <= dt.date.today().year + 1):
-        out.append(Problem(name, "year", f"'{year}' is not a year between 1950 and next year"))
-    for key, pattern in PATTERNS.items():
-        value = meta.get(key)
-        if value not in (None, "") and not pattern.match(str(value)):
-            out.append(Problem(name, key, f"'{value}' is not a valid {key}"))
-    topics = meta.get("topics")
-    if topics is not None and not isinstance(topics, list):
-        out.append(Problem(name, "topics", "must be a list"))
-    elif topics:
-        unknown = sorted(set(map(str, topics)) - TOPICS)
-        if unknown:
-            out.append(Problem(name, "topics", f"unknown topic(s): {', '.join(unknown)}"))
-    authors = meta.get("authors")
-    if authors is not None and not isinstance(authors, list):
-        out.append(Problem(name, "authors", "must be a list"))
-    if meta.get("reviewed"):
-        try:
-            dt.date.fromisoformat(str(meta["reviewed"]))
-        except ValueError:
-            out.append(Problem(name, "reviewed", f"'{meta['reviewed']}' is not a YYYY-MM-DD date"))
-    if body is not None and not body.strip():
+def _none_is_empty(value: Any) -> Any:
+    return () if value is None else value
+
+
+def _must(test, message: str) -> AfterValidator:
+    """Check a value after its type; `message` may name it as {value}."""
+
+    def check(value):
+        if not test(value):
+            raise ValueError(message.format(value=value))
+        return value
+
+    return AfterValidator(check)
+
+
+def _year(value: Any) -> Any:
+    if value is not None and (not isinstance(value, int) or not 1950 <= value <= dt.date.today().year + 1):
+        raise ValueError(f"'{value}' is not a year between 1950 and next year")
+    return value
+
+
+def _identifier(kind: str, required: bool = False):
+    """A DOI, PMID, PMCID, NCT number or URL; numbers are read as text (pmid: 12345)."""
+
+    def check(value: Any) -> str:
+        if required:
+            _present(value)
+        if value in (None, ""):
+            return ""
+        if not PATTERNS[kind].match(str(value)):
+            raise ValueError(f"'{value}' is not a valid {kind}")
+        return str(value)
+
+    return BeforeValidator(check)
+
+
+def _known_topics(value: tuple[str, ...]) -> tuple[str, ...]:
+    if unknown := sorted(set(value) - TOPICS):
+        raise ValueError(f"unknown topic(s): {', '.join(unknown)}")
+    return value
+
+
+def _iso_date(value: Any) -> str:
+    _present(value)
+    try:
+        dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"'{value}' is not a YYYY-MM-DD date") from None
+    return str(value)
+
+
+Required = BeforeValidator(_present)
+
+
+class Bibliography(BaseModel):
+    """The fields of a note's front matter, and of a PDF's sidecar. Unknown fields are ignored."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True, coerce_numbers_to_str=True)
+
+    # In the order `sources check` reports them (missing required fields first, see _bibliography).
+    id: Annotated[str, Required, _must(ID_RE.match, "'{value}' is not kebab-case")]
+    title: Annotated[str, Required]
+    publisher: Annotated[str, Required]
+    type: Annotated[str, Required, _must(TYPES.__contains__, "'{value}' is not one of " + ", ".join(TYPES))]
+    year: Annotated[int | None, BeforeValidator(_year)] = None
+    doi: Annotated[str, _identifier("doi")] = ""
+    pmid: Annotated[str, _identifier("pmid")] = ""
+    pmcid: Annotated[str, _identifier("pmcid")] = ""
+    nct: Annotated[str, _identifier("nct")] = ""
+    url: Annotated[str, _identifier("url", required=True)]
+    topics: Annotated[tuple[str, ...], Required, AfterValidator(_known_topics)]
+    authors: Annotated[tuple[str, ...], BeforeValidator(_none_is_empty)] = ()
+    reviewed: Annotated[str, BeforeValidator(_iso_date)]
+    # The review record (see assistant/review.py): were title, authors, year, journal and ids
+    # checked against the original, how, and what the last review checked.
+    verified: StrictBool = True
+    verification: str = ""
+    checked: str = ""
+
+    def doc(self, path: Path, body: str) -> SourceDoc:
+        fields = self.model_dump(include=set(SourceDoc.__dataclass_fields__))
+        return SourceDoc(**fields | {"year": self.year or 0, "path": path, "body": body})
+
+
+def _paraphrases(value: Any) -> Any:
+    if not isinstance(_present(value), list) or len(value) < 5:
+        raise ValueError("needs at least 5 paraphrases")
+    return value
+
+
+def _known_sources(value: tuple[str, ...], info) -> tuple[str, ...]:
+    known = (info.context or {}).get("known_ids")
+    if known is not None and (missing := [s for s in value if s not in known]):
+        raise ValueError(f"unknown source id(s): {', '.join(missing)}")
+    return value
+
+
+class Claim(BaseModel):
+    """One clinic claim of sources/claims.yaml, with its verdict, correction and sources."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    id: Annotated[str, Required, _must(ID_RE.match, "is not kebab-case")]
+    claim: Annotated[str, Required, AfterValidator(str.strip)]
+    paraphrases: Annotated[
+        tuple[str, ...],
+        BeforeValidator(_paraphrases),
+        AfterValidator(lambda ps: tuple(p.strip() for p in ps)),
+    ]
+    verdict: Annotated[str, Required, _must(VERDICTS.__contains__, "must be one of " + ", ".join(VERDICTS))]
+    correction: Annotated[str, Required, AfterValidator(lambda text: " ".join(text.split()))]
+    sources: Annotated[tuple[str, ...], Required, AfterValidator(_known_sources)]
+    topics: Annotated[tuple[str, ...], BeforeValidator(_none_is_empty)] = ()
+    reviewed: dt.date | None = None  # the review record, as for notes
+    checked: str = ""
+
+
+# What a type error means, per field; the rest of pydantic's error types keep its own words.
+_NOTE_TYPES = {"topics": "must be a list", "authors": "must be a list"}
+_CLAIM_TYPES = {
+    "paraphrases": "must be a list of texts",
+    "topics": "must be a list of topics",
+    "sources": "must be a list of source ids",
+}
+_TYPE_ERRORS = {"string_type": "must be text", "bool_type": "must be true or false"}
+
+
+def problems_of(exc: ValidationError, file: str, where: str = "", lists: dict[str, str] | None = None):
+    """One Problem per field pydantic rejected (the first fault of each field)."""
+    out: dict[str, Problem] = {}
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "file"
+        kind = error["type"]
+        if kind == "missing":
+            text = "required field is missing"
+        elif kind == "value_error":
+            text = str(error["ctx"]["error"])
+        elif field in (lists or {}) and (len(error["loc"]) > 1 or kind in ("list_type", "tuple_type")):
+            text = lists[field]
+        else:
+            text = _TYPE_ERRORS.get(kind, error["msg"][:1].lower() + error["msg"][1:])
+        out.setdefault(field, Problem(file, f"{where}.{field}" if where else field, text))
+    return list(out.values())
+
+
+def _bibliography(meta: dict, name: str) -> tuple[Bibliography | None, list[Problem]]:
+    try:
+        return Bibliography.model_validate(meta), []
+    except ValidationError as exc:
+        problems = problems_of(exc, name, lists=_NOTE_TYPES)
+        missing = [p for p in problems if p.problem == "required field is missing"]
+        missing.sort(key=lambda p: REQUIRED.index(p.field))
+        return None, missing + [p for p in problems if p not in missing]
+
+
+def _body_problems(body: str, name: str) -> list[Problem]:
+    out = []
+    if not body.strip():
         out.append(Problem(name, "body", "the note has no text below its front matter"))
-    planted = [s.strip() for s in LINE_OR_SENTENCE.split(body or "") if reads_as_instruction(s)]
+    planted = [s.strip() for s in LINE_OR_SENTENCE.split(body) if reads_as_instruction(s)]
     if planted:
         found = f"text addressed to the assistant, not source content: '{planted[0]}'"
         out.append(Problem(name, "body", found))
     return out
-
-
-def _doc(meta: dict, path: Path, body: str) -> SourceDoc:
-    return SourceDoc(
-        id=str(meta["id"]),
-        title=str(meta["title"]),
-        year=int(meta.get("year") or 0),
-        publisher=str(meta["publisher"]),
-        type=str(meta["type"]),
-        url=str(meta["url"]),
-        topics=tuple(str(t) for t in meta.get("topics") or ()),
-        reviewed=str(meta["reviewed"]),
-        path=path,
-        authors=tuple(str(a) for a in meta.get("authors") or ()),
-        doi=str(meta.get("doi") or ""),
-        pmid=str(meta.get("pmid") or ""),
-        pmcid=str(meta.get("pmcid") or ""),
-        nct=str(meta.get("nct") or ""),
-        body=body,
-    )
 
 
 def _yaml(text: str, name: str) -> tuple[dict | None, list[Problem]]:
@@ -187,10 +261,11 @@ def parse_note(path: Path, name: str | None = None) -> tuple[SourceDoc | None, l
     if meta is None:
         return None, problems
     body = match.group(2)
-    problems = _check_meta(meta, name, body=body)
+    bib, problems = _bibliography(meta, name)
+    problems += _body_problems(body, name)
     if meta.get("id") and str(meta["id"]) != path.stem:
         problems.append(Problem(name, "id", f"'{meta['id']}' differs from the file name"))
-    return (None if problems else _doc(meta, path, body)), problems
+    return (None if problems or bib is None else bib.doc(path, body)), problems
 
 
 def parse_sidecar(pdf: Path, name: str | None = None) -> tuple[SourceDoc | None, list[Problem]]:
@@ -201,8 +276,8 @@ def parse_sidecar(pdf: Path, name: str | None = None) -> tuple[SourceDoc | None,
     meta, problems = _yaml(sidecar.read_text(encoding="utf-8"), sidecar.name)
     if meta is None:
         return None, problems
-    problems = _check_meta(meta, sidecar.name, body=None)
-    return (None if problems else _doc(meta, pdf, "")), problems
+    bib, problems = _bibliography(meta, sidecar.name)
+    return (bib.doc(pdf, "") if bib else None), problems
 
 
 def note_paths(sources_dir: Path) -> list[Path]:
@@ -252,64 +327,27 @@ def load_claims(path: Path, known_ids: set[str] | None = None) -> tuple[list[Cla
     claims, seen = [], set()
     for i, item in enumerate(items):
         where = f"claims[{i}]" + (f" ({item.get('id')})" if isinstance(item, dict) else "")
-        found = _check_claim(item, where, name, known_ids)
+        claim, found = _claim(item, where, name, known_ids)
         cid = item.get("id") if isinstance(item, dict) else None
         if isinstance(cid, str):
             if cid in seen:
                 found.append(Problem(name, f"{where}.id", "is used twice"))
             seen.add(cid)
         problems += found
-        if not found:
-            claims.append(
-                Claim(
-                    id=item["id"],
-                    claim=item["claim"].strip(),
-                    paraphrases=tuple(p.strip() for p in item["paraphrases"]),
-                    verdict=item["verdict"],
-                    correction=" ".join(item["correction"].split()),
-                    sources=tuple(item["sources"]),
-                    topics=tuple(item.get("topics") or ()),
-                )
-            )
+        if claim and not found:
+            claims.append(claim)
     return claims, problems
 
 
-def _check_claim(item, where: str, name: str, known_ids: set[str] | None) -> list[Problem]:
+def _claim(
+    item: Any, where: str, name: str, known_ids: set[str] | None
+) -> tuple[Claim | None, list[Problem]]:
     if not isinstance(item, dict):
-        return [Problem(name, where, "must be a mapping")]
-    out = [
-        Problem(name, f"{where}.{f}", "required field is missing")
-        for f in ("id", "claim", "paraphrases", "verdict", "correction", "sources")
-        if not item.get(f)
-    ]
-    if out:
-        return out
-    out = [
-        Problem(name, f"{where}.{f}", "must be text")
-        for f in ("id", "claim", "verdict", "correction")
-        if not isinstance(item[f], str)
-    ]
-    if out:
-        return out
-    if not ID_RE.match(str(item["id"])):
-        out.append(Problem(name, f"{where}.id", "is not kebab-case"))
-    if item["verdict"] not in VERDICTS:
-        out.append(Problem(name, f"{where}.verdict", f"must be one of {', '.join(VERDICTS)}"))
-    paraphrases = item["paraphrases"]
-    if not isinstance(paraphrases, list) or len(paraphrases) < 5:
-        out.append(Problem(name, f"{where}.paraphrases", "needs at least 5 paraphrases"))
-    elif not all(isinstance(x, str) for x in paraphrases):
-        out.append(Problem(name, f"{where}.paraphrases", "must be a list of texts"))
-    topics = item.get("topics")
-    if topics is not None and not (isinstance(topics, list) and all(isinstance(x, str) for x in topics)):
-        out.append(Problem(name, f"{where}.topics", "must be a list of topics"))
-    if not isinstance(item["sources"], list) or not all(isinstance(x, str) for x in item["sources"]):
-        out.append(Problem(name, f"{where}.sources", "must be a list of source ids"))
-    elif known_ids is not None:
-        missing = [s for s in item["sources"] if s not in known_ids]
-        if missing:
-            out.append(Problem(name, f"{where}.sources", f"unknown source id(s): {', '.join(missing)}"))
-    return out
+        return None, [Problem(name, where, "must be a mapping")]
+    try:
+        return Claim.model_validate(item, context={"known_ids": known_ids}), []
+    except ValidationError as exc:
+        return None, problems_of(exc, name, where, lists=_CLAIM_TYPES)
 
 
 def check_library(sources_dir: Path) -> tuple[list[SourceDoc], list[Claim], list[Problem]]:

@@ -117,3 +117,38 @@ def test_shipped_library_passes_and_is_large_enough():
     assert problems == []
     assert len(docs) >= 50 and len(claims) >= 40
     assert all(len(c.paraphrases) >= 5 for c in claims)
+
+
+def test_review_record_fields_are_read_and_checked(tmp_path):
+    record = 'verified: false\nverification: "title checked; DOI not found"\nchecked: "figures"\n'
+    doc, problems = parse_note(
+        note(tmp_path, GOOD.replace("reviewed: 2026-11-21\n", f"reviewed: 2026-11-21\n{record}"))
+    )
+    assert problems == [] and doc is not None
+    _, problems = parse_note(note(tmp_path, GOOD.replace("type: rct", "type: rct\nverified: perhaps")))
+    assert [(p.field, p.problem) for p in problems] == [("verified", "must be true or false")]
+    path = tmp_path / "claims.yaml"
+    path.write_text(
+        "claims:\n  - id: x-claim\n    claim: c\n    paraphrases: [a, b, c, d, e]\n"
+        '    verdict: "false"\n    correction: fix\n    sources: [s]\n    reviewed: 2026-12-02\n'
+        "    checked: the verdict rule\n  - id: y-claim\n    claim: c\n    paraphrases: [a, b, c, d, e]\n"
+        '    verdict: "false"\n    correction: fix\n    sources: [s]\n    reviewed: someday\n'
+    )
+    claims, problems = load_claims(path, {"s"})
+    assert [c.id for c in claims] == ["x-claim"] and claims[0].checked == "the verdict rule"
+    assert [p.field for p in problems] == ["claims[1] (y-claim).reviewed"]
+
+
+def test_every_faulty_field_of_a_claim_is_named_at_once(tmp_path):
+    path = tmp_path / "claims.yaml"
+    path.write_text("claims:\n  - id: Bad_Id\n    claim: 5\n    paraphrases: [a]\n    verdict: maybe\n")
+    _, problems = load_claims(path)
+    assert [str(p) for p in problems] == [
+        "claims.yaml: claims[0] (Bad_Id).id: is not kebab-case",
+        "claims.yaml: claims[0] (Bad_Id).claim: must be text",
+        "claims.yaml: claims[0] (Bad_Id).paraphrases: needs at least 5 paraphrases",
+        "claims.yaml: claims[0] (Bad_Id).verdict: must be one of false, misleading, unsupported, "
+        "partly-supported",
+        "claims.yaml: claims[0] (Bad_Id).correction: required field is missing",
+        "claims.yaml: claims[0] (Bad_Id).sources: required field is missing",
+    ]
