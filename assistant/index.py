@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -15,27 +14,41 @@ from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from .embeddings import Embedder, load_embedder
-from .ingest import PdfError, embedding_text, passages_for
+from .ingest import PdfError, passages_for
 from .models import Passage, SourceDoc
 from .settings import Settings
-from .sources import Problem, load_library
+from .sources import load_library
 from .store import (
+    MANIFEST,
+    IndexMismatch,
+    Manifest,
     StoreError,
+    check_model,
     chroma_client,
     collection_names,
     drop_collections,
+    embedding_text,
     lexical_from_collection,
     open_collections,
+    read_manifest,
+    write_manifest,
 )
 from .text import split_sentences
 
-MANIFEST = "manifest.json"
+# The manifest and the model check live in store.py; the last four names stay importable from
+# here for one release.
+__all__ = [
+    "STAGING",
+    "BuildReport",
+    "build_index",
+    "MANIFEST",
+    "IndexMismatch",
+    "check_model",
+    "read_manifest",
+]
+
 BATCH = 256  # passages per embed-and-write step: bounded memory, steady progress bar
 STAGING = "-building"  # a full build writes to <collection>-building, renamed only when complete
-
-
-class IndexMismatch(StoreError):
-    pass
 
 
 @dataclass
@@ -65,31 +78,6 @@ def file_hash(doc: SourceDoc) -> str:
     if sidecar.exists() and Path(doc.path).suffix == ".pdf":
         digest.update(sidecar.read_bytes())
     return digest.hexdigest()
-
-
-def read_manifest(index_dir: Path) -> dict | None:
-    path = index_dir / MANIFEST
-    if not path.exists():
-        return None
-    try:
-        return json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{path} is damaged; run `assistant index --rebuild`") from exc
-
-
-def check_model(manifest: dict | None, embedder_name: str, where: Path) -> None:
-    if manifest and manifest.get("model") != embedder_name:
-        raise IndexMismatch(
-            f"the index in {where} was built with the embedding model '{manifest.get('model')}' "
-            f"but the settings ask for '{embedder_name}'. Run `assistant index --rebuild` to "
-            f"rebuild it, or set ASSISTANT_EMBEDDING_MODEL={manifest.get('model')}."
-        )
-
-
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2, sort_keys=True))
-    os.replace(tmp, path)  # atomic: a killed build never leaves half a manifest
 
 
 def _sentence_rows(passages: list[Passage]) -> tuple[list[str], list[str], list[dict]]:
@@ -212,36 +200,44 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
         model, dimension = embedder.name, embedder.dimension
     else:
         model, dimension = manifest["model"], manifest["dimension"]
-    client = _client(settings, fresh)
-    # A full build fills staging collections and swaps them in only when they are complete, so a
-    # build killed half-way leaves the previous collections, BM25 and manifest as they were.
+    # Closed when done (Chroma's public close): the store is not left cached in this process, so
+    # a later open, after a rebuild that replaced a damaged store for one, reads the new files.
+    with _client(settings, fresh) as client:
+        cols = _target_collections(client, settings, fresh, model, dimension, stale)
+        with tqdm(total=len(todo), unit="passage", disable=not progress or not todo, desc="embedding") as bar:
+            _write(todo, embedder, cols, bar, report)
+        if fresh:
+            drop_collections(client, settings)
+            for col, name in zip(cols, collection_names(settings), strict=True):
+                col.modify(name=name)
+        lexical_from_collection(cols[0]).save(bm25_dir)
+    manifest = Manifest(
+        model=model,
+        dimension=dimension,
+        passages=report.passages,
+        documents=len(new_files),
+        library_version=_fingerprint(new_files),
+        built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        chroma_url=settings.chroma_url,
+        files=new_files,
+    )
+    write_manifest(settings.index_dir, manifest)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _target_collections(
+    client, settings: Settings, fresh: bool, model: str, dimension: int, stale: list[str]
+):
+    """The collections to write, stale passages deleted. A full build fills staging collections
+    and swaps them in only when complete, so a build killed half-way leaves the previous
+    collections, BM25 and manifest as they were."""
     target = settings.model_copy(update={"collection": settings.collection + STAGING}) if fresh else settings
     if fresh:
         drop_collections(client, target)  # left over by a killed build
     cols = open_collections(client, target, model, dimension, create=True)
     _delete(stale, cols)
-    with tqdm(total=len(todo), unit="passage", disable=not progress or not todo, desc="embedding") as bar:
-        _write(todo, embedder, cols, bar, report)
-    if fresh:
-        drop_collections(client, settings)
-        for col, name in zip(cols, collection_names(settings), strict=True):
-            col.modify(name=name)
-    lexical_from_collection(cols[0]).save(bm25_dir)
-    _write_json(
-        settings.index_dir / MANIFEST,
-        {
-            "model": model,
-            "dimension": dimension,
-            "passages": report.passages,
-            "documents": len(new_files),
-            "library_version": _fingerprint(new_files),
-            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "chroma_url": settings.chroma_url,
-            "files": new_files,
-        },
-    )
-    report.seconds = time.perf_counter() - started
-    return report
+    return cols
 
 
 def _client(settings: Settings, fresh: bool):
@@ -253,7 +249,3 @@ def _client(settings: Settings, fresh: bool):
             raise
         shutil.rmtree(settings.index_dir / "chroma", ignore_errors=True)
         return chroma_client(settings)
-
-
-def problems_text(problems: list[Problem]) -> str:
-    return "\n".join(str(p) for p in problems)

@@ -92,10 +92,3 @@ def passages_for(doc: SourceDoc, chunk_size: int = 1200, chunk_overlap: int = 15
     if Path(doc.path).suffix.lower() == ".pdf":
         return pdf_passages(doc, chunk_size, chunk_overlap)
     return note_passages(doc, chunk_size, chunk_overlap)
-
-
-def embedding_text(p: Passage) -> str:
-    """What is embedded and searched: the title, the note's name (which often holds the study's
-    short name, e.g. MIST) and the section give a short passage its context."""
-    name = p.source_id.replace("-", " ")
-    return f"{p.title} ({name}). {p.section}. {p.text}"

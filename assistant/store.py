@@ -1,26 +1,86 @@
-"""Where passages live: Chroma (embedded or server) for vectors, bm25s on disk for words."""
+"""Where passages live: Chroma (embedded or server) for vectors, bm25s on disk for words, and
+the manifest that says what the index was built from and with which model."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sqlite3
+from collections.abc import Mapping
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlparse
 
 import bm25s
 import chromadb
-import numpy as np
 import Stemmer
 from chromadb.config import Settings as ChromaSettings
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from .models import Passage
 from .settings import Settings
 from .text import expand_query, normalize_terms
 
+MANIFEST = "manifest.json"
 _stemmer = Stemmer.Stemmer("english")
 
 
 class StoreError(RuntimeError):
     """The index or the Chroma server cannot be used; the message says what to do."""
+
+
+class IndexMismatch(StoreError):
+    """The index was built with another embedding model than the settings ask for."""
+
+
+class IndexedFile(BaseModel):
+    hash: str  # sha256 of the note (a PDF: of the PDF and its sidecar)
+    id: str
+    passages: list[str]
+
+
+class Manifest(BaseModel):
+    """manifest.json: written last by a build, so it only ever describes a complete index."""
+
+    model_config = ConfigDict(extra="allow")  # bench/scale.py keeps its figures in it
+
+    model: str
+    dimension: int
+    passages: int = 0
+    documents: int = 0
+    library_version: str = ""
+    built_at: str = ""
+    chroma_url: str = ""
+    files: dict[str, IndexedFile] = {}
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    """The manifest as a dict, None when there is no index yet; a damaged one says rebuild."""
+    path = index_dir / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return Manifest.model_validate_json(path.read_bytes()).model_dump(mode="json")
+    except (OSError, ValidationError) as exc:
+        raise StoreError(f"{path} is damaged; run `assistant index --rebuild`") from exc
+
+
+def write_manifest(index_dir: Path, manifest: Manifest) -> None:
+    path = index_dir / MANIFEST
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(manifest.model_dump_json(indent=2))
+    os.replace(tmp, path)  # atomic: a killed build never leaves half a manifest
+
+
+def check_model(manifest: Mapping | None, embedder_name: str, where: Path) -> None:
+    """Stop when the index was built with another embedding model: its vectors would not compare."""
+    if manifest and manifest.get("model") != embedder_name:
+        raise IndexMismatch(
+            f"the index in {where} was built with the embedding model '{manifest.get('model')}' "
+            f"but the settings ask for '{embedder_name}'. Run `assistant index --rebuild` to "
+            f"rebuild it, or set ASSISTANT_EMBEDDING_MODEL={manifest.get('model')}."
+        )
 
 
 def chroma_client(settings: Settings):
@@ -44,20 +104,32 @@ def chroma_client(settings: Settings):
         return client
     path = settings.index_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
+    # Chroma keeps a store that failed to open cached for the rest of the process, so a damaged
+    # database is caught here, before Chroma sees it: a rebuild in the same process then starts
+    # clean. Chroma's own error below remains for damage this check does not see.
+    if damage := _sqlite_damage(path / "chroma.sqlite3"):
+        raise StoreError(f"the index in {path} is damaged ({damage}); run `assistant index --rebuild`")
     try:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as exc:  # a damaged chroma.sqlite3 raises Chroma's InternalError, among others
-        _forget_store(path)
+    except Exception as exc:  # a damaged store raises Chroma's InternalError, among others
         raise StoreError(
             f"the index in {path} is damaged ({exc.__class__.__name__}); run `assistant index --rebuild`"
         ) from exc
 
 
-def _forget_store(path: Path) -> None:
-    """Chroma keeps a store that failed to open cached per path; drop it so a rebuild starts clean."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    SharedSystemClient._identifier_to_system.pop(str(path), None)
+def _sqlite_damage(db: Path) -> str | None:
+    """Why the SQLite file cannot be read (not a database, truncated), or None. About 1 ms: it
+    reads the schema and the first page of every table, not the whole file."""
+    if not db.exists():
+        return None
+    try:
+        with closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as con:
+            tables = [row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            for table in tables:
+                con.execute('SELECT 1 FROM "{}" LIMIT 1'.format(table.replace('"', '""'))).fetchall()
+    except sqlite3.Error as exc:
+        return str(exc)
+    return None
 
 
 def collection_names(settings: Settings) -> tuple[str, str]:
@@ -144,15 +216,15 @@ class LexicalIndex:
         return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
 
 
-def as_matrix(vectors) -> np.ndarray:
-    return np.asarray(vectors, dtype=np.float32)
+def embedding_text(p: Passage) -> str:
+    """What is embedded and searched: the title, the note's name (which often holds the study's
+    short name, e.g. MIST) and the section give a short passage its context."""
+    name = p.source_id.replace("-", " ")
+    return f"{p.title} ({name}). {p.section}. {p.text}"
 
 
 def lexical_from_collection(passages) -> LexicalIndex:
     """BM25 over what a passages collection holds, with the same text the indexer uses."""
-    from .ingest import embedding_text
-    from .models import Passage
-
     got = passages.get(include=["documents", "metadatas"])
     texts = [
         embedding_text(Passage.from_metadata(pid, doc, meta))

@@ -115,3 +115,23 @@ def test_second_writer_is_refused(fresh):
     fresh.index_dir.mkdir(parents=True)
     with FileLock(str(fresh.index_dir / ".build.lock")), pytest.raises(StoreError, match="another"):
         build_index(fresh, progress=False)
+
+
+def test_manifest_without_a_model_is_damaged_not_guessed(fresh):
+    build_index(fresh, progress=False)
+    path = fresh.index_dir / "manifest.json"
+    manifest = json.loads(path.read_text())
+    del manifest["model"]
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(StoreError, match="damaged; run `assistant index --rebuild`"):
+        read_manifest(fresh.index_dir)
+
+
+def test_damaged_store_is_caught_before_chroma_opens_it(fresh):
+    build_index(fresh, progress=False)
+    db = fresh.index_dir / "chroma" / "chroma.sqlite3"
+    db.write_bytes(db.read_bytes()[: len(db.read_bytes()) // 2])
+    with pytest.raises(StoreError, match=r"damaged \(database disk image is malformed\)"):
+        chroma_client(fresh)
+    assert build_index(fresh, rebuild=True, progress=False).added == 6, "a rebuild in the same process works"
+    assert len(stored_ids(fresh)) == read_manifest(fresh.index_dir)["passages"]
