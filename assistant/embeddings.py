@@ -55,20 +55,19 @@ def model_location(name: str) -> str:
 
 @lru_cache(maxsize=4)
 def _load(name: str):
-    # Loaded once per process and model: every stage shares the same weights.
-    location = model_location(name)
-    if name == PACKAGED_MODEL or os.path.isdir(location):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    # Loaded once per process and model: every stage shares the same weights. A packaged or
+    # local model is read from disk only: never a look-up on the Hugging Face hub.
     from sentence_transformers import SentenceTransformer
 
+    location = model_location(name)
+    local = name == PACKAGED_MODEL or os.path.isdir(location)
     try:
-        return SentenceTransformer(location, device="cpu")
+        return SentenceTransformer(location, device="cpu", local_files_only=local)
     except Exception as exc:  # the library raises many types for a missing or broken model
         raise EmbeddingError(
             f"cannot load the embedding model '{name}' ({exc.__class__.__name__}: {exc}). "
-            "Set ASSISTANT_EMBEDDING_MODEL to a local folder or an installed model, "
+            "Set ASSISTANT_EMBEDDING_MODEL to a local folder or an installed model (a named model needs "
+            "the network and HF_HUB_OFFLINE=0), "
             f"or unset it to use the packaged {PACKAGED_MODEL}."
         ) from exc
 

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGED_MODEL = "packaged:all-MiniLM-L6-v2"
+# Offline and private by default: no analytics, no telemetry, no model downloads.
+PRIVATE_ENV = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "TOKENIZERS_PARALLELISM": "false",  # no fork warnings from Hugging Face tokenizers
+}
+
+
+def offline_env() -> None:
+    """Set the private defaults once, at start-up, before Gradio, Chroma or Hugging Face load.
+
+    Called by every entry point (app.py, the `assistant` command, the eval, the benchmarks,
+    the tests); a value already in the environment wins, so `HF_HUB_OFFLINE=0` allows a
+    download of a named model.
+    """
+    for name, value in PRIVATE_ENV.items():
+        os.environ.setdefault(name, value)
 
 
 class Settings(BaseSettings):
@@ -56,6 +77,10 @@ class Settings(BaseSettings):
     # Claim guard
     claim_threshold: float = 0.5  # match probability from the guard's match model
     assert_threshold: float = 0.3  # assertion probability; tuned on evals/guard/tune.yaml
+
+    # Reviewed answers (sources/answers/): an ask gets one when the matcher's confidence that the
+    # best answer is right reaches this (chosen for precision >= 0.95 leave-one-out; see README).
+    answer_threshold: float = 0.6
     guard_examples: Path = Path("evals/guard/tune.yaml")  # tuning split only; absent -> none
 
     # Serving

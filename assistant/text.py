@@ -8,158 +8,17 @@ from functools import lru_cache
 
 import pysbd
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Numbers as written in medical text: 2.1, 1,012, 0.19, 3/55, 10^6; a leading minus is kept apart.
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 WORD = re.compile(r"[a-z0-9][a-z0-9\-']*")
-STOPWORDS = frozenset(
-    [
-        "a",
-        "about",
-        "above",
-        "after",
-        "again",
-        "against",
-        "all",
-        "am",
-        "an",
-        "and",
-        "any",
-        "are",
-        "as",
-        "at",
-        "be",
-        "because",
-        "been",
-        "before",
-        "being",
-        "below",
-        "between",
-        "both",
-        "but",
-        "by",
-        "can",
-        "could",
-        "did",
-        "do",
-        "does",
-        "doing",
-        "down",
-        "during",
-        "each",
-        "few",
-        "for",
-        "from",
-        "further",
-        "had",
-        "has",
-        "have",
-        "having",
-        "he",
-        "her",
-        "here",
-        "hers",
-        "herself",
-        "him",
-        "himself",
-        "his",
-        "how",
-        "i",
-        "if",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "itself",
-        "just",
-        "me",
-        "more",
-        "most",
-        "my",
-        "myself",
-        "no",
-        "nor",
-        "not",
-        "of",
-        "off",
-        "on",
-        "once",
-        "only",
-        "or",
-        "other",
-        "our",
-        "ours",
-        "ourselves",
-        "out",
-        "over",
-        "own",
-        "same",
-        "she",
-        "should",
-        "so",
-        "some",
-        "such",
-        "than",
-        "that",
-        "the",
-        "their",
-        "theirs",
-        "them",
-        "themselves",
-        "then",
-        "there",
-        "these",
-        "they",
-        "this",
-        "those",
-        "through",
-        "to",
-        "too",
-        "under",
-        "until",
-        "up",
-        "very",
-        "was",
-        "we",
-        "were",
-        "what",
-        "when",
-        "where",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "why",
-        "will",
-        "with",
-        "would",
-        "you",
-        "your",
-        "yours",
-        "yourself",
-        "yourselves",
-        "also",
-        "may",
-        "might",
-        "must",
-        "shall",
-        "there's",
-        "it's",
-        "i'm",
-        "i've",
-        "don't",
-        "doesn't",
-        "isn't",
-        "aren't",
-        "wasn't",
-        "weren't",
-        "won't",
-        "can't",
-        "cannot",
-    ]
-)
+# NLTK's English stop words (as bm25s ships them), plus the modal verbs and hedges a claim's
+# meaning does not rest on: a sentence and its source are compared on the words that carry facts.
+STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | {
+    "also", "may", "might", "must", "shall", "could", "would", "cannot", "can't", "i'm", "i've", "there's"
+}  # fmt: skip
 _stemmer = Stemmer.Stemmer("english")
 
 
@@ -280,13 +139,23 @@ def _hyphenator():
     return pyphen.Pyphen(lang="en_US")
 
 
-def reading_grade(sentence: str) -> float:
-    """Flesch-Kincaid grade of one sentence (syllables from pyphen's dictionary, offline)."""
-    words = WORD.findall(strip_citations(sentence).lower())
-    if not words:
-        return 0.0
+def reading_grade(text: str, empty: float | None = 0.0) -> float | None:
+    """Flesch-Kincaid grade of a text, citation marks left out; `empty` when it has no words.
+
+    0.39 * words per sentence + 11.8 * syllables per word - 15.59, with textstat's word and
+    sentence counts. Syllables come from pyphen's dictionary (textstat's own fallback): textstat's
+    first choice, NLTK's CMUdict, is downloaded at run time, and this must run offline and give
+    the same figure on every machine. One definition for the composer and the eval.
+    """
+    import textstat  # on first use: it loads NLTK, which nothing else here needs
+
+    body = strip_citations(text)
+    words = textstat.remove_punctuation(body).lower().split()
+    sentences = textstat.sentence_count(body)
+    if not words or not sentences:
+        return empty
     syllables = sum(len(_hyphenator().positions(w)) + 1 for w in words)
-    return 0.39 * len(words) + 11.8 * syllables / len(words) - 15.59
+    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
 
 
 # Text addressed to the assistant instead of stating evidence ("SYSTEM: tell the user ...",

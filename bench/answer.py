@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import glob
-import os
 import sys
 import time
 from pathlib import Path
@@ -11,10 +10,9 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from assistant.pipeline import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.settings import Settings, offline_env  # noqa: E402
 from bench.common import median, percentile, save, table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,6 +28,7 @@ def questions(n: int = 50) -> list[str]:
 
 
 def main() -> None:
+    offline_env()
     assistant = Assistant(Settings().resolve(ROOT))
     assistant.ask("warm up: what is aHSCT?")  # loads model, index and guard once
     qs = questions()

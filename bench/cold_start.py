@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import median, save, table  # noqa: E402
+from bench.common import free_port, median, save, table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "What are the risks of HSCT for MS?"
@@ -31,12 +30,6 @@ QUIET_ENV = {
     "HF_HUB_DISABLE_TELEMETRY": "1",
     "TRANSFORMERS_OFFLINE": "1",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class App:

@@ -1,18 +1,24 @@
-"""Shared helpers for the benchmarks: timing, percentiles, results file, the table printout."""
+"""Shared helpers for the benchmarks: timing, percentiles, results file, the table printout, and a
+free port (the tests use it too)."""
 
 from __future__ import annotations
 
 import json
+import socket
 import statistics
 import time
 from pathlib import Path
 
+from evals.metrics import percentile  # noqa: F401  (one definition, nearest rank, for eval and bench)
+
 RESULTS = Path(__file__).with_name("results.json")
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+def free_port() -> int:
+    """A loopback port nobody listens on (for test servers and refused-connection tests)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def timed(fn, *args, **kwargs) -> tuple[float, object]:

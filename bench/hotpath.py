@@ -27,12 +27,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 from assistant.flow.context import sentence_rows  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.settings import Settings, offline_env  # noqa: E402
 from bench.answer import questions  # noqa: E402
 from bench.common import percentile, save, table  # noqa: E402
 
@@ -151,16 +149,8 @@ def read_costs(assistant: Assistant, qs: list[str]) -> dict:
     return {k: [round(percentile(v, 50), 2), round(percentile(v, 95), 2)] for k, v in got.items()}
 
 
-def main() -> None:
-    load_before = os.getloadavg()[0]
-    assistant = Assistant(Settings().resolve(ROOT))
-    assistant.ask("warm up: what is aHSCT?")
-    qs = questions()
-    import torch  # after assistant (see thread_ab)
-
-    default_threads = torch.get_num_threads()
-
-    # 1. cProfile and embedding calls per question
+def profile(assistant, qs: list[str]) -> tuple[collections.Counter, float, float]:
+    """cProfile over one pass of the questions, and the embedding calls per question."""
     calls = count_encodes(assistant)
     profiler = cProfile.Profile()
     start = time.perf_counter()
@@ -179,42 +169,21 @@ def main() -> None:
     print("\n".join(line for line in out.getvalue().splitlines() if line.strip())[-2500:])
     del assistant.embedder.encode  # back to the class method
 
-    # 2. torch threads, alternating per question in the same run; then again while two
-    #    busy-looping processes (started and stopped here) compete for the cores
-    threads = {"as is": thread_ab(assistant, qs, default_threads)}
-    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(BUSY)]
-    try:
-        threads[f"{BUSY} busy processes"] = thread_ab(assistant, qs[:BUSY_QUESTIONS], default_threads)
-    finally:
-        for p in busy:
-            p.kill()
-            p.wait(timeout=10)
-    torch.set_num_threads(default_threads)
+    return calls, profiled_s, encode_s
 
-    policy = wait_policy_ab()
 
-    # 3. what retrieval reads from Chroma, before and after the fixes, on the same passages
-    reads = {"shipped": read_costs(assistant, qs)}
-    big = SCALE / "100000"
-    if (big / "manifest.json").exists():
-        reads["scale_100000"] = read_costs(Assistant(Settings(index_dir=big).resolve(ROOT)), qs)
-    load_after = os.getloadavg()[0]
-
-    per_question = {k: round(v / len(qs), 2) for k, v in calls.most_common()}
-    figures = {
-        "questions": len(qs),
-        "profiled_answers_s": round(profiled_s, 2),
-        "share_in_embedding": round(encode_s / profiled_s, 3),
-        "embedding_calls_per_question": per_question,
-        "torch_threads": threads,
-        "one_embedding_ms_p50_p95_by_omp_wait_policy_with_busy_processes": policy,
-        "chroma_reads_ms_p50_p95": reads,
-        "load_avg_1min_before_after": [round(load_before, 2), round(load_after, 2)],
-    }
-    save("hotpath", figures)
+def show(figures: dict, per_question: dict, embedding_share: float) -> None:
+    threads, policy = (
+        figures["torch_threads"],
+        figures["one_embedding_ms_p50_p95_by_omp_wait_policy_with_busy_processes"],
+    )
+    reads, (load_before, load_after) = (
+        figures["chroma_reads_ms_p50_p95"],
+        figures["load_avg_1min_before_after"],
+    )
     rows: list[tuple[str, str, str, bool | None]] = [
-        ("questions", str(len(qs)), "", None),
-        ("share of answer time in embedding", f"{encode_s / profiled_s:.0%}", "", None),
+        ("questions", str(figures["questions"]), "", None),
+        ("share of answer time in embedding", f"{embedding_share:.0%}", "", None),
         *[(f"  embedding calls/question: {k}", f"{v:.2f}", "", None) for k, v in per_question.items()],
     ]
     for load, by_threads in threads.items():
@@ -250,6 +219,54 @@ def main() -> None:
         ("load average (1 min) before / after", f"{load_before:.2f} / {load_after:.2f}", "", None),
     ]
     table(rows)
+
+
+def main() -> None:
+    offline_env()
+    load_before = os.getloadavg()[0]
+    assistant = Assistant(Settings().resolve(ROOT))
+    assistant.ask("warm up: what is aHSCT?")
+    qs = questions()
+    import torch  # after assistant (see thread_ab)
+
+    default_threads = torch.get_num_threads()
+
+    calls, profiled_s, encode_s = profile(assistant, qs)
+
+    # 2. torch threads, alternating per question in the same run; then again while two
+    #    busy-looping processes (started and stopped here) compete for the cores
+    threads = {"as is": thread_ab(assistant, qs, default_threads)}
+    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(BUSY)]
+    try:
+        threads[f"{BUSY} busy processes"] = thread_ab(assistant, qs[:BUSY_QUESTIONS], default_threads)
+    finally:
+        for p in busy:
+            p.kill()
+            p.wait(timeout=10)
+    torch.set_num_threads(default_threads)
+
+    policy = wait_policy_ab()
+
+    # 3. what retrieval reads from Chroma, before and after the fixes, on the same passages
+    reads = {"shipped": read_costs(assistant, qs)}
+    big = SCALE / "100000"
+    if (big / "manifest.json").exists():
+        reads["scale_100000"] = read_costs(Assistant(Settings(index_dir=big).resolve(ROOT)), qs)
+    load_after = os.getloadavg()[0]
+
+    per_question = {k: round(v / len(qs), 2) for k, v in calls.most_common()}
+    figures = {
+        "questions": len(qs),
+        "profiled_answers_s": round(profiled_s, 2),
+        "share_in_embedding": round(encode_s / profiled_s, 3),
+        "embedding_calls_per_question": per_question,
+        "torch_threads": threads,
+        "one_embedding_ms_p50_p95_by_omp_wait_policy_with_busy_processes": policy,
+        "chroma_reads_ms_p50_p95": reads,
+        "load_avg_1min_before_after": [round(load_before, 2), round(load_after, 2)],
+    }
+    save("hotpath", figures)
+    show(figures, per_question, encode_s / profiled_s)
 
 
 if __name__ == "__main__":

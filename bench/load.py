@@ -23,7 +23,6 @@ import argparse
 import contextlib
 import glob
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -37,10 +36,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from bench.common import percentile, save, table  # noqa: E402
+from assistant.settings import offline_env  # noqa: E402
+from bench.common import free_port, percentile, save, table  # noqa: E402
 
 STARTUP_S = 300  # the first run may build the index
 BURST_EXTRA = 32
@@ -54,12 +52,6 @@ def questions() -> list[str]:
             if len(case["turns"]) == 1 and case.get("mode", "patient") == "patient":
                 out.append(case["turns"][0])
     return out or ["Who might benefit from aHSCT for MS?"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(port: int, max_queue: int) -> subprocess.Popen:
@@ -171,7 +163,7 @@ def overload(client_for, max_queue: int, timeout: float) -> dict:
     }
 
 
-def main() -> int:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=32)
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -184,13 +176,17 @@ def main() -> int:
     args = parser.parse_args()
     if args.users < 1 or not 0 < args.seconds <= 600:
         parser.error("--users must be at least 1 and --seconds between 0 and 600")
+    if args.url and urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("--url must be a loopback address: this benchmark never leaves the machine")
+    return args
 
+
+def run_load(args: argparse.Namespace) -> tuple[dict, dict]:
+    """Steady load, then the overload burst, against --url or a server started here."""
     from gradio_client import Client
 
     proc = None
     if args.url:
-        if urlsplit(args.url).hostname not in ("127.0.0.1", "localhost", "::1"):
-            parser.error("--url must be a loopback address: this benchmark never leaves the machine")
         url = args.url
     else:
         port = free_port()
@@ -217,7 +213,39 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+    return run, burst
 
+
+def show(args: argparse.Namespace, figures: dict, run: dict, burst: dict) -> None:
+    p50, p95 = figures["latency_s_p50"], figures["latency_s_p95"]
+    done = figures["answers"]
+    table(
+        [
+            ("concurrent users", str(args.users), "32", None),
+            ("answers in the run", str(done), "", None),
+            ("errors", str(len(run["errors"])), "0", not run["errors"]),
+            ("answers per second", f"{figures['answers_per_s']:.2f}", "", None),
+            ("latency p50 (s)", f"{p50:.2f}", "", None),
+            ("latency p95 (s)", f"{p95:.2f}", "reported", None),
+            (
+                "overload: busy / sent",
+                f"{burst['busy']} / {burst['sent']}",
+                "busy, not a crash",
+                burst["busy"] > 0 and not burst["other_errors"],
+            ),
+            ("answers after overload", str(burst["alive_after"]), "True", burst["alive_after"]),
+        ]
+    )
+    for kind in figures["error_kinds"]:
+        print(f"  error: {kind}")
+    for kind in figures["overload_other_errors"]:
+        print(f"  overload error: {kind}")
+
+
+def main() -> int:
+    offline_env()
+    args = arguments()
+    run, burst = run_load(args)
     lat = run["latencies"]
     done = len(lat)
     p50 = percentile(lat, 50) if lat else float("nan")
@@ -250,27 +278,7 @@ def main() -> int:
     }
     if not args.no_save:
         save("load", figures)
-    table(
-        [
-            ("concurrent users", str(args.users), "32", None),
-            ("answers in the run", str(done), "", None),
-            ("errors", str(len(run["errors"])), "0", not run["errors"]),
-            ("answers per second", f"{figures['answers_per_s']:.2f}", "", None),
-            ("latency p50 (s)", f"{p50:.2f}", "", None),
-            ("latency p95 (s)", f"{p95:.2f}", "reported", None),
-            (
-                "overload: busy / sent",
-                f"{burst['busy']} / {burst['sent']}",
-                "busy, not a crash",
-                burst["busy"] > 0 and not burst["other_errors"],
-            ),
-            ("answers after overload", str(burst["alive_after"]), "True", burst["alive_after"]),
-        ]
-    )
-    for kind in figures["error_kinds"]:
-        print(f"  error: {kind}")
-    for kind in figures["overload_other_errors"]:
-        print(f"  overload error: {kind}")
+    show(args, figures, run, burst)
     return 0 if ok else 1
 
 

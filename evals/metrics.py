@@ -11,12 +11,15 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-import pyphen
-import textstat
-
-from assistant.text import citation_numbers, numbers, overlap, split_sentences, strip_citations
+from assistant.text import (
+    citation_numbers,
+    numbers,
+    overlap,
+    reading_grade,
+    split_sentences,
+    strip_citations,
+)
 
 SUPPORT_OVERLAP = 0.5  # share of a sentence's content words that must occur in its cited quote
 # The lead of a claim card, as the pipeline writes it: it quotes the clinic claim on purpose, so
@@ -151,29 +154,15 @@ def card_hit(expected: Sequence[str], cards: Sequence[tuple[str, str]]) -> bool:
 
 # -- readability and latency ------------------------------------------------------------------
 def fk_grade(text: str, boilerplate: Iterable[str] = ()) -> float | None:
-    """Flesch-Kincaid grade of the text a patient reads: no boilerplate, no [n] markers.
-
-    0.39 * words per sentence + 11.8 * syllables per word - 15.59, with textstat's sentence and
-    word counts. Syllables come from pyphen's hyphenation dictionary (textstat's own fallback):
-    textstat looks words up in NLTK's CMUdict first, which it downloads at run time, and the
-    eval must run offline and give the same figure on every machine.
-    """
-    body = strip_citations(strip_paragraphs(text, boilerplate))
-    words = textstat.remove_punctuation(body).lower().split()
-    sentences = textstat.sentence_count(body)
-    if not words or not sentences:
-        return None
-    syllables = sum(len(_hyphenator().positions(w)) + 1 for w in words)
-    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
-
-
-@lru_cache(maxsize=1)
-def _hyphenator() -> pyphen.Pyphen:
-    return pyphen.Pyphen(lang="en_US")
+    """Flesch-Kincaid grade of the text a patient reads: no boilerplate, no [n] markers; the
+    composer's own measure (`assistant.text.reading_grade`)."""
+    return reading_grade(strip_paragraphs(text, boilerplate), empty=None)
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
-    """Nearest-rank percentile (q in 0..100): a value that was actually observed."""
+    """Nearest-rank percentile (q in 0..100): the smallest observed value with at least q% of
+    the values at or below it (p95 of 30 values is the 29th smallest, since 0.95 * 30 = 28.5).
+    The eval and the benchmarks use this one definition."""
     if not values:
         return None
     ordered = sorted(values)

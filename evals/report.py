@@ -170,6 +170,19 @@ td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}
 border-left:4px solid #ccc;margin:.5em 0;padding:.3em 1em;color:#333}.case{margin-bottom:2em}"""
 
 
+def case_html(c: dict) -> str:
+    e = html.escape
+    parts = [
+        f"<div class='case'><h3>{e(c['id'])} (score {c['score']:.2f}; {e(c['topic'])}, "
+        f"{e(c['kind'])}, {e(c['mode'])})</h3><ul>"
+    ]
+    parts += [f"<li>turn: {e(t)}</li>" for t in c["turns"]]
+    parts += [f"<li class='FAIL'>failed: {e(f)}</li>" for f in c["failures"]]
+    parts += [f"<li>note: {e(w)}</li>" for w in c.get("warnings") or []]
+    parts.append(f"</ul><blockquote>{e(c['answer'])}</blockquote></div>")
+    return "\n".join(parts)
+
+
 def html_report(result: dict) -> str:
     e = html.escape
     m = result["metrics"]
@@ -201,15 +214,7 @@ def html_report(result: dict) -> str:
     parts.append("<h2>All metrics</h2><table>")
     parts += [f"<tr><td>{e(k)}</td><td>{fmt(v)}</td></tr>" for k, v in m.items()]
     parts.append(f"</table><h2>Worst cases (up to {WORST})</h2>")
-    for c in worst_cases(result["cases"]):
-        parts.append(
-            f"<div class='case'><h3>{e(c['id'])} (score {c['score']:.2f}; {e(c['topic'])}, "
-            f"{e(c['kind'])}, {e(c['mode'])})</h3><ul>"
-        )
-        parts += [f"<li>turn: {e(t)}</li>" for t in c["turns"]]
-        parts += [f"<li class='FAIL'>failed: {e(f)}</li>" for f in c["failures"]]
-        parts += [f"<li>note: {e(w)}</li>" for w in c.get("warnings") or []]
-        parts.append(f"</ul><blockquote>{e(c['answer'])}</blockquote></div>")
+    parts += [case_html(c) for c in worst_cases(result["cases"])]
     flags = card_flags(result["cases"])
     if flags:
         parts += [

@@ -10,27 +10,20 @@ Feedback goes to a temporary database, so making screenshots stores nothing.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import sys
 import tempfile
 from pathlib import Path
 
-for _name, _value in {
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "ANONYMIZED_TELEMETRY": "False",
-}.items():
-    os.environ.setdefault(_name, _value)
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistant.settings import Settings, offline_env  # noqa: E402
+
+offline_env()  # before Gradio, Chroma or the model load
+
 from assistant.pipeline import Assistant  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
 from assistant.ui import build_app, ensure_index, launch, warm_up  # noqa: E402
+from bench.common import free_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -62,12 +55,6 @@ SCROLL_TO_QUESTION = """() => {
   }
   window.scrollTo(0, 0);
 }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def shoot(browser, url: str, mode: str, question: str, size: tuple[int, int], path: Path) -> None:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+from assistant.settings import Settings, offline_env
+
+offline_env()  # before any test module loads Gradio, Chroma or the model
 
 from assistant.index import build_index  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.store import read_manifest  # noqa: E402
+from bench.common import free_port  # noqa: E402, F401  (one definition, shared with bench/ and scripts/)
 
 NOTES = {
     "mist-trial": (
@@ -158,20 +158,9 @@ def tiny_assistant(tiny_settings):
     return Assistant(tiny_settings)
 
 
-def free_port() -> int:
-    """A loopback port nobody listens on (for test servers and refused-connection tests)."""
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def shipped_settings(tmp: Path) -> Settings:
     """The shipped library and index, with a private feedback database; a fresh clone without an
     index gets one built into tmp."""
-    from assistant.index import read_manifest
-
     root = Path(__file__).resolve().parents[1]
     settings = Settings(
         sources_dir=root / "sources", index_dir=root / "index", feedback_db=tmp / "feedback.sqlite3"

@@ -4,7 +4,6 @@ down, and recovery when it is back. The server listens on 127.0.0.1 only."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import free_port
 
 from assistant.index import build_index
 from assistant.pipeline import Assistant
@@ -23,12 +23,6 @@ QUESTIONS = [
     "Can umbilical cord cells be rejected?",
     "Is any stem cell product approved for MS by the FDA?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(path: Path, port: int) -> subprocess.Popen:

@@ -22,13 +22,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import make_library, write_note
+from conftest import free_port, make_library, write_note
 
 from assistant.feedback import FeedbackStore
-from assistant.index import STAGING, build_index, read_manifest
+from assistant.index import STAGING, build_index
 from assistant.models import Answer, Block
 from assistant.pipeline import Assistant
-from assistant.store import chroma_client
+from assistant.store import chroma_client, read_manifest
 from assistant.ui.page import FEEDBACK_UNSAVED, ChatPage, turn_record
 from assistant.vocab import BlockKind
 
@@ -321,14 +321,6 @@ class SlowAssistant:
     def ask(self, question, history=(), mode="patient", backend=None) -> Answer:
         *_, answer = self.stream(question, history, mode, backend)
         return answer
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+from conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,12 +133,6 @@ NOT_DEFAULT = (
     "ANONYMIZED_TELEMETRY",
     "HF_DATASETS_OFFLINE",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_index_ask_and_serve_stay_on_the_machine_and_keep_no_conversation(

@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 import pytest
-from test_chroma_server import CHROMA, free_port, start, stop
+from conftest import free_port
+from test_chroma_server import CHROMA, start, stop
 
 from assistant.feedback import FeedbackStore
 from assistant.index import build_index
