@@ -147,7 +147,10 @@ class ReviewedAnswer(_Strict):
     def text(self) -> str:
         return " ".join(s.text for s in self.answer)
 
-    def variants_for(self, ms_type: str | None = None, age: float | None = None, edss: float | None = None):
+    def variants_for(
+        self, ms_type: str | None = None, age: float | None = None, edss: float | None = None
+    ) -> list[Variant]:
+        """The variants whose condition the person's stated context meets."""
         return [v for v in self.variants if v.when.matches(ms_type, age, edss)]
 
 

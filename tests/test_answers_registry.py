@@ -294,3 +294,15 @@ def test_our_answers_read_at_grade_eight_or_below(shipped):
     ours = our_ids()
     grades = {a.id: max(fk_grade(a.text), fk_grade(a.answer[0].text)) for a in answers if a.id in ours}
     assert grades and {aid: g for aid, g in grades.items() if g > 8} == {}  # whole answer and its lead
+
+
+def test_an_answer_offers_only_the_variants_that_fit_the_person(tmp_path):
+    young = {"when": {"age_max": 44}, "text": "Younger people fit the usual profile.", "sources": ["note-a"]}
+    [answer], _ = load(tmp_path, entry(variants=[GOOD["variants"][0], young]))
+    assert [v.text for v in answer.variants_for(ms_type="progressive", age=50)] == [
+        "Progressive MS carries more risk."
+    ]
+    assert [v.text for v in answer.variants_for(ms_type="relapsing", age=30)] == [
+        "Younger people fit the usual profile."
+    ]
+    assert answer.variants_for() == []
