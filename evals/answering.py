@@ -114,16 +114,22 @@ def _regex_literals(pattern: str) -> str:
 
 
 def stray_figures(answer: dict, expect: dict) -> list[str]:
-    """Numbers standing in for an uncovered answer: figures in the `answer` or `context` blocks of
-    an ask that also has a `not_covered` block, other than years and the figures the case expects.
-    (The cost bug: a price survey of another treatment read as the price that was asked for.)"""
+    """Numbers standing in for an uncovered answer. Looked for in the `answer` and `context` blocks
+    of an ask that also has a `not_covered` block: a figure counts when its sentence matches none
+    of the case's `asks` regexes (it answers nothing that was asked) and it is neither a year nor a
+    figure the case expects (`allowed_numbers`). The cost bug: "Florida clinics charged
+    US$6,000-20,700" under "The library has no reviewed price for aHSCT in Mexico"."""
     bl = blocks(answer)
     uncovered = {b.get("ask") for b in bl if b.get("kind") == "not_covered"}
     ok = allowed_numbers(expect)
+    patterns = [p for group in expect.get("asks") or [] for p in group]
     stray = []
     for b in bl:
-        if b.get("kind") in FIGURE_KINDS and b.get("ask") in uncovered:
-            stray += [n for n in numbers(b.get("text") or "") if n not in ok and not YEAR.match(n)]
+        if b.get("kind") not in FIGURE_KINDS or b.get("ask") not in uncovered:
+            continue
+        for sentence in split_sentences(b.get("text") or ""):
+            if not _matches(patterns, sentence):
+                stray += [n for n in numbers(sentence) if n not in ok and not YEAR.match(n)]
     return sorted(set(stray))
 
 

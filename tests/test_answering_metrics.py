@@ -113,6 +113,18 @@ def test_not_covered_true_fails_when_another_figure_stands_in():
     assert A.not_covered_ok(dated, expect) is True
 
 
+def test_figures_in_a_sentence_that_answers_an_ask_are_not_stray():
+    # Partly covered: the risk figure answers the risk ask, the recovery time is not covered.
+    mixed = with_blocks(
+        block("answer", "Transplant-related mortality was 1.4% in the UK cohort [2].", 0),
+        block("answer", "Follow-up in the Mexican series ranged from 3 to 42 months [3].", 0),
+        block("not_covered", "The library has no reviewed figures on how long recovery takes.", 0),
+    )
+    expect = {"asks": [[r"mortality"], RECOVERY], "not_covered": True}
+    assert A.stray_figures(mixed, expect) == ["3", "42"]  # follow-up months are not recovery time
+    assert A.not_covered_ok(mixed, expect) is False
+
+
 def test_figures_of_a_covered_ask_are_not_stray():
     expect = {"asks": [RISKS, RECOVERY], "not_covered": True}
     assert A.stray_figures(GOOD, expect) == []  # 1.4% belongs to ask 0, which is answered
