@@ -21,17 +21,25 @@ def _settings(args) -> Settings:
 
 
 def cmd_sources_check(args) -> int:
+    """Notes, PDFs, the claim registry and the reviewed answers, then the review linters."""
+    from .answers import load_answers
+    from .review import review_library
     from .sources import check_library
 
     settings = _settings(args)
     docs, claims, problems = check_library(settings.sources_dir)
+    answers, found = load_answers(settings.sources_dir / "answers", {d.id for d in docs})
+    problems += found + review_library(settings.sources_dir, docs, claims)
     for p in problems:
         print(p, file=sys.stderr)
     counts: dict[str, int] = {}
     for d in docs:
         counts[d.type] = counts.get(d.type, 0) + 1
     summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items(), key=lambda x: -x[1]))
-    print(f"{len(docs)} documents ({summary}); {len(claims)} claims; {len(problems)} problems")
+    print(
+        f"{len(docs)} documents ({summary}); {len(claims)} claims; {len(answers)} reviewed answers; "
+        f"{len(problems)} problems"
+    )
     return 1 if problems else 0
 
 
@@ -117,6 +125,50 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def cmd_batch(args) -> int:
+    """One request per JSONL line (id, question, mode, history) -> one Answer JSON per line."""
+    from .draft import draft_reply
+    from .flow.understand import QuestionError
+    from .library import Library
+    from .pipeline import Assistant
+
+    settings = _settings(args)
+    assistant, library = Assistant(settings), Library.load(settings)
+    source = _stdin() if args.input == "-" else open(args.input, encoding="utf-8", errors="replace")  # noqa: SIM115
+    out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8")  # noqa: SIM115
+    done = failed = 0
+    with source, out:
+        for number, line in enumerate(source, start=1):
+            if not line.strip():
+                continue
+            record = _batch_answer(line, number, assistant, library, args.backend, draft_reply, QuestionError)
+            failed += "error" in record
+            done += "error" not in record
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+    print(f"answered {done} request(s); {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _batch_answer(line: str, number: int, assistant, library, backend, draft_reply, question_error) -> dict:
+    """One line's answer; a bad line gets an `error` record naming the line, never a crash."""
+    request: dict = {}
+    try:
+        request = json.loads(line)
+        if not isinstance(request, dict) or not isinstance(request.get("question"), str):
+            raise question_error("each line needs a JSON object with a 'question' string")
+        mode = request.get("mode") or "patient"
+        history = [tuple(t) for t in request.get("history") or []]
+        answer = assistant.ask(request["question"], history, mode, backend)
+    except (ValueError, question_error, TypeError) as exc:
+        rid = request.get("id") if isinstance(request, dict) else None
+        return {"id": rid, "line": number, "error": str(exc)}
+    record = {"id": request.get("id"), **answer.to_dict()}
+    if mode == "staff":
+        record["draft"] = draft_reply(answer, library)
+    return record
+
+
 def cmd_check(args) -> int:
     from .pipeline import Assistant
 
@@ -173,6 +225,14 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--backend", help="extractive | ollama:<model> | openai:<model>")
     ask.add_argument("--history", help="JSON file: [[question, answer], ...] of earlier turns")
     ask.set_defaults(func=cmd_ask)
+
+    batch = sub.add_parser("batch", help="answer every request of a JSONL file, models loaded once")
+    batch.add_argument(
+        "input", help="JSONL: {id, question, mode, history: [[q, a], ...]} per line; '-' = stdin"
+    )
+    batch.add_argument("--out", default="-", help="JSONL of answers, one per line (default: stdout)")
+    batch.add_argument("--backend", help="extractive | ollama:<model> | openai:<model>")
+    batch.set_defaults(func=cmd_batch)
 
     check = sub.add_parser("check", help="run the claim guard on text ('-' reads stdin)")
     check.add_argument("text")

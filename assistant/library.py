@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .index import read_manifest
 from .models import SourceDoc
 from .settings import Settings
 from .sources import load_claims, load_library
+from .store import read_manifest
 
 
 @dataclass(frozen=True)

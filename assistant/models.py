@@ -175,6 +175,8 @@ class Answer:
     timings_ms: dict[str, int] = field(default_factory=dict)
     query: str = ""  # the standalone query actually searched (differs for follow-ups)
     blocks: list[Block] = field(default_factory=list)
+    asks: list[dict] = field(default_factory=list)  # each ask: text, aspect, treatment, answer_id
+    context: dict = field(default_factory=dict)  # the person's stated context (age, MS type, …)
 
     def blocks_of(self, *kinds: BlockKind) -> list[Block]:
         return [b for b in self.blocks if b.kind in kinds]
@@ -192,4 +194,6 @@ class Answer:
             "warnings": [str(w) for w in self.warnings],
             "timings_ms": dict(self.timings_ms),
             "blocks": [b.to_dict() for b in self.blocks],
+            "asks": list(self.asks),
+            "context": dict(self.context),
         }

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 
+import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from .claims import ClaimGuard
 from .embeddings import Embedder, load_embedder
-from .flow import notices
+from .flow import by_ask, notices
+from .flow.asks import Ask, PersonContext, read_asks, read_context
 from .flow.cards import CardSupport, Citer, claim_card
 from .flow.compose import ExtractiveComposer, LLMComposer
 from .flow.condense import condense
 from .flow.guard import load_guard, question_claims
 from .flow.retrieve import HybridRetriever, relevant, retrieve
+from .flow.reviewed import ReviewedAnswers
 from .flow.understand import Message, QuestionError, read_message
 from .flow.verify import Checker
 from .index import check_model, read_manifest  # moving to .store (helper in progress)
@@ -32,6 +36,18 @@ from .store import LexicalIndex, StoreError, chroma_client, lexical_from_collect
 from .vocab import BlockKind, Mode, NoticeCode
 
 __all__ = ["Answer", "Assistant", "Block", "QuestionError"]
+
+
+@dataclass
+class Plan:
+    """What the first stages found: the message, its query and asks, their vectors, its claims."""
+
+    message: Message
+    query: str
+    vectors: dict[str, np.ndarray]
+    claims: list
+    asks: list[Ask]
+    person: PersonContext
 
 
 class Assistant:
@@ -88,6 +104,10 @@ class Assistant:
         return load_guard(self.settings, self.embedder, self.collections[1], version)
 
     @cached_property
+    def reviewed(self) -> ReviewedAnswers:
+        return ReviewedAnswers.load(self.settings, self.embedder)
+
+    @cached_property
     def card_support(self) -> CardSupport:
         return CardSupport(*self.collections, self.embedder)
 
@@ -111,42 +131,45 @@ class Assistant:
     ) -> Iterator[Block | Answer]:
         started = time.perf_counter()
         mode = _mode(mode)
-        message = read_message(question, self.settings.max_question_chars)  # 1 understand
+        limit = self.settings.max_staff_chars if mode == Mode.STAFF else self.settings.max_question_chars
+        message = read_message(question, limit)  # 1 understand
         composer = self._composer(backend or self.settings.backend)
         model = composer.model if isinstance(composer, LLMComposer) else None
         query = message.asked if message.decline else condense(message.asked, history, model)  # 3
-        vectors = self.embedder.encode(list(dict.fromkeys([query, message.asked])))
-        claims = question_claims(self.guard, message.asked, vectors[-1])  # 2 guard the question
-        focus = [src for r in claims for src in r.claim.sources]
-        ctx = (
-            None
-            if message.decline
-            else retrieve(self.retriever, self.collections[1], query, vectors[0], focus)
+        asks = [] if message.decline else read_asks(message.asked)
+        person = read_context(message.asked)
+        vectors = self._encode([query, message.asked, *(a.query for a in asks)])  # one batch
+        claims = question_claims(self.guard, message.asked, vectors[message.asked])  # 2 guard
+        plan = Plan(
+            message, query, vectors, claims, [self._matched(a, vectors[a.query]) for a in asks], person
         )
         answer = Answer(
             message.question, "", False, mode, composer.name, warnings=list(message.notices), query=query
         )
+        answer.asks = [_ask_record(a) for a in plan.asks]
+        answer.context = person.to_dict()
         checker = Checker(self.guard, self.embedder, self.settings, self.card_support, Citer(), answer)
-        answer.timings_ms["retrieve"] = _ms(started)
-        for block in self._blocks(message, claims, ctx, composer, checker):
+        for block in self._blocks(plan, composer, checker):
             answer.blocks.append(block)
             yield block
         answer.answer = "\n\n".join(b.text for b in answer.blocks)
         answer.citations = checker.citer.citations()
         verify_ms = round(checker.seconds * 1000)
-        compose_ms = _ms(started) - answer.timings_ms["retrieve"] - verify_ms
-        answer.timings_ms.update(compose=compose_ms, verify=verify_ms, total=_ms(started))
+        answer.timings_ms.update(verify=verify_ms, total=_ms(started))
+        answer.timings_ms["compose"] = max(
+            0, answer.timings_ms["total"] - verify_ms - answer.timings_ms.get("retrieve", 0)
+        )
         yield answer
 
     # -- the order of the blocks ------------------------------------------------------------
-    def _blocks(self, message: Message, claims, ctx, composer, checker: Checker) -> Iterator[Block]:
-        answer = checker.answer
+    def _blocks(self, plan: Plan, composer, checker: Checker) -> Iterator[Block]:
+        answer, message = checker.answer, plan.message
         if message.urgent or notices.URGENT.search(message.question):
             answer.warnings.append(
                 Notice(NoticeCode.URGENT, "urgent symptoms mentioned: urgent-care notice shown")
             )
             yield Block(BlockKind.URGENT, notices.URGENT_NOTICE)
-        for result in claims:  # a claim the asker stated: its card first
+        for result in plan.claims:  # a claim the asker stated: its card first
             card, block = claim_card(result, "question", checker.citer, self.card_support)
             answer.claims.append(card)
             yield block
@@ -155,14 +178,61 @@ class Assistant:
             answer.warnings.append(Notice(NoticeCode.DECLINED, f"declined: {message.decline}"))
             yield Block(BlockKind.DECLINE, notices.decline_text(message.decline), reason=message.decline)
         kept = 0
-        if ctx is not None and relevant(ctx.passages, self.settings):
-            ctx.question, ctx.mode = message.question, answer.mode
-            kept = yield from checker.verified(composer, ctx)
+        if not message.decline:
+            kept = yield from self._answer(plan, composer, checker)
         if not kept and not answer.claims and not message.decline:
             answer.abstained = True
             yield Block(BlockKind.ABSTAIN, notices.abstain_text())
         if answer.mode == Mode.PATIENT:
             yield Block(BlockKind.REMINDER, notices.REMINDER)
+
+    def _answer(self, plan: Plan, composer, checker: Checker) -> Iterator[Block]:
+        """Each ask in order (a lead each when there are several); one plain ask the old way."""
+        started = time.perf_counter()
+        focus = [src for r in plan.claims for src in r.claim.sources]
+        several, kept = len(plan.asks) > 1, 0
+        limit = max(2, self.settings.patient_sentences // len(plan.asks)) if several else None
+        for i, ask in enumerate(plan.asks or [None]):
+            if ask is not None and ask.aspect == "claim" and plan.claims:
+                continue  # the claim card above answers it
+            if several:
+                yield by_ask.lead(ask)
+            reviewed = self.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
+            if reviewed is not None:
+                for block in by_ask.reviewed_blocks(
+                    reviewed, plan.person, i, checker.citer, self.card_support
+                ):
+                    kept += block.kind == BlockKind.ANSWER
+                    yield block
+                continue
+            text = ask.query if several else plan.query
+            ctx = retrieve(self.retriever, self.collections[1], text, plan.vectors[text], focus)
+            checker.answer.timings_ms.setdefault("retrieve", _ms(started))
+            if not relevant(ctx.passages, self.settings):
+                if several:
+                    yield by_ask.not_covered(ask, i)
+                continue
+            ctx.question, ctx.mode, ctx.ask, ctx.limit = (
+                plan.message.question,
+                checker.answer.mode,
+                ask,
+                limit,
+            )
+            blocks = checker.verified(composer, ctx)
+            kept += yield from (by_ask.composed_blocks(blocks, ask, i) if ask else blocks)
+        return kept
+
+    def _encode(self, texts: list[str]) -> dict[str, np.ndarray]:
+        unique = list(dict.fromkeys(texts))
+        return dict(zip(unique, self.embedder.encode(unique), strict=True))
+
+    def _matched(self, ask: Ask, vector: np.ndarray) -> Ask:
+        match = self.reviewed.match(ask.query, vector)
+        if match is None:
+            return ask
+        return replace(
+            ask, answer_id=match.answer.id, confidence=match.confidence, aspect=match.answer.aspect
+        )
 
     def _composer(self, backend: str):
         if self._chat_model is not None:
@@ -170,6 +240,10 @@ class Assistant:
         if backend == "extractive":
             return ExtractiveComposer(self.settings)
         return LLMComposer(chat_model(backend, self.settings), backend)
+
+
+def _ask_record(ask: Ask) -> dict:
+    return {"text": ask.text, "aspect": ask.aspect, "treatment": ask.treatment, "answer_id": ask.answer_id}
 
 
 def _mode(mode: str) -> Mode:

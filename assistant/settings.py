@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     assert_threshold: float = 0.3  # assertion probability; tuned on evals/guard/tune.yaml
 
     # Reviewed answers (sources/answers/): an ask gets one when the matcher's confidence that the
-    # best answer is right reaches this (chosen for precision >= 0.95 leave-one-out; see README).
+    # best answer is right reaches this; below it the composer answers (see assistant/flow/reviewed.py).
     answer_threshold: float = 0.6
     guard_examples: Path = Path("evals/guard/tune.yaml")  # tuning split only; absent -> none
 
@@ -87,7 +87,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     feedback_db: Path = Path("feedback.sqlite3")
-    max_question_chars: int = 1000
+    max_question_chars: int = 1000  # a patient's question; longer ones are cut with a notice
+    max_staff_chars: int = 6000  # a pasted enquiry in staff mode (long emails keep their sign-off)
     max_queue: int = 64  # answers waiting at once; beyond it the page says it is busy, try again
 
     def resolve(self, root: Path | None = None) -> Settings:

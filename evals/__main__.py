@@ -31,7 +31,15 @@ def parser(standalone: bool = True) -> argparse.ArgumentParser:
         default="extractive",
         help="extractive | parrot | ollama:<model> | openai:<model>",
     )
-    p.add_argument("--suite", choices=("quick", "full"), default="quick", help="full: every case")
+    p.add_argument(
+        "--suite",
+        choices=("quick", "full", "dev"),
+        default="quick",
+        help="full: every case; dev: the development set read from ../shared at run time",
+    )
+    p.add_argument(
+        "--shared", type=Path, default=EVALS.parent.parent / "shared", help="folder of the dev set"
+    )
     p.add_argument("--out", type=Path, help="output folder (default evals/out/<backend>-<suite>)")
     p.add_argument("--cases", help="glob of case files (default evals/cases/*.yaml)")
     p.add_argument("--gates", type=Path, default=EVALS / "gates.yaml", help="thresholds file")
@@ -50,7 +58,13 @@ def run(args: argparse.Namespace) -> int:
     from . import report, runner
 
     try:
-        cases, notes = runner.load_cases(args.cases or runner.CASES_GLOB, args.suite)
+        if args.suite == "dev":
+            cases, notes = runner.load_dev_cases(args.shared)
+            if cases is None:
+                print(f"note: no development set under {args.shared}: skipped", file=sys.stderr)
+                return 0
+        else:
+            cases, notes = runner.load_cases(args.cases or runner.CASES_GLOB, args.suite)
     except (runner.CaseError, OSError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -26,7 +26,8 @@ def failures(assistant: Assistant, only: str | None = None) -> list[tuple[str, s
         if only and claim.id != only:
             continue
         sentences = split_sentences(claim.correction)
-        for sentence, support in zip(sentences, assistant.card_support.support(claim, sentences), strict=True):
+        backing = assistant.card_support.support(claim, sentences)
+        for sentence, support in zip(sentences, backing, strict=True):
             quotes = [q for _, q in support]
             cited_text = " ".join(p.text for p, _ in support)
             if not supports(sentence, quotes) or not numbers(sentence) <= numbers(cited_text):

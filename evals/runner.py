@@ -14,12 +14,15 @@ from pathlib import Path
 
 import yaml
 
+from assistant.draft import draft_reply
 from assistant.flow.notices import REMINDER, card_lead, fixed_paragraphs
+from assistant.library import Library
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.text import split_sentences, strip_citations
 from assistant.vocab import BlockKind
 
+from . import answering as A
 from . import metrics as M
 from .parrot import ParrotChatModel
 
@@ -74,6 +77,14 @@ def _case(raw: dict, file: str) -> Case:
     )
 
 
+def load_dev_cases(shared: Path) -> tuple[list[Case] | None, list[str]]:
+    """The development set (questions from ../shared, rubric from evals/dev_rubric.yaml)."""
+    raw = A.load_dev_set(shared)
+    if raw is None:
+        return None, []
+    return [Case(**{**r, "file": r.get("file", "dev_rubric.yaml")}) for r in raw], []
+
+
 def load_cases(pattern: str = CASES_GLOB, suite: str = "quick") -> tuple[list[Case], list[str]]:
     """Cases of the suite ('full' runs every case), and notes on what was skipped."""
     cases, notes, seen = [], [], {}
@@ -104,7 +115,9 @@ def settings_for(sources_dir: Path | None = None, index_dir: Path | None = None)
 def make_assistant(backend: str, settings: Settings) -> tuple[Assistant, ParrotChatModel | None]:
     parrot = ParrotChatModel() if backend == "parrot" else None
     settings = settings.model_copy(update={"backend": "extractive" if parrot else backend})
-    return Assistant(settings, chat_model=parrot), parrot
+    assistant = Assistant(settings, chat_model=parrot)
+    assistant.library = Library.load(assistant.settings)  # for staff drafts' references
+    return assistant, parrot
 
 
 def boilerplate(assistant: Assistant) -> list[str]:
@@ -143,6 +156,7 @@ def ask_case(assistant: Assistant, case: Case, parrot: ParrotChatModel | None) -
     retrieved = [s.passage.source_id for s in assistant.retrieve(answer.query, focus)] if answer.query else []
     return {
         "answer": answer,
+        "draft": draft_reply(answer, assistant.library) if case.mode == "staff" else "",
         "wall_ms": round(wall_ms, 1),
         "retrieved": retrieved,
         "parrot_emitted": list(parrot.emitted) if parrot is not None else None,
@@ -193,6 +207,7 @@ def score_case(case: Case, got: dict, assistant: Assistant) -> dict:
         "citation_precision": M.citation_precision(checks),
     }
     m |= expectation_metrics(case, answer, got["retrieved"])
+    m |= answering_metrics(case, got, bp)
     m["latency_ms"], m["wall_ms"] = answer.timings_ms.get("total"), got["wall_ms"]
     if got["parrot_emitted"] is not None:
         shown = {plain_sentence(s) for s in split_sentences(answer.answer)}
@@ -206,6 +221,21 @@ def score_case(case: Case, got: dict, assistant: Assistant) -> dict:
         for c in checks
     ]  # fmt: skip
     return case_record(case, answer, got["retrieved"], guard, sentences, m)
+
+
+def answering_metrics(case: Case, got: dict, bp: list[str]) -> dict:
+    """Asks answered, honesty about what is not covered, staff behaviours, follow-up reading."""
+    expect, data = case.expect, got["answer"].to_dict() | {"draft": got.get("draft", "")}
+    m: dict = {"asks_met": A.ask_results(data, expect["asks"], bp) if expect.get("asks") else None}
+    m["not_covered_pair"] = (bool(expect.get("not_covered")), A.not_covered_ok(data, expect, bp))
+    staff_keys = ("ack", "safety", "forbidden", "max_words", "unique_references")
+    m["staff"] = A.staff_behaviours_met(data, expect) if any(k in expect for k in staff_keys) else None
+    if expect.get("standalone") is not None and len(case.turns) > 1:
+        query = got["answer"].query.lower()
+        glued = any(t.lower()[:40] in query for t in case.turns[:-1])
+        m["followup_ok"] = not glued if expect["standalone"] else True
+        m["glued"] = glued
+    return m
 
 
 def claim_metrics(assistant: Assistant, answer, bp: list[str], not_asserted) -> tuple[list, dict]:
@@ -302,6 +332,16 @@ def _failures(case: Case, answer, m: dict, sentences: list[dict]) -> list[str]:
         out.append(f"{len(bad)} cited sentence(s) not supported by their quote")
     if m.get("parrot_shown"):
         out.append(f"shows {len(m['parrot_shown'])} parrot claim sentence(s)")
+    if m.get("asks_met") and not all(m["asks_met"]):
+        out.append(
+            "asks not answered: " + ", ".join(str(i + 1) for i, ok in enumerate(m["asks_met"]) if not ok)
+        )
+    if m.get("not_covered_pair", (None, None))[1] is False:
+        out.append("not honest about what the library does not cover")
+    if m.get("staff") and m["staff"]["failed"]:
+        out.append("staff draft: " + "; ".join(m["staff"]["failed"]))
+    if m.get("glued"):
+        out.append("the searched query joins earlier questions")
     return out
 
 
@@ -314,6 +354,10 @@ def case_score(m: dict) -> float:
     for key in ("abstain_ok", "source_hit_cited", "card_hit"):
         if m.get(key) is not None:
             parts.append(1.0 if m[key] else 0.0)
+    if m.get("asks_met"):
+        parts.append(sum(m["asks_met"]) / len(m["asks_met"]))
+    if m.get("not_covered_pair", (None, None))[1] is not None:
+        parts.append(1.0 if m["not_covered_pair"][1] else 0.0)
     return round(sum(parts) / len(parts), 4)
 
 
@@ -400,12 +444,29 @@ def summarize(records: list[dict]) -> dict:
         "wall_p50_ms": M.percentile(wall, 50),
         "wall_p95_ms": M.percentile(wall, 95),
         "case_pass_rate": M.rate([not r["failures"] for r in records]),
+        **answering_summary(ms),
     }
     if any("parrot_emitted" in m for m in ms):
         out["parrot_claims_emitted"] = sum(m.get("parrot_emitted", 0) for m in ms)
         out["parrot_claims_shown"] = sum(len(m.get("parrot_shown", [])) for m in ms)
         out["parrot_asserted_claims"] = sum(m.get("parrot_asserted", 0) for m in ms)
     return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+def answering_summary(ms: list[dict]) -> dict:
+    asks = [m["asks_met"] for m in ms if m.get("asks_met")]
+    staff = [m["staff"] for m in ms if m.get("staff")]
+    follow = [m["followup_ok"] for m in ms if "followup_ok" in m]
+    return {
+        "asks_answered": A.asks_answered(asks),
+        "ask_recall": A.ask_recall(asks),
+        **A.not_covered_rates([m["not_covered_pair"] for m in ms if "not_covered_pair" in m]),
+        "staff_behaviours_met": M.mean(s["share"] for s in staff if s["share"] is not None),
+        "staff_forbidden_hits": sum(s["forbidden_hits"] for s in staff) if staff else None,
+        "staff_duplicate_references": sum(s["duplicate_references"] for s in staff) if staff else None,
+        "followups_read_right": M.rate(follow),
+        "queries_glued": sum(1 for m in ms if m.get("glued")),
+    }
 
 
 # -- gates ----------------------------------------------------------------------------------------

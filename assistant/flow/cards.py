@@ -61,19 +61,25 @@ class CardSupport:
         self._vectors: dict[str, np.ndarray] = {}  # the registry is fixed while serving
 
     def support(self, claim: Claim, sentences: list[str]) -> list[list[tuple[Passage, str]]]:
-        """The closest passage that holds the sentence's numbers, plus a second when the numbers
-        come from two studies. The quote is the passage's two sentences closest to the sentence."""
+        """For each correction sentence of a claim card, the passages that back it."""
+        return self.backing(f"claim:{claim.id}", claim.sources, sentences)
+
+    def backing(self, key: str, sources, sentences: list[str]) -> list[list[tuple[Passage, str]]]:
+        """For reviewed text (a correction, a reviewed answer) citing notes by id: the closest
+        passage of those notes that holds the sentence's numbers, plus a second when the numbers
+        come from two studies. The quote is the passage's two sentences closest to the sentence.
+        `key` names the text for the vector cache (reviewed text is fixed while serving)."""
         got = self.sentences.get(
-            where={"source_id": {"$in": list(claim.sources)}},
+            where={"source_id": {"$in": list(sources)}},
             include=["documents", "metadatas", "embeddings"],
         )
         if not got["ids"]:
             return [[] for _ in sentences]
         owner = [m["passage_id"] for m in got["metadatas"]]
         passages = self._passages(owner)
-        if claim.id not in self._vectors:
-            self._vectors[claim.id] = self.embedder.encode(sentences)
-        sims = np.asarray(got["embeddings"], dtype=np.float32) @ self._vectors[claim.id].T
+        if key not in self._vectors:
+            self._vectors[key] = self.embedder.encode(sentences)
+        sims = np.asarray(got["embeddings"], dtype=np.float32) @ self._vectors[key].T
         out = []
         for j, sentence in enumerate(sentences):
             chosen = _choose(sentence, owner, passages, sims[:, j])

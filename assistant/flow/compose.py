@@ -15,10 +15,15 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from ..settings import Settings
 from ..text import CITATION, overlap, reading_grade, split_sentences
 from ..vocab import evidence_prior
+from .asks import ASPECT_RULES
+from .by_ask import off_topic_price
 from .context import Context, SentenceRow
+
+ASPECT_WORDS = dict(ASPECT_RULES)
 
 ABSTAIN = "The sources in this library do not answer this question."
 NEAR_DUPLICATE = 0.88
+ASPECT_BONUS = 0.08
 MIN_RELEVANCE = 0.25
 FINDINGS = re.compile(
     r"\b(find|found|finding|result|results|show|showed|shown|work|worked|works|"
@@ -75,14 +80,22 @@ class ExtractiveComposer:
         relevance += SECTION_BONUS[ctx.mode].get(passage.passage.section, 0.0)
         if FINDINGS.search(ctx.question) and passage.passage.section in ("What was found", "What it says"):
             relevance += 0.05  # "did it work?" wants results, not the design
+        if ctx.ask is not None and (rule := ASPECT_WORDS.get(ctx.ask.aspect)) and rule.search(row.text):
+            relevance += ASPECT_BONUS  # a risks ask wants risks, a cost ask costs
         if ctx.mode == "patient":  # plain answers prefer short sentences and short words
             penalty = self.settings.plain_weight * max(0.0, reading_grade(row.text) - 8)
             relevance -= min(self.settings.plain_cap, penalty)
         return relevance - (0.2 if words < 6 else 0.0)
 
     def select(self, ctx: Context) -> list[SentenceRow]:
-        limit = self.settings.patient_sentences if ctx.mode == "patient" else self.settings.staff_sentences
-        pool = [(self.score(r, ctx), r) for r in ctx.sentences if not ABOUT_THE_NOTE.search(r.text)]
+        limit = ctx.limit or (
+            self.settings.patient_sentences if ctx.mode == "patient" else self.settings.staff_sentences
+        )
+        pool = [
+            (self.score(r, ctx), r)
+            for r in ctx.sentences
+            if not ABOUT_THE_NOTE.search(r.text) and not off_topic_price(r.text, ctx.ask)
+        ]
         pool = [(s, r) for s, r in pool if s >= MIN_RELEVANCE]
         chosen: list[tuple[float, SentenceRow]] = []
         while pool and len(chosen) < limit:

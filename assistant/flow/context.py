@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models import ScoredPassage
+from .asks import Ask
 
 SENTENCE_END = re.compile(r"[.!?]")
 
@@ -27,6 +28,8 @@ class Context:
     query_vector: np.ndarray
     passages: list[ScoredPassage] = field(default_factory=list)
     sentences: list[SentenceRow] = field(default_factory=list)
+    ask: Ask | None = None  # the ask being answered, when the message has been read into asks
+    limit: int | None = None  # sentences wanted; None: the mode's default from Settings
 
     def sentences_of(self, n: int) -> list[SentenceRow]:
         return [s for s in self.sentences if s.passage == n]

@@ -22,6 +22,7 @@ from ..text import CITATION, citation_numbers
 from ..verify import check_sentence
 from ..vocab import BlockKind, Stance
 from . import notices
+from .by_ask import off_topic_price
 from .cards import CardSupport, Citer, claim_card
 from .compose import ABSTAIN, ExtractiveComposer
 from .context import Context
@@ -89,6 +90,9 @@ class Checker:
             card, block = claim_card(guard, "answer", self.citer, self.support)
             self.answer.claims.append(card)
             return block
+        if off_topic_price(sentence, ctx.ask):
+            self.dropped.append("a price about another treatment")
+            return None
         check = check_sentence(sentence, vector, ctx, self.settings)
         if not check.ok:
             self.dropped.append(check.reason)

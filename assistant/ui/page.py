@@ -24,13 +24,13 @@ from ..draft import draft_reply
 from ..embeddings import EmbeddingError
 from ..feedback import REASONS, FeedbackError, FeedbackStore
 from ..flow.notices import EXAMPLES
-from ..index import build_index, read_manifest
+from ..index import build_index
 from ..library import Library
 from ..models import Answer, Block
 from ..pipeline import Assistant, QuestionError
 from ..settings import Settings
 from ..sources import SourceError
-from ..store import StoreError
+from ..store import StoreError, read_manifest
 from .render import render, render_about, render_answer, render_error
 
 log = logging.getLogger(__name__)

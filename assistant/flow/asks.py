@@ -1,0 +1,321 @@
+"""Understanding a message: its distinct asks, each ask's aspect and treatment, and the person's
+stated context (age, MS type, EDSS, years since diagnosis, drugs, country, treatment had or booked).
+
+Rules, because the asks of a message are marked by its form (question marks, question words,
+"and how much…") and context by fixed patterns ("I'm 41", "EDSS 3.5", "on Ocrevus"). The
+embedding model enters later, when each ask is matched to a reviewed answer (`reviewed.py`), whose
+aspect then overrides the rule's guess. Measured on evals/cases/understand.yaml (python -m
+evals.understand_eval).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+
+from ..text import split_sentences
+
+QUESTION_WORDS = (
+    r"what|which|who|whom|whose|when|where|why|how|is|are|am|was|were|do|does|did|can|could|will|"
+    r"would|should|shall|may|might|has|have|had|any|anyone|tell me|explain|please explain|i want to know|"
+    r"i'?d like to know|i wonder|wondering|is there|are there"
+)
+QUESTION_START = re.compile(rf"^\W*({QUESTION_WORDS})\b", re.I)
+# "…is it safe and how much does it cost?" → two asks; split only before a new question word.
+JOINED = re.compile(
+    r"\s*(?:,|;|\band\b|\balso\b|\bor\b|\bplus\b)+\s+(?=(?:what|which|who|when|where|why|how|is|are|"
+    r"do|does|can|could|will|would|should)\b[^,;]{6,})",
+    re.I,
+)
+ASPECT_RULES: list[tuple[str, re.Pattern]] = [
+    (
+        "cost",
+        re.compile(
+            r"\b(cost|costs|price|prices|pay|paid|afford|expensive|cheap|fund\w*|"
+            r"insurance|insurer|money|\$|€|£|euros?|dollars?|pounds|fee|fees|how much)\b",
+            re.I,
+        ),
+    ),
+    (
+        "eligibility",
+        re.compile(
+            r"\b(eligib\w*|qualif\w*|candidate|too old|too late|criteria|suitable|"
+            r"accept\w*|can i (have|get)|could i (have|get)|am i (a|an|too)|"
+            r"age limit|old for|right for me)\b",
+            re.I,
+        ),
+    ),
+    (
+        "recovery",
+        re.compile(
+            r"\b(recover\w*|after (the )?(transplant|treatment|hsct|ahsct)|back to work|"
+            r"how long (until|till|before|does it take)|fatigue after|aftercare|"
+            r"hair (loss|grow)|months after|weeks after|rehab\w*)\b",
+            re.I,
+        ),
+    ),
+    (
+        "risks",
+        re.compile(
+            r"\b(risks?|risky|safe|safety|side[- ]effects?|danger\w*|die|dying|death|"
+            r"mortality|infections?|complications?|harm\w*|cancer|infertil\w*)\b",
+            re.I,
+        ),
+    ),
+    (
+        "regulation",
+        re.compile(
+            r"\b(approved|approval|legal|illegal|licen[cs]ed|regulat\w*|fda|ema|mhra|"
+            r"allowed|banned|authori[sz]ed)\b",
+            re.I,
+        ),
+    ),
+    (
+        "access",
+        re.compile(
+            r"\b(where can|where (do|should|could) i|nhs|referr\w*|waiting list|"
+            r"which (hospital|centre|center|country)|get it (in|on)|available (in|on)|"
+            r"offer(ed)? (in|on|by)|abroad|travel)\b",
+            re.I,
+        ),
+    ),
+    (
+        "comparison",
+        re.compile(
+            r"\b(compare\w*|comparison|versus|vs\.?|better than|instead of|rather than|"
+            r"or (should i )?(stay|keep|switch)|difference between)\b",
+            re.I,
+        ),
+    ),
+    (
+        "procedure",
+        re.compile(
+            r"\b(what happens|how is it done|procedure|steps|chemo\w*|conditioning|"
+            r"mobili[sz]ation|hospital stay|how long in hospital|injected|infusion|"
+            r"intrathecal|lumbar)\b",
+            re.I,
+        ),
+    ),
+    (
+        "effectiveness",
+        re.compile(
+            r"\b(work|works|worked|effective|effect|cure[sd]?|reverse|improve\w*|"
+            r"success|results?|outcomes?|stop (my )?ms|halt|help|benefit|walk again)\b",
+            re.I,
+        ),
+    ),
+    (
+        "evidence",
+        re.compile(r"\b(evidence|studies|study|trials?|research|proven|proof|data|published)\b", re.I),
+    ),
+    ("decision", re.compile(r"\b(should i|worth it|would you|what would|do i go|decide|decision)\b", re.I)),
+]
+CLAIM_FRAME = re.compile(
+    r"\b(clinic|they|doctor|website|ad|advert)\b[^.?!]{0,40}\b(says?|said|claims?|told|"
+    r"promis\w*|guarantee\w*)\b",
+    re.I,
+)
+TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
+    ("ahsct", re.compile(r"\b(a?hsct|transplant\w*|haematopoietic|hematopoietic|chemo\w*|bmt)\b", re.I)),
+    ("cord-cells", re.compile(r"\b(cord|umbilical|wharton)\b", re.I)),
+    ("msc", re.compile(r"\b(mesenchymal|mscs?|adipose|fat[- ]derived|bone marrow cells)\b", re.I)),
+    (
+        "clinics",
+        re.compile(
+            r"\b(clinics?|mexico|panama|colombia|cayman|russia|india|china|germany|"
+            r"abroad|costa rica|thailand|ukraine|serbia|cyprus)\b",
+            re.I,
+        ),
+    ),
+    (
+        "dmt",
+        re.compile(
+            r"\b(dmts?|ocrevus|ocrelizumab|tysabri|natalizumab|lemtrada|alemtuzumab|"
+            r"kesimpta|ofatumumab|mavenclad|cladribine|tecfidera|gilenya|copaxone|"
+            r"interferon|rituximab|drugs?|medication)\b",
+            re.I,
+        ),
+    ),
+    ("stem-cells-general", re.compile(r"\bstem[- ]?cells?\b", re.I)),
+]
+DRUGS = {
+    "ocrelizumab": r"ocrevus|ocrelizumab",
+    "natalizumab": r"tysabri|natalizumab",
+    "alemtuzumab": r"lemtrada|alemtuzumab",
+    "ofatumumab": r"kesimpta|ofatumumab",
+    "cladribine": r"mavenclad|cladribine",
+    "dimethyl fumarate": r"tecfidera|dimethyl fumarate",
+    "fingolimod": r"gilenya|fingolimod",
+    "glatiramer": r"copaxone|glatiramer",
+    "interferon beta": r"interferon|avonex|rebif|betaferon|plegridy",
+    "rituximab": r"rituximab|rituxan",
+    "teriflunomide": r"aubagio|teriflunomide",
+    "siponimod": r"mayzent|siponimod",
+    "ozanimod": r"zeposia|ozanimod",
+    "ublituximab": r"briumvi|ublituximab",
+}
+COUNTRIES = (
+    "UK|United Kingdom|England|Scotland|Wales|Ireland|USA|US|United States|America|Canada|Australia|"
+    "New Zealand|Mexico|Panama|Colombia|Russia|India|Germany|Italy|Spain|France|Sweden|Norway|"
+    "Poland|Netherlands|Israel|Brazil|Argentina|South Africa|Nigeria|Greece|Portugal|Cyprus|Serbia"
+)
+MY_COUNTRY = re.compile(
+    rf"\b(?:i live in|i'm in|i am in|living in|here in|i'm from|i am from|based in)\s+"
+    rf"(?:the\s+)?({COUNTRIES})\b",
+    re.I,
+)
+AGE = re.compile(
+    r"\b(?:i'?m|i am|aged?|age:?)\s*(\d{2})\b(?!\s*(?:%|years? (?:ago|since)|months?))"
+    r"|\b(\d{2})\s*(?:years?[- ]old|y/?o|yrs? old)\b",
+    re.I,
+)
+DECADE = re.compile(r"\b(?:in my|i'?m in my)\s+(twenties|thirties|forties|fifties|sixties)\b", re.I)
+DECADES = {"twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65}
+EDSS = re.compile(r"\bedss\D{0,12}(\d(?:[.,]\d)?|10)\b", re.I)
+PROGRESSIVE = re.compile(
+    r"\b(sp|pp)ms\b|\b(secondary|primary)[- ]progressive\b|\bprogressive ms\b|"
+    r"\bprogressive (form|type)\b|\bms is progressive\b",
+    re.I,
+)
+RELAPSING = re.compile(r"\brrms\b|\brelapsing[- ]remitting\b|\brelapsing ms\b|\brelapsing form\b", re.I)
+DIAGNOSED_YEAR = re.compile(r"\bdiagnos\w*\s+(?:back\s+)?(?:in\s+)?((?:19|20)\d\d)\b", re.I)
+DIAGNOSED_AGO = re.compile(
+    r"\bdiagnos\w*\s+(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"\s+years?\s+ago\b|\b(?:had|have had|living with) ms (?:for\s+)?(\d{1,2})\s+years?\b",
+    re.I,
+)
+WORD_NUMBERS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+BOOKED = re.compile(
+    r"\b(booked|paid (a |the )?deposit|scheduled|going (to|for)|accepted (for|at)|"
+    r"already (had|went|did)|had (my |the )?(hsct|ahsct|transplant|stem cell\w*)|"
+    r"(after|since) my (hsct|ahsct|transplant))\b[^.?!]{0,60}",
+    re.I,
+)
+THIS_YEAR = 2026
+
+
+@dataclass(frozen=True)
+class Ask:
+    text: str  # the ask as written
+    query: str  # the ask made standalone: its treatment named when the ask says only "it"
+    aspect: str
+    treatment: str
+    answer_id: str | None = None  # the reviewed answer it matched (set by reviewed.py)
+    confidence: float = 0.0
+
+
+@dataclass
+class PersonContext:
+    age: float | None = None
+    ms_type: str | None = None  # relapsing | progressive
+    edss: float | None = None
+    years_since_diagnosis: float | None = None
+    drugs: list[str] = field(default_factory=list)
+    country: str | None = None
+    treatment: str | None = None  # had or booked, in the person's words
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in (None, [])}
+
+    def __bool__(self) -> bool:
+        return bool(self.to_dict())
+
+
+def read_asks(message: str) -> list[Ask]:
+    """The distinct asks of a message, in the order asked; the whole message when it has none."""
+    sentences = split_sentences(message) or [message]
+    texts = [part for s in sentences if _is_ask(s) for part in _split_joined(s)]
+    texts = texts or [message]
+    topic = treatment_of(message)
+    asks: list[Ask] = []
+    for text in dict.fromkeys(" ".join(t.split()) for t in texts):
+        treatment = treatment_of(text) or topic or "stem-cells-general"
+        aspect = aspect_of(text)
+        if asks and asks[-1].aspect == aspect and asks[-1].treatment == treatment:
+            # "What's recovery like? How long off work?": one ask put two ways
+            text = f"{asks.pop().text} {text}"
+        asks.append(Ask(text, _standalone(text, treatment, topic), aspect, treatment))
+    return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+
+
+def aspect_of(text: str) -> str:
+    if CLAIM_FRAME.search(text):
+        return "claim"
+    for aspect, rule in ASPECT_RULES:
+        if rule.search(text):
+            return aspect
+    return "other"
+
+
+def treatment_of(text: str) -> str | None:
+    for name, rule in TREATMENT_RULES:
+        if rule.search(text):
+            return name
+    return None
+
+
+def read_context(message: str) -> PersonContext:
+    ctx = PersonContext()
+    if m := AGE.search(message):
+        age = int(m.group(1) or m.group(2))
+        ctx.age = float(age) if 16 <= age <= 90 else None
+    elif m := DECADE.search(message):
+        ctx.age = float(DECADES[m.group(1).lower()])
+    if PROGRESSIVE.search(message):
+        ctx.ms_type = "progressive"
+    elif RELAPSING.search(message):
+        ctx.ms_type = "relapsing"
+    if m := EDSS.search(message):
+        ctx.edss = float(m.group(1).replace(",", "."))
+    ctx.years_since_diagnosis = _years(message)
+    ctx.drugs = [name for name, rx in DRUGS.items() if re.search(rf"\b({rx})\b", message, re.I)]
+    if m := MY_COUNTRY.search(message):
+        ctx.country = m.group(1)
+    if m := BOOKED.search(message):
+        ctx.treatment = " ".join(m.group(0).split())
+    return ctx
+
+
+def _years(message: str) -> float | None:
+    if m := DIAGNOSED_YEAR.search(message):
+        return float(max(0, THIS_YEAR - int(m.group(1))))
+    if m := DIAGNOSED_AGO.search(message):
+        raw = (m.group(1) or m.group(2) or "").lower()
+        return float(WORD_NUMBERS.get(raw) or int(raw))
+    return None
+
+
+def _is_ask(sentence: str) -> bool:
+    return sentence.rstrip().endswith("?") or bool(QUESTION_START.match(sentence))
+
+
+def _split_joined(sentence: str) -> list[str]:
+    parts = [p.strip(" ,;") for p in JOINED.split(sentence) if p and p.strip(" ,;")]
+    return [p for p in parts if len(p.split()) >= 3] or [sentence]
+
+
+def _standalone(text: str, treatment: str, topic: str | None) -> str:
+    """Name the treatment when the ask only points at it ("is it safe?" after "…HSCT…")."""
+    if treatment_of(text) or not topic:
+        return text
+    names = {
+        "ahsct": "aHSCT",
+        "msc": "mesenchymal stem cells",
+        "cord-cells": "umbilical cord stem cells",
+        "clinics": "stem cell clinics",
+        "dmt": "MS drugs",
+        "stem-cells-general": "stem cell treatment",
+    }
+    return f"{text} ({names[topic]} for MS)"
