@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .settings import PACKAGED_MODEL
+from .settings import PACKAGED_MODEL, offline_env
 
 
 class EmbeddingError(RuntimeError):
@@ -56,11 +56,14 @@ def model_location(name: str) -> str:
 @lru_cache(maxsize=4)
 def _load(name: str):
     # Loaded once per process and model: every stage shares the same weights. A packaged or
-    # local model is read from disk only: never a look-up on the Hugging Face hub.
-    from sentence_transformers import SentenceTransformer
-
+    # local model is read from disk only: never a look-up on the Hugging Face hub, even when no
+    # entry point has set the private defaults (local_files_only alone still looks the hub up).
     location = model_location(name)
     local = name == PACKAGED_MODEL or os.path.isdir(location)
+    if local:
+        offline_env()
+    from sentence_transformers import SentenceTransformer
+
     try:
         return SentenceTransformer(location, device="cpu", local_files_only=local)
     except Exception as exc:  # the library raises many types for a missing or broken model
