@@ -10,7 +10,10 @@ the library cannot answer honestly, and the decline says which kind, in plain wo
 - personal-advice: doses to take, reading a person's own scan or results, investments, tax;
 - live-info: today's prices, waiting lists or local directories (the library holds reviewed
   documents, not live data);
-- other-condition: another disease (or an animal) and no mention of MS: the library covers MS.
+- other-condition: the question is about another disease, another use of stem cells (knees,
+  banking a baby's cord blood) or an animal, and does not name MS: the library covers MS. An MS
+  question that mentions another illness (COVID before a transplant, cancer as a late risk,
+  diabetes beside MS) is answered: such illnesses count only when a treatment is sought for them.
 
 When an instruction comes with a real question, the instruction is dropped and the question is
 answered, with a notice. The rules are deliberately narrow (a wrong decline fails a patient);
@@ -42,16 +45,41 @@ QUESTION_START = re.compile(
     r"help me|i want to know|i'd like to know|please (tell|explain))\b",
     re.I,
 )
-MS = re.compile(
-    r"\bMS\b|multiple sclerosis|\b(RR|SP|PP)MS\b|relaps\w*|demyelinat\w*|myelin|EDSS|\baHSCT\b", re.I
-)
-# Conditions HSCT questions may mention in passing (cancer, infections, hair loss, heart and eye
-# harms) are left out on purpose: the library covers them as risks of MS treatments.
+# MS named as such. Words MS shares with other diseases ("relapsing", "myelin", "sclerosis",
+# "aHSCT") do not count: "relapsing polychondritis" or "aHSCT for systemic sclerosis" are not MS.
+MS = re.compile(r"\bMS\b|multiple sclerosis|\b(RR|SP|PP)MS\b|\bCIS\b|clinically isolated", re.I)
+# Diseases (and uses) outside the library: naming one without naming MS makes it the subject.
 OTHER_CONDITION = re.compile(
-    r"\b(lupus|diabet\w*|parkinson'?s?|alzheimer'?s?|dementia|ALS|motor neu?rone disease|crohn'?s|"
-    r"colitis|sickle[- ]cell|thalass\w*|arthritis|autism|cerebral palsy|copd|scleroderma|"
+    r"\b(lupus|parkinson'?s?|alzheimer'?s?|dementia|ALS|motor neu?rone disease|crohn'?s|colitis|"
+    r"sickle[- ]cell|thalass\w*|arthritis|osteoarthritis|autis\w*|cerebral palsy|copd|scleroderma|"
     r"systemic sclerosis|myasthenia|huntington'?s?|muscular dystrophy|fibromyalgia|psoriasis|"
-    r"covid(-19)?|asthma|epilepsy|migraines?)\b",
+    r"neuromyelitis|NMOSD|NMO|guillain[- ]barr[eé]|CIDP|leukodystroph\w*|polychondritis|"
+    r"multiple system atrophy|chronic fatigue|ME/CFS|myalgic|spinal[- ]cord injur\w*|"
+    r"cartilage|knees?|hips? replacement|macular degeneration|erectile|hair regrowth|anti-?ageing|"
+    r"anti-?aging)\b"
+    r"|\bbank\w*\b[^.?!]{0,60}\bcord[- ]blood\b|\bcord[- ]blood bank\w*",
+    re.I,
+)
+# Illnesses an MS question often mentions in passing (an infection before a transplant, a cancer
+# as a late risk, a child's asthma, diabetes beside MS): the subject only when a treatment is
+# sought for them ("stem cells for diabetes", "transplant for myeloma", "after a heart attack").
+CONTEXT_ILLNESS = (
+    r"covid(-19)?|coronavirus|diabet\w*|asthma|epilep\w*|migraines?|cancers?|tumou?rs?|"
+    r"leuka?emia|lymphoma|myeloma|heart attacks?|heart failure|heart disease|strokes?|"
+    r"kidney (disease|failure)|liver (disease|failure)|graft[- ]versus[- ]host( disease)?"
+)
+FILLER = r"(?:(?:a|an|the|my|his|her|their|our|your|type [12]|multiple|severe|chronic|acute)\s+){0,3}"
+SOUGHT_FOR = re.compile(
+    rf"\b(for|treats?|treating|treatment of|cures?|curing|help|helps|fix|fixes|repair|repairs|"
+    rf"reverse|reverses|regrow|after)\s+{FILLER}({CONTEXT_ILLNESS})\b",
+    re.I,
+)
+ILLNESS = re.compile(rf"\b({CONTEXT_ILLNESS})\b", re.I)
+# The library's own subjects: a question naming one of them is not about another illness alone.
+DOMAIN = re.compile(
+    r"\ba?hsct\b|transplant\w*|stem[- ]?cells?|\bmscs?\b|mesenchymal|\bcord\b|umbilical|clinics?\b|"
+    r"\btrials?\b|\bdmts?\b|neurologist|myelin|relaps\w*|chemo\w*|ocrelizumab|ocrevus|alemtuzumab|"
+    r"lemtrada|natalizumab|tysabri|ryoncil|exosomes?",
     re.I,
 )
 PETS = re.compile(r"\b(dogs?|cats?|horses?|pets?|puppy|puppies|kittens?)\b", re.I)
@@ -104,9 +132,16 @@ def _decline(text: str) -> DeclineReason | None:
         return DeclineReason.PERSONAL_ADVICE
     if SHORTEST_WAIT.search(text) or (LIVE_WHEN.search(text) and LIVE_WHAT.search(text)):
         return DeclineReason.LIVE_INFO
-    if PETS.search(text) or (OTHER_CONDITION.search(text) and not MS.search(text)):
+    if PETS.search(text) or (not MS.search(text) and _other_subject(text)):
         return DeclineReason.OTHER_CONDITION
     return None
+
+
+def _other_subject(text: str) -> bool:
+    """Is the question about another condition? (Called only when MS is not named.)"""
+    if OTHER_CONDITION.search(text) or SOUGHT_FOR.search(text):
+        return True
+    return bool(ILLNESS.search(text)) and not DOMAIN.search(text)  # "my next COVID booster?"
 
 
 def _instruction(sentence: str) -> bool:
