@@ -1,21 +1,106 @@
-"""Follow-ups: turn "and the risks?" into a standalone query using the conversation so far."""
+"""Stage 3, condense: read a follow-up ("and the risks?") as one standalone question.
+
+Whether a message continues the conversation is decided from the message and the previous turn
+only (as that turn was itself read):
+
+- a message that names its own subject (a treatment, a trial, a drug, a clinic's claim) stands
+  alone, even when it says "it", "that" or "their" ("The clinic says their cord cells can't be
+  rejected. True?" is a new question, whatever came before);
+- otherwise it continues when it points back ("that trial", "is it safe?", "does that rule me
+  out?"), opens as a continuation ("and…", "what about…", "so…") or is too short to stand alone;
+- in between (no subject, no reference, a few words), it continues when its meaning is close to
+  the previous turn's (embedding similarity, when the embedder is given).
+
+A continuation is rewritten as the new message plus the previous turn's topic words (its
+treatment and subject: "HSCT for MS in the UK"), never the earlier questions joined together;
+with a chat model, the model rewrites it from the previous turn alone, and a reply that copies
+the earlier question back is refused. `Answer.query` shows the reading.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from ..text import content_words
+import numpy as np
 
-REFERRING = re.compile(r"\b(it|its|they|them|their|that|this|those|these|there|he|she)\b", re.I)
-CONTINUING = re.compile(r"^\s*(and|but|so|also|then|what about|how about|what of|ok|okay)\b", re.I)
+from ..text import content_words
 
 CONDENSE_PROMPT = (
     "Rewrite the user's last message as one standalone question about stem-cell treatments for "
-    "multiple sclerosis, using the conversation only to fill in what 'it', 'they', 'that' or a "
-    "missing topic refer to. Reply with the question only.\n\nConversation:\n{history}\n\n"
+    "multiple sclerosis. Use the earlier message only to fill in what 'it', 'they', 'that' or a "
+    "missing topic refer to; keep the last message's own question and do not repeat the earlier "
+    "question. Reply with the question only.\n\nConversation:\n{history}\n\n"
     "Last message: {question}\nStandalone question:"
 )
+
+# Topic words, by kind: a message that names one of a kind replaces the earlier one of that kind
+# ("and versus alemtuzumab?" after "HSCT versus ocrelizumab" keeps HSCT, drops ocrelizumab).
+TOPICS: list[tuple[str, re.Pattern]] = [
+    (
+        "trial",
+        re.compile(
+            r"\b(MIST|BEAT-MS|RAM-MS|StarMS|MESEMS|ASTIMS|NET-MS|HALT-MS|COAST|SAFECELL)( trial)?\b"
+            r"|\bthe Israeli( stem[- ]cell)? trial\b",
+            re.I,
+        ),
+    ),
+    (
+        "therapy",
+        re.compile(
+            r"\ba?HSCT( abroad)?\b|\bstem[- ]cell transplant\w*|\bmesenchymal stem[- ]cell( infusion)?s?\b"
+            r"|\bMSCs?\b|\b(umbilical )?cord[- ]blood( products?)?\b|\b(umbilical )?cord( stem)? cells?\b"
+            r"|\bcord cell drips?\b|\bexosomes?\b|\bfat stem cells?\b|\bstem[- ]cell (therapy|infusions?|"
+            r"injections?|trials?|clinics?)\b|\bstem[- ]cells?\b|\bRyoncil\b|\bchemotherapy\b",
+            re.I,
+        ),
+    ),
+    (
+        "drug",
+        re.compile(
+            r"\b(ocrelizumab|ocrevus|natalizumab|tysabri|alemtuzumab|lemtrada|ofatumumab|kesimpta|"
+            r"cladribine|mavenclad|rituximab|fingolimod|copaxone|interferon|DMTs?|MS drugs)\b",
+            re.I,
+        ),
+    ),
+    (
+        "claim",
+        re.compile(
+            r"\b(clinic|website|advert|salesperson)s?\b[^.?!]{0,30}\b(says?|said|claims?|told|promis\w*)\b",
+            re.I,
+        ),
+    ),
+    (
+        "ms",
+        re.compile(
+            r"\b((relapsing|progressive|primary progressive|secondary progressive|active)( MS)?|"
+            r"[RSP]PMS|MS|multiple sclerosis)\b",
+            re.I,
+        ),
+    ),
+    (
+        "place",
+        re.compile(r"\b(abroad|in (the )?(UK|US|USA|Mexico|Russia|India|Germany|Europe)|on the NHS)\b", re.I),
+    ),
+]
+# Kinds that make a message stand alone ("ms" and "place" do not: "what about for progressive?").
+OWN_SUBJECT = {"trial", "therapy", "drug", "claim"}
+REFERRING = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|one)\b", re.I)
+POINTING = re.compile(
+    r"\b(that|this|those|these|the same)\s+(trial|study|studies|paper|research|results?|treatment|"
+    r"procedure|transplant|therapy|price|cost|option|drug|one)\b",
+    re.I,
+)
+CONTINUING = re.compile(
+    r"^\W*(and|but|so|also|then|plus|versus|vs\.?|what about|how about|what of|ok|okay|and if|"
+    r"what if|or)\b",
+    re.I,
+)
+NEW_TOPIC = re.compile(
+    r"\b(different|another|new) (caller|question|topic|subject)\b|^\W*(new question|unrelated)\b", re.I
+)
+CONNECTOR = re.compile(r"\s*((for|in|of|with|on|and|the|people with)\s+)*", re.I)
+SIMILAR = 0.55  # cosine of message and previous turn above which an unmarked message continues
 
 
 def user_turns(history: Sequence) -> list[str]:
@@ -30,48 +115,103 @@ def user_turns(history: Sequence) -> list[str]:
     return out
 
 
-# A short question naming none of these is about the earlier topic ("what about the risks?").
-TOPIC_WORDS = set(
-    content_words(
-        "hsct ahsct transplant transplantation stem cells msc mscs mesenchymal cord umbilical "
-        "adipose fat exosomes mesems mist beat-ms ram-ms starms fda ema clinic clinics trial "
-        "trials chemotherapy myelin ocrelizumab alemtuzumab natalizumab dmt dmts ebv ryoncil "
-        "progressive relapsing neurologist"
-    )
-)
+def topics(text: str) -> list[tuple[str, str, int, int]]:
+    """(kind, words, start, end) of each topic named in the text, in reading order."""
+    found = [(kind, m.group(0), m.start(), m.end()) for kind, rx in TOPICS for m in rx.finditer(text)]
+    found.sort(key=lambda t: t[2])
+    kept, end = [], -1
+    for t in found:  # overlapping names: the first (longest-listed) wins
+        if t[2] >= end:
+            kept.append(t)
+            end = t[3]
+    return kept
 
 
-def is_follow_up(question: str) -> bool:
+def has_own_subject(message: str) -> bool:
+    return any(kind in OWN_SUBJECT for kind, *_ in topics(message))
+
+
+def is_follow_up(question: str, previous: str = "", similarity: float | None = None) -> bool:
+    """Does the message continue the previous turn? (See the module docstring for the rule.)"""
+    if NEW_TOPIC.search(question):
+        return False
     words = content_words(question)
-    return (
-        (len(words) <= 3 and not TOPIC_WORDS.intersection(words))
-        or bool(CONTINUING.search(question))
-        or (bool(REFERRING.search(question)) and len(words) <= 8)
-    )
+    if POINTING.search(question) or (CONTINUING.search(question) and len(words) <= 5):
+        return True
+    if has_own_subject(question):
+        return False
+    short = len(words) <= 2 or (len(words) == 3 and not topics(question))
+    if short or REFERRING.search(question) or CONTINUING.search(question):
+        return True
+    return similarity is not None and similarity >= SIMILAR and len(words) <= 6
+
+
+def topic_words(previous: str, message: str) -> str:
+    """The previous turn's treatment and subject, minus the kinds the message names itself."""
+    own = {kind for kind, *_ in topics(message)}
+    kept = [t for t in topics(previous) if t[0] not in own and t[0] != "claim"]
+    if not kept:
+        return ""
+    gaps = [previous[a[3] : b[2]] for a, b in zip(kept, kept[1:], strict=False)]
+    if all(CONNECTOR.fullmatch(g) for g in gaps):  # "HSCT for MS in the UK" reads better
+        return " ".join(previous[kept[0][2] : kept[-1][3]].split())
+    return ", ".join(dict.fromkeys(t[1] for t in kept))
 
 
 def condense_rule(question: str, history: Sequence) -> str:
-    """Carry the earlier topic into a short or referring question (no LLM)."""
-    topic = ""
-    for earlier in user_turns(history):
-        topic = f"{topic} {earlier}".strip() if is_follow_up(earlier) and topic else earlier
-    if not topic or not is_follow_up(question):
+    """The standalone reading without a model: each earlier turn is read in order, then the new
+    message carries the previous reading's topic words."""
+    return _reading([*user_turns(history), question])
+
+
+def _reading(turns: list[str]) -> str:
+    """How the last of the turns was read, each earlier turn read in order before it."""
+    previous = ""
+    for turn in turns:
+        previous = _rule(turn, previous) if previous else turn
+    return previous
+
+
+def _rule(question: str, previous: str, similarity: float | None = None) -> str:
+    if not is_follow_up(question, previous, similarity):
         return question
-    return f"{topic} {question}"
+    topic = topic_words(previous, question)
+    return f"{question.rstrip()} (about {topic})" if topic else question
 
 
-def condense(question: str, history: Sequence, model=None) -> str:
+def condense(question: str, history: Sequence, model=None, embedder=None) -> str:
     """Stage 3: the standalone query for this turn. With a chat model, its condense prompt;
-    without one (or when it fails), the rule."""
-    if not user_turns(history) or not is_follow_up(question):
+    without one (or when it fails or copies the earlier question), the rule."""
+    turns = user_turns(history)
+    if not turns:
+        return question
+    previous = _reading(turns)
+    similarity = _similarity(embedder, question, previous)
+    if not is_follow_up(question, previous, similarity):
         return question
     if model is not None:
-        lines = "\n".join(f"User: {t}" for t in user_turns(history))
-        try:
-            reply = model.invoke(CONDENSE_PROMPT.format(history=lines, question=question))
-            text = " ".join(str(reply.content).split())
-            if text and len(text) < 500:
-                return text
-        except Exception:  # a down model must not stop the answer; the rule still works
-            pass
-    return condense_rule(question, history)
+        rewritten = _ask_model(model, question, previous)
+        if rewritten:
+            return rewritten
+    return _rule(question, previous, similarity)
+
+
+def _similarity(embedder, question: str, previous: str) -> float | None:
+    if embedder is None:
+        return None
+    try:
+        a, b = embedder.encode([question, previous])
+        return float(np.dot(a, b))  # the embedder returns unit vectors
+    except Exception:  # similarity only settles unmarked messages; the rule works without it
+        return None
+
+
+def _ask_model(model, question: str, previous: str) -> str:
+    try:
+        reply = model.invoke(CONDENSE_PROMPT.format(history=f"User: {previous}", question=question))
+    except Exception:  # a down model must not stop the answer; the rule still works
+        return ""
+    text = " ".join(str(reply.content).split())
+    earlier = previous.lower().rstrip("?.! ")[:40]
+    glued = len(earlier) > 12 and earlier in text.lower()  # the earlier question copied back
+    return "" if not text or len(text) > 2 * len(question) + 200 or glued else text
