@@ -12,7 +12,7 @@ from .store import read_manifest
 
 @dataclass(frozen=True)
 class Library:
-    """Read once when the app is built."""
+    """Read when the app is built, and again when the page picks up a rebuilt index."""
 
     docs: dict[str, SourceDoc]
     counts: tuple[tuple[str, int], ...]
@@ -35,3 +35,12 @@ class Library:
             claims=len(claims),
             version=str(manifest.get("library_version", "")),
         )
+
+    @property
+    def unverified(self) -> int:
+        """Documents whose bibliographic data (authors, title, journal, year) was not all checked."""
+        return sum(not d.verified for d in self.docs.values())
+
+    @property
+    def verified(self) -> int:
+        return len(self.docs) - self.unverified

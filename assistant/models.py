@@ -27,6 +27,8 @@ class SourceDoc:
     pmcid: str = ""
     nct: str = ""
     body: str = ""  # Markdown body; empty for PDFs
+    verified: bool = True  # bibliographic data checked against the original (front matter)
+    verification: str = ""  # what was or could not be checked, in the maintainer's words
 
 
 @dataclass(frozen=True)

@@ -118,17 +118,37 @@ def render_answer(aid: str, blocks: list[Block], answer: Answer | None, library:
         notes=[w for w in (answer.warnings if answer else []) if getattr(w, "code", None) in READER_NOTICES],
         sources=_sources(answer, library) if answer else [],
         reminder=reminder,
+        question=answer.question if answer else "",
     )
 
 
 def _sources(answer: Answer, library: Library) -> list[dict]:
-    out = []
+    """One entry per document, in the order first cited, with each cited passage under it."""
+    groups: dict[str, dict] = {}
     for c in answer.citations:
-        doc = library.docs.get(c.source_id)
+        if c.source_id not in groups:
+            doc = library.docs.get(c.source_id)
+            groups[c.source_id] = {
+                "c": c,
+                "publisher": doc.publisher if doc and doc.publisher != "not verified" else "",
+                "url": safe_url(c.url),
+                "verified": doc.verified if doc else True,
+                "verification": doc.verification if doc else "",
+                "passages": [],
+            }
         quote = c.quote if len(c.quote) <= QUOTE_LIMIT else c.quote[:QUOTE_LIMIT].rsplit(" ", 1)[0] + "…"
-        publisher = doc.publisher if doc and doc.publisher != "not verified" else ""
-        out.append({"c": c, "publisher": publisher, "quote": quote, "url": safe_url(c.url)})
+        groups[c.source_id]["passages"].append({"c": c, "quote": quote})
+    out = list(groups.values())
+    for g in out:
+        g["numbers"] = ", ".join(str(p["c"].n) for p in g["passages"])
     return out
+
+
+def library_label(library: Library) -> str:
+    """The library in plain words: 'Library of 88 documents, last reviewed 2 December 2026'."""
+    n = len(library.docs)
+    label = f"Library of {n} document{'s' if n != 1 else ''}"
+    return f"{label}, last reviewed {nice_date(library.reviewed)}" if library.reviewed else label
 
 
 def render_error(message: str) -> str:
@@ -136,4 +156,4 @@ def render_error(message: str) -> str:
 
 
 def render_about(library: Library) -> str:
-    return render("about.html", library=library)
+    return render("about.html", library=library, label=library_label(library))
