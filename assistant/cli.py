@@ -1,14 +1,41 @@
-"""The `assistant` command: sources check, index, ask, check, serve."""
+"""The `assistant` command: sources check, index, ask, batch, check, serve, feedback export."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from .settings import Settings
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ms-stemcell-assistant")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def _hush() -> None:
+    """--quiet: no progress bars from the model libraries (transformers draws "Loading weights"
+    when the embedding model opens) and no warnings below errors; answers still print."""
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    os.environ["TRANSFORMERS_VERBOSITY"] = "error"
+    os.environ["TQDM_DISABLE"] = "1"
+    if "huggingface_hub" in sys.modules:  # read at import; flip it if already imported
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
 
 
 def _settings(args) -> Settings:
@@ -109,14 +136,15 @@ def cmd_ask(args) -> int:
     history = _history(args.history)
 
     def answer(question: str):
-        got = assistant.ask(question, history, args.mode)
+        got = assistant.ask(question, history, args.mode, args.backend)
         _print_answer(got, args.json, draft_reply(got, library) if library else "")
         return got
 
     if args.question is not None:  # an empty "" is a (blank) question, not a session
         answer(_read(args.question))
         return 0
-    print("Ask about stem-cell treatments for MS (empty line to quit).", file=sys.stderr)
+    if not args.quiet:
+        print("Ask about stem-cell treatments for MS (empty line to quit).", file=sys.stderr)
     for line in _stdin():
         question = line.strip()
         if not question:
@@ -146,7 +174,8 @@ def cmd_batch(args) -> int:
             done += "error" not in record
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
-    print(f"answered {done} request(s); {failed} failed", file=sys.stderr)
+    if not args.quiet or failed:
+        print(f"answered {done} request(s); {failed} failed", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -203,27 +232,34 @@ def cmd_feedback_export(args) -> int:
 
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="assistant", description=__doc__)
+    top.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     top.add_argument("--sources-dir", type=Path, help="library folder (ASSISTANT_SOURCES_DIR)")
     top.add_argument("--index-dir", type=Path, help="index folder (ASSISTANT_INDEX_DIR)")
-    sub = top.add_subparsers(dest="command", required=True)
+    sub = top.add_subparsers(dest="command", required=True, metavar="command", help="what to do")
 
     sources = sub.add_parser("sources", help="work with the curated library")
-    sources_sub = sources.add_subparsers(dest="action", required=True)
+    sources_sub = sources.add_subparsers(dest="action", required=True, metavar="action", help="what to do")
     sources_sub.add_parser("check", help="validate notes, PDFs and the claim registry").set_defaults(
         func=cmd_sources_check
     )
 
     index = sub.add_parser("index", help="build or update the index (only changed files)")
     index.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
-    index.add_argument("--quiet", action="store_true", help="no progress bar")
+    _quiet(index, "no progress bars, only the summary")
     index.set_defaults(func=cmd_index)
 
     ask = sub.add_parser("ask", help="answer a question with citations ('-' reads stdin)")
-    ask.add_argument("question", nargs="?", help="omit for an interactive session")
-    ask.add_argument("--json", action="store_true", help="print the Answer as JSON")
-    ask.add_argument("--mode", choices=("patient", "staff"), default="patient")
-    ask.add_argument("--backend", help="extractive | ollama:<model> | openai:<model>")
+    ask.add_argument("question", nargs="?", help="the question; '-' reads stdin; omit for a session")
+    ask.add_argument("--json", action="store_true", help="print the Answer as JSON (docs/API.md)")
+    ask.add_argument(
+        "--mode",
+        choices=("patient", "staff"),
+        default="patient",
+        help="patient: plain answer; staff: a reply draft for staff to edit (default: patient)",
+    )
+    _backend(ask)
     ask.add_argument("--history", help="JSON file: [[question, answer], ...] of earlier turns")
+    _quiet(ask, "no progress bars or prompts, only the answers")
     ask.set_defaults(func=cmd_ask)
 
     batch = sub.add_parser("batch", help="answer every request of a JSONL file, models loaded once")
@@ -231,22 +267,26 @@ def parser() -> argparse.ArgumentParser:
         "input", help="JSONL: {id, question, mode, history: [[q, a], ...]} per line; '-' = stdin"
     )
     batch.add_argument("--out", default="-", help="JSONL of answers, one per line (default: stdout)")
-    batch.add_argument("--backend", help="extractive | ollama:<model> | openai:<model>")
+    _backend(batch)
+    _quiet(batch, "no progress bars or summary line (failures are still counted)")
     batch.set_defaults(func=cmd_batch)
 
     check = sub.add_parser("check", help="run the claim guard on text ('-' reads stdin)")
-    check.add_argument("text")
-    check.add_argument("--json", action="store_true")
+    check.add_argument("text", help="the text to check, one claim per sentence; '-' reads stdin")
+    check.add_argument("--json", action="store_true", help="print each sentence's result as JSON")
     check.add_argument("--strict", action="store_true", help="exit 1 when a claim is asserted")
+    _quiet(check, "no progress bars")
     check.set_defaults(func=cmd_check)
 
     serve = sub.add_parser("serve", help="serve the chat page")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--host", help="address to listen on (ASSISTANT_HOST; default: this machine only)")
+    serve.add_argument("--port", type=int, help="port to listen on (ASSISTANT_PORT)")
+    _backend(serve)
+    _quiet(serve, "no progress bars while the models open")
     serve.set_defaults(func=cmd_serve)
 
     feedback = sub.add_parser("feedback", help="feedback given on the chat page")
-    feedback_sub = feedback.add_subparsers(dest="action", required=True)
+    feedback_sub = feedback.add_subparsers(dest="action", required=True, metavar="action", help="what to do")
     export = feedback_sub.add_parser("export", help="write every feedback row as JSONL")
     export.add_argument("--out", default="-", help="output file (default: stdout)")
     export.add_argument("--db", type=Path, help="feedback database (ASSISTANT_FEEDBACK_DB)")
@@ -261,6 +301,18 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _backend(command) -> None:
+    command.add_argument(
+        "--backend",
+        help="who writes the answer: extractive (default, no model) | ollama:<model> | openai:<model>"
+        " (ASSISTANT_BACKEND)",
+    )
+
+
+def _quiet(command, what: str) -> None:
+    command.add_argument("-q", "--quiet", action="store_true", help=what)
+
+
 def cmd_eval(args) -> int:
     """`python -m evals` in the checkout that holds the library (evals/README.md)."""
     root = _settings(args).sources_dir.parent
@@ -272,6 +324,8 @@ def cmd_eval(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "quiet", False):
+        _hush()
     from .embeddings import EmbeddingError
     from .flow.understand import QuestionError
     from .sources import SourceError

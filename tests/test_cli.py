@@ -1,0 +1,59 @@
+"""The `assistant` command as a user meets it: --version, help on every option, --backend where
+an answer is written, and --quiet that prints no progress bar."""
+
+import argparse
+import os
+import subprocess
+import sys
+
+import pytest
+
+from assistant.cli import main, parser
+
+
+def _commands(top: argparse.ArgumentParser, path=()):
+    yield path, top
+    for action in top._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _commands(sub, (*path, name))
+
+
+def test_version_prints_the_package_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("assistant ") and out.split()[1][0].isdigit()
+
+
+def test_every_option_and_argument_has_help():
+    missing = [
+        f"{' '.join(path) or 'assistant'} {action.dest}"
+        for path, command in _commands(parser())
+        for action in command._actions
+        if not isinstance(action, argparse._HelpAction) and not (action.help or "").strip()
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize("command", [["serve"], ["batch", "-"], ["ask", "a question"]])
+def test_backend_is_offered_wherever_an_answer_is_written(command):
+    args = parser().parse_args([*command, "--backend", "ollama:llama3.2"])
+    assert args.backend == "ollama:llama3.2"
+
+
+def test_quiet_means_no_model_loading_bar(tiny_settings):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    env.pop("HF_HUB_DISABLE_PROGRESS_BARS", None)
+    folders = ["--sources-dir", str(tiny_settings.sources_dir), "--index-dir", str(tiny_settings.index_dir)]
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *folders, "ask", "--quiet", "What did the MIST trial find?"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "MIST" in run.stdout
+    assert "Loading" not in run.stderr and "it/s" not in run.stderr
