@@ -28,6 +28,9 @@ from .text import overlap, split_sentences
 from .vocab import VERDICTS, BlockKind, DeclineReason, Verdict
 
 MAX_WORDS = 350
+# Share of a claim's content words the message must hold for the draft to answer it as a claim
+# the writer made: below it, the guard's match is a loose paraphrase of something else.
+CLAIM_OVERLAP = 0.4
 NOT_COVERED_LINE = (
     "I'm sorry, but the reviewed sources we rely on do not cover your question, so I "
     "can't give you a reliable answer. Your MS team is the best place to ask about this."
@@ -52,9 +55,11 @@ SIGNED = re.compile(
     r"(?-i:([A-Z][a-z]{1,20}))\b[^\n]{0,40}\s*$",
     re.I,
 )
+# A clinic's offer: a price, a deposit, or a clinic or centre somewhere that offers or accepted.
 OFFER = re.compile(
-    r"[$€£]\s?\d|\b\d[\d,. ]*\s?(?:euros?|usd|dollars|pounds)\b|deposit|clinic\b|"
-    r"centre in|center in|up ?front",
+    r"[$€£]\s?\d|\b\d[\d,. ]*\s?(?:euros?|usd|dollars|pounds)\b|deposit|up ?front|"
+    r"(?:clinic|centre|center) (?:in|on|abroad)\b|\boffer(?:s|ed|ing)?\b|accepted (?:him|her|me|them)|"
+    r"\bbooked\b",
     re.I,
 )
 HSCT = re.compile(r"\bh?a?hsct\b|transplant|chemo", re.I)
@@ -128,19 +133,16 @@ def _body(
     top += safety(answer, person, actions, limits.why)
     offer = clinic_offer(answer.question, staff, limits)
     asked = [" ".join(a.get("text", "").split()) for a in answer.asks or []]
-    covered = {
+    answered = {
         i
         for i, text in enumerate(asked)
-        if limits.covered
-        and (
-            any(re.search(a.match, text, re.I) for a in actions)
-            or (CLINIC_ASK.search(text) and any(p.startswith("Questions to ask") for p in offer))
-        )
+        if any(re.search(a.match, text, re.I) for a in actions)
+        or (CLINIC_ASK.search(text) and any(p.startswith("Questions to ask") for p in offer))
     }
     closing = [p for p in [_next_step(answer), GENERAL + " " + TALK] if p] if limits.closing else [GENERAL]
     budget = MAX_WORDS - _words([*top, *offer, *closing, SIGN_OFF])
     for _ in range(3):  # renumbering changes the markers' length a little: trim again if over
-        paras = [*top, *answer_parts(answer, budget, limits, covered), *offer, *closing]
+        paras = [*top, *answer_parts(answer, budget, limits, answered), *offer, *closing]
         body, refs = renumber(paras, answer.citations, library)
         over = _words([*body, SIGN_OFF]) - MAX_WORDS
         if over <= 0:
@@ -321,7 +323,9 @@ def answer_parts(
     answer: Answer, budget: int, limits: Limits = Limits(), covered: set[int] = frozenset()
 ) -> list[str]:
     """Each ask in the order asked: its first sentence and what is not covered always, further
-    sentences one round at a time while the word budget allows."""
+    sentences one round at a time while the word budget allows. An ask the safety actions or the
+    clinic questions answer (`covered`) is left out when the library adds nothing to it, or when
+    words are tight (`limits.covered`)."""
     parts = _parts(answer, limits, covered)
     used = sum(p.words() for p in parts)
     grown = True
@@ -335,8 +339,9 @@ def answer_parts(
     return [p.text() for p in parts if p.text()]
 
 
-def _parts(answer: Answer, limits: Limits, covered: set[int]) -> list[Part]:
+def _parts(answer: Answer, limits: Limits, answered: set[int]) -> list[Part]:
     asks = answer.asks or []
+    covered = answered if limits.covered else set()
     groups: dict[int | None, list[Block]] = {}
     for block in answer.blocks:
         groups.setdefault(block.ask, []).append(block)
@@ -350,7 +355,7 @@ def _parts(answer: Answer, limits: Limits, covered: set[int]) -> list[Part]:
         if i == card_at:
             parts += cards
             continue
-        if i in covered:
+        if i in covered or (i in answered and not _said(groups.get(i, []))):
             continue
         part = _ask_part(groups.get(i, []), _heading(ask) if several else "")
         if part.must:
@@ -362,13 +367,21 @@ def _parts(answer: Answer, limits: Limits, covered: set[int]) -> list[Part]:
     return parts + [Part(must=apology)] if apology else parts
 
 
+def _said(blocks: list[Block]) -> bool:
+    return any(b.kind in (BlockKind.ANSWER, BlockKind.CONTEXT) for b in blocks)
+
+
 def _card_parts(answer: Answer, full: int, named: bool = True) -> list[Part]:
     """The claims the writer stated, as plain paragraphs: the first `full` with what the evidence
     shows; the rest named together in one sentence."""
     claims = {c.id: c for c in answer.claims}
     cards = [(b, claims.get(b.claim)) for b in answer.blocks_of(BlockKind.CARD)]
-    cards = [(b, c) for b, c in cards if c is None or c.matched_in != "answer"]
-    # The claims closest to the writer's own words first: those are the ones they made.
+    # Only claims the writer made: said in the message, in words close to the claim's own.
+    cards = [
+        (b, c)
+        for b, c in cards
+        if c is None or (c.matched_in != "answer" and overlap(c.claim, answer.question) >= CLAIM_OVERLAP)
+    ]
     cards.sort(key=lambda bc: -overlap(bc[1].claim, answer.question) if bc[1] else 0)
     parts = [_card_part(_card(b, c)) for b, c in cards[:full]]
     rest = [c.claim.rstrip(".!? ") for _, c in cards[full:] if c and c.verdict != Verdict.PARTLY_SUPPORTED]
@@ -405,6 +418,7 @@ ASPECT_HEADINGS = {
 def _heading(ask: dict) -> str:
     """The ask as a short plain heading line: its own words, numbering dropped, at most 12 words."""
     text = re.sub(r"^\W*\d+\s*[.)]\s*|^\W*[-•]\s*", "", " ".join(ask["text"].split()))
+    text = re.sub(r"^(?:my |our )?questions?(?: are| is)?\s*:\s*", "", text, flags=re.I)
     if RISKY_HEADING.search(text):
         return ASPECT_HEADINGS.get(ask.get("aspect") or "", "About your next question")
     words = text.split()

@@ -20,6 +20,24 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .sources import ID_RE, Problem
 
 FILE = "staff.yaml"
+NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+    ]
+)
 
 
 class _Strict(BaseModel):
@@ -117,7 +135,8 @@ class Acknowledgement(_Strict):
         found = _search(self.match, message)
         if found is None:
             return None
-        groups = ["", *(g or "" for g in found.groups())]
+        # "Three months ago" is said back mid-sentence: number words lose their capital.
+        groups = ["", *(g.lower() if g and g.lower() in NUMBER_WORDS else g or "" for g in found.groups())]
         return re.sub(r"\{(\d)\}", lambda m: groups[int(m.group(1))], self.say)
 
 
