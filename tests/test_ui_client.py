@@ -13,14 +13,12 @@ import pytest
 from conftest import free_port, shipped_settings
 from markupsafe import escape
 
-from assistant.draft import draft_reply, reference  # noqa: E402
-from assistant.flow.notices import card_lead  # noqa: E402
+from assistant.draft import reference  # noqa: E402
 from assistant.library import Library  # noqa: E402
 from assistant.models import (  # noqa: E402
     Answer,
     Block,  # noqa: E402
     Citation,
-    ClaimMatch,
 )
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
@@ -193,29 +191,6 @@ def test_references_follow_vancouver_style(settings):
     assert ref.startswith(f"2. {doc.authors[0]}, {doc.authors[1]}")
     assert f"{doc.title.rstrip('. ')}." in ref
     assert f"{doc.publisher}; {doc.year}." in ref and ref.endswith(doc.url)
-
-
-def test_draft_speaks_to_the_reader_and_keeps_numbers(settings, assistant):
-    card = ClaimMatch("c", "false", "question", "They can be rejected.", ("s",), claim="No rejection")
-    lead = card_lead("No rejection", "false")
-    answer = Answer(
-        "q",
-        "",
-        False,
-        "staff",
-        "extractive",
-        citations=[Citation(n, "s", "T", 2020, "https://x.org", None, "", "q") for n in (1, 2)],
-        claims=[card],
-        blocks=[
-            Block(BlockKind.CARD, f"{lead} They can be rejected [1].", (1,), "c"),
-            Block(BlockKind.ANSWER, "A trial found this [2].", (2,)),
-        ],
-    )
-    draft = draft_reply(answer, Library.load(settings))
-    assert '"No rejection"' in draft, "the claim is named in the reader's terms"
-    assert "In short, this is not true. They can be rejected [1]." in draft
-    assert "A trial found this [2]." in draft
-    assert draft.rstrip().endswith("https://x.org") and "\n2. T. 2020." in draft
 
 
 def test_sources_are_grouped_by_document_and_unverified_data_is_marked(settings, assistant):
