@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from .flow.asks import DRUGS
+from .flow.by_ask import NOT_COVERED_ANY
 from .flow.notices import DECLINES, card_lead
 from .library import Library
 from .models import Answer, Block, Citation, ClaimMatch, SourceDoc
@@ -368,7 +369,12 @@ def _parts(answer: Answer, limits: Limits, answered: set[int]) -> list[Part]:
 
 
 def _said(blocks: list[Block]) -> bool:
-    return any(b.kind in (BlockKind.ANSWER, BlockKind.CONTEXT) for b in blocks)
+    """Whether the library says anything particular to the ask: an answer, or a not-covered
+    statement more specific than the generic one."""
+    kinds = (BlockKind.ANSWER, BlockKind.CONTEXT)
+    return any(
+        b.kind in kinds or (b.kind == BlockKind.NOT_COVERED and b.text != NOT_COVERED_ANY) for b in blocks
+    )
 
 
 def _card_parts(answer: Answer, full: int, named: bool = True) -> list[Part]:
@@ -506,17 +512,26 @@ def vancouver_authors(doc: SourceDoc | None) -> str:
 
 
 def reference_text(doc_id: str, doc: SourceDoc | None, cited: Citation | None) -> str:
-    """Vancouver style, one per document: Authors. Title. Publisher; Year. Available from: URL.
-    A missing year or publisher is left out, never written as "n.d."."""
+    """Vancouver style, one per document. An article: Authors. Title. Journal. Year. A page of an
+    organisation: Organisation. Title [Internet]. Year. Then "Available from: URL". A missing
+    year or publisher is left out, never written as "n.d."."""
     title = (doc.title if doc else cited.title if cited else doc_id).strip().rstrip(". ")
-    year = (doc.year if doc else cited.year if cited else 0) or 0
+    year = str((doc.year if doc else cited.year if cited else 0) or "")
     url = (doc.url if doc else cited.url if cited else "").strip()
     authors = vancouver_authors(doc)
-    publisher = doc.publisher if doc and doc.publisher not in ("not verified", authors) else ""
-    where = "; ".join(p for p in (publisher, str(year) if year else "") if p)
-    parts = [p.strip().rstrip(".") for p in (authors, title, where) if p and p.strip()]
-    text = ". ".join(parts) + "."
+    if doc and any(a.strip() for a in doc.authors):
+        publisher = doc.publisher if doc.publisher != "not verified" else ""
+        parts = [authors, title, publisher, year]
+    else:
+        parts = [authors, f"{title} [Internet]", year]
+    text = " ".join(_sentence(p) for p in parts if p and p.strip())
     return f"{text} Available from: {url}" if url else text
+
+
+def _sentence(part: str) -> str:
+    """A reference element closed by one full stop ("hope?" stays "hope?", never "hope?.")."""
+    part = part.strip().rstrip(".")
+    return part if part.endswith(("?", "!")) else part + "."
 
 
 def reference(c: Citation, doc: SourceDoc | None) -> str:

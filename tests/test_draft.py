@@ -177,7 +177,10 @@ def test_reference_without_year_has_no_nd_typo():
     draft = draft_reply(_stop_drug_answer(), LIBRARY)
     refs = split_draft(draft)[1]
     assert not any("n.d" in r or ".." in r for r in refs)
-    assert any(re.match(r"\d+\. Some Journal\. Title of society-page\. Available from: ", r) for r in refs)
+    assert any(
+        re.match(r"\d+\. Some Journal\. Title of society-page \[Internet\]\. Available from: ", r)
+        for r in refs
+    )
 
 
 def test_body_stays_within_the_word_limit_keeping_safety_and_each_asks_first_sentence():
@@ -234,3 +237,18 @@ def test_staff_content_problems_name_the_field(tmp_path, edit, field):
     content, problems = load_staff(tmp_path, {p.stem for p in SOURCES.glob("*.md")})
     assert content is None
     assert any(p.field == field for p in problems), [str(p) for p in problems]
+
+
+def test_a_question_whether_something_is_safe_is_not_echoed_as_a_heading():
+    message = "I finished HSCT ten weeks ago. Is it safe to travel to Thailand? When can I have vaccines?"
+    asks = ["Is it safe to travel to Thailand?", "When can I have vaccines?"]
+    blocks = [
+        Block(K.NOT_COVERED, "The library has no reviewed advice on travel after aHSCT.", ask=0),
+        Block(K.NOT_COVERED, "The library has no reviewed advice on vaccines after aHSCT.", ask=1),
+    ]
+    answer = _answer(message, blocks, asks)
+    answer.asks[0]["aspect"] = "risks"
+    body = _body(draft_reply(answer, LIBRARY))
+    assert "safe to travel" not in body
+    assert "About the risks\nThe library has no reviewed advice on travel" in body
+    assert "When can I have vaccines?\nThe library has no reviewed advice on vaccines" in body
