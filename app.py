@@ -7,19 +7,12 @@ from this folder, so the command works from anywhere.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-# Offline and private by default: no analytics, no telemetry, no model downloads.
-for _name, _value in {
-    "GRADIO_ANALYTICS_ENABLED": "False",
-    "ANONYMIZED_TELEMETRY": "False",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-}.items():
-    os.environ.setdefault(_name, _value)
+from assistant.settings import offline_env
+
+offline_env()  # offline and private by default: no analytics, telemetry or model downloads
 
 ROOT = Path(__file__).resolve().parent
 

@@ -147,6 +147,11 @@ class ReviewedAnswer(_Strict):
     def text(self) -> str:
         return " ".join(s.text for s in self.answer)
 
+    def reviewed_sentences(self) -> list[str]:
+        """Every sentence a reader may be shown from this answer (reviewed text)."""
+        texts = [s.text for s in self.answer] + [v.text for v in self.variants]
+        return [*texts, *(t for t in (self.not_covered, self.next_step) if t)]
+
     def variants_for(
         self, ms_type: str | None = None, age: float | None = None, edss: float | None = None
     ) -> list[Variant]:

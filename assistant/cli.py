@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .settings import Settings
+from .settings import Settings, offline_env
 
 
 def _version() -> str:
@@ -323,6 +323,7 @@ def cmd_eval(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    offline_env()
     args = parser().parse_args(argv)
     if getattr(args, "quiet", False):
         _hush()

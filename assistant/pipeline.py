@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 
 import numpy as np
@@ -19,14 +19,14 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from .claims import ClaimGuard
 from .embeddings import Embedder, load_embedder
 from .flow import by_ask, notices
-from .flow.asks import Ask, PersonContext, read_asks, read_context
+from .flow.asks import Ask, Plan, read_asks, read_context
 from .flow.cards import CardSupport, Citer, claim_card
 from .flow.compose import ExtractiveComposer, LLMComposer
 from .flow.condense import condense
 from .flow.guard import load_guard, question_claims
-from .flow.retrieve import HybridRetriever, relevant, retrieve
+from .flow.retrieve import HybridRetriever
 from .flow.reviewed import ReviewedAnswers
-from .flow.understand import Message, QuestionError, read_message
+from .flow.understand import QuestionError, read_message
 from .flow.verify import Checker
 from .index import check_model, read_manifest  # moving to .store (helper in progress)
 from .llm import chat_model
@@ -36,18 +36,6 @@ from .store import LexicalIndex, StoreError, chroma_client, lexical_from_collect
 from .vocab import BlockKind, Mode, NoticeCode
 
 __all__ = ["Answer", "Assistant", "Block", "QuestionError"]
-
-
-@dataclass
-class Plan:
-    """What the first stages found: the message, its query and asks, their vectors, its claims."""
-
-    message: Message
-    query: str
-    vectors: dict[str, np.ndarray]
-    claims: list
-    asks: list[Ask]
-    person: PersonContext
 
 
 class Assistant:
@@ -101,7 +89,8 @@ class Assistant:
     @cached_property
     def guard(self) -> ClaimGuard:
         version = str(self.manifest.get("library_version"))
-        return load_guard(self.settings, self.embedder, self.collections[1], version)
+        reviewed = [s for a in self.reviewed.answers for s in a.reviewed_sentences()]
+        return load_guard(self.settings, self.embedder, self.collections[1], version, reviewed)
 
     @cached_property
     def reviewed(self) -> ReviewedAnswers:
@@ -109,7 +98,7 @@ class Assistant:
 
     @cached_property
     def card_support(self) -> CardSupport:
-        return CardSupport(*self.collections, self.embedder)
+        return CardSupport(*self.collections)
 
     # -- public API -------------------------------------------------------------------------
     def retrieve(self, query: str, focus_sources: Sequence[str] = ()) -> list[ScoredPassage]:
@@ -146,7 +135,7 @@ class Assistant:
         answer = Answer(
             message.question, "", False, mode, composer.name, warnings=list(message.notices), query=query
         )
-        answer.asks = [_ask_record(a) for a in plan.asks]
+        answer.asks = [a.record() for a in plan.asks]
         answer.context = person.to_dict()
         checker = Checker(self.guard, self.embedder, self.settings, self.card_support, Citer(), answer)
         for block in self._blocks(plan, composer, checker):
@@ -179,48 +168,12 @@ class Assistant:
             yield Block(BlockKind.DECLINE, notices.decline_text(message.decline), reason=message.decline)
         kept = 0
         if not message.decline:
-            kept = yield from self._answer(plan, composer, checker)
+            kept = yield from by_ask.answer_asks(self, plan, composer, checker)
         if not kept and not answer.claims and not message.decline:
             answer.abstained = True
             yield Block(BlockKind.ABSTAIN, notices.abstain_text())
         if answer.mode == Mode.PATIENT:
             yield Block(BlockKind.REMINDER, notices.REMINDER)
-
-    def _answer(self, plan: Plan, composer, checker: Checker) -> Iterator[Block]:
-        """Each ask in order (a lead each when there are several); one plain ask the old way."""
-        started = time.perf_counter()
-        focus = [src for r in plan.claims for src in r.claim.sources]
-        several, kept = len(plan.asks) > 1, 0
-        limit = max(2, self.settings.patient_sentences // len(plan.asks)) if several else None
-        for i, ask in enumerate(plan.asks or [None]):
-            if ask is not None and ask.aspect == "claim" and plan.claims:
-                continue  # the claim card above answers it
-            if several:
-                yield by_ask.lead(ask)
-            reviewed = self.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
-            if reviewed is not None:
-                for block in by_ask.reviewed_blocks(
-                    reviewed, plan.person, i, checker.citer, self.card_support
-                ):
-                    kept += block.kind == BlockKind.ANSWER
-                    yield block
-                continue
-            text = ask.query if several else plan.query
-            ctx = retrieve(self.retriever, self.collections[1], text, plan.vectors[text], focus)
-            checker.answer.timings_ms.setdefault("retrieve", _ms(started))
-            if not relevant(ctx.passages, self.settings):
-                if several:
-                    yield by_ask.not_covered(ask, i)
-                continue
-            ctx.question, ctx.mode, ctx.ask, ctx.limit = (
-                plan.message.question,
-                checker.answer.mode,
-                ask,
-                limit,
-            )
-            blocks = checker.verified(composer, ctx)
-            kept += yield from (by_ask.composed_blocks(blocks, ask, i) if ask else blocks)
-        return kept
 
     def _encode(self, texts: list[str]) -> dict[str, np.ndarray]:
         unique = list(dict.fromkeys(texts))
@@ -240,10 +193,6 @@ class Assistant:
         if backend == "extractive":
             return ExtractiveComposer(self.settings)
         return LLMComposer(chat_model(backend, self.settings), backend)
-
-
-def _ask_record(ask: Ask) -> dict:
-    return {"text": ask.text, "aspect": ask.aspect, "treatment": ask.treatment, "answer_id": ask.answer_id}
 
 
 def _mode(mode: str) -> Mode:

@@ -80,7 +80,7 @@ class Settings(BaseSettings):
 
     # Reviewed answers (sources/answers/): an ask gets one when the matcher's confidence that the
     # best answer is right reaches this; below it the composer answers (see assistant/flow/reviewed.py).
-    answer_threshold: float = 0.6
+    answer_threshold: float = 0.5
     guard_examples: Path = Path("evals/guard/tune.yaml")  # tuning split only; absent -> none
 
     # Serving

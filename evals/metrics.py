@@ -24,7 +24,7 @@ from assistant.text import (
 SUPPORT_OVERLAP = 0.5  # share of a sentence's content words that must occur in its cited quote
 # The lead of a claim card, as the pipeline writes it: it quotes the clinic claim on purpose, so
 # it is not an assertion by the assistant and is left out before the guard reads the answer.
-CARD_LEAD = re.compile(r'Some clinics claim: ".*?" The evidence says this is [^.]*\.\s*', re.S)
+CARD_LEAD = re.compile(r'Some clinics claim: "[^"]*"\s*[^.]*\.\s*')  # the claim, then the verdict sentence
 
 
 # -- answer text ----------------------------------------------------------------------------

@@ -125,17 +125,19 @@ def boilerplate(assistant: Assistant) -> list[str]:
     return fixed_paragraphs()
 
 
-# Blocks that state something the answer stands behind; the rest are fixed texts and headings.
-STATED = (BlockKind.CARD, BlockKind.ANSWER, BlockKind.CONTEXT, BlockKind.NOT_COVERED)
+# Blocks that state a cited fact; the rest are fixed texts, headings, and what the library does not
+# cover or what to ask next (statements about the library and the person's next step, never cited).
+CITED = (BlockKind.CARD, BlockKind.ANSWER, BlockKind.CONTEXT)
+SAID = (*CITED, BlockKind.NOT_COVERED, BlockKind.NEXT_STEP)
 
 
-def stated_text(answer) -> str:
+def stated_text(answer, kinds=CITED) -> str:
     """The answer's statements, each claim card without its lead (the lead quotes the claim on
     purpose, so it is neither a repeat of the claim nor a cited statement)."""
     claims = {c.id: c for c in answer.claims}
     parts = []
     for block in answer.blocks:
-        if block.kind not in STATED:
+        if block.kind not in kinds:
             continue
         claim = claims.get(block.claim) if block.kind == BlockKind.CARD else None
         parts.append(block.text.removeprefix(card_lead(claim.claim, claim.verdict)) if claim else block.text)
@@ -241,7 +243,7 @@ def answering_metrics(case: Case, got: dict, bp: list[str]) -> dict:
 def claim_metrics(assistant: Assistant, answer, bp: list[str], not_asserted) -> tuple[list, dict]:
     """The guard's reading of the shown answer (card leads and boilerplate left out)."""
     cards = card_sentences(answer)
-    guard = guard_answer(assistant, " ".join(M.answer_sentences(stated_text(answer), bp)))
+    guard = guard_answer(assistant, " ".join(M.answer_sentences(stated_text(answer, SAID), bp)))
     for g in guard:
         g["card"] = plain_sentence(g["sentence"]) in cards  # registry text, not composed
     asserted = M.asserted_ids((g["claim"], g["stance"]) for g in guard)

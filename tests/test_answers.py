@@ -216,8 +216,11 @@ def test_json_contract(tiny_settings, capsys):
         "warnings",
         "timings_ms",
         "blocks",
-    ], "every key of the contract, in order, plus the typed blocks"
+        "asks",
+        "context",
+    ], "every key of the contract, in order, plus the typed blocks, the asks and the context"
     assert list(data["blocks"][0]) == ["kind", "text", "citations", "claim", "ask", "reason"]
+    assert data["asks"] and {"text", "aspect", "treatment", "answer_id"} <= set(data["asks"][0])
     kinds = [b["kind"] for b in data["blocks"]]
     assert "answer" in kinds and kinds[-1] == "reminder"
     assert "\n\n".join(b["text"] for b in data["blocks"]) == data["answer"]

@@ -7,13 +7,13 @@ another host (a source's DOI link, say) is answered by a stub inside the browser
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 from conftest import free_port, shipped_settings
+from markupsafe import escape
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(
@@ -21,17 +21,16 @@ pytestmark = pytest.mark.skipif(
     reason=f"{CHROMIUM} is missing: apt-get install chromium chromium-driver (CI installs it)",
 )
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from assistant.index import read_manifest  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
+from assistant.store import read_manifest  # noqa: E402
 from assistant.ui import build_app, launch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 ARGS = [
     "--headless",
+    "--disable-quic",
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -95,6 +94,156 @@ def ask(page, question: str):
     answer.locator(".answer").wait_for(timeout=ANSWER_WAIT)
     answer.locator(".working").wait_for(state="detached", timeout=ANSWER_WAIT)
     return answer
+
+
+VIEWS = [(scheme, width) for scheme in ("light", "dark") for width in (1280, 390)]
+HEIGHTS = {1280: 800, 390: 844}
+URGENT_CLAIM = (
+    "I have sudden weakness in my legs since this morning. "
+    "A clinic says cord-blood stem cells can't be rejected. Is that true?"
+)
+# The contrast ratio (WCAG 2) of every visible piece of text against the background it is drawn
+# on: the first ancestor with a background colour, blended over the page's when translucent.
+CONTRAST = """(root) => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length >= 3 && (c[3] === undefined || c[3] > 0)) {
+        layers.push(c); if (c[3] === undefined || c[3] >= 1) break;
+      }
+    }
+    let base = document.body.classList.contains('dark') ? [11, 15, 25] : [255, 255, 255];
+    for (const c of layers.reverse()) {
+      const a = c[3] === undefined ? 1 : c[3];
+      base = [0, 1, 2].map(i => c[i] * a + base[i] * (1 - a));
+    }
+    return base;
+  };
+  const out = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || !el) continue;
+    const rect = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!rect.width || !rect.height || style.visibility === 'hidden' || el.closest('.sr-only')
+        || el.closest('[hidden], [aria-hidden=true]')) continue;
+    const fg = rgb(style.color), bg = background(el);
+    const [hi, lo] = [lum(fg), lum(bg)].sort((a, b) => b - a);
+    out.push({text: walker.currentNode.textContent.trim().slice(0, 40), cls: el.className,
+              ratio: Math.round((hi + 0.05) / (lo + 0.05) * 100) / 100});
+  }
+  return out;
+}"""
+# Every visible control a finger has to hit, with its size.
+TARGETS = """() => [...document.querySelectorAll(
+    'button, a.cite, summary, #mode label, .src-link a')]
+  .filter(e => e.offsetParent !== null && e.getBoundingClientRect().width > 0)
+  .filter(e => !e.closest('[data-testid=status-tracker]'))
+  .map(e => { const r = e.getBoundingClientRect();
+              return {name: (e.innerText || e.getAttribute('aria-label') || e.tagName).trim().slice(0, 30),
+                      width: Math.round(r.width), height: Math.round(r.height)}; })"""
+
+
+def low_contrast(page, root: str = "body") -> list[dict]:
+    found = page.locator(root).first.evaluate(CONTRAST)
+    return [t for t in found if t["ratio"] < 4.5]
+
+
+@pytest.fixture(scope="module", params=VIEWS, ids=[f"{s}-{w}" for s, w in VIEWS])
+def view(request, browser, url):
+    """One page per colour scheme and width, shared by the checks of that view."""
+    scheme, width = request.param
+    context = browser.new_context(
+        viewport={"width": width, "height": HEIGHTS[width]}, color_scheme=scheme, accept_downloads=True
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    context.route(OFF_MACHINE, stub_off_machine)
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.locator("#question textarea").wait_for(timeout=30_000)
+    page.wait_for_timeout(300)  # Gradio applies the dark class after its first render
+    page.view = (scheme, width)
+    yield page
+    context.close()
+
+
+def test_first_screen_has_the_notice_box_and_examples(view):
+    scheme, width = view.view
+    assert view.evaluate("document.body.classList.contains('dark')") == (scheme == "dark")
+    height = HEIGHTS[width]
+    for selector in (".notice", "#question textarea", "#examples button"):
+        box = view.locator(selector).first.bounding_box()
+        assert box["y"] + box["height"] <= height, f"{selector} is below the first screen"
+    assert not view.locator("#chat").is_visible(), "no empty chat panel above the box"
+    assert view.locator("#welcome h2").is_visible()
+    bad = low_contrast(view, ".notice")
+    assert bad == [], f"emergency notice below 4.5:1 in {scheme}: {bad}"
+    bad = low_contrast(view)
+    assert bad == [], f"text below 4.5:1 on the first screen in {scheme}: {bad[:5]}"
+
+
+def test_an_answer_opens_at_its_start_readable_and_tappable(view, settings):
+    scheme, width = view.view
+    answer = ask(view, URGENT_CLAIM)
+    view.wait_for_timeout(300)
+    top = answer.bounding_box()["y"]
+    assert 0 <= top < HEIGHTS[width] / 2, f"the answer starts at y={top}, not in view"
+    blocks = answer.locator(".answer > *").all_inner_texts()
+    assert "emergency" in answer.locator(".urgent").inner_text()
+    assert blocks.index(answer.locator(".urgent").inner_text()) <= 1, "emergency notice first"
+    bad = low_contrast(view, "#chat")
+    assert bad == [], f"answer text below 4.5:1 in {scheme}: {bad[:5]}"
+    # sources: one entry per document, collapsed, opened by following a citation
+    titles = answer.locator(".src-doc summary").all_inner_texts()
+    assert titles and len(titles) == len(set(titles)), "one entry per document"
+    assert answer.locator("details.src-doc[open]").count() == 0
+    cite = answer.locator(".answer-text a.cite, .card-sources a.cite").first
+    target = cite.get_attribute("href")
+    cite.click()
+    assert view.locator(target).is_visible(), "the cited passage opens"
+    bad = low_contrast(view, "#chat .sources")
+    assert bad == [], f"source text below 4.5:1 in {scheme}: {bad[:5]}"
+    if width == 390:
+        small = [t for t in view.evaluate(TARGETS) if t["width"] < 24 or t["height"] < 24]
+        assert small == [], f"tap targets under 24 px: {small}"
+
+
+def test_one_thumb_click_saves_and_the_answer_can_be_copied_and_saved(view, settings):
+    answer = view.locator("#chat [data-testid=bot]").last
+    if answer.locator(".sources").count() == 0:
+        answer = ask(view, QUESTION)
+    before = _feedback_rows(settings)
+    view.locator("#chat button[aria-label='Like']").last.click()
+    view.locator("#feedback:visible").wait_for()
+    assert "was saved" in view.locator("#feedback").inner_text()
+    rows = _feedback_rows(settings)
+    assert len(rows) == len(before) + 1 and rows[-1]["rating"] == "up", "one click stores the rating"
+    view.locator("#fb-cancel").click()
+    view.locator("#copy-answer").click()
+    copied = view.evaluate("navigator.clipboard.readText()")
+    assert "Sources for this answer" in copied and "[1" in copied
+    with view.expect_download() as download:
+        view.locator("#save-answer").click()
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    question = view.locator("#chat [data-testid=user]").last.inner_text().strip()
+    assert str(escape(question)) in saved or question in saved, "the saved page has the question"
+    assert "Sources for this answer" in saved and "<details" in saved and "open" in saved
+    assert "<script" not in saved
+
+
+def _feedback_rows(settings) -> list[dict]:
+    if not settings.feedback_db.exists():
+        return []
+    with sqlite3.connect(settings.feedback_db) as conn:
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute("SELECT * FROM feedback ORDER BY id")]
 
 
 def test_first_visit_shows_the_notice_examples_and_what_the_library_holds(page, settings):

@@ -13,7 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
+
 from ..text import split_sentences
+from .understand import Message
 
 QUESTION_WORDS = (
     r"what|which|who|whom|whose|when|where|why|how|is|are|am|was|were|do|does|did|can|could|will|"
@@ -132,7 +135,7 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(dmts?|ocrevus|ocrelizumab|tysabri|natalizumab|lemtrada|alemtuzumab|"
             r"kesimpta|ofatumumab|mavenclad|cladribine|tecfidera|gilenya|copaxone|"
-            r"interferon|rituximab|drugs?|medication)\b",
+            r"interferon|rituximab|drugs?|medications?|medicines?)\b",
             re.I,
         ),
     ),
@@ -215,6 +218,15 @@ class Ask:
     answer_id: str | None = None  # the reviewed answer it matched (set by reviewed.py)
     confidence: float = 0.0
 
+    def record(self) -> dict:
+        """As `Answer.asks` shows it."""
+        return {
+            "text": self.text,
+            "aspect": self.aspect,
+            "treatment": self.treatment,
+            "answer_id": self.answer_id,
+        }
+
 
 @dataclass
 class PersonContext:
@@ -231,6 +243,18 @@ class PersonContext:
 
     def __bool__(self) -> bool:
         return bool(self.to_dict())
+
+
+@dataclass
+class Plan:
+    """What the first stages found: the message, its query and asks, their vectors, its claims."""
+
+    message: Message
+    query: str
+    vectors: dict[str, np.ndarray]
+    claims: list
+    asks: list[Ask]
+    person: PersonContext
 
 
 def read_asks(message: str) -> list[Ask]:

@@ -10,14 +10,21 @@ each part when a message has several asks.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING
 
 from ..answers import ReviewedAnswer
 from ..models import Block
 from ..text import numbers
 from ..vocab import BlockKind
-from .asks import ASPECT_RULES, Ask, PersonContext, treatment_of
+from .asks import ASPECT_RULES, Ask, PersonContext, Plan, treatment_of
 from .cards import CardSupport, Citer
+from .retrieve import relevant, retrieve
+
+if TYPE_CHECKING:  # the assistant's opened resources; imported for types only
+    from ..pipeline import Assistant
+    from .verify import Checker
 
 ASPECT_WORDS = dict(ASPECT_RULES)
 TREATMENT_NAMES = {
@@ -39,9 +46,54 @@ NOT_COVERED = {
 NOT_COVERED_ANY = "The library has no reviewed information that answers this part of your question."
 
 
+def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Generator[Block, None, int]:
+    """Each ask in order (a lead each when there are several); one plain ask the old way."""
+    started = time.perf_counter()
+    focus = [src for r in plan.claims for src in r.claim.sources]
+    several, kept = len(plan.asks) > 1, 0
+    per_message = (
+        res.settings.patient_sentences if checker.answer.mode == "patient" else res.settings.staff_sentences
+    )
+    limit = max(2, per_message // len(plan.asks)) if several else None
+    for i, ask in enumerate(plan.asks or [None]):
+        if ask is not None and ask.aspect == "claim" and plan.claims:
+            continue  # the claim card above answers it
+        if several:
+            yield lead(ask)
+        reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
+        if reviewed is not None:
+            for block in reviewed_blocks(reviewed, plan.person, i, checker.citer, res.card_support):
+                kept += block.kind == BlockKind.ANSWER
+                yield block
+            continue
+        text = ask.query if several else plan.query
+        ctx = retrieve(res.retriever, res.collections[1], text, plan.vectors[text], focus)
+        checker.answer.timings_ms.setdefault("retrieve", round((time.perf_counter() - started) * 1000))
+        if not relevant(ctx.passages, res.settings):
+            # An ask about this field that the library cannot answer is said to be not covered;
+            # a message outside the field (a recipe, the weather) is left to the abstention.
+            if ask is not None and (several or in_field(plan.message.asked)):
+                kept += 1
+                yield not_covered(ask, i)
+            continue
+        ctx.question, ctx.mode, ctx.ask, ctx.limit = (
+            plan.message.question,
+            checker.answer.mode,
+            ask,
+            limit,
+        )
+        blocks = checker.verified(composer, ctx)
+        kept += yield from (composed_blocks(blocks, ask, i) if ask else blocks)
+    return kept
+
+
 def lead(ask: Ask) -> Block:
-    text = " ".join(ask.text.split())
-    return Block(BlockKind.LEAD, text if len(text) <= 120 else text[:117].rsplit(" ", 1)[0] + "…")
+    """The ask itself as a short heading, so the reader sees which part each answer answers."""
+    text = " ".join(ask.text.split()).strip(" ,;")
+    text = text[:1].upper() + text[1:]
+    if len(text) > 120:
+        text = text[:117].rsplit(" ", 1)[0] + "…"
+    return Block(BlockKind.LEAD, text if text.endswith(("?", "…", ".")) else text + "?")
 
 
 def reviewed_blocks(
@@ -67,7 +119,7 @@ def _cited(
 ) -> Block | None:
     """A reviewed sentence cited to the passages of its notes that back it; dropped (never shown
     uncited) when no passage of its notes holds its numbers."""
-    backing = support.backing(key, sentence.sources, [sentence.text])[0]
+    backing = support.by_words(sentence.sources, sentence.text)
     cited_text = " ".join(p.text for p, _ in backing)
     if not backing or not numbers(sentence.text) <= numbers(cited_text):
         return None
@@ -87,7 +139,13 @@ def composed_blocks(blocks: Generator[Block, None, int], ask: Ask, index: int) -
         yield tagged
     if not addresses(kept, ask):
         yield not_covered(ask, index)
+        return len(kept) + 1
     return len(kept)
+
+
+def in_field(message: str) -> bool:
+    """Is the message about MS or a stem-cell treatment (the library's field)?"""
+    return bool(MS_WORDS.search(message)) or treatment_of(message) not in (None, "dmt")
 
 
 def addresses(kept: list[Block], ask: Ask) -> bool:
@@ -125,6 +183,6 @@ def off_topic_price(sentence: str, ask: Ask | None) -> bool:
     if ask is None or not PRICE.search(sentence):
         return False
     named = treatment_of(sentence)
-    if named in SPECIFIC:
+    if ask.treatment in SPECIFIC or named in SPECIFIC:
         return named != ask.treatment
     return not MS_WORDS.search(sentence)

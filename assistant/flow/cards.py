@@ -1,19 +1,17 @@
 """Claim cards and citation numbering.
 
 A claim card is the claim as marketed, the verdict, then each sentence of the reviewed
-correction cited to the library passage that best backs it (and holds its numbers). `Citer`
+correction cited to the library sentences that back it: those of its notes that together hold
+its numbers and most of its words (no embedding per question: reviewed text is matched by words). `Citer`
 numbers cited passages in order of first use across the whole answer, cards and sentences alike.
 """
 
 from __future__ import annotations
 
-import numpy as np
-
 from ..claims import GuardResult
-from ..embeddings import Embedder
 from ..models import Block, Citation, ClaimMatch, Passage
 from ..sources import Claim
-from ..text import numbers, split_sentences
+from ..text import content_words, numbers, split_sentences
 from ..vocab import BlockKind
 from .notices import card_lead
 
@@ -56,35 +54,29 @@ class Citer:
 class CardSupport:
     """Finds, for each correction sentence, the passages of the claim's sources that back it."""
 
-    def __init__(self, passages, sentences, embedder: Embedder):
-        self.passages, self.sentences, self.embedder = passages, sentences, embedder
-        self._vectors: dict[str, np.ndarray] = {}  # the registry is fixed while serving
+    def __init__(self, passages, sentences):
+        self.passages, self.sentences = passages, sentences
 
     def support(self, claim: Claim, sentences: list[str]) -> list[list[tuple[Passage, str]]]:
-        """For each correction sentence of a claim card, the passages that back it."""
-        return self.backing(f"claim:{claim.id}", claim.sources, sentences)
+        """For each correction sentence of a claim card, the passages of its notes that back it."""
+        return [self.by_words(claim.sources, sentence) for sentence in sentences]
 
-    def backing(self, key: str, sources, sentences: list[str]) -> list[list[tuple[Passage, str]]]:
-        """For reviewed text (a correction, a reviewed answer) citing notes by id: the closest
-        passage of those notes that holds the sentence's numbers, plus a second when the numbers
-        come from two studies. The quote is the passage's two sentences closest to the sentence.
-        `key` names the text for the vector cache (reviewed text is fixed while serving)."""
+    def by_words(self, sources, sentence: str) -> list[tuple[Passage, str]]:
+        """For a reviewed answer sentence: the sentences of its notes that together cover most of
+        its words (up to three, each adding words the others lack) and hold its numbers, each
+        cited to its own passage with those sentences as the quote. The same test as
+        `evals.answers_check`, which proves every reviewed sentence offline."""
         got = self.sentences.get(
-            where={"source_id": {"$in": list(sources)}},
-            include=["documents", "metadatas", "embeddings"],
+            where={"source_id": {"$in": list(sources)}}, include=["documents", "metadatas"]
         )
         if not got["ids"]:
-            return [[] for _ in sentences]
-        owner = [m["passage_id"] for m in got["metadatas"]]
-        passages = self._passages(owner)
-        if key not in self._vectors:
-            self._vectors[key] = self.embedder.encode(sentences)
-        sims = np.asarray(got["embeddings"], dtype=np.float32) @ self._vectors[key].T
-        out = []
-        for j, sentence in enumerate(sentences):
-            chosen = _choose(sentence, owner, passages, sims[:, j])
-            out.append([(passages[pid], _quote(got["documents"], owner, sims[:, j], pid)) for pid in chosen])
-        return out
+            return []
+        chosen = _covering(sentence, list(zip(got["documents"], got["metadatas"], strict=True)))
+        by_passage: dict[str, list[tuple[int, str]]] = {}
+        for doc, meta in chosen:
+            by_passage.setdefault(meta["passage_id"], []).append((meta.get("pos", 0), doc))
+        passages = self._passages(list(by_passage))
+        return [(passages[pid], " ".join(d for _, d in sorted(docs))) for pid, docs in by_passage.items()]
 
     def _passages(self, owner: list[str]) -> dict[str, Passage]:
         rows = self.passages.get(ids=list(dict.fromkeys(owner)), include=["documents", "metadatas"])
@@ -94,24 +86,20 @@ class CardSupport:
         }
 
 
-def _choose(sentence: str, owner: list[str], passages: dict[str, Passage], sims: np.ndarray) -> list[str]:
-    missing, chosen = numbers(sentence), []
-    for i in np.argsort(-sims):
-        pid = owner[i]
-        covers = missing & numbers(passages[pid].text)
-        if pid in chosen or (chosen and not covers) or (missing and not covers and not chosen):
-            continue
-        chosen.append(pid)
-        missing -= covers
-        if not missing or len(chosen) == 2:
+def _covering(sentence: str, rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+    words, need = set(content_words(sentence)), numbers(sentence)
+    chosen: list[tuple[str, dict]] = []
+    covered: set[str] = set()
+    for _ in range(3):
+        best = max(rows, key=lambda r: len((set(content_words(r[0])) & words) - covered), default=None)
+        if best is None or not (set(content_words(best[0])) & words) - covered:
             break
-    # No passage holds the numbers: cite the closest; registry_check reports it.
-    return chosen or [owner[int(np.argmax(sims))]]
-
-
-def _quote(documents: list[str], owner: list[str], sims: np.ndarray, pid: str) -> str:
-    mine = [i for i in np.argsort(-sims) if owner[i] == pid][:2]
-    return " ".join(documents[i] for i in sorted(mine))
+        chosen.append(best)
+        covered |= set(content_words(best[0])) & words
+        rows = [r for r in rows if r is not best]
+    missing = need - set().union(*(numbers(doc) for doc, _ in chosen))
+    chosen += [r for r in rows if missing and numbers(r[0]) & missing][:1]
+    return chosen
 
 
 def claim_card(

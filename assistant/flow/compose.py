@@ -63,6 +63,17 @@ def cite(sentence: str, n: int | str) -> str:
     return f"{body} [{n}]{end}"
 
 
+# Aspects whose asks need a sentence of that kind: a risks ask is answered by risks, not by
+# sentences near the topic. With no such sentence the ask is reported as not covered instead.
+STRICT_ASPECTS = frozenset({"cost", "risks", "recovery", "eligibility", "regulation", "access", "procedure"})
+
+
+def on_aspect(text: str, ctx: Context) -> bool:
+    if ctx.ask is None or ctx.ask.aspect not in STRICT_ASPECTS:
+        return True
+    return bool(ASPECT_WORDS[ctx.ask.aspect].search(text))
+
+
 class ExtractiveComposer:
     """Picks the passage sentences that best answer the question (relevance, then diversity)."""
 
@@ -94,7 +105,9 @@ class ExtractiveComposer:
         pool = [
             (self.score(r, ctx), r)
             for r in ctx.sentences
-            if not ABOUT_THE_NOTE.search(r.text) and not off_topic_price(r.text, ctx.ask)
+            if not ABOUT_THE_NOTE.search(r.text)
+            and not off_topic_price(r.text, ctx.ask)
+            and on_aspect(r.text, ctx)
         ]
         pool = [(s, r) for s, r in pool if s >= MIN_RELEVANCE]
         chosen: list[tuple[float, SentenceRow]] = []

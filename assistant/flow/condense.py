@@ -86,6 +86,9 @@ TOPICS: list[tuple[str, re.Pattern]] = [
 # Kinds that make a message stand alone ("ms" and "place" do not: "what about for progressive?").
 OWN_SUBJECT = {"trial", "therapy", "drug", "claim"}
 REFERRING = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|one)\b", re.I)
+# A pronoun the topic can stand in for ("is it true?" and "it's worth" are left alone).
+PRONOUN = re.compile(r"\b(it|they|them)\b(?!\s+(true|right|possible|worth|likely|normal|ok|okay)\b)", re.I)
+COMMON = re.compile(r"\b(trials?|studies|study|products?|infusions?|cells?|clinics?|drugs?)$", re.I)
 POINTING = re.compile(
     r"\b(that|this|those|these|the same)\s+(trial|study|studies|paper|research|results?|treatment|"
     r"procedure|transplant|therapy|price|cost|option|drug|one)\b",
@@ -176,7 +179,31 @@ def _rule(question: str, previous: str, similarity: float | None = None) -> str:
     if not is_follow_up(question, previous, similarity):
         return question
     topic = topic_words(previous, question)
-    return f"{question.rstrip()} (about {topic})" if topic else question
+    if not topic:
+        return question
+    return _put_in(question, topic) or f"{question.rstrip()} (about {topic})"
+
+
+def _put_in(question: str, topic: str) -> str:
+    """The message with its first "it/they/them" or "that trial/that price" replaced by the
+    topic ("did anyone die in it?" -> "did anyone die in the MIST trial?"); "" when there is no
+    such slot."""
+    if ", " in topic:  # a list of words: its first treatment or trial can still stand in
+        topic = topic.split(", ")[0]
+        if not has_own_subject(topic):
+            return ""
+    phrase = topic if topic.lower().startswith("the ") or not COMMON.search(topic) else f"the {topic}"
+    pointing = POINTING.search(question)
+    if pointing:
+        noun = pointing.group(2).lower()
+        named = (
+            phrase if noun in {"trial", "study", "one", "treatment", "therapy"} else f"the {noun} of {topic}"
+        )
+        return question[: pointing.start()] + named + question[pointing.end() :]
+    slot = PRONOUN.search(question)
+    if slot:
+        return question[: slot.start()] + phrase + question[slot.end() :]
+    return ""
 
 
 def condense(question: str, history: Sequence, model=None, embedder=None) -> str:

@@ -12,6 +12,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +29,11 @@ log = logging.getLogger(__name__)
 CACHE_VERSION = "3"
 
 
-def load_guard(settings: Settings, embedder: Embedder, sentences, library_version: str) -> ClaimGuard:
-    """The claim guard for this registry and library; `sentences` is the sentence collection."""
+def load_guard(
+    settings: Settings, embedder: Embedder, sentences, library_version: str, reviewed: Sequence[str] = ()
+) -> ClaimGuard:
+    """The claim guard for this registry and library; `sentences` is the sentence collection,
+    `reviewed` the sentences of the reviewed answers (reviewed text, like the corrections)."""
     path = settings.sources_dir / "claims.yaml"
     claims, problems = load_claims(path)
     if problems and path.exists():
@@ -42,7 +46,7 @@ def load_guard(settings: Settings, embedder: Embedder, sentences, library_versio
     args = dict(
         threshold=settings.claim_threshold,
         assert_threshold=settings.assert_threshold,
-        known_safe=(*fixed, *got["documents"]),
+        known_safe=(*fixed, *got["documents"], *reviewed),
     )
     guard = _cached(cache, claims, embedder, args)
     if guard is not None:
