@@ -6,17 +6,56 @@ best cosine similarity between the sentence and one of the passage's sentences i
 `support_cosine`, or at least `support_cosine_with_overlap` while `support_overlap` of the
 sentence's content words occur in the passage. Thresholds live in Settings; see README.
 A sentence that reads as an instruction to the assistant (text planted in a source) is never kept.
+
+Two stricter conditions close the ways an LLM could slip a clinic claim past the similarity test
+(issue 15). Polarity: the supporting passage sentence must agree with the sentence on negation
+("MSCs did not reduce lesions" never supports "MSCs reduced lesions", however close the
+embeddings). Clinic register: every selling word of the sentence (cure, reverse, regenerate,
+proven, safe, side effects, "our" ...) must occur in a cited passage; a sentence that says
+more than its passage in the words clinics use is dropped, even when the guard reads it as `none`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .claims import conflicts
 from .flow.context import Context
 from .settings import Settings
-from .text import CITATION, citation_numbers, numbers, overlap, reads_as_instruction, strip_citations
+from .text import (
+    CITATION,
+    citation_numbers,
+    content_words,
+    numbers,
+    overlap,
+    reads_as_instruction,
+    strip_citations,
+)
+
+# Words clinics sell with; an answer may use one only where its cited passage does.
+REGISTER = re.compile(
+    r"\b(cur(e|es|ed|ing|ative)|revers\w*|regenerat\w*|repair\w*|restor\w*|heal\w*|rebuild\w*|"
+    r"regrow\w*|prove[sdn]?|proving|guarantee\w*|breakthrough\w*|miracle\w*|success\w*|remarkable|"
+    r"profound\w*|safe|safely|risk-free|harmless|side[- ]effects?|boost\w*|strengthen\w*|"
+    r"hom(e|es|ing)|migrat\w*|permanent\w*|lasting|years|our|we|us)\b",
+    re.I,
+)
+
+
+def unstated_register(sentence: str, passages: list[str]) -> list[str]:
+    """Selling words of the sentence that no cited passage uses (compared as word stems)."""
+    stems = set().union(*(content_words(p) for p in passages)) | {
+        w.lower() for p in passages for w in p.split()
+    }
+    out = []
+    for match in REGISTER.finditer(sentence):
+        word = match.group(0).lower()
+        if not (set(content_words(word)) & stems) and word not in stems:
+            out.append(word)
+    return out
 
 
 @dataclass
@@ -44,9 +83,15 @@ def check_sentence(sentence: str, vector: np.ndarray, ctx: Context, settings: Se
     if missing:
         return Check(sentence, cited, False, f"number not in cited passage: {', '.join(sorted(missing))}")
     plain = strip_citations(sentence)
+    unstated = unstated_register(plain, list(texts.values()))
+    if unstated:
+        return Check(
+            sentence, cited, False, f"clinic wording the cited passage does not use: {', '.join(unstated)}"
+        )
     best_score, support = 0.0, {}
     for n in cited:
         rows = [r for r in ctx.sentences_of(n) if not reads_as_instruction(r.text)]  # never support
+        rows = [r for r in rows if not conflicts(plain, r.text)]  # "did not" never backs "did"
         if not rows:
             continue
         sims = np.stack([r.vector for r in rows]) @ vector
