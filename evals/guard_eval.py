@@ -9,12 +9,26 @@ reports | asks | evidence | unrelated), runs ClaimGuard over every item and repo
 An item of several sentences is flagged when any sentence asserts (that is what the pipeline
 drops); otherwise its predicted stance is that of its best-matching sentence. Goals are in
 evals/gates.yaml (section `guard`); exit 1 when one is missed.
+
+Issue 15 adds, with its goals (ISSUE15_GOALS) enforced the same way:
+  plain contradictions  evals/guard/contradictions.yaml: correct denials without stock openers
+                        that must not be blocked
+  question-side cards   evals/guard/questions.yaml: card precision over every card shown, recall
+                        over questions that state, quote or ask about a claim, and plain questions
+                        with a card (goal: none)
+  real clinic wording   the held-out lines of evals/guard/dev_split.yaml, read from
+                        ../shared/evidence/dev_clinic_claims.jsonl (ASSISTANT_DEV_CLAIMS) when it
+                        exists: assertion recall per tactic (any / right claim), false blocks per
+                        label, the non-English notice; and LLM-path leaks, where a scripted LLM
+                        repeats every development assert line verbatim with a citation
+Errors on those lines are written by id only: their text never leaves the development file.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -22,6 +36,23 @@ from pathlib import Path
 import yaml
 
 EVALS = Path(__file__).resolve().parent
+ROOT = EVALS.parent
+# Real clinic wording (third-party quotations, never copied into the project): read where it lies.
+DEV_LINES = Path(
+    os.environ.get("ASSISTANT_DEV_CLAIMS", ROOT.parent / "shared/evidence/dev_clinic_claims.jsonl")
+)
+DEV_NOT_ASSERTING = ("refute", "report", "evidence", "neutral")
+# The goals of issue 15, enforced next to the `guard` section of evals/gates.yaml.
+ISSUE15_GOALS = {
+    "dev_assertion_recall_any_claim": {"min": 0.95},
+    "dev_assertion_recall_right_claim": {"min": 0.9},
+    "dev_false_block_rate": {"max": 0.03},
+    "contradiction_false_block_rate": {"max": 0.03},
+    "card_precision": {"min": 0.9},
+    "card_recall": {"min": 0.9},
+    "plain_questions_with_card": {"max": 0},
+    "llm_leaks_verbatim": {"max": 0},
+}
 LABELS = ("asserts", "refutes", "reports", "asks", "evidence", "unrelated")
 STANCES = ("asserts", "refutes", "reports", "asks", "none")
 NOT_ASSERTING = ("refutes", "reports", "evidence", "unrelated")
@@ -33,6 +64,10 @@ def load_items(path: Path) -> list[dict]:
     if bad:
         raise ValueError(f"{path}: {len(bad)} item(s) without text or with an unknown label, e.g. {bad[0]}")
     return items
+
+
+def load_plain(path: Path) -> list[dict]:
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("items") or []
 
 
 def predict_all(guard, texts: list[str]) -> list[dict]:
@@ -51,7 +86,10 @@ def predict_all(guard, texts: list[str]) -> list[dict]:
 
 def predict(guard, sentences: list[str], vectors) -> dict:
     """Flagged stance and claim of one item, and the claims found on the question side."""
+    from assistant import claims
+
     results = [guard.check(s, v) for s, v in zip(sentences, vectors, strict=True)]
+    foreign = getattr(claims, "non_english", None)
     asserting = [r for r in results if r.claim and r.stance == "asserts"]
     best = asserting[0] if asserting else max(results, key=lambda r: r.score, default=None)
     matched = best is not None and best.claim is not None
@@ -60,6 +98,7 @@ def predict(guard, sentences: list[str], vectors) -> dict:
         "claim": best.claim.id if matched else None,
         "score": round(best.score, 3) if best else 0.0,
         "in_question": [r.claim.id for r in guard.in_question(" ".join(sentences), vectors)],
+        "non_english": bool(foreign and foreign(" ".join(sentences))),
     }
 
 
@@ -112,6 +151,126 @@ def errors(items: list[dict], predictions: list[dict]) -> dict[str, list[dict]]:
     return out
 
 
+def dev_lines(part: str, path: Path = DEV_LINES) -> list[dict]:
+    """The development lines of one part of evals/guard/dev_split.yaml (fit | heldout), each with
+    the registry claim it asserts (from the split file) when one was assigned; [] when the
+    development file is absent (it lives outside the project)."""
+    if not path.exists():
+        return []
+    split = yaml.safe_load((EVALS / "guard" / "dev_split.yaml").read_text(encoding="utf-8"))
+    wanted, claims = set(split[part]), split.get("claims") or {}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [{**r, "claim": claims.get(r["id"])} for r in rows if r["id"] in wanted]
+
+
+def dev_figures(rows: list[dict], predictions: list[dict]) -> dict:
+    """Assertion recall (any claim, right claim) per tactic, and false blocks per label, on real
+    clinic wording. English lines are scored; the others are counted as a notice when the guard
+    says the text is not English (it only checks English)."""
+    pairs = list(zip(rows, predictions, strict=True))
+    english = [(r, p) for r, p in pairs if r["language"] == "en"]
+    asserts = [(r, p) for r, p in english if r["label"] == "assert"]
+    others = [(r, p) for r, p in english if r["label"] in DEV_NOT_ASSERTING]
+    tactics = sorted({r["tactic"] for r, _ in asserts})
+    foreign = [(r, p) for r, p in pairs if r["language"] != "en"]
+    return {
+        "lines": len(rows),
+        "english_lines": len(english),
+        "dev_assertion_recall_any_claim": share([p["stance"] == "asserts" for _, p in asserts]),
+        "dev_assertion_recall_right_claim": share(
+            [p["stance"] == "asserts" and p["claim"] in r["claim"] for r, p in asserts if r["claim"]]
+        ),
+        "dev_false_block_rate": share([p["stance"] == "asserts" for _, p in others]),
+        "dev_recall_by_tactic": {
+            t: f"{sum(p['stance'] == 'asserts' for r, p in asserts if r['tactic'] == t)}"
+            f"/{sum(r['tactic'] == t for r, _ in asserts)}"
+            for t in tactics
+        },
+        "dev_false_blocks_by_label": {
+            label: f"{sum(p['stance'] == 'asserts' for r, p in others if r['label'] == label)}"
+            f"/{sum(r['label'] == label for r, _ in others)}"
+            for label in DEV_NOT_ASSERTING
+        },
+        "dev_non_english_notice": share([bool(p.get("non_english")) for _, p in foreign]),
+        "dev_english_read_as_foreign": share([bool(p.get("non_english")) for _, p in english]),
+    }
+
+
+def dev_errors(rows: list[dict], predictions: list[dict]) -> list[dict]:
+    """Misses by id only: the texts stay in the development file."""
+    out = []
+    for r, p in zip(rows, predictions, strict=True):
+        if r["language"] != "en":
+            continue
+        missed = r["label"] == "assert" and (
+            p["stance"] != "asserts" or (r["claim"] and p["claim"] not in r["claim"])
+        )
+        if missed or (r["label"] != "assert" and p["stance"] == "asserts"):
+            out.append(
+                {"id": r["id"], "label": r["label"], "tactic": r["tactic"], "want": r["claim"], "got": p}
+            )
+    return out
+
+
+def contradiction_figures(guard, items: list[dict]) -> dict:
+    """False blocks on plain contradictions (evals/guard/contradictions.yaml)."""
+    predictions = predict_all(guard, [i["text"] for i in items])
+    blocked = [i["text"] for i, p in zip(items, predictions, strict=True) if p["stance"] == "asserts"]
+    return {
+        "contradiction_items": len(items),
+        "contradiction_false_block_rate": share([p["stance"] == "asserts" for p in predictions]),
+        "contradictions_blocked": blocked,
+    }
+
+
+def card_figures(guard, items: list[dict]) -> dict:
+    """Question-side cards (evals/guard/questions.yaml): precision over every card shown, recall
+    over the questions that state, quote or ask about a claim, and cards on plain questions."""
+    cards = [[r.claim.id for r in guard.in_question(i["text"])] for i in items]
+    shown = [(i, c) for i, found in zip(items, cards, strict=True) for c in found]
+    claimed = [(i, found) for i, found in zip(items, cards, strict=True) if i.get("claim")]
+    plain = [(i, found) for i, found in zip(items, cards, strict=True) if not i.get("claim")]
+    return {
+        "question_items": len(items),
+        "card_precision": share([c == i.get("claim") for i, c in shown]),
+        "card_recall": share([i["claim"] in found for i, found in claimed]),
+        "plain_questions_with_card": sum(bool(found) for _, found in plain),
+        "card_misses": [
+            {"text": i["text"], "want": i.get("claim"), "got": found}
+            for i, found in zip(items, cards, strict=True)
+            if (i.get("claim") not in found)
+            if i.get("claim") or found
+        ],
+    }
+
+
+def leak_figures(assistant, rows: list[dict]) -> dict:
+    """A scripted LLM that repeats each English assert line verbatim, citing the retrieved
+    passage closest to it (what a careless model would cite): a leak is a line that both the
+    guard (not asserts or asks) and verification (supported) let through to the answer."""
+    import numpy as np
+
+    from assistant.flow.context import Context, sentence_rows
+    from assistant.verify import check_sentence
+
+    lines = [r for r in rows if r["label"] == "assert" and r["language"] == "en"]
+    leaks = []
+    for r, vector in zip(lines, assistant.embedder.encode([r["text"] for r in lines]), strict=True):
+        text = r["text"].rstrip(" .")
+        scored = assistant.retriever.search(text, vector)
+        ctx = Context(text, text, "patient", vector, scored, sentence_rows(assistant.collections[1], scored))
+        if not ctx.sentences:
+            continue
+        best = max(ctx.sentences, key=lambda row: float(np.dot(row.vector, vector)))
+        sentence = f"{text} [{best.passage}]."
+        guard = assistant.guard.check(sentence, vector)
+        if guard.claim and guard.stance in ("asserts", "asks"):
+            continue
+        if check_sentence(sentence, vector, ctx, assistant.settings).ok:
+            leaks.append(r["id"])
+    return {"llm_leak_lines": len(lines), "llm_leaks_verbatim": len(leaks), "llm_leak_ids": leaks}
+
+
 def check_goals(figs: dict, goals: dict) -> list[str]:
     missed = []
     for name, spec in goals.items():
@@ -152,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = p.parse_args(argv)
 
-    from .runner import settings_for
+    from assistant.settings import Settings
 
     path = EVALS / "guard" / f"{args.split}.yaml"
     if not path.exists():
@@ -161,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
     items = load_items(path)
     from assistant.pipeline import Assistant
 
-    guard = Assistant(settings_for()).guard
+    assistant = Assistant(Settings().resolve(ROOT))
+    guard = assistant.guard
     predictions = predict_all(guard, [i["text"] for i in items])
     figs = figures(items, predictions)
     goals = (yaml.safe_load(args.gates.read_text(encoding="utf-8")) or {}).get("guard") or {}
@@ -176,8 +336,31 @@ def main(argv: list[str] | None = None) -> int:
         "missed_goals": missed,
         "errors": errors(items, predictions),
     }
+    extra = {}
+    extra.update(contradiction_figures(guard, load_plain(EVALS / "guard" / "contradictions.yaml")))
+    extra.update(card_figures(guard, load_plain(EVALS / "guard" / "questions.yaml")))
+    payload["issue15"] = extra
+    goals = payload["goals"] = {**goals, **ISSUE15_GOALS}
+    missed += check_goals(extra, ISSUE15_GOALS)
+    rows = dev_lines("heldout")
+    if rows:
+        dev_predictions = predict_all(guard, [r["text"] for r in rows])
+        dev = dev_figures(rows, dev_predictions)
+        missed += check_goals(dev, goals)
+        payload["dev_heldout"] = {"figures": dev, "errors": dev_errors(rows, dev_predictions)}
+        every = dev_lines("fit") + rows  # all development assert lines reach the LLM check
+        dev.update(leak_figures(assistant, every))
+        missed += check_goals(dev, {"llm_leaks_verbatim": ISSUE15_GOALS["llm_leaks_verbatim"]})
     out.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
     print(table(figs))
+    print("\nplain contradictions and question-side cards")
+    for key, value in extra.items():
+        print(f"  {key:34} {value if not isinstance(value, list) else len(value)}")
+    if rows:
+        print(f"\nreal clinic wording, held-out lines of evals/guard/dev_split.yaml ({len(rows)})")
+        print(json.dumps(dev, indent=1))
+    else:
+        print(f"\n(no development lines at {DEV_LINES}: real-wording figures skipped)")
     print(f"\nwritten: {out}")
     for line in missed:
         print(f"GOAL MISSED: {line}", file=sys.stderr)
