@@ -32,6 +32,7 @@ MAX_WORDS = 350
 # Share of a claim's content words the message must hold for the draft to answer it as a claim
 # the writer made: below it, the guard's match is a loose paraphrase of something else.
 CLAIM_OVERLAP = 0.4
+MAX_EXTRA = 3  # answer sentences per ask after its first
 NOT_COVERED_LINE = (
     "I'm sorry, but the reviewed sources we rely on do not cover your question, so I "
     "can't give you a reliable answer. Your MS team is the best place to ask about this."
@@ -321,13 +322,20 @@ class Part:
 
 
 def answer_parts(
-    answer: Answer, budget: int, limits: Limits = Limits(), covered: set[int] = frozenset()
+    answer: Answer,
+    budget: int,
+    limits: Limits = Limits(),
+    covered: set[int] = frozenset(),
+    most: int = MAX_EXTRA,
 ) -> list[str]:
     """Each ask in the order asked: its first sentence and what is not covered always, further
     sentences one round at a time while the word budget allows. An ask the safety actions or the
     clinic questions answer (`covered`) is left out when the library adds nothing to it, or when
-    words are tight (`limits.covered`)."""
+    words are tight (`limits.covered`). At most `most` further sentences per ask: the composer's
+    later sentences answer the ask less and less."""
     parts = _parts(answer, limits, covered)
+    for part in parts:
+        part.extra = part.extra[:most]
     used = sum(p.words() for p in parts)
     grown = True
     while grown:
