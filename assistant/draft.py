@@ -138,10 +138,14 @@ def _body(
     answered = {
         i
         for i, text in enumerate(asked)
-        if any(re.search(a.match, text, re.I) for a in actions)
+        if any(a.answers_ask(text) for a in actions)
         or (CLINIC_ASK.search(text) and any(p.startswith("Questions to ask") for p in offer))
     }
+    urgent = any(a.urgent for a in actions)
     closing = [p for p in [_next_step(answer), GENERAL + " " + TALK] if p] if limits.closing else [GENERAL]
+    closing = [GENERAL + " " + TALK] if urgent and limits.closing else closing
+    if urgent:  # the safety action answers these asks; research sentences under them would distract
+        limits = replace(limits, covered=True)
     budget = MAX_WORDS - _words([*top, *offer, *closing, SIGN_OFF])
     for _ in range(3):  # renumbering changes the markers' length a little: trim again if over
         paras = [*top, *answer_parts(answer, budget, limits, answered), *offer, *closing]
@@ -433,9 +437,11 @@ def _heading(ask: dict) -> str:
     """The ask as a short plain heading line: its own words, numbering dropped, at most 12 words."""
     text = re.sub(r"^\W*\d+\s*[.)]\s*|^\W*[-•]\s*", "", " ".join(ask["text"].split()))
     text = re.sub(r"^(?:my |our )?questions?(?: are| is)?\s*:\s*", "", text, flags=re.I)
-    if RISKY_HEADING.search(text):
-        return ASPECT_HEADINGS.get(ask.get("aspect") or "", "About your next question")
     words = text.split()
+    if RISKY_HEADING.search(text):
+        return ASPECT_HEADINGS.get(ask.get("aspect") or "", "")
+    if len(words) < 4:  # "Should I?" says nothing on its own line
+        return ""
     text = " ".join(words) if len(words) <= 12 else " ".join(words[:11]) + " …"
     return text[0].upper() + text[1:] if text else text
 

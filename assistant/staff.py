@@ -84,6 +84,8 @@ class Rule(_Strict):
 class SafetyAction(Rule):
     needs: tuple[str, ...] = ()
     unless: str = ""
+    answers: str = ""  # asks this action answers, besides those its `match` finds
+    urgent: bool = False  # symptoms that need action now: the rest of the reply stays short
     text: str = Field(min_length=1)
     why: Fact
 
@@ -92,10 +94,13 @@ class SafetyAction(Rule):
     def _valid_needs(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(_regex(v) for v in value)
 
-    @field_validator("unless")
+    @field_validator("unless", "answers")
     @classmethod
-    def _valid_unless(cls, value: str) -> str:
+    def _valid_optional(cls, value: str) -> str:
         return _regex(value) if value else value
+
+    def answers_ask(self, ask: str) -> bool:
+        return bool(_search(self.match, ask)) or bool(self.answers and _search(self.answers, ask))
 
     def applies(self, message: str) -> bool:
         return (

@@ -119,16 +119,23 @@ def test_no_safety_action_when_the_message_does_not_call_for_one():
         assert action not in body
 
 
-def test_emergency_symptoms_get_the_emergency_number_before_anything_else():
+def test_emergency_symptoms_get_the_emergency_number_first_and_a_short_reply():
     message = (
         "URGENT please. My dad had cord stem cells injected into his spine on Friday. This morning "
-        "his face is drooping and his words are slurred. Should we wait for Thursday?"
+        "his face is drooping and his words are slurred. Is this a known side effect? Should we wait?"
     )
-    blocks = [Block(K.ANSWER, "Clinics' procedures can cause stroke [1].", (1,), ask=0)]
-    draft = draft_reply(_answer(message, blocks, ["Should we wait?"], [_cite(1, "paper-a")]), LIBRARY)
+    blocks = [
+        Block(K.ANSWER, "Clinics' procedures can cause stroke [1].", (1,), ask=0),
+        Block(K.ANSWER, "A small study gave cord cells to 20 people [2].", (2,), ask=1),
+        Block(K.NEXT_STEP, "Ask the clinic for its trial results.", ask=1),
+    ]
+    asks = ["Is this a known side effect?", "Should we wait?"]
+    draft = draft_reply(_answer(message, blocks, asks, [_cite(1, "paper-a"), _cite(2, "paper-b")]), LIBRARY)
     paras = _body(draft).split("\n\n")
     assert "call the local emergency number now" in paras[2]
     assert _at(draft, "emergency number now") < _at(draft, "Clinics' procedures")
+    # the emergency step answers "should we wait?": no research sentence or clinic step under it
+    assert "20 people" not in draft and "Ask the clinic" not in draft
 
 
 def test_fever_after_transplant_says_contact_the_transplant_centre_today():
