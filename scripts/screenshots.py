@@ -3,7 +3,9 @@
     .venv/bin/python scripts/screenshots.py [--out docs]
 
 Starts the app on a free local port with the shipped index, drives the system Chromium
-(/usr/bin/chromium, no `playwright install`) and writes docs/{patient,staff}-{desktop,mobile}.png.
+(/usr/bin/chromium, no `playwright install`) and writes
+docs/{first,patient,dark,staff}-{desktop,mobile}.png: what a visitor sees on the first
+screen and when a new answer opens (at its start, its first source opened).
 Feedback goes to a temporary database, so making screenshots stores nothing.
 """
 
@@ -35,50 +37,46 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SHOTS = {  # name: (mode, question)
-    "patient": ("patient", "A clinic says cord-blood stem cells can't be rejected. Is that true?"),
+SHOTS = {  # name: (mode, question, colour scheme); "first" is the page before any question
+    "first": ("patient", "", "light"),
+    "patient": ("patient", "A clinic says cord-blood stem cells can't be rejected. Is that true?", "light"),
+    "dark": ("patient", "What are the risks of HSCT for MS?", "dark"),
     "staff": (
         "staff",
         "A clinic in Mexico offers stem cells for my progressive MS for $20,000. Should I go?",
+        "light",
     ),
 }
-VIEWPORTS = {"desktop": (1280, 900), "mobile": (390, 844)}
-SCROLL_TO_QUESTION = """() => {
-  const asked = [...document.querySelectorAll('#chat [data-testid=user]')].pop();
-  let box = asked;
-  while (box && !(box.scrollHeight > box.clientHeight + 4
-                  && ['auto', 'scroll'].includes(getComputedStyle(box).overflowY))) {
-    box = box.parentElement;
-  }
-  if (box) {
-    box.scrollTop += asked.getBoundingClientRect().top - box.getBoundingClientRect().top - 44;
-  }
-  window.scrollTo(0, 0);
-}"""
+VIEWPORTS = {"desktop": (1280, 800), "mobile": (390, 844)}
 
 
-def shoot(browser, url: str, mode: str, question: str, size: tuple[int, int], path: Path) -> None:
-    page = browser.new_page(viewport={"width": size[0], "height": size[1]}, device_scale_factor=1)
+def shoot(browser, url: str, shot: tuple[str, str, str], size: tuple[int, int], path: Path) -> None:
+    """The screen as a visitor sees it: the first screen, or a new answer opened at its start."""
+    mode, question, scheme = shot
+    context = browser.new_context(
+        viewport={"width": size[0], "height": size[1]}, device_scale_factor=1, color_scheme=scheme
+    )
+    page = context.new_page()
     page.goto(url, wait_until="load")  # not "networkidle": Gradio keeps a connection open
     box = page.locator("#question textarea")
     box.wait_for(timeout=30000)
     if mode == "staff":
         page.get_by_label("Support staff: draft a reply").check()
         page.locator("#draft").wait_for(state="visible")
-    box.fill(question)
-    box.press("Enter")
-    page.locator("#chat .sources").last.wait_for(timeout=60000)
-    if mode == "staff":
-        page.wait_for_function("document.querySelector('#draft textarea').value.includes('References')")
-    # A full-length window, then the chat scrolled back to the question: the picture shows the
-    # start of the answer rather than the end the chat scrolled to while streaming.
-    height = page.evaluate("document.documentElement.scrollHeight")
-    page.set_viewport_size({"width": size[0], "height": height})
+    if question:
+        box.fill(question)
+        box.press("Enter")
+        page.locator("#chat .sources").last.wait_for(timeout=60000)
+        if mode == "staff":
+            page.wait_for_function("document.querySelector('#draft textarea').value.includes('References')")
+        page.evaluate("document.querySelector('#chat details.src-doc').open = true")
+        page.evaluate(
+            "[...document.querySelectorAll('#chat .answer')].pop().closest('[data-testid=bot]')"
+            ".scrollIntoView({block: 'start'})"
+        )
     page.wait_for_timeout(500)
-    page.evaluate(SCROLL_TO_QUESTION)
-    page.wait_for_timeout(300)
     page.screenshot(path=str(path))
-    page.close()
+    context.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,10 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-                for name, (mode, question) in SHOTS.items():
+                for name, shot in SHOTS.items():
                     for view, size in VIEWPORTS.items():
                         path = args.out / f"{name}-{view}.png"
-                        shoot(browser, url, mode, question, size, path)
+                        shoot(browser, url, shot, size, path)
                         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
                 browser.close()
         finally:
