@@ -526,7 +526,7 @@ def vancouver_authors(doc: SourceDoc | None) -> str:
 
 
 def reference_text(doc_id: str, doc: SourceDoc | None, cited: Citation | None) -> str:
-    """Vancouver style, one per document. An article: Authors. Title. Journal. Year. A page of an
+    """Vancouver style, one per document. An article: Authors. Title. Journal; Year. A page of an
     organisation: Organisation. Title [Internet]. Year. Then "Available from: URL". A missing
     year or publisher is left out, never written as "n.d."."""
     title = (doc.title if doc else cited.title if cited else doc_id).strip().rstrip(". ")
@@ -535,7 +535,7 @@ def reference_text(doc_id: str, doc: SourceDoc | None, cited: Citation | None) -
     authors = vancouver_authors(doc)
     if doc and any(a.strip() for a in doc.authors):
         publisher = doc.publisher if doc.publisher != "not verified" else ""
-        parts = [authors, title, publisher, year]
+        parts = [authors, title, "; ".join(p for p in (publisher, year) if p)]
     else:
         parts = [authors, f"{title} [Internet]", year]
     text = " ".join(_sentence(p) for p in parts if p and p.strip())
