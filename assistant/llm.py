@@ -41,7 +41,9 @@ class LLMDeadlineError(TimeoutError):
 
 
 def max_tokens(settings: Settings) -> int:
-    return int(getattr(settings, "llm_max_tokens", DEFAULT_MAX_TOKENS))
+    """`settings.llm_max_tokens`; until Settings has that field, ASSISTANT_LLM_MAX_TOKENS."""
+    cap = getattr(settings, "llm_max_tokens", None) or os.environ.get("ASSISTANT_LLM_MAX_TOKENS")
+    return int(cap or DEFAULT_MAX_TOKENS)
 
 
 def chat_model(backend: str, settings: Settings) -> BaseChatModel:
