@@ -11,15 +11,20 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: run test install index lint format eval eval-quick guard-eval bench clean llm test-llm
 
+# A line per step and pip's own progress: a first install takes minutes and must not look hung.
 $(BIN)/python:
+	@echo "== 1/3 Creating the Python environment in $(VENV)"
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install --progress-bar on --upgrade pip
 
 # torch first, pinned to the CPU build on disk, so nothing else can pull the CUDA wheels.
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev]'
+	@echo "== 2/3 Installing PyTorch (CPU build, the largest download)"
+	$(BIN)/pip install --progress-bar on torch==2.13.0
+	@echo "== 3/3 Installing the assistant and its libraries"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
 	touch $(STAMP)
+	@echo "== Installed into $(VENV)"
 
 install: $(STAMP)
 
