@@ -199,6 +199,15 @@ CONCLUSION = re.compile(
     r",\s*so\b|\b(therefore|hence)\b|\b(which|that|this) means\b|^\s*(since|because|as)\b[^,]{8,},", re.I
 )
 STRONG_MATCH = 0.9
+# A denial that governs the whole sentence ("There is no evidence that X", "No study has shown
+# X"): its scope is the claim, whatever the claim's wording.
+DENIAL_FIRST = re.compile(
+    r"^\W*(there is|there's|there are|we have|we found)? ?no (good |reliable |convincing |solid |"
+    r"strong |published |scientific |clinical |real |human |controlled )?(evidence|proof|data|"
+    r"study|studies|trial|trials)\b|^\W*(nobody|no one|no study|no trial|none of the \w+) (has|have)\b",
+    re.I,
+)
+CUED_ASSERT = 0.8  # assertion probability needed when a refuting or reporting cue is present
 HEDGE = re.compile(r"\b(may|might|could|possibly|potentially)\b", re.I)
 STUDY = re.compile(
     r"\b(trial|study|studies|meta-analysis|review|cohort|registry|randomi[sz]ed|placebo|pooled|"
@@ -786,10 +795,15 @@ class ClaimGuard:
             return GuardResult(original, self.claims[i], "asks", score, premise)
         probs = self.stance_probabilities(sentence, vector, i)
         argues = score >= STRONG_MATCH and bool(CONCLUSION.search(sentence)) and probs[0] >= 0.1
-        if probs[0] >= self.assert_threshold or argues:
-            stance = "asserts"
-        else:
-            stance = STANCES[1 + int(np.argmax(probs[1:]))]
+        # An evidential negation or an attribution is strong evidence against asserting, not a
+        # veto: the model must be sure ("no side effects, no downtime" still asserts).
+        if DENIAL_FIRST.search(sentence):
+            return GuardResult(original, self.claims[i], "refutes", score, premise)  # denies it all
+        if REPORTING.search(sentence) and QUOTED.search(sentence):
+            return GuardResult(original, self.claims[i], "reports", score, premise)  # quotes it
+        cued = bool(EVIDENTIAL_NEGATION.search(sentence) or REPORTING.search(sentence))
+        bar = max(self.assert_threshold, CUED_ASSERT) if cued else self.assert_threshold
+        stance = "asserts" if probs[0] >= bar or argues else STANCES[1 + int(np.argmax(probs[1:]))]
         return GuardResult(original, self.claims[i], stance, score, premise)
 
     def _carries_claim(self, sentence: str, vector: np.ndarray, result: GuardResult) -> bool:

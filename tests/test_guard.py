@@ -43,8 +43,9 @@ def shipped() -> Assistant:
             "cord-msc-no-rejection",
         ),
         (
+            # a report with a debunk: either stance is right (evals/guard/README.md)
             "Some clinics say their cells repair myelin, but no study in people has shown this.",
-            "refutes",
+            "refutes|reports",
             "msc-repair-myelin",
         ),
         (
@@ -57,7 +58,7 @@ def shipped() -> Assistant:
 )
 def test_stance_on_clear_examples(shipped, text, stance, claim):
     [result] = shipped.guard.check_text(text)
-    assert result.stance == stance and result.claim is not None
+    assert result.stance in stance.split("|") and result.claim is not None
     # Related registry entries (e.g. the three cord-rejection claims) share a correction family.
     assert result.claim.id.split("-")[:2] == claim.split("-")[:2], result.claim.id
 
@@ -174,3 +175,71 @@ def test_rhetorical_questions_in_llm_answers_are_removed(shipped):
     assert "34 people on DMT" in answer.answer
     assert "put up with MS" not in answer.answer
     assert any(c.matched_in == "answer" for c in answer.claims)
+
+
+# -- issue 15: clinic register, negation-worded claims, cards only where a claim was made ----
+
+
+@pytest.mark.parametrize(
+    ("text", "claim"),
+    [
+        # a claim worded as a negation, asserted in the clinic's words
+        ("Our treatment has absolutely no side effects.", "stem-cells-completely-safe"),
+        # a pasted heading without a full stop
+        ("Stem cells rebuild damaged myelin", "msc-repair-myelin"),
+    ],
+)
+def test_clinic_register_and_negation_worded_claims_assert(shipped, text, claim):
+    [result] = shipped.guard.check_text(text)
+    assert result.stance == "asserts" and result.claim is not None, result
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stem cells do not cure multiple sclerosis.",
+        "aHSCT is not risk-free.",
+        "A registered lab is not an approved treatment.",
+    ],
+)
+def test_plain_contradictions_without_stock_openers_are_not_blocked(shipped, text):
+    [result] = shipped.guard.check_text(text)
+    assert result.stance != "asserts", result
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Am I eligible for HSCT?",
+        "What are the risks of aHSCT?",
+        "How much does stem cell treatment cost abroad?",
+    ],
+)
+def test_plain_questions_get_no_card(shipped, question):
+    assert shipped.guard.in_question(question) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "claim"),
+    [
+        # pasted fragment, no full stop
+        ("Cord stem cells never rejected - no donor matching needed", "cord-msc"),
+        # a quoted span inside a question
+        ('A clinic page says "our infusions reverse MS disability". Is that right?', "stem-cells-reverse"),
+        # a yes/no question about the claim itself
+        ("Do stem cells really cure MS?", "stem-cells-cure"),
+    ],
+)
+def test_pasted_quoted_and_asked_claims_get_their_card(shipped, question, claim):
+    found = [r.claim.id for r in shipped.guard.in_question(question)]
+    assert any(c.startswith(claim) for c in found), found
+
+
+def test_non_english_text_is_flagged_and_english_is_not():
+    from assistant.claims import non_english
+
+    assert non_english("Las células madre curan la esclerosis múltiple en pocas semanas.")
+    assert non_english("Die Stammzellen heilen die Krankheit und alle sind zufrieden.")
+    assert non_english("Стволовые клетки излечивают рассеянный склероз.")
+    assert not non_english("Stem cells cure multiple sclerosis in a few weeks.")
+    assert not non_english("…the treatments involve no pain, no side effects, no prolonged recovery")
