@@ -253,3 +253,17 @@ def test_a_running_server_answers_from_a_rebuilt_index(tmp_path, assistant):
         assert "Zorvath" in after["answer"]
     finally:
         app.close()
+
+
+def test_no_answer_while_the_index_is_being_rebuilt(settings, assistant, tmp_path):
+    """A build writes the index in place: the page waits it out rather than mix old and new."""
+    from filelock import FileLock
+
+    index = tmp_path / "index"
+    index.mkdir()
+    page = ChatPage(settings.model_copy(update={"index_dir": index}), assistant)
+    with FileLock(str(index / ".build.lock")):  # what `assistant index` holds while it writes
+        *_, last = page.respond(FIRST, [], "patient", {})
+    html = last[0][-1]["content"]
+    assert esc(ERRORS["rebuilding"]) in html
+    assert "sources" not in html

@@ -87,6 +87,8 @@ def turn_record(answer: Answer) -> dict:
 def error_message(exc: Exception) -> str:
     if isinstance(exc, QuestionError):
         return str(exc)
+    if isinstance(exc, IndexRebuilding):
+        return ERRORS["rebuilding"]
     if isinstance(exc, StoreError | SourceError):
         return ERRORS["store"]
     if isinstance(exc, EmbeddingError | ConnectionError | TimeoutError):
@@ -139,7 +141,7 @@ class ChatPage:
         version = self._manifest_version()
         if version != self.opened_version:
             log.info("index changed (%s -> %s): reopening", self.opened_version, version)
-            _forget_chroma_clients()
+            _forget_chroma_client(self.settings.index_dir)
             old = self.assistant
             self.assistant = Assistant(self.settings, embedder=old.embedder, chat_model=old._chat_model)
             self.library = Library.load(self.settings)
@@ -305,11 +307,14 @@ class ChatPage:
         return gr.update(visible=staff), gr.update(label=label, max_length=limit), ""
 
 
-def _forget_chroma_clients() -> None:
-    """Chroma keeps one open system per index folder; a rebuilt index needs a fresh one."""
+def _forget_chroma_client(index_dir: Path) -> None:
+    """Chroma keeps one open system per index folder in the process; a rebuilt index needs a
+    fresh one. Only this folder's entry goes: other clients in the process keep theirs."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
-    SharedSystemClient.clear_system_cache()
+    path = str(index_dir / "chroma")
+    SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
 
 
 # -- building the page ---------------------------------------------------------------------------
