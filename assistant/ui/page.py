@@ -333,10 +333,11 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
                 chat, tools, feedback, box, status, examples = _chat_column(page)
             with gr.Column(scale=2, min_width=300, visible=False, elem_id="staff-col") as staff:
                 draft = _draft_panel()
-        gr.HTML(_welcome(page.library), elem_id="welcome")
+        # Functions, not strings: each visit reads the library as it is now (after a rebuild too).
+        gr.HTML(lambda: _welcome(page.library), elem_id="welcome")
         with gr.Accordion("About these sources", open=False, elem_id="about"):
-            gr.HTML(render_about(page.library))
-        gr.HTML(_footer(page), elem_id="footer")
+            gr.HTML(lambda: render_about(page.library))
+        gr.HTML(lambda: _footer(page), elem_id="footer")
         _wire_chat(page, chat, box, mode, status, draft, turns, last, examples, staff, tools)
         _wire_feedback(page, chat, turns, target, feedback, draft)
         gr.api(page.ask_api, api_name="ask", concurrency_id="answer")
