@@ -47,13 +47,18 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/assistant sources check
+	$(BIN)/python -m evals.answers_check
+	$(BIN)/python -m evals.staff_check
+	$(BIN)/python -m evals.reaudit
 	$(BIN)/assistant index --quiet
+	$(BIN)/python -m evals.registry_check
 	$(BIN)/pytest -q
 	$(BIN)/python -m evals --suite quick
 	$(BIN)/python -m evals --suite quick --backend parrot
 
 eval: index
 	$(BIN)/python -m evals --suite full
+	$(BIN)/python -m evals --suite dev
 	$(BIN)/python -m evals --suite full --backend parrot
 	$(BIN)/python -m evals.guard_eval --split test --report-only
 

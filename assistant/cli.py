@@ -52,11 +52,14 @@ def cmd_sources_check(args) -> int:
     from .answers import load_answers
     from .review import review_library
     from .sources import check_library
+    from .staff import load_staff
 
     settings = _settings(args)
     docs, claims, problems = check_library(settings.sources_dir)
-    answers, found = load_answers(settings.sources_dir / "answers", {d.id for d in docs})
-    problems += found + review_library(settings.sources_dir, docs, claims)
+    known = {d.id for d in docs}
+    answers, found = load_answers(settings.sources_dir / "answers", known)
+    _, staff = load_staff(settings.sources_dir, known)
+    problems += found + staff + review_library(settings.sources_dir, docs, claims)
     for p in problems:
         print(p, file=sys.stderr)
     counts: dict[str, int] = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from functools import cached_property
 
 import numpy as np
@@ -180,12 +179,7 @@ class Assistant:
         return dict(zip(unique, self.embedder.encode(unique), strict=True))
 
     def _matched(self, ask: Ask, vector: np.ndarray) -> Ask:
-        match = self.reviewed.match(ask.query, vector)
-        if match is None:
-            return ask
-        return replace(
-            ask, answer_id=match.answer.id, confidence=match.confidence, aspect=match.answer.aspect
-        )
+        return self.reviewed.apply(ask, vector)
 
     def _composer(self, backend: str):
         if self._chat_model is not None:

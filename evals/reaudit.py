@@ -115,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=Path, default=ROOT / "sources")
     parser.add_argument("--open-only", action="store_true", help="print only findings not resolved")
     args = parser.parse_args(argv)
+    if not args.audit.is_file():
+        print(f"note: no audit file at {args.audit}: re-audit skipped")
+        return 0
     findings = [
         json.loads(line) for line in args.audit.read_text(encoding="utf-8").splitlines() if line.strip()
     ]

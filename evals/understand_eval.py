@@ -19,11 +19,15 @@ from assistant.flow.asks import read_asks, read_context
 FILE = Path(__file__).resolve().parent / "cases" / "understand.yaml"
 
 
-def score(items: list[dict]) -> dict:
+def score(items: list[dict], matcher=None) -> dict:
+    """`matcher` (an Assistant) adds the reviewed-answer matcher, as the flow reads asks."""
     counts = aspects = treatments = n_asks = 0
     fields: dict[str, list[bool]] = {}
     for item in items:
         asks, want = read_asks(item["text"]), item["asks"]
+        if matcher is not None and asks:
+            vectors = matcher.embedder.encode([a.query for a in asks])
+            asks = [matcher.reviewed.apply(a, v) for a, v in zip(asks, vectors, strict=True)]
         if len(asks) == len(want):
             counts += 1
             for got, exp in zip(asks, want, strict=True):
@@ -56,10 +60,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tune", "test", "all"), default="test")
     parser.add_argument("--misses", action="store_true", help="list the messages read wrongly")
+    parser.add_argument(
+        "--matcher", action="store_true", help="with the reviewed-answer matcher (loads models)"
+    )
     args = parser.parse_args(argv)
     items = yaml.safe_load(FILE.read_text())["items"]
     chosen = [i for i in items if args.split == "all" or i.get("split") == args.split]
-    print(yaml.safe_dump(score(chosen), sort_keys=False))
+    matcher = None
+    if args.matcher:
+        from assistant.pipeline import Assistant
+        from assistant.settings import Settings
+
+        matcher = Assistant(Settings().resolve(FILE.parents[2]))
+    print(yaml.safe_dump(score(chosen, matcher), sort_keys=False))
     if args.misses:
         for item in chosen:
             got = [(a.aspect, a.treatment) for a in read_asks(item["text"])]

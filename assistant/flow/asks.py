@@ -43,8 +43,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "eligibility",
         re.compile(
             r"\b(eligib\w*|qualif\w*|candidate|too old|too late|criteria|suitable|"
-            r"accept\w*|can i (have|get)|could i (have|get)|am i (a|an|too)|"
-            r"age limit|old for|right for me)\b",
+            r"accept\w*|(can|could) (i|she|he|my \w+|they) (have|get)|am i (a|an|too)|"
+            r"age limit|old for|right for me|rule[sd]? (me |her |him )?out|definitely out|"
+            r"consider(ed)? (me|her|him)|who (can|should|could) (have|get))\b",
             re.I,
         ),
     ),
@@ -68,7 +69,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "regulation",
         re.compile(
-            r"\b(approved|approval|legal|illegal|licen[cs]ed|regulat\w*|fda|ema|mhra|"
+            r"\b(approved?|approval|legal|illegal|licen[cs]ed|regulat\w*|fda|ema|mhra|nice|"
             r"allowed|banned|authori[sz]ed)\b",
             re.I,
         ),

@@ -124,8 +124,9 @@ def _cited(
     if not backing or not numbers(sentence.text) <= numbers(cited_text):
         return None
     marks = tuple(dict.fromkeys(citer.number(p, quote) for p, quote in backing))
-    body = sentence.text.rstrip().rstrip(".!?")
-    return Block(kind, f"{body} [{', '.join(map(str, marks))}].", marks, ask=index)
+    text = sentence.text.rstrip()
+    end = text[-1] if text[-1:] in ".!?" else "."
+    return Block(kind, f"{text.rstrip('.!?')} [{', '.join(map(str, marks))}]{end}", marks, ask=index)
 
 
 def composed_blocks(blocks: Generator[Block, None, int], ask: Ask, index: int) -> Generator[Block, None, int]:
@@ -149,9 +150,14 @@ def in_field(message: str) -> bool:
 
 
 def addresses(kept: list[Block], ask: Ask) -> bool:
+    """Does a kept sentence answer the ask's aspect for its treatment? A cost ask needs a price
+    (or, when it asks about insurance, a word on insurance), not advice near the topic."""
     rule = ASPECT_WORDS.get(ask.aspect)
     if not kept:
         return False
+    if ask.aspect == "cost":
+        insurance = re.search(r"insur|cover", ask.text, re.I)
+        return any(PRICE.search(b.text) or (insurance and re.search(r"insur", b.text, re.I)) for b in kept)
     if rule is None:
         return True
     return any(rule.search(b.text) and _same_treatment(b.text, ask) for b in kept)
@@ -164,6 +170,13 @@ def _same_treatment(text: str, ask: Ask) -> bool:
         or ask.treatment in ("stem-cells-general", "none", named)
         or named == "stem-cells-general"
     )
+
+
+def not_covered_texts() -> list[str]:
+    """Every 'not covered' sentence this module can write: fixed texts, never claims."""
+    return [NOT_COVERED_ANY] + [
+        t.format(t=name) for t in NOT_COVERED.values() for name in TREATMENT_NAMES.values()
+    ]
 
 
 def not_covered(ask: Ask, index: int) -> Block:

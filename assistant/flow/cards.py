@@ -86,11 +86,16 @@ class CardSupport:
         }
 
 
+ENOUGH = 0.6  # share of a sentence's content words its quotes must hold (the check needs 0.5)
+
+
 def _covering(sentence: str, rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
     words, need = set(content_words(sentence)), numbers(sentence)
     chosen: list[tuple[str, dict]] = []
     covered: set[str] = set()
     for _ in range(3):
+        if words and len(covered) / len(words) >= ENOUGH:
+            break  # enough: another citation would not be needed, so it would be imprecise
         best = max(rows, key=lambda r: len((set(content_words(r[0])) & words) - covered), default=None)
         if best is None or not (set(content_words(best[0])) & words) - covered:
             break

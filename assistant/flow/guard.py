@@ -23,6 +23,7 @@ from ..embeddings import Embedder
 from ..settings import Settings
 from ..sources import SourceError, load_claims
 from ..text import split_sentences
+from .by_ask import not_covered_texts
 from .notices import fixed_paragraphs
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def load_guard(
     # Library sentences are evidence, never clinic claims: the model's negatives, and
     # known-safe when quoted verbatim (as the extractive composer does).
     got = sentences.get(limit=5000, include=["documents", "embeddings"])
-    fixed = [s for p in fixed_paragraphs() for s in split_sentences(p)]
+    fixed = [s for p in (*fixed_paragraphs(), *not_covered_texts()) for s in split_sentences(p)]
     args = dict(
         threshold=settings.claim_threshold,
         assert_threshold=settings.assert_threshold,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ from ..embeddings import Embedder
 from ..settings import Settings
 from ..sources import SourceError
 from ..text import content_words
+from .asks import Ask
 
 log = logging.getLogger(__name__)
 GENERAL = {"stem-cells-general", "none", "clinics"}
@@ -62,6 +63,18 @@ class ReviewedAnswers:
         """The reviewed answer for an ask, or None below the threshold."""
         best = self.best(text, vector)
         return best if best and best.confidence >= self.threshold else None
+
+    def apply(self, ask: Ask, vector: np.ndarray) -> Ask:
+        """The ask with its reviewed answer when the match is confident; an ask the rules could
+        not place ('other') takes the aspect of its closest reviewed answer (understand_eval)."""
+        best = self.best(ask.query, vector)
+        if best is None:
+            return ask
+        if best.confidence >= self.threshold:
+            return replace(
+                ask, answer_id=best.answer.id, confidence=best.confidence, aspect=best.answer.aspect
+            )
+        return replace(ask, aspect=best.answer.aspect) if ask.aspect == "other" else ask
 
     def best(self, text: str, vector: np.ndarray) -> Match | None:
         if self.model is None:
