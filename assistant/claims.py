@@ -461,18 +461,16 @@ REQUEST = re.compile(
 QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{12,}?)[\"“”«»]|(?<!\w)'([^']{12,}?)'(?!\w)")
 
 
-def development_examples() -> list[tuple[str, str]]:
+def development_examples(path: Path | None) -> list[tuple[str, str]]:
     """The fit part of the real clinic lines (evals/guard/dev_split.yaml), as (text, stance).
 
-    The lines are third-party quotations kept outside the project (ASSISTANT_GUARD_DEV, default
-    ../shared/evidence/dev_clinic_claims.jsonl); they are read as data when present and never
-    copied. Set ASSISTANT_GUARD_DEV to an empty string to fit without them. English lines only."""
+    The lines are third-party quotations kept outside the project (Settings.guard_development,
+    default ../shared/evidence/dev_clinic_claims.jsonl); they are read as data when present and
+    never copied. An empty setting fits without them. English lines only."""
     import json
-    import os
 
     import yaml
 
-    path = os.environ.get("ASSISTANT_GUARD_DEV", str(ROOT.parent / "shared/evidence/dev_clinic_claims.jsonl"))
     split = ROOT / "evals/guard/dev_split.yaml"
     if not path or not Path(path).exists() or not split.exists():
         return []
@@ -607,7 +605,7 @@ class ClaimGuard:
         self.stance_bias = np.zeros(len(STANCES), dtype=np.float32)
         if claims and len(negatives):
             vectors = negative_vectors if negative_vectors is not None else embedder.encode(list(negatives))
-            dev = development_examples() if development is None else development
+            dev = development or []
             self.fit(list(negatives), vectors, [*examples], dev)
 
     @property

@@ -123,8 +123,8 @@ class Assistant:
         message = read_message(question, limit)  # 1 understand
         composer = self._composer(backend or self.settings.backend)
         model = composer.model if isinstance(composer, LLMComposer) else None
-        query = message.asked if message.decline else condense(message.asked, history, model)  # 3
-        asks = [] if message.decline else read_asks(message.asked)
+        query = message.asked if message.decline else condense(message.asked, history, model, self.embedder)
+        asks = [] if message.decline else read_asks(query)  # a follow-up's asks carry its topic
         person = read_context(message.asked)
         vectors = self._encode([query, message.asked, *(a.query for a in asks)])  # one batch
         claims = question_claims(self.guard, message.asked, vectors[message.asked])  # 2 guard

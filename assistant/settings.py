@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     # best answer is right reaches this; below it the composer answers (see assistant/flow/reviewed.py).
     answer_threshold: float = 0.5
     guard_examples: Path = Path("evals/guard/tune.yaml")  # tuning split only; absent -> none
+    # Real clinic lines kept outside the repository (their fit split, evals/guard/dev_split.yaml,
+    # is used when the file exists); empty: fit without them. Part of the guard cache key.
+    guard_development: Path | None = Path("../shared/evidence/dev_clinic_claims.jsonl")
 
     # Serving
     host: str = "127.0.0.1"
@@ -95,8 +98,8 @@ class Settings(BaseSettings):
         """Return a copy with relative paths anchored at root (default: the current directory)."""
         root = root or Path.cwd()
         updates = {}
-        for name in ("sources_dir", "index_dir", "feedback_db", "guard_examples"):
+        for name in ("sources_dir", "index_dir", "feedback_db", "guard_examples", "guard_development"):
             value = getattr(self, name)
-            if not value.is_absolute():
+            if value is not None and str(value) and not value.is_absolute():
                 updates[name] = (root / value).resolve()
         return self.model_copy(update=updates)

@@ -88,7 +88,7 @@ def test_llm_sentences_with_invented_numbers_no_citation_or_no_support_are_cut(t
             "In the MIST trial, disability got worse in 3 people after aHSCT and in 34 people "
             f"on drugs [{n}]. "
             f"In the MIST trial, disability got worse in 7 people after aHSCT [{n}]. "
-            "Stem cells are widely used in Europe. "
+            "The trial was run at hospitals in Europe. "
             f"Bananas are a good source of potassium for athletes [{n}]."
         )
 
@@ -168,7 +168,7 @@ def test_stream_sentences_joins_stray_citations():
 def test_follow_up_rule_carries_the_topic():
     history = [("What is aHSCT for MS?", "...")]
     assert is_follow_up("and the risks?") and not is_follow_up("What are the risks of aHSCT?")
-    assert condense_rule("and the risks?", history) == "What is aHSCT for MS? and the risks?"
+    assert condense_rule("and the risks?", history) == "and the risks? (about aHSCT for MS)"
     assert condense_rule("What does the FDA say about cord blood?", history).startswith("What does")
     messages = [
         {"role": "user", "content": "Tell me about the MESEMS trial"},

@@ -98,8 +98,10 @@ def test_question_quoting_a_clinic_leads_with_the_claim_card(shipped):
 
 
 def scripted(shipped: Assistant, script) -> Assistant:
-    """An assistant whose LLM follows the script, sharing the shipped guard and index."""
-    llm = Assistant(shipped.settings, chat_model=ScriptedChat(script=script))
+    """An assistant whose LLM follows the script, sharing the shipped guard and index. Reviewed
+    answers are switched off (threshold above 1), so every ask goes to the scripted model."""
+    settings = shipped.settings.model_copy(update={"answer_threshold": 1.01})
+    llm = Assistant(settings, chat_model=ScriptedChat(script=script))
     llm.__dict__.update(guard=shipped.guard, collections=shipped.collections, retriever=shipped.retriever)
     return llm
 

@@ -104,7 +104,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "effectiveness",
         re.compile(
             r"\b(work|works|worked|effective|effect|cure[sd]?|reverse|improve\w*|"
-            r"success|results?|outcomes?|stop (my )?ms|halt|help|benefit|walk again)\b",
+            r"success|results?|outcomes?|stop (my |the )?ms|halt|help|benefit|walk again|permanent\w*|"
+            r"last(s|ing)?|for good|in its tracks|come back)\b",
             re.I,
         ),
     ),

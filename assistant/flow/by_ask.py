@@ -160,7 +160,7 @@ def addresses(kept: list[Block], ask: Ask) -> bool:
         return any(PRICE.search(b.text) or (insurance and re.search(r"insur", b.text, re.I)) for b in kept)
     if rule is None:
         return True
-    return any(rule.search(b.text) and _same_treatment(b.text, ask) for b in kept)
+    return any(rule.search(re.sub(r"\([^)]*\)", " ", b.text)) and _same_treatment(b.text, ask) for b in kept)
 
 
 def _same_treatment(text: str, ask: Ask) -> bool:

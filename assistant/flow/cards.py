@@ -103,7 +103,13 @@ def _covering(sentence: str, rows: list[tuple[str, dict]]) -> list[tuple[str, di
         covered |= set(content_words(best[0])) & words
         rows = [r for r in rows if r is not best]
     missing = need - set().union(*(numbers(doc) for doc, _ in chosen))
-    chosen += [r for r in rows if missing and numbers(r[0]) & missing][:1]
+    while missing:  # each number must stand in a quote: add the sentences that hold most of them
+        best = max(rows, key=lambda r: len(numbers(r[0]) & missing), default=None)
+        if best is None or not numbers(best[0]) & missing:
+            break
+        chosen.append(best)
+        missing -= numbers(best[0])
+        rows = [r for r in rows if r is not best]
     return chosen
 
 

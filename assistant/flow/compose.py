@@ -68,10 +68,13 @@ def cite(sentence: str, n: int | str) -> str:
 STRICT_ASPECTS = frozenset({"cost", "risks", "recovery", "eligibility", "regulation", "access", "procedure"})
 
 
+PARENTHESES = re.compile(r"\([^)]*\)")  # definitions ("RRMS, attacks followed by recovery")
+
+
 def on_aspect(text: str, ctx: Context) -> bool:
     if ctx.ask is None or ctx.ask.aspect not in STRICT_ASPECTS:
         return True
-    return bool(ASPECT_WORDS[ctx.ask.aspect].search(text))
+    return bool(ASPECT_WORDS[ctx.ask.aspect].search(PARENTHESES.sub(" ", text)))
 
 
 class ExtractiveComposer:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from ..claims import ClaimGuard, GuardResult
+from ..claims import ClaimGuard, GuardResult, development_examples
 from ..embeddings import Embedder
 from ..settings import Settings
 from ..sources import SourceError, load_claims
@@ -58,6 +58,7 @@ def load_guard(
         negatives=got["documents"],
         negative_vectors=np.asarray(got["embeddings"], dtype=np.float32),
         examples=guard_examples(settings.guard_examples),
+        development=development_examples(_development(settings)),
         **args,
     )
     if claims:
@@ -79,8 +80,14 @@ def guard_examples(path) -> list[tuple[str, str]]:
     return [(i["text"], i["label"]) for i in items if i.get("text") and i.get("label")]
 
 
+def _development(settings: Settings) -> Path | None:
+    path = settings.guard_development
+    return path if path and str(path) not in ("", ".") and Path(path).is_file() else None
+
+
 def _key(path: Path, settings: Settings, embedder: Embedder, library_version: str) -> str:
-    inputs = b"".join(p.read_bytes() for p in (path, settings.guard_examples) if p and Path(p).exists())
+    files = (path, settings.guard_examples, _development(settings))
+    inputs = b"".join(p.read_bytes() for p in files if p and Path(p).exists())
     tag = f"{embedder.name}|{library_version}|{CACHE_VERSION}".encode()
     return hashlib.sha256(inputs + tag).hexdigest()[:16]
 

@@ -26,7 +26,8 @@ URGENT_NOTICE = (
 )
 NOT_ENGLISH = (
     "The question seems not to be in English: the library and its answers are in English only, "
-    "so the answer may miss what you asked. Please ask in English if you can."
+    "and clinic claims are recognised in English only, so the answer may miss what you asked. "
+    "Please ask in English if you can."
 )
 INSTRUCTIONS_IGNORED = (
     "Your message contained instructions to change how I answer; I ignored them and answered "

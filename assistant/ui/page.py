@@ -45,11 +45,13 @@ EXAMPLE_QUESTIONS = (
 )
 MODES = [("Patient or family member", "patient"), ("Support staff: draft a reply", "staff")]
 MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
+MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~$])")
 CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 FEEDBACK_UNSAVED = (
     "Your feedback could not be saved just now (the feedback store is busy or cannot be written). "
     "Nothing was stored; your note is still here, so please try sending it again in a moment."
 )
+STOPPED = "You stopped this answer. Press “Ask again” to start it afresh."
 ERRORS = {
     "store": "The source library is not available right now, so I can't answer safely. "
     "Please try again in a few minutes.",
@@ -59,6 +61,18 @@ ERRORS = {
     "other": "Something went wrong while preparing the answer, and nothing was shown rather "
     "than an unchecked answer. Please try again, or rephrase your question.",
 }
+
+
+def typed_text(shown: str) -> str:
+    """The question as typed, back from its `user_markdown` form (for asking it again)."""
+    return MD_ESCAPED.sub(r"\1", html.unescape(shown))
+
+
+def _text(message: dict) -> str:
+    content = message.get("content", "")
+    if isinstance(content, list):  # the Chatbot hands messages back as a list of parts
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)
 
 
 def user_markdown(text: str) -> str:
@@ -150,48 +164,49 @@ class ChatPage:
 
     # chat ----------------------------------------------------------------------------------
     def respond(self, question: str, messages: list, mode: str, turns: dict) -> Iterator[tuple]:
-        """Stream one answer into the chat; outputs: chat, box, status, draft, turns, last."""
+        """Stream one answer into the chat; outputs: chat, box, status, draft, turns."""
         question = (question or "").strip()
         if not question:
             error = render_error("Please type a question first.")
-            yield messages, gr.skip(), error, gr.skip(), turns, gr.skip()
+            yield messages, gr.skip(), error, gr.skip(), turns
             return
         messages = [*messages, {"role": "user", "content": user_markdown(question)}, None]
         index = len(messages) - 1  # the answer's place, also the index a thumbs click reports
         answer = None
         for html_text, answer in self._answer_html(question, mode, turns, f"a{index}"):  # noqa: B007
             messages[index] = {"role": "assistant", "content": html_text}
-            yield messages, "", "", gr.skip(), turns, question
+            yield messages, "", "", gr.skip(), turns
         if answer is None:  # failed: the message says so, and there is nothing to rate
             return
         draft = draft_reply(answer, self.library) if mode == "staff" else ""
-        yield messages, "", "", draft or gr.skip(), {**turns, index: turn_record(answer)}, question
+        yield messages, "", "", draft or gr.skip(), {**turns, index: turn_record(answer)}
 
-    def retry(self, last: str, messages: list, mode: str, turns: dict) -> Iterator[tuple]:
+    def retry(self, messages: list, mode: str, turns: dict) -> Iterator[tuple]:
         """Ask the last question again, in place of its answer (after a stop or a failure)."""
-        if not last:
+        asked = [i for i, m in enumerate(messages) if m and m.get("role") == "user"]
+        if not asked:
             yield (
                 messages,
                 gr.skip(),
                 render_error("There is no question to ask again yet."),
                 gr.skip(),
                 turns,
-                gr.skip(),
             )
             return
-        if len(messages) >= 2 and messages[-2].get("role") == "user":
-            turns = {k: v for k, v in turns.items() if k != len(messages) - 1}
-            messages = messages[:-2]
-        yield from self.respond(last, messages, mode, turns)
+        last = asked[-1]
+        question = typed_text(_text(messages[last]))
+        turns = {k: v for k, v in turns.items() if k <= last}
+        yield from self.respond(question, messages[:last], mode, turns)
 
     @staticmethod
     def stopped(messages: list):
         """The answer being written when Stop was pressed says so, instead of 'Checking…'."""
-        if messages and messages[-1] and messages[-1].get("role") == "assistant":
-            content = str(messages[-1].get("content", ""))
-            if 'class="working"' in content or not content:
-                note = render_error("You stopped this answer. Press “Ask again” to start it afresh.")
-                messages = [*messages[:-1], {"role": "assistant", "content": note}]
+        note = {"role": "assistant", "content": render_error(STOPPED)}
+        last = messages[-1] if messages else None
+        if last and last.get("role") == "user":  # stopped before the answer began
+            return [*messages, note]
+        if last and last.get("role") == "assistant" and 'class="working"' in _text(last):
+            return [*messages[:-1], note]
         return messages
 
     def _answer_html(self, question: str, mode: str, turns: dict, aid: str):
@@ -224,7 +239,7 @@ class ChatPage:
         return out
 
     # feedback ------------------------------------------------------------------------------
-    def on_like(self, turns: dict, target: dict | None, data: gr.LikeData):
+    def on_like(self, turns: dict, data: gr.LikeData, target: dict | None = None):
         """A thumb click stores the rating at once; the form for reasons and a comment is optional.
 
         Outputs: target, form visibility, intro, reasons, comment, status.
@@ -266,17 +281,27 @@ class ChatPage:
         )
 
     def send_feedback(self, target: dict | None, reasons: list, comment: str, turns: dict):
-        """Add the optional reasons and comment to the stored rating; outputs: target, form, status."""
+        """Add the optional reasons and comment to the stored rating (a rating given without a
+        stored row is stored whole); outputs: target, form visibility, status."""
         turn = turns.get(target["index"]) if target else None
         if turn is None:
             return None, gr.update(visible=False), render_error("Choose an answer to rate first.")
         try:
-            self._amend(target["row"], reasons=reasons or [], comment=comment or "")
+            if target.get("row"):
+                self._amend(target["row"], reasons=reasons or [], comment=comment or "")
+            else:
+                self.store.record(
+                    rating=target["rating"],
+                    reasons=reasons or [],
+                    comment=comment or "",
+                    library_version=self.library_version(),
+                    **turn,
+                )
         except (FeedbackError, OSError, sqlite3.Error) as exc:
             log.exception("feedback not stored")
             msg = str(exc) if isinstance(exc, FeedbackError) else FEEDBACK_UNSAVED
             return target, gr.update(visible=True), render_error(msg)
-        return target, gr.update(visible=False), render("thanks.html")
+        return None, gr.update(visible=False), render("thanks.html")
 
     def _amend(self, row: int, *, rating: str | None = None, reasons=None, comment=None) -> None:
         # FeedbackStore has no update yet: the same database, one UPDATE of the row just stored.
@@ -325,7 +350,6 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
     with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
         turns = gr.State({})
         target = gr.State(None)
-        last = gr.State("")
         _header()
         mode = gr.Radio(MODES, value="patient", label="I am a…", elem_id="mode")
         with gr.Row(equal_height=False, elem_id="main-row"):
@@ -338,17 +362,17 @@ def build_app(settings: Settings, assistant: Assistant | None = None) -> gr.Bloc
         with gr.Accordion("About these sources", open=False, elem_id="about"):
             gr.HTML(lambda: render_about(page.library))
         gr.HTML(lambda: _footer(page), elem_id="footer")
-        _wire_chat(page, chat, box, mode, status, draft, turns, last, examples, staff, tools)
+        _wire_chat(page, chat, box, mode, status, draft, turns, examples, staff, tools)
         _wire_feedback(page, chat, turns, target, feedback, draft)
         gr.api(page.ask_api, api_name="ask", concurrency_id="answer")
     return app
 
 
-def _wire_chat(page, chat, box, mode, status, draft, turns, last, examples, staff, tools) -> None:
+def _wire_chat(page, chat, box, mode, status, draft, turns, examples, staff, tools) -> None:
     copy, save, again, stop = tools
     chat_io = dict(
         inputs=[box, chat, mode, turns],
-        outputs=[chat, box, status, draft, turns, last],
+        outputs=[chat, box, status, draft, turns],
         show_progress="hidden",
         concurrency_id="answer",  # every way of asking shares one queue: one Assistant
     )
@@ -357,7 +381,7 @@ def _wire_chat(page, chat, box, mode, status, draft, turns, last, examples, staf
     for button, question in examples:
         fill = button.click(_constant(question), None, box, show_progress="hidden", **private)
         events.append(fill.then(page.respond, **private, **chat_io))
-    retry_io = {**chat_io, "inputs": [last, chat, mode, turns]}
+    retry_io = {**chat_io, "inputs": [chat, mode, turns]}
     events.append(again.click(page.retry, **private, **retry_io))
     for event in events:  # a new answer opens at its start, not at the end of its sources
         event.then(None, js=SCROLL_TO_ANSWER, **private)
