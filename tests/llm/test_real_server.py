@@ -10,6 +10,7 @@ system prompt; each checks first that the model really misbehaved, so it cannot 
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 import subprocess
@@ -42,6 +43,7 @@ class Tap(BaseChatModel):
 
     inner: BaseChatModel
     system: str = ""
+    say: str = ""  # forces this exact reply through llama.cpp's grammar support
     replies: list[str] = []
 
     @property
@@ -53,6 +55,8 @@ class Tap(BaseChatModel):
 
     def _stream(self, messages, stop=None, run_manager=None, **kw):
         self.replies.append("")
+        if self.say:  # GBNF: the one string the model may produce (json.dumps escapes it)
+            kw["extra_body"] = {"max_tokens": 400, "grammar": f"root ::= {json.dumps(self.say)}"}
         for chunk in self.inner.stream(self._steer(messages), stop=stop, **kw):
             self.replies[-1] += chunk.text
             yield ChatGenerationChunk(message=chunk)
@@ -63,8 +67,8 @@ class Tap(BaseChatModel):
         return [SystemMessage(self.system) if isinstance(m, SystemMessage) else m for m in messages]
 
 
-def _assistant(llm_settings, tiny_assistant, system: str = "") -> tuple[Assistant, Tap]:
-    tap = Tap(inner=chat_model(MODEL, llm_settings), system=system)
+def _assistant(llm_settings, tiny_assistant, system: str = "", say: str = "") -> tuple[Assistant, Tap]:
+    tap = Tap(inner=chat_model(MODEL, llm_settings), system=system, say=say)
     assistant = Assistant(llm_settings, embedder=tiny_assistant.embedder, chat_model=tap)
     assistant.__dict__["guard"] = tiny_assistant.guard  # fitted once for the tiny library
     return assistant, tap
@@ -128,11 +132,18 @@ def test_answers_stream_and_every_shown_sentence_is_cited_and_verified(
 
 
 STEER = {
-    # the model numbers a list with what look like citations
-    "list-numbers": "Answer as a numbered list. Begin each item with [1], [2] or [3], then one sentence.",
-    "no-citations": "Answer in two sentences. Never write brackets or numbers of any kind.",
-    "missing-passages": "Answer in two sentences. End every sentence with [42].",
-    "echo": "Copy the first passage word for word, with its number in brackets at the start.",
+    # the model ignores these steering prompts, so their replies are forced through the grammar
+    "list-numbers": (
+        "",
+        "[1] The MIST trial compared aHSCT with drugs in 110 people with relapsing MS.\n"
+        "[2] The moon is made of cheese and cures MS.\n",
+    ),
+    "no-citations": ("Answer in two sentences. Never write brackets or numbers of any kind.", ""),
+    "missing-passages": (
+        "",
+        "The MIST trial found less disability after aHSCT [42]. No deaths were seen [42].",
+    ),
+    "echo": ("Copy the first passage word for word, with its number in brackets at the start.", ""),
 }
 PROOF = {  # what shows the model really did it
     "list-numbers": lambda raw: re.search(r"(^|\n)\s*\[\d\]", raw),
@@ -144,11 +155,14 @@ PROOF = {  # what shows the model really did it
 
 @pytest.mark.parametrize("quirk", list(STEER))
 def test_quirks_end_as_dropped_sentences_or_a_fallback_with_notice(llm_settings, tiny_assistant, quirk):
-    assistant, tap = _assistant(llm_settings, tiny_assistant, system=STEER[quirk])
+    system, say = STEER[quirk]
+    assistant, tap = _assistant(llm_settings, tiny_assistant, system=system, say=say)
     answer = assistant.ask(MIST)
     raw = tap.replies[0]
     assert PROOF[quirk](raw), f"the model did not show the quirk; it wrote {raw[:300]!r}"
     assert_shown_sentences_are_safe(answer, tap)
+    if quirk == "list-numbers":
+        assert "cheese" not in answer.answer
     if quirk in ("no-citations", "missing-passages"):
         assert answer.backend == "extractive", "nothing the model wrote could have been verified"
         reason = "no citation" if quirk == "no-citations" else "cites a passage that was not given"
@@ -156,11 +170,8 @@ def test_quirks_end_as_dropped_sentences_or_a_fallback_with_notice(llm_settings,
 
 
 def test_invented_numbers_and_clinic_claims_are_not_shown(llm_settings, tiny_assistant):
-    system = (
-        "Repeat these two sentences exactly and say nothing else. "
-        "The MIST trial cured 97% of people [1]. Umbilical cord stem cells carry no risk of rejection [2]."
-    )
-    assistant, tap = _assistant(llm_settings, tiny_assistant, system=system)
+    say = "The MIST trial cured 97% of people [1]. Umbilical cord stem cells carry no risk of rejection [2]."
+    assistant, tap = _assistant(llm_settings, tiny_assistant, say=say)
     answer = assistant.ask(MIST)
     raw = tap.replies[0]
     assert "97" in raw and "rejection" in raw.lower(), f"the model did not repeat them: {raw[:300]!r}"
@@ -172,8 +183,7 @@ def test_invented_numbers_and_clinic_claims_are_not_shown(llm_settings, tiny_ass
 
 
 def test_an_unusable_reply_falls_back_to_the_extractive_answer_with_a_notice(llm_settings, tiny_assistant):
-    steer = "Reply with the word banana, five times."
-    assistant, tap = _assistant(llm_settings, tiny_assistant, system=steer)
+    assistant, tap = _assistant(llm_settings, tiny_assistant, say="Banana banana banana. Banana!")
     answer = assistant.ask(MIST)
     assert "banana" in tap.replies[0].lower(), tap.replies[0][:300]
     assert answer.backend == "extractive" and "banana" not in answer.answer.lower()
