@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -49,9 +50,22 @@ def settings(tmp_path_factory) -> Settings:
     return shipped_settings(tmp_path_factory.mktemp("ui-browser"))
 
 
+SLOW = "Take your time: "  # a question starting so is answered after a pause (to press Stop)
+
+
+class PausingAssistant(Assistant):
+    paused: set[str] = set()  # the first time only: asked again, the answer comes at once
+
+    def stream(self, question, *args, **kwargs):
+        if question.startswith(SLOW) and question not in self.paused:
+            self.paused.add(question)
+            time.sleep(4)
+        yield from super().stream(question, *args, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def url(settings):
-    app = build_app(settings, Assistant(settings))
+    app = build_app(settings, PausingAssistant(settings))
     address = launch(app, settings, port=free_port(), block=False)
     yield address
     app.close()
@@ -318,9 +332,9 @@ def test_feedback_reasons_and_comment_complete_the_saved_rating(page, settings):
 
 def test_stop_then_ask_again(page):
     box = page.locator("#question textarea")
-    box.fill(QUESTION)
+    box.fill(SLOW + QUESTION)
     box.press("Enter")
-    page.locator("#chat [data-testid=bot]").first.wait_for(timeout=ANSWER_WAIT)
+    page.locator("#chat .working").first.wait_for(timeout=ANSWER_WAIT)
     page.locator("#stop").click()
     page.get_by_text("You stopped this answer").wait_for(timeout=10_000)
     page.locator("#retry").click()

@@ -23,7 +23,7 @@ from assistant.models import (  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.ui import build_app, launch  # noqa: E402
-from assistant.ui.page import ERRORS, ChatPage, user_markdown  # noqa: E402
+from assistant.ui.page import ERRORS, ChatPage, typed_text, user_markdown  # noqa: E402
 from assistant.ui.render import render_answer  # noqa: E402
 from assistant.vocab import BlockKind  # noqa: E402
 
@@ -170,6 +170,11 @@ def test_chroma_server_down_gives_a_plain_message(settings, assistant):
 # -- the page's text rules, without a server -----------------------------------------------------
 def test_user_markdown_shows_text_as_typed():
     assert user_markdown("can't <b>x</b> *y*") == r"can't &lt;b&gt;x&lt;/b&gt; \*y\*"
+
+
+def test_ask_again_uses_the_question_as_typed():
+    typed = r"Is $20,000 [a fair price] for <cells> & 1.5\2 *MSC* #infusions?"
+    assert typed_text(user_markdown(typed)) == typed
 
 
 def test_answer_html_escapes_everything_it_is_given(settings, assistant):
