@@ -97,7 +97,7 @@ class Assistant:
 
     @cached_property
     def card_support(self) -> CardSupport:
-        return CardSupport(*self.collections)
+        return CardSupport(*self.collections, where=self.settings.chroma_url or str(self.settings.index_dir))
 
     # -- public API -------------------------------------------------------------------------
     def retrieve(self, query: str, focus_sources: Sequence[str] = ()) -> list[ScoredPassage]:

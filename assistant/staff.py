@@ -169,11 +169,13 @@ def load_staff(
     sources_dir: Path, known_ids: set[str] | None = None
 ) -> tuple[StaffContent | None, list[Problem]]:
     """The staff content of `sources_dir/staff.yaml` and its problems (`file: field: problem`).
-    Note ids are checked when `known_ids` is given; a missing file is a problem."""
+    Note ids are checked when `known_ids` is given. A library without the file has no staff
+    content (drafts then carry no reviewed safety actions or red flags): no problem, as for
+    reviewed answers."""
     path = Path(sources_dir) / FILE
     name = f"{path.parent.name}/{FILE}"
     if not path.is_file():
-        return None, [Problem(name, "file", "the staff reply content is missing")]
+        return None, []
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:

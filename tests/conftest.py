@@ -97,6 +97,7 @@ claims:
       - "Our umbilical cells are accepted by every patient's immune system."
       - "Cord stem cells are immune privileged, so rejection is impossible."
       - "My cord cells won't get rejected because they come from a baby's cord."
+      - "Umbilical cord cells cannot be rejected."
     verdict: "false"
     correction: "Donor cord cells can be rejected: studies report antibodies against donor mesenchymal cells."
     sources: [cord-rejection]

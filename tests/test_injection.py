@@ -186,7 +186,11 @@ def test_planted_instruction_never_reaches_an_answer(planted, question):
 def test_the_composer_did_pick_the_planted_text_and_verification_cut_it(planted):
     _, assistant, _ = planted
     warnings = [w for q in PLANTED_QUESTIONS for w in assistant.ask(q).warnings]
-    assert any("reads as an instruction, not as evidence" in w for w in warnings)
+    # Cut either by verification (an instruction is never evidence) or, since planted text is
+    # not known-safe to the guard, earlier, as a clinic claim the sentence asserts.
+    assert any(
+        "reads as an instruction, not as evidence" in w or "asserts the clinic claim" in w for w in warnings
+    )
 
 
 def test_an_llm_that_obeys_planted_text_is_cut(planted, tiny_assistant):

@@ -86,6 +86,8 @@ def parrot_assistant():
     if not (settings.index_dir / "manifest.json").exists():
         pytest.skip("no index: run `assistant index` first")
     parrot = ParrotChatModel()
+    # Reviewed answers off (threshold above 1): every ask goes to the parrot, so it speaks.
+    settings = settings.model_copy(update={"answer_threshold": 1.01})
     return Assistant(settings, chat_model=parrot), parrot
 
 

@@ -103,8 +103,11 @@ def test_claim_needs_five_paraphrases_and_a_known_verdict(tmp_path):
     assert claims == [] and {"paraphrases", "verdict"} <= fields
 
 
+RECORD = 'reviewed: 2026-11-21\nverified: true\nchecked: "title, authors, year, journal and ids"\n'
+
+
 def test_sources_check_command_exit_codes(tmp_path, capsys):
-    note(tmp_path, GOOD)
+    note(tmp_path, GOOD.replace("reviewed: 2026-11-21\n", RECORD))  # `sources check` wants the review record
     assert main(["--sources-dir", str(tmp_path), "sources", "check"]) == 0
     note(tmp_path, GOOD.replace("type: rct", "type: blog"), "bad-note.md")
     assert main(["--sources-dir", str(tmp_path), "sources", "check"]) == 1

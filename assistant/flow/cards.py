@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..claims import GuardResult
 from ..models import Block, Citation, ClaimMatch, Passage
 from ..sources import Claim
+from ..store import StoreError
 from ..text import content_words, numbers, split_sentences
 from ..vocab import BlockKind
 from .notices import card_lead
@@ -54,8 +55,17 @@ class Citer:
 class CardSupport:
     """Finds, for each correction sentence, the passages of the claim's sources that back it."""
 
-    def __init__(self, passages, sentences):
-        self.passages, self.sentences = passages, sentences
+    def __init__(self, passages, sentences, where: str = "the index"):
+        self.passages, self.sentences, self.where = passages, sentences, where
+
+    def _get(self, collection, **query):
+        try:
+            return collection.get(**query)
+        except Exception as exc:  # Chroma raises transport errors of many kinds
+            raise StoreError(
+                f"the index at {self.where} could not be read ({exc.__class__.__name__}); "
+                "if it is a Chroma server, check that it is running, then ask again"
+            ) from exc
 
     def support(self, claim: Claim, sentences: list[str]) -> list[list[tuple[Passage, str]]]:
         """For each correction sentence of a claim card, the passages of its notes that back it."""
@@ -66,9 +76,8 @@ class CardSupport:
         its words (up to three, each adding words the others lack) and hold its numbers, each
         cited to its own passage with those sentences as the quote. The same test as
         `evals.answers_check`, which proves every reviewed sentence offline."""
-        got = self.sentences.get(
-            where={"source_id": {"$in": list(sources)}}, include=["documents", "metadatas"]
-        )
+        where = {"source_id": {"$in": list(sources)}}
+        got = self._get(self.sentences, where=where, include=["documents", "metadatas"])
         if not got["ids"]:
             return []
         chosen = _covering(sentence, list(zip(got["documents"], got["metadatas"], strict=True)))
@@ -79,7 +88,7 @@ class CardSupport:
         return [(passages[pid], " ".join(d for _, d in sorted(docs))) for pid, docs in by_passage.items()]
 
     def _passages(self, owner: list[str]) -> dict[str, Passage]:
-        rows = self.passages.get(ids=list(dict.fromkeys(owner)), include=["documents", "metadatas"])
+        rows = self._get(self.passages, ids=list(dict.fromkeys(owner)), include=["documents", "metadatas"])
         return {
             pid: Passage.from_metadata(pid, doc, meta)
             for pid, doc, meta in zip(rows["ids"], rows["documents"], rows["metadatas"], strict=True)

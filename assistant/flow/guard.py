@@ -22,7 +22,7 @@ from ..claims import ClaimGuard, GuardResult, development_examples
 from ..embeddings import Embedder
 from ..settings import Settings
 from ..sources import SourceError, load_claims
-from ..text import split_sentences
+from ..text import reads_as_instruction, split_sentences
 from .by_ask import not_covered_texts
 from .notices import fixed_paragraphs
 
@@ -42,7 +42,7 @@ def load_guard(
     cache = settings.index_dir / f"guard-{_key(path, settings, embedder, library_version)}.npz"
     # Library sentences are evidence, never clinic claims: the model's negatives, and
     # known-safe when quoted verbatim (as the extractive composer does).
-    got = sentences.get(limit=5000, include=["documents", "embeddings"])
+    got = _evidence(sentences.get(limit=5000, include=["documents", "embeddings"]))
     fixed = [s for p in (*fixed_paragraphs(), *not_covered_texts()) for s in split_sentences(p)]
     args = dict(
         threshold=settings.claim_threshold,
@@ -64,6 +64,16 @@ def load_guard(
     if claims:
         _save(guard, cache)
     return guard
+
+
+def _evidence(got: dict) -> dict:
+    """Library sentences that read as instructions to the assistant (text planted in a source)
+    are never evidence: not negatives of the model, not known-safe."""
+    keep = [i for i, doc in enumerate(got["documents"]) if not reads_as_instruction(doc)]
+    return {
+        "documents": [got["documents"][i] for i in keep],
+        "embeddings": [got["embeddings"][i] for i in keep],
+    }
 
 
 def question_claims(guard: ClaimGuard, asked: str, vector: np.ndarray | None) -> list[GuardResult]:
