@@ -60,7 +60,8 @@ class Settings(BaseSettings):
     backend: str = "extractive"  # extractive | ollama:<model> | openai:<model>
     llm_base_url: str = ""  # OpenAI-compatible servers (vLLM, llama.cpp) or Ollama host
     llm_api_key: str = Field(default="", repr=False)
-    llm_timeout_s: float = 30.0
+    llm_timeout_s: float = 30.0  # bounds the whole model answer: connect, first and last token
+    llm_max_tokens: int = 400  # cap on each model answer; sent as max_tokens and max_completion_tokens
     llm_temperature: float = 0.0
     patient_sentences: int = 4
     staff_sentences: int = 7

@@ -107,6 +107,14 @@ def llm_failed(name: str, error: Exception) -> Notice:
     )
 
 
+def llm_stopped(name: str, error: Exception) -> Notice:
+    return Notice(
+        NoticeCode.LLM_FAILED,
+        f"The language model ({name}) stopped early ({error.__class__.__name__}); "
+        "the answer may be incomplete, and each sentence shown was checked against its source.",
+    )
+
+
 def llm_unverified(name: str) -> Notice:
     return Notice(
         NoticeCode.LLM_UNVERIFIED,

@@ -52,13 +52,19 @@ class Checker:
         return kept
 
     def _guarded(self, composer, ctx: Context) -> Generator[Block, None, int]:
+        shown = 0
         try:
-            return (yield from self.blocks(composer, ctx))
+            for block in self.blocks(composer, ctx):
+                shown += block.kind == BlockKind.ANSWER
+                yield block
+            return shown
         except Exception as exc:  # a down, slow or broken LLM endpoint: say so, fall back
             if isinstance(composer, ExtractiveComposer):
                 raise
-            self.answer.warnings.append(notices.llm_failed(composer.name, exc))
-            return 0
+            # Sentences already shown stay (each was checked); with none, the extractive answer follows.
+            notice = notices.llm_stopped if shown else notices.llm_failed
+            self.answer.warnings.append(notice(composer.name, exc))
+            return shown
 
     def blocks(self, composer, ctx: Context) -> Generator[Block, None, int]:
         """Yield the blocks that pass; return how many answer sentences were kept."""
