@@ -49,7 +49,7 @@ test: install
 	$(BIN)/assistant sources check
 	$(BIN)/python -m evals.answers_check
 	$(BIN)/python -m evals.staff_check
-	$(BIN)/python -m evals.reaudit
+	$(BIN)/python -m evals.reaudit --open-only
 	$(BIN)/assistant index --quiet
 	$(BIN)/python -m evals.registry_check
 	$(BIN)/pytest -q

@@ -95,7 +95,7 @@ class CardSupport:
         }
 
 
-ENOUGH = 0.6  # share of a sentence's content words its quotes must hold (the check needs 0.5)
+ENOUGH = 0.5  # share of a sentence's content words its quotes must hold: what the citation check needs
 
 
 def _covering(sentence: str, rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
