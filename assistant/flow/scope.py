@@ -102,7 +102,8 @@ MONEY = re.compile(
     re.I,
 )
 LIVE_WHEN = re.compile(r"\b(today|right now|tomorrow|this week|this month|at the moment|currently)\W*$", re.I)
-LIVE_WHAT = re.compile(r"\b(charging|wait\w*|appointments?|slots?)\b", re.I)
+# "wait for the trials … right now" is not a request for a waiting list: only list/time forms count.
+LIVE_WHAT = re.compile(r"\b(charging|waiting lists?|wait(ing)? times?|waits|appointments?|slots?)\b", re.I)
 SHORTEST_WAIT = re.compile(r"\bshortest wait", re.I)
 
 
