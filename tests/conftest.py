@@ -146,7 +146,10 @@ def make_library(folder: Path) -> Path:
 def tiny_settings(tmp_path_factory) -> Settings:
     root = tmp_path_factory.mktemp("tiny")
     settings = Settings(
-        sources_dir=make_library(root / "sources"), index_dir=root / "index", llm_timeout_s=2.0
+        sources_dir=make_library(root / "sources"),
+        index_dir=root / "index",
+        feedback_db=root / "feedback.sqlite3",  # a rating in a test never lands in the checkout
+        llm_timeout_s=2.0,
     ).resolve()
     build_index(settings, progress=False)
     return settings
