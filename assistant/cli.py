@@ -239,18 +239,24 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--sources-dir", type=Path, help="library folder (ASSISTANT_SOURCES_DIR)")
     top.add_argument("--index-dir", type=Path, help="index folder (ASSISTANT_INDEX_DIR)")
     sub = top.add_subparsers(dest="command", required=True, metavar="command", help="what to do")
+    for add in (_library_commands, _answer_commands, _other_commands):
+        add(sub)
+    return top
 
+
+def _library_commands(sub) -> None:
     sources = sub.add_parser("sources", help="work with the curated library")
     sources_sub = sources.add_subparsers(dest="action", required=True, metavar="action", help="what to do")
     sources_sub.add_parser("check", help="validate notes, PDFs and the claim registry").set_defaults(
         func=cmd_sources_check
     )
-
     index = sub.add_parser("index", help="build or update the index (only changed files)")
     index.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
     _quiet(index, "no progress bars, only the summary")
     index.set_defaults(func=cmd_index)
 
+
+def _answer_commands(sub) -> None:
     ask = sub.add_parser("ask", help="answer a question with citations ('-' reads stdin)")
     ask.add_argument("question", nargs="?", help="the question; '-' reads stdin; omit for a session")
     ask.add_argument("--json", action="store_true", help="print the Answer as JSON (docs/API.md)")
@@ -281,6 +287,8 @@ def parser() -> argparse.ArgumentParser:
     _quiet(check, "no progress bars")
     check.set_defaults(func=cmd_check)
 
+
+def _other_commands(sub) -> None:
     serve = sub.add_parser("serve", help="serve the chat page")
     serve.add_argument("--host", help="address to listen on (ASSISTANT_HOST; default: this machine only)")
     serve.add_argument("--port", type=int, help="port to listen on (ASSISTANT_PORT)")
@@ -301,7 +309,6 @@ def parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("options", nargs=argparse.REMAINDER, help="options of python -m evals")
     evaluate.set_defaults(func=cmd_eval)
-    return top
 
 
 def _backend(command) -> None:
