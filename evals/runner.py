@@ -400,25 +400,43 @@ def run(cases: list[Case], backend: str, settings: Settings, progress: bool = Tr
 def summarize(records: list[dict]) -> dict:
     ok = [r for r in records if "error" not in r]
     ms = [r["metrics"] for r in ok]
+    out = {
+        "cases": len(records),
+        "errors": len(records) - len(ok),
+        "claim_repeat_rate": M.rate([m["repeat"] for m in ms]),
+        "claim_repeat_rate_outside_cards": M.rate([m["repeat_outside_cards"] for m in ms]),
+        **citation_summary(ok),
+        **retrieval_summary(ok, ms),
+        **timing_summary(ms),
+        "case_pass_rate": M.rate([not r["failures"] for r in records]),
+        **answering_summary(ms),
+    }
+    if any("parrot_emitted" in m for m in ms):
+        out["parrot_claims_emitted"] = sum(m.get("parrot_emitted", 0) for m in ms)
+        out["parrot_claims_shown"] = sum(len(m.get("parrot_shown", [])) for m in ms)
+        out["parrot_asserted_claims"] = sum(m.get("parrot_asserted", 0) for m in ms)
+    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
+
+
+def citation_summary(ok: list[dict]) -> dict:
     rows = [s for r in ok for s in r["sentences"]]
     checks = [
         M.SentenceCheck(s["sentence"], tuple(s["cited"]), s["supported"], tuple(s["precise"])) for s in rows
     ]
     cards = [c for c, s in zip(checks, rows, strict=True) if s["card"]]
     composed = [c for c, s in zip(checks, rows, strict=True) if not s["card"]]
-    patient = [m["fk_grade"] for m in ms if m["fk_grade"] is not None]
-    latency = [m["latency_ms"] for m in ms if m["latency_ms"] is not None]
-    wall = [m["wall_ms"] for m in ms]
-    out = {
-        "cases": len(records),
-        "errors": len(records) - len(ok),
-        "claim_repeat_rate": M.rate([m["repeat"] for m in ms]),
-        "claim_repeat_rate_outside_cards": M.rate([m["repeat_outside_cards"] for m in ms]),
+    return {
         "citation_validity": M.citation_validity(checks),
         "citation_validity_cards": M.citation_validity(cards),
         "citation_validity_composed": M.citation_validity(composed),
         "citation_recall": M.citation_recall(checks),
         "citation_precision": M.citation_precision(checks),
+    }
+
+
+def retrieval_summary(ok: list[dict], ms: list[dict]) -> dict:
+    plain = [r["kind"] == "question" and not r["expect"].get("claims_in_question") for r in ok]
+    return {
         "source_recall_cited": M.rate(
             [m["source_hit_cited"] for m in ms if m["source_hit_cited"] is not None]
         ),
@@ -432,12 +450,16 @@ def summarize(records: list[dict]) -> dict:
         ),
         "claim_card_recall": M.rate([m["card_hit"] for m in ms if m["card_hit"] is not None]),
         "spurious_card_rate": M.rate(
-            [
-                bool(m["question_cards"])
-                for r, m in zip(ok, ms, strict=True)
-                if r["kind"] == "question" and not r["expect"].get("claims_in_question")
-            ]
+            [bool(m["question_cards"]) for m, p in zip(ms, plain, strict=True) if p]
         ),
+    }
+
+
+def timing_summary(ms: list[dict]) -> dict:
+    patient = [m["fk_grade"] for m in ms if m["fk_grade"] is not None]
+    latency = [m["latency_ms"] for m in ms if m["latency_ms"] is not None]
+    wall = [m["wall_ms"] for m in ms]
+    return {
         "readability_fk_grade": M.mean(patient),
         "readability_fk_p90": M.percentile(patient, 90),
         "readability_share_le_9": M.rate([g <= 9 for g in patient]),
@@ -445,14 +467,7 @@ def summarize(records: list[dict]) -> dict:
         "latency_p95_ms": M.percentile(latency, 95),
         "wall_p50_ms": M.percentile(wall, 50),
         "wall_p95_ms": M.percentile(wall, 95),
-        "case_pass_rate": M.rate([not r["failures"] for r in records]),
-        **answering_summary(ms),
     }
-    if any("parrot_emitted" in m for m in ms):
-        out["parrot_claims_emitted"] = sum(m.get("parrot_emitted", 0) for m in ms)
-        out["parrot_claims_shown"] = sum(len(m.get("parrot_shown", [])) for m in ms)
-        out["parrot_asserted_claims"] = sum(m.get("parrot_asserted", 0) for m in ms)
-    return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in out.items()}
 
 
 def answering_summary(ms: list[dict]) -> dict:
