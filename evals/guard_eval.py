@@ -302,6 +302,28 @@ def table(figs: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _options(argv)
+    path = EVALS / "guard" / f"{args.split}.yaml"
+    if not path.exists():
+        print(f"error: {path} is missing", file=sys.stderr)
+        return 2
+    from assistant.pipeline import Assistant
+    from assistant.settings import Settings
+
+    assistant = Assistant(Settings().resolve(ROOT))
+    goals = (yaml.safe_load(args.gates.read_text(encoding="utf-8")) or {}).get("guard") or {}
+    payload, missed = _split_figures(assistant.guard, path, args.split, goals)
+    rows = dev_lines("heldout")
+    if rows:
+        missed += _dev_figures(assistant, rows, payload)
+    out = args.out or EVALS / "out" / f"guard-{args.split}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
+    _print(payload, rows, out, missed)
+    return 1 if missed and not args.report_only else 0
+
+
+def _options(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m evals.guard_eval", description=__doc__.splitlines()[0])
     p.add_argument("--split", choices=("test", "tune"), default="test")
     p.add_argument("--out", type=Path, help="JSON file (default evals/out/guard-<split>.json)")
@@ -309,62 +331,54 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--report-only", action="store_true", help="print missed goals but exit 0 (how `make eval` runs it)"
     )
-    args = p.parse_args(argv)
+    return p.parse_args(argv)
 
-    from assistant.settings import Settings
 
-    path = EVALS / "guard" / f"{args.split}.yaml"
-    if not path.exists():
-        print(f"error: {path} is missing", file=sys.stderr)
-        return 2
+def _split_figures(guard, path: Path, split: str, goals: dict) -> tuple[dict, list[str]]:
+    """Figures on the labelled split, plain contradictions and question cards, with missed goals."""
     items = load_items(path)
-    from assistant.pipeline import Assistant
-
-    assistant = Assistant(Settings().resolve(ROOT))
-    guard = assistant.guard
     predictions = predict_all(guard, [i["text"] for i in items])
     figs = figures(items, predictions)
-    goals = (yaml.safe_load(args.gates.read_text(encoding="utf-8")) or {}).get("guard") or {}
     missed = check_goals(figs, goals)
-    out = args.out or EVALS / "out" / f"guard-{args.split}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "split": args.split,
-        "file": str(path),
-        "figures": figs,
-        "goals": goals,
-        "missed_goals": missed,
-        "errors": errors(items, predictions),
-    }
     extra = {}
     extra.update(contradiction_figures(guard, load_plain(EVALS / "guard" / "contradictions.yaml")))
     extra.update(card_figures(guard, load_plain(EVALS / "guard" / "questions.yaml")))
-    payload["issue15"] = extra
-    goals = payload["goals"] = {**goals, **ISSUE15_GOALS}
     missed += check_goals(extra, ISSUE15_GOALS)
-    rows = dev_lines("heldout")
-    if rows:
-        dev_predictions = predict_all(guard, [r["text"] for r in rows])
-        dev = dev_figures(rows, dev_predictions)
-        missed += check_goals(dev, goals)
-        payload["dev_heldout"] = {"figures": dev, "errors": dev_errors(rows, dev_predictions)}
-        every = dev_lines("fit") + rows  # all development assert lines reach the LLM check
-        dev.update(leak_figures(assistant, every))
-        missed += check_goals(dev, {"llm_leaks_verbatim": ISSUE15_GOALS["llm_leaks_verbatim"]})
-    out.write_text(json.dumps(payload, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(table(figs))
+    payload = {
+        "split": split,
+        "file": str(path),
+        "figures": figs,
+        "goals": {**goals, **ISSUE15_GOALS},
+        "missed_goals": missed,
+        "errors": errors(items, predictions),
+        "issue15": extra,
+    }
+    return payload, missed
+
+
+def _dev_figures(assistant, rows: list[dict], payload: dict) -> list[str]:
+    """Held-out real clinic lines, and verbatim LLM leaks over every development assert line."""
+    dev_predictions = predict_all(assistant.guard, [r["text"] for r in rows])
+    dev = dev_figures(rows, dev_predictions)
+    missed = check_goals(dev, payload["goals"])
+    payload["dev_heldout"] = {"figures": dev, "errors": dev_errors(rows, dev_predictions)}
+    dev.update(leak_figures(assistant, dev_lines("fit") + rows))
+    return missed + check_goals(dev, {"llm_leaks_verbatim": ISSUE15_GOALS["llm_leaks_verbatim"]})
+
+
+def _print(payload: dict, rows: list[dict], out: Path, missed: list[str]) -> None:
+    print(table(payload["figures"]))
     print("\nplain contradictions and question-side cards")
-    for key, value in extra.items():
+    for key, value in payload["issue15"].items():
         print(f"  {key:34} {value if not isinstance(value, list) else len(value)}")
     if rows:
         print(f"\nreal clinic wording, held-out lines of evals/guard/dev_split.yaml ({len(rows)})")
-        print(json.dumps(dev, indent=1))
+        print(json.dumps(payload["dev_heldout"]["figures"], indent=1))
     else:
         print(f"\n(no development lines at {DEV_LINES}: real-wording figures skipped)")
     print(f"\nwritten: {out}")
     for line in missed:
         print(f"GOAL MISSED: {line}", file=sys.stderr)
-    return 1 if missed and not args.report_only else 0
 
 
 if __name__ == "__main__":
