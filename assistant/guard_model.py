@@ -1,0 +1,251 @@
+"""The claim guard's two logistic models: the registry index they read, their features and fit.
+
+`ClaimModels` indexes the registry (every claim's wordings, their embeddings, the corrections),
+builds the match features (a sentence against each claim) and the stance features (a sentence
+against one claim), fits both models and saves and loads them. `ClaimGuard` in
+`assistant/claims.py` builds on it and decides; the surface helpers are `assistant/guard_text.py`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .embeddings import Embedder
+from .guard_text import EVIDENTIAL_NEGATION, NEGATION, REPORTING, conflicts, contradiction, cue_features
+from .sources import Claim
+from .text import content_words, split_sentences
+
+STANCES = ("asserts", "refutes", "reports", "none")
+EXAMPLE_LABELS = {
+    "asserts": "asserts",
+    "refutes": "refutes",
+    "reports": "reports",
+    "evidence": "none",
+    "unrelated": "none",
+}
+
+
+def _f1(a: set[str], b: set[str]) -> float:
+    common = len(a & b)
+    if not common:
+        return 0.0
+    p, r = common / len(a), common / len(b)
+    return 2 * p * r / (p + r)
+
+
+class ClaimModels:
+    """Registry claims, and two small logistic models fitted when the guard is built.
+
+    The match model says whether a sentence is about a registry claim. It reads four features of
+    the sentence against each claim: the best and the mean of the two best cosine similarities
+    to the claim's wordings, the similarity to the claim's centroid, and the best content-word F1.
+    Positives are the registry's wordings scored against the claim's other wordings (leave one
+    out) and the claim-bearing tuning sentences; negatives are library sentences without refuting
+    or reporting cues and the tuning and development lines labelled evidence or unrelated.
+
+    The stance model reads the sentence as a whole against the matched claim: the sentence
+    embedding, its similarity to the claim's wordings and to the claim's correction, whether the
+    claim itself is worded as a negation ("no side effects") next to the sentence's negations, and
+    the surface cues of `cue_features` (features, not vetoes). It is a four-way logistic model
+    (asserts, refutes, reports, none) fitted on the registry's wordings (asserts), its corrections
+    (refutes), library sentences (none, or refutes / reports when they carry those cues), the
+    tuning examples and the fit part of the real clinic lines. The held-out splits are never used.
+    """
+
+    def __init__(self, claims: list[Claim], embedder: Embedder, matrix: np.ndarray | None = None):
+        self.claims = claims
+        self.embedder = embedder
+        self._index_wordings(claims)
+        self.matrix = matrix if matrix is not None else embedder.encode(self.wordings)
+        self.words = [set(content_words(w)) for w in self.wordings]
+        self.sums = np.zeros((len(claims), self.matrix.shape[1]), dtype=np.float32)
+        np.add.at(self.sums, self.owner_array, self.matrix)
+        self.claim_negated = np.asarray([bool(NEGATION.search(c.claim)) for c in claims], dtype=np.float32)
+        self.corrections = [s for c in claims for s in split_sentences(c.correction)]
+        self.correction_owner = np.asarray(
+            [i for i, c in enumerate(claims) for _ in split_sentences(c.correction)], dtype=int
+        )
+        self._correction_matrix: np.ndarray | None = None
+        self.weights = np.asarray([4.0, 4.0, 4.0, 2.0], dtype=np.float32)
+        self.bias = -10.0  # replaced by fit(); a usable default for a registry without negatives
+        self.stance_weights: np.ndarray | None = None  # classes x features
+        self.stance_bias = np.zeros(len(STANCES), dtype=np.float32)
+
+    def _index_wordings(self, claims: list[Claim]) -> None:
+        """Every claim's canonical wording and paraphrases, with the claim each belongs to, and a
+        claims x wordings grid of their indices (padded with one past the last wording), so the
+        per-claim features are one array operation."""
+        self.wordings: list[str] = []
+        self.owner: list[int] = []
+        for i, claim in enumerate(claims):
+            for text in (claim.claim, *claim.paraphrases):
+                self.wordings.append(text)
+                self.owner.append(i)
+        self.owner_array = np.asarray(self.owner, dtype=int)
+        width = max((self.owner.count(i) for i in range(len(claims))), default=1)
+        self.grid = np.full((len(claims), width), len(self.owner), dtype=int)
+        for i in range(len(claims)):
+            members = np.flatnonzero(self.owner_array == i)
+            self.grid[i, : len(members)] = members
+
+    @property
+    def correction_matrix(self) -> np.ndarray:
+        if self._correction_matrix is None:
+            self._correction_matrix = self.embedder.encode(self.corrections)
+        return self._correction_matrix
+
+    # -- features and models ----------------------------------------------------------
+    def features(self, vector: np.ndarray, words: set[str], leave_out: int = -1) -> np.ndarray:
+        """One row per claim: [best cos, mean of two best cos, centroid cos, best word F1]."""
+        sims = np.append(self.matrix @ vector, -1.0)  # the extra slot pads short claims
+        lex = np.asarray([*(_f1(words, w) for w in self.words), 0.0], dtype=np.float32)
+        sums = self.sums
+        if leave_out >= 0:
+            sums = sums.copy()
+            sums[self.owner[leave_out]] -= self.matrix[leave_out]
+            sims[leave_out], lex[leave_out] = -1.0, 0.0
+        grid = sims[self.grid]  # claims x wordings, padded with -1
+        top2 = -np.partition(-grid, 1, axis=1)[:, :2]
+        norms = np.linalg.norm(sums, axis=1) + 1e-9
+        return np.column_stack(
+            [top2[:, 0], top2.mean(axis=1), (sums @ vector) / norms, lex[self.grid].max(axis=1)]
+        ).astype(np.float32)
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(rows @ self.weights + self.bias)))
+
+    def stance_features(self, text: str, vector: np.ndarray, claim: int, leave_out: int = -1) -> np.ndarray:
+        """The sentence against claim `claim`: embedding, claim and correction similarity, the
+        claim's own negation next to the sentence's, and the surface cues."""
+        sims = self.matrix @ vector
+        if leave_out >= 0:
+            sims[leave_out] = -1.0
+        members = np.flatnonzero(self.owner_array == claim)
+        nearest = int(members[np.argmax(sims[members])]) if members.size else -1
+        to_claim = float(sims[nearest]) if members.size else 0.0
+        corr = self.correction_matrix[self.correction_owner == claim] @ vector
+        to_correction = float(corr.max()) if corr.size else 0.0
+        negations = min(len(NEGATION.findall(text)), 2) / 2
+        negated = float(self.claim_negated[claim])
+        # Polarity against the claim: "cord cells can be rejected" is close to "cord cells can't
+        # be rejected" and says the opposite; "no rejection, ever" agrees with it.
+        wordings = [self.claims[claim].claim] + ([self.wordings[nearest]] if nearest >= 0 else [])
+        flips = float(np.mean([conflicts(text, w) for w in wordings]))
+        extra = [
+            to_claim,
+            to_correction,
+            3.0 * (to_claim - to_correction),
+            3.0 * negations * (1 - negated),
+            3.0 * negations * negated,
+            3.0 * flips,
+            3.0 * flips * max(to_claim, 0.0),
+        ]
+        return np.concatenate([vector, np.asarray(extra + cue_features(text), dtype=np.float32)])
+
+    def best_claim(self, text: str, vector: np.ndarray) -> int:
+        return int(np.argmax(self.probabilities(self.features(vector, set(content_words(text))))))
+
+    def fit(self, negatives: list[str], negative_vectors: np.ndarray, examples=(), development=()) -> None:
+        """Fit the match model, then the stance model (which reads the fitted match model to pick
+        each unlabelled sentence's claim)."""
+        labelled = [(t, EXAMPLE_LABELS[label], 3.0) for t, label in examples if label in EXAMPLE_LABELS]
+        labelled += [(t, label, 3.0) for t, label in development]
+        ex_vectors = self.embedder.encode([t for t, _, _ in labelled]) if labelled else np.zeros((0, 1))
+        self._fit_match(negatives, negative_vectors, labelled, ex_vectors)
+        self._fit_stance(negatives, negative_vectors, labelled, ex_vectors)
+
+    def _fit_match(self, negatives, negative_vectors, labelled, ex_vectors) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        X, y = [], []
+        for j, vector in enumerate(self.matrix):
+            X.append(self.features(vector, self.words[j], leave_out=j)[self.owner[j]])
+            y.append(1)
+        for text, vector in zip(negatives, negative_vectors, strict=True):
+            if EVIDENTIAL_NEGATION.search(text) or REPORTING.search(text):
+                continue  # such sentences may well name a claim in order to refute it
+            rows = self.features(vector, set(content_words(text)))
+            X.append(rows[int(np.argmax(rows[:, 0]))])
+            y.append(0)
+        for (text, label, _), vector in zip(labelled, ex_vectors, strict=True):
+            rows = self.features(vector, set(content_words(text)))
+            X.append(rows[int(np.argmax(rows[:, 0]))])
+            y.append(int(label != "none"))  # clinic lines and their debunks are about a claim
+        match = LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000)
+        match.fit(np.asarray(X), np.asarray(y))
+        self.weights = match.coef_[0].astype(np.float32)
+        self.bias = float(match.intercept_[0])
+
+    def _fit_stance(self, negatives, negative_vectors, labelled, ex_vectors) -> None:
+        from sklearn.linear_model import LogisticRegression
+
+        rows, labels, weights = [], [], []
+        for j, vector in enumerate(self.matrix):
+            rows.append(self.stance_features(self.wordings[j], vector, self.owner[j], leave_out=j))
+            labels.append("asserts")
+            weights.append(1.0)
+        flipped = [(contradiction(w), self.owner[j]) for j, w in enumerate(self.wordings)]
+        flipped = [(t, o) for t, o in flipped if t]
+        for (text, owner), vector in zip(flipped, self.embedder.encode([t for t, _ in flipped]), strict=True):
+            rows.append(self.stance_features(text, vector, owner))
+            labels.append("refutes")
+            weights.append(1.0)
+        for text, vector, owner in zip(
+            self.corrections, self.correction_matrix, self.correction_owner, strict=True
+        ):
+            rows.append(self.stance_features(text, vector, int(owner)))
+            labels.append("refutes")
+            weights.append(1.0)
+        for text, vector in zip(negatives, negative_vectors, strict=True):
+            rows.append(self.stance_features(text, vector, self.best_claim(text, vector)))
+            cue = (
+                "refutes" if EVIDENTIAL_NEGATION.search(text) else "reports" if REPORTING.search(text) else ""
+            )
+            labels.append(cue or "none")
+            weights.append(0.5)  # weak labels from cues
+        for (text, label, weight), vector in zip(labelled, ex_vectors, strict=True):
+            rows.append(self.stance_features(text, vector, self.best_claim(text, vector)))
+            labels.append(label)
+            weights.append(weight)
+        model = LogisticRegression(C=0.5, class_weight="balanced", max_iter=4000)
+        model.fit(np.asarray(rows), labels, sample_weight=weights)
+        order = [list(model.classes_).index(s) for s in STANCES]
+        self.stance_weights = model.coef_[order].astype(np.float32)
+        self.stance_bias = model.intercept_[order].astype(np.float32)
+
+    def stance_probabilities(self, sentence: str, vector: np.ndarray, claim: int | None = None) -> np.ndarray:
+        """Probabilities of asserts, refutes, reports, none for the sentence against the claim."""
+        if self.stance_weights is None:
+            return np.asarray([1.0, 0.0, 0.0, 0.0])  # no model: a matched sentence asserts
+        claim = self.best_claim(sentence, vector) if claim is None else claim
+        logits = self.stance_weights @ self.stance_features(sentence, vector, claim) + self.stance_bias
+        e = np.exp(logits - logits.max())
+        return e / e.sum()
+
+    def assertion_probability(self, sentence: str, vector: np.ndarray, claim: int | None = None) -> float:
+        return float(self.stance_probabilities(sentence, vector, claim)[0])
+
+    # -- a fitted guard is saved next to the index, so serving starts without refitting ---
+    def save(self, path: Path) -> None:
+        np.savez(
+            path,
+            matrix=self.matrix,
+            weights=self.weights,
+            bias=self.bias,
+            stance_weights=self.stance_weights if self.stance_weights is not None else np.zeros(0),
+            stance_bias=self.stance_bias,
+            correction_matrix=self.correction_matrix,
+        )
+
+    def load(self, path: Path) -> None:
+        with np.load(path) as data:
+            self.weights, self.bias = data["weights"], float(data["bias"])
+            if "stance_weights" not in data or "correction_matrix" not in data:
+                raise ValueError(f"{path}: a guard cache from before the stance model; fit again")
+            sw = data["stance_weights"]
+            self.stance_weights = sw if sw.size else None
+            self.stance_bias = data["stance_bias"]
+            if len(data["correction_matrix"]) == len(self.corrections):
+                self._correction_matrix = data["correction_matrix"]

@@ -1,0 +1,306 @@
+"""Text helpers of the claim guard: what a sentence says on its surface, before any model.
+
+Frames and claim cores (attribution, question and premise frames stripped, so the claim itself is
+compared with the registry), quoted and pasted spans, negation and its scope (`denied`,
+`conflicts`, `contradiction`), the surface cues the stance model reads (`cue_features`,
+`cue_stance`) and the English check (`non_english`). The models are `assistant/guard_model.py`;
+the guard that uses both is `assistant/claims.py`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import CITATION, content_words
+
+QUESTION_START = re.compile(
+    r"^\s*(is|are|was|were|do|does|did|can|could|will|would|should|has|have|may|might|"
+    r"what|why|how|which|who|where|when)\b|\bis (it|this|that) (true|right|correct|real)\b",
+    re.I,
+)
+EVIDENTIAL_NEGATION = re.compile(
+    r"\bno (good |reliable |convincing |solid |strong |published |scientific |clinical |real |"
+    r"human |controlled |such |long-term |safety |firm )?(evidence|proof|data|trial|study|studies|"
+    r"support)\b"
+    r"|\b(not|never|nor) (been |yet |ever )?(shown|proven|proved|demonstrated|established|supported|"
+    r"confirmed|backed|approved|tested|reproduced|replicated)\b"
+    r"|\b(unproven|unsupported|untrue|false|myth|misleading|incorrect|wrong|not true|not the case|"
+    r"no basis|overstate[sd]?|exaggerat\w+|misrepresent\w*|misreport\w*|misquot\w*|debunked|"
+    r"unfounded|red flag|warning sign|not evidence|is not proof|isn't proof|not a cure|no cure|nothing in|"
+    r"not a status|marketing language|nothing like)\b"
+    r"|\b(lacks?|lacking|without) (any )?(good |solid |controlled )?(evidence|proof|data|trials?)\b"
+    r"|\b(did|does|do|has|have) not (support|show|confirm|back|prove|demonstrate)\b"
+    r"|\b(nobody|no one|no study|no trial|no human study|no researcher)s? (has|have|ever)\b"
+    r"|\bthere is no (reason|good reason)\b|\brather than\b|\bin fact\b|\bactually\b"
+    r"|\bfailed to\b|\bdid not (find|show|reduce|improve|work)\b|\bonly in (animals|mice|rats)\b",
+    re.I,
+)
+REPORTING = re.compile(
+    r"\b(clinic|clinics|clinic's|provider|providers|company|companies|seller|sellers|marketing|"
+    r"marketers?|advert\w*|ads?|websites?|sites?|blogs?|articles?|brochures?|leaflets?|flyers?|"
+    r"videos?|posts?|pages?|salespeople|salesman|promoters?|testimonials?|some people|they|"
+    r"the centre|the center|the doctor there|the founder|the owner)\b[^.?!]{0,60}?"
+    r"\b(say|says|said|claim\w*|promis\w*|advertis\w*|market\w*|tell|tells|told|state[sd]?|"
+    r"suggest\w*|assert\w*|boast\w*|insist\w*|describe\w*|call|calls|called|explain\w*|"
+    r"list|lists|listed|cite|cites|cited|point\w*|pitch\w*|promot\w*|stress\w*|predict\w*|"
+    r"present\w*|portray\w*|frame\w*|tout\w*|sell|sells|sold|offer\w*|feature\w*|"
+    r"highlight\w*|quote\w*|mention\w*|argue\w*|write|writes|wrote|report\w*|push\w*|"
+    r"spin\w*|hype\w*|imply|implies|implied|credit\w*|attribut\w*)\b"
+    r"|\b(so-called|according to|is marketed as|are marketed as|is advertised as|are advertised as|"
+    r"is promoted as|are promoted as|is pitched as|are pitched as|is sold as|are sold as|"
+    r"it is claimed|are claimed|is claimed|claims? that|the claim|this claim|such claims|"
+    r"marketing claims?|as if)\b",
+    re.I,
+)
+NEGATION = re.compile(
+    r"\b(no|not|never|none|nothing|nowhere|without|cannot|unable|neither|nor|free of|zero|"
+    r"fails? to|failed to)\b|n't\b",
+    re.I,
+)
+# Frames around a claim that say who said it or ask about it; stripped before matching so the
+# claim itself is compared with the registry ("The clinic says X, is that true?" -> "X").
+FRAME_START = re.compile(
+    r"^\s*((the|my|a|one|some|their|our|this|that)\s+)?(\w+(?:'s)?\s+){0,2}?"
+    r"(clinics?|doctors?|websites?|brochures?|ads?|adverts?|salesperson|centres?|centers?|they|"
+    r"someone|people|friends?|groups?|providers?|company)\s+"
+    r"(says?|said|claims?|claimed|told me|tells me|tell me|promises?|promised|advertises?|"
+    r"advertised|states?|stated|insists?|swears?)\s+(that\s+)?"
+    r"|^\s*i\s+(have\s+)?(read|heard|saw|was told|keep hearing|learned)\s+(online\s+|somewhere\s+)?(that\s+)?"
+    r"|^\s*(is it (really )?true|is it right|is it correct)\s+(that\s+)?",
+    re.I,
+)
+FRAME_END = re.compile(
+    r"\s*([—–-]+|,|;|:)?\s*((is|was) (that|this|it) (really )?(true|right|correct|real|so)|"
+    r"(true|right|correct|really)|can (that|this) be (true|right)|should i believe (it|this|that|them)|"
+    r"(?:(?:is|are|does|do|did|was|were|has|have|would|will|could|should)(?:n'?t)?|won'?t|can'?t|can)"
+    r" (?:it|they|that|there|he|she|we|you)|right)"
+    r"\s*[?.!]*\s*$",
+    re.I,
+)
+# The same attribution in the middle of a sentence: "I'm nervous, but the clinic insists X."
+FRAME_INSIDE = re.compile(
+    r"\b(clinics?|doctors?|websites?|brochures?|adverts?|salesperson|centres?|centers?|provider|"
+    r"company|they|he|she)\s+(says?|said|claims?|claimed|told (?:me|her|him|us|them|my \w+)|"
+    r"tells (?:me|her|him|us|them)|promised|promises|insists?|insisted|swears?|swore|assured \w+)"
+    r"\s+(that\s+)?",
+    re.I,
+)
+QUESTION_WORD = (
+    r"(?:why|which|what|how|where|when|who|should|shall|can|could|do|does|did|is|are|will|would|"
+    r"isn't|aren't|don't|doesn't|shouldn't|wouldn't|can't|won't|wasn't)\b"
+)
+# A leading question states its claim as a premise: "Since cord cells can't be rejected, which ...?"
+PREMISE = re.compile(
+    r"^\s*(?:(?:since|because|given that|given|now that|as|if|seeing that|seeing as)\s+(.{12,}?),\s*"
+    r"(?:so\s+)?|(.{12,}?),\s*so\s+)" + QUESTION_WORD,
+    re.I,
+)
+# A claim followed by what the asker means to do about it: "X, so she's booking next month".
+CONSEQUENCE = re.compile(r",?\s+(so|and so|which is why|that's why)\s+(i|i'm|she|he|we|they|my)\b.*$", re.I)
+
+
+def claim_cores(sentence: str) -> list[tuple[str, bool]]:
+    """Readings of the sentence without attribution, question or premise frames, each with
+    whether it was a premise; empty when nothing was stripped."""
+    premise = PREMISE.match(sentence)
+    text = next(g for g in premise.groups() if g) if premise else sentence
+    inside = FRAME_INSIDE.search(text)
+    readings = [text[inside.end() :]] if inside and not FRAME_START.match(text) else []
+    readings.append(FRAME_START.sub("", text))
+    cores: list[tuple[str, bool]] = []
+    for reading in readings:
+        for core in (reading, CONSEQUENCE.sub("", reading)):
+            core = FRAME_END.sub("", core).strip(" ?.!—–-,")
+            if core and core != sentence.strip(" ?.!") and (core, bool(premise)) not in cores:
+                cores.append((core, bool(premise)))
+    return cores
+
+
+def claim_core(sentence: str) -> str:
+    """The first stripped reading of the sentence (see claim_cores); empty when none."""
+    cores = claim_cores(sentence)
+    return cores[0][0] if cores else ""
+
+
+def plain(sentence: str) -> str:
+    """The sentence without citation markers, case, extra spaces or a final full stop: how the
+    guard recognises its own corrections and known-safe sentences."""
+    return " ".join(CITATION.sub("", sentence).lower().split()).rstrip(".")
+
+
+def cue_stance(sentence: str) -> str:
+    """asks, refutes or reports when the sentence carries that cue; '' when it carries none."""
+    text = sentence.strip()
+    if text.endswith("?") or QUESTION_START.search(text):
+        return "asks"
+    if EVIDENTIAL_NEGATION.search(text):
+        return "refutes"
+    if REPORTING.search(text):
+        return "reports"
+    return ""
+
+
+# A conclusion drawn in the sentence itself ("X, so Y", "Since X, Y"): evidence summaries report
+# findings; marketing argues from them. With a strong claim match and no cue, it asserts.
+CONCLUSION = re.compile(
+    r",\s*so\b|\b(therefore|hence)\b|\b(which|that|this) means\b|^\s*(since|because|as)\b[^,]{8,},", re.I
+)
+# A denial that governs the whole sentence ("There is no evidence that X", "No study has shown
+# X"): its scope is the claim, whatever the claim's wording.
+DENIAL_FIRST = re.compile(
+    r"^\W*(there is|there's|there are|we have|we found)? ?no (good |reliable |convincing |solid |"
+    r"strong |published |scientific |clinical |real |human |controlled )?(evidence|proof|data|"
+    r"study|studies|trial|trials)\b|^\W*(nobody|no one|no study|no trial|none of the \w+) (has|have)\b",
+    re.I,
+)
+HEDGE = re.compile(r"\b(may|might|could|possibly|potentially)\b", re.I)
+STUDY = re.compile(
+    r"\b(trial|study|studies|meta-analysis|review|cohort|registry|randomi[sz]ed|placebo|pooled|"
+    r"participants|guidelines?|recommend\w*|FDA|EMA|CDC|warn\w*|reported|found)\b",
+    re.I,
+)
+PERSONAL = re.compile(r"\b(our|we|my|i|i'm|you|your|you'll)\b", re.I)
+
+
+CONTRAST_START = re.compile(r"^\W*(but|however|yet|still|although|though|while|whereas)\b", re.I)
+# Clinic register: selling voice, proof words, superlatives, testimonial first person.
+SELLING = re.compile(
+    r"\b(we|our|us|ours|proven|proved|proves|guarantee\w*|breakthrough\w*|miracle|remarkable|"
+    r"profound|amazing|incredible|unique|revolutionary|innovative|cutting-edge|advanced|"
+    r"best|safest|effective\w*|success\w*|results?|hope|life-changing|transform\w*|restor\w*|"
+    r"regenerat\w*|heal\w*|cure[sd]?|revers\w*|improve\w*|rate)\b",
+    re.I,
+)
+CAUTION = re.compile(
+    r"\b(experimental|uncontrolled|small|pilot|phase|larger|confirm\w*|caution\w*|risks?|"
+    r"harm\w*|deaths?|died|adverse|serious|infections?|warn\w*|unapproved|unlicensed|"
+    r"unregulated|should|only|limited|uncertain|unclear|further|more research)\b",
+    re.I,
+)
+TESTIMONIAL = re.compile(
+    r"^\W*(i|i'm|i've|my|we|after (my|undergoing|having))\b|\bi (can|could|felt|feel|am)\b", re.I
+)
+
+
+def cue_features(text: str) -> list[float]:
+    """Surface cues the stance model reads next to the embedding: features, never vetoes."""
+    stripped = text.strip()
+    flags = [
+        bool(EVIDENTIAL_NEGATION.search(text)),
+        bool(REPORTING.search(text)),
+        min(len(NEGATION.findall(text)), 2) / 2,
+        stripped.endswith("?") or bool(QUESTION_START.search(text)),
+        bool(HEDGE.search(text)),
+        bool(re.search(r"\d", text)),
+        min(len(STUDY.findall(text)), 3) / 3,
+        bool(PERSONAL.search(text)),
+        min(len(SELLING.findall(text)), 3) / 3,
+        min(len(CAUTION.findall(text)), 3) / 3,
+        bool(CONTRAST_START.search(text)),
+        bool(TESTIMONIAL.search(text)),
+        bool(CONCLUSION.search(text)),
+        "%" in text or bool(re.search(r"\bper ?cent\b", text, re.I)),
+        not re.search(r"[.!?]['\"”’)]*$", stripped),  # heading, bullet or pasted fragment
+        "!" in text,
+        min(len(content_words(text)), 20) / 20,
+    ]
+    return [3.0 * float(f) for f in flags]
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Frequent function words of the languages clinic pages come in; a text whose letters are mostly
+# outside the Latin alphabet, or whose function words are mostly not English, is not English.
+ENGLISH_WORDS = _word_set(
+    "the and of to is are in that with for it this be was were by on as or can from have has not your "
+    "you our we they their these those which will may been into after more most all any"
+)
+FOREIGN_WORDS = _word_set(
+    "el la los las del que y en con por para es una un se al lo como más pero muy su sus esta este "
+    "der die das und ist nicht mit den dem ein eine sich alle wieder zu von auf für auch wird sind le "
+    "les des est et une du il pas sur dans ce qui sont au aux pour avec di che e per nel della delle "
+    "sono più casi anche degli gli dei o os da não em uma um neste ainda tem ao na gegen bei als nach "
+    "noch nur oder aber wie bis sehr"
+)
+
+
+def non_english(text: str) -> bool:
+    """True when the text is not English: the guard reads English only, so the flow can say so."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return False
+    latin = sum(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters)
+    if latin / len(letters) < 0.6:
+        return True
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    english = sum(w in ENGLISH_WORDS for w in words)
+    foreign = sum(w in FOREIGN_WORDS and w not in ENGLISH_WORDS for w in words)
+    accented = sum(not ch.isascii() for ch in letters)
+    return foreign + min(accented, 2) >= 2 and foreign + min(accented, 2) > 2 * english
+
+
+# Openings of a yes/no question and of a request: both ask about a claim rather than state it.
+YES_NO = re.compile(
+    r"^\s*(is|are|was|were|do|does|did|can|could|will|would|has|have|may|might|isn't|aren't|don't|"
+    r"doesn't|won't|can't)\b",
+    re.I,
+)
+REQUEST = re.compile(
+    r"^\s*(tell me|explain|describe|help me understand|i (want|would like|'d like) to know)\b", re.I
+)
+# A span in quotation marks: the asker quotes a clinic's wording.
+QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{12,}?)[\"“”«»]|(?<!\w)'([^']{12,}?)'(?!\w)")
+
+# Where a claim wording takes a negation when it is flipped into its contradiction.
+AUXILIARY = re.compile(
+    r"\b(is|are|was|were|can|will|would|could|should|has|have|does|do|did|may|might|must)\b(?! not)", re.I
+)
+FIRST_NEGATION = re.compile(r"\b(no|not|never|without|zero)\s+|n't\b|\bcannot\b", re.I)
+
+
+def denied(text: str) -> set[str]:
+    """Content words within the four words after a negation: what the text denies."""
+    out: set[str] = set()
+    for match in NEGATION.finditer(text):
+        out |= set(content_words(" ".join(text[match.end() :].split()[:4])))
+    return out
+
+
+def conflicts(a: str, b: str) -> bool:
+    """Does one text deny what the other states? ("MSCs did not reduce lesions" against "MSCs
+    reduce lesions"); a negation about something else is no conflict."""
+    return bool(denied(a) & set(content_words(b))) != bool(denied(b) & set(content_words(a)))
+
+
+def contradiction(wording: str) -> str:
+    """A plain contradiction of a claim wording, made by flipping its first negation or adding
+    one after its first auxiliary verb; '' when neither applies. Training data for the stance
+    model: a correct "X does not Y" must not read as the claim "X does Y"."""
+    early = len(" ".join(wording.split()[:7]))  # the main clause, not a relative one
+    negation = FIRST_NEGATION.search(wording)
+    if NEGATION.search(wording):
+        if not negation or negation.start() > early or re.match(r"\s*longer", wording[negation.end() :]):
+            return ""
+        word = negation.group(0).lower()
+        return " ".join(
+            (
+                wording[: negation.start()] + ("can" if word == "cannot" else "") + wording[negation.end() :]
+            ).split()
+        )
+    aux = AUXILIARY.search(wording)
+    if not aux or aux.start() > early:
+        return ""
+    verb = aux.group(1)
+    return (
+        wording[: aux.start()] + ("cannot" if verb.lower() == "can" else f"{verb} not") + wording[aux.end() :]
+    )
+
+
+def quoted_spans(text: str) -> list[str]:
+    """Spans the asker put in quotation marks or after a colon ("What about this: X"): pasted
+    clinic wording, checked as statements on their own."""
+    quoted = [a or b for a, b in QUOTED.findall(text)]
+    pasted = [part.split("?")[0] for part in re.split(r":\s+", text)[1:]]
+    return [s.strip() for s in [*quoted, *pasted] if len(s.split()) >= 3]
