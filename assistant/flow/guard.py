@@ -1,9 +1,9 @@
 """Stage 2, guard the question (and, later, each answer sentence): the claim guard's set-up.
 
 The guard itself is `assistant/claims.py` (models in `guard_model.py`, text rules in
-`guard_text.py`). This module fits it once per registry, tuning set and library, caches it next to the index, and heals a damaged cache: the
-file is written atomically (temp file, then rename) and a cache that cannot be read is fitted
-again with a warning instead of blocking start-up.
+`guard_text.py`). This module fits it once per registry, tuning set and library, caches it next
+to the index, and heals a damaged cache: the file is written atomically (temp file, then rename)
+and a cache that cannot be read is fitted again with a warning instead of blocking start-up.
 """
 
 from __future__ import annotations
