@@ -66,7 +66,7 @@ class Assistant:
     def collections(self):
         """(passages, sentences): the two Chroma collections, checked against the model."""
         self.manifest  # noqa: B018  (checks the model before Chroma is touched)
-        client = chroma_client(self.settings)
+        client = self._client = chroma_client(self.settings)
         cols = open_collections(client, self.settings, self.embedder.name, self.embedder.dimension, False)
         built_with = (cols[0].metadata or {}).get("embedding_model")
         where = self.settings.chroma_url or self.settings.index_dir
@@ -98,6 +98,13 @@ class Assistant:
     @cached_property
     def card_support(self) -> CardSupport:
         return CardSupport(*self.collections, where=self.settings.chroma_url or str(self.settings.index_dir))
+
+    def close(self) -> None:
+        """Release the Chroma client (Chroma's public close), so a rebuilt index opens afresh."""
+        client = getattr(self, "_client", None)
+        if client is not None:
+            client.close()
+            self._client = None
 
     # -- public API -------------------------------------------------------------------------
     def retrieve(self, query: str, focus_sources: Sequence[str] = ()) -> list[ScoredPassage]:

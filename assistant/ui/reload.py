@@ -5,7 +5,6 @@ answer comes wholly from the old index or wholly from the new one, never from a 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from filelock import FileLock, Timeout
 
@@ -54,8 +53,8 @@ class IndexReload:
         version = self._manifest_version()
         if version != self.opened_version:
             log.info("index changed (%s -> %s): reopening", self.opened_version, version)
-            _forget_chroma_client(self.settings.index_dir)
             old = self.assistant
+            old.close()  # the old index's client goes, so the new Assistant reads the rebuilt files
             self.assistant = Assistant(self.settings, embedder=old.embedder, chat_model=old._chat_model)
             self.library = Library.load(self.settings)
             self.opened_version = version
@@ -63,13 +62,3 @@ class IndexReload:
 
     def library_version(self) -> str:
         return self._manifest_version() or self.library.version
-
-
-def _forget_chroma_client(index_dir: Path) -> None:
-    """Chroma keeps one open system per index folder in the process; a rebuilt index needs a
-    fresh one. Only this folder's entry goes: other clients in the process keep theirs."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
-    path = str(index_dir / "chroma")
-    SharedSystemClient._identifier_to_system.pop(path, None)
-    SharedSystemClient._identifier_to_refcount.pop(path, None)
