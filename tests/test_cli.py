@@ -57,3 +57,26 @@ def test_quiet_means_no_model_loading_bar(tiny_settings):
     assert run.returncode == 0, run.stderr
     assert "MIST" in run.stdout
     assert "Loading" not in run.stderr and "it/s" not in run.stderr
+
+
+def test_batch_answers_each_line_and_names_a_bad_one(tiny_settings, tmp_path, capsys):
+    import json
+
+    requests = tmp_path / "in.jsonl"
+    requests.write_text(
+        json.dumps({"id": "a", "question": "What did the MIST trial find?"})
+        + "\n"
+        + "not json\n"
+        + json.dumps({"id": "c", "question": "Can cord cells be rejected?", "mode": "staff"})
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    folders = ["--sources-dir", str(tiny_settings.sources_dir), "--index-dir", str(tiny_settings.index_dir)]
+    assert main([*folders, "batch", str(requests), "--out", str(out)]) == 1, "a failed line fails the run"
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r.get("id") for r in rows] == ["a", None, "c"], "one output line per request, in order"
+    assert rows[0]["citations"] and rows[0]["blocks"] and "draft" not in rows[0]
+    assert rows[1]["line"] == 2 and "error" in rows[1], "the bad line is named, not dropped"
+    assert rows[2]["mode"] == "staff" and "References" in rows[2]["draft"], "staff lines carry the draft"
+    assert "answered 2 request(s); 1 failed" in capsys.readouterr().err
