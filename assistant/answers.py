@@ -23,10 +23,18 @@ import datetime as dt
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .sources import ID_RE, Problem
 from .text import split_sentences
@@ -69,6 +77,16 @@ class Treatment(StrEnum):
     DMT = "dmt"
     CLINICS = "clinics"
     NONE = "none"
+
+
+def _kebab(value: str) -> str:
+    if not ID_RE.match(value):
+        raise ValueError("is not lowercase kebab-case")
+    return value
+
+
+# An id of reviewed content (answers here, staff content in staff.py): lowercase kebab-case.
+KebabId = Annotated[str, AfterValidator(_kebab)]
 
 
 class _Strict(BaseModel):
@@ -119,7 +137,7 @@ class Variant(AnswerSentence):
 
 
 class ReviewedAnswer(_Strict):
-    id: str
+    id: KebabId
     aspect: Aspect
     treatment: Treatment
     questions: tuple[str, ...] = Field(min_length=MIN_QUESTIONS)
@@ -128,13 +146,6 @@ class ReviewedAnswer(_Strict):
     not_covered: str
     next_step: str = Field(min_length=1)
     reviewed: dt.date
-
-    @field_validator("id")
-    @classmethod
-    def _kebab(cls, value: str) -> str:
-        if not ID_RE.match(value):
-            raise ValueError("is not lowercase kebab-case")
-        return value
 
     @field_validator("questions")
     @classmethod

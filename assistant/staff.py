@@ -17,7 +17,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .sources import ID_RE, Problem
+from .answers import KebabId
+from .sources import Problem
 
 FILE = "staff.yaml"
 NUMBER_WORDS = frozenset(
@@ -65,15 +66,8 @@ class Fact(_Strict):
 
 
 class Rule(_Strict):
-    id: str
+    id: KebabId
     match: str
-
-    @field_validator("id")
-    @classmethod
-    def _kebab(cls, value: str) -> str:
-        if not ID_RE.match(value):
-            raise ValueError("is not lowercase kebab-case")
-        return value
 
     @field_validator("match")
     @classmethod
