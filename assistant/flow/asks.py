@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ..text import split_sentences
+from ..text import content_words, split_sentences
 from .understand import Message
 
 QUESTION_WORDS = (
@@ -24,9 +24,12 @@ QUESTION_WORDS = (
     r"i'?d like to know|i wonder|wondering|is there|are there"
 )
 QUESTION_START = re.compile(rf"^\W*({QUESTION_WORDS})\b", re.I)
+STATEMENT_START = re.compile(
+    r"^\W*(had|has|have|did|was|were)\b(?! (i|you|we|they|he|she|it|there|anyone|any)\b)", re.I
+)
 # "…is it safe and how much does it cost?" → two asks; split only before a new question word.
 JOINED = re.compile(
-    r"\s*(?:,|;|\band\b|\balso\b|\bor\b|\bplus\b)+\s+(?=(?:what|which|who|when|where|why|how|is|are|"
+    r"\s*(?:,|;|\band\b|\balso\b|\bplus\b)+\s+(?=(?:what|which|who|when|where|why|how|is|are|"
     r"do|does|can|could|will|would|should)\b[^,;]{6,})",
     re.I,
 )
@@ -52,7 +55,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "recovery",
         re.compile(
-            r"\b(recover\w*|after (the )?(transplant|treatment|hsct|ahsct)|back to work|"
+            r"\b(recover\w*|back to work|"
             r"how long (until|till|before|does it take)|fatigue after|aftercare|"
             r"hair (loss|grow)|months after|weeks after|rehab\w*)\b",
             re.I,
@@ -209,6 +212,12 @@ BOOKED = re.compile(
     re.I,
 )
 THIS_YEAR = 2026
+POINTER = re.compile(r"\b(it|this|that|the treatment|the procedure)\b", re.I)
+CLINIC = re.compile(r"\bclinics?\b", re.I)
+# Stems that name no topic: an ask made only of these points at what was said before it.
+VAGUE_WORDS = frozenset(
+    content_words("right true correct really go ahead still worth think mean possible okay ok sure happen")
+)
 
 
 @dataclass(frozen=True)
@@ -262,18 +271,46 @@ class Plan:
 def read_asks(message: str) -> list[Ask]:
     """The distinct asks of a message, in the order asked; the whole message when it has none."""
     sentences = split_sentences(message) or [message]
-    texts = [part for s in sentences if _is_ask(s) for part in _split_joined(s)]
-    texts = texts or [message]
+    found = [(part, i) for i, s in enumerate(sentences) if _is_ask(s) for part in _split_joined(s)]
+    found = found or [(message, -1)]
     topic = treatment_of(message)
     asks: list[Ask] = []
-    for text in dict.fromkeys(" ".join(t.split()) for t in texts):
-        treatment = treatment_of(text) or topic or "stem-cells-general"
-        aspect = aspect_of(text)
-        if asks and asks[-1].aspect == aspect and asks[-1].treatment == treatment:
+    for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
+        # "Is that right?" means the statement before it: read aspect and treatment from both
+        said = f"{_around(sentences, at)} {raw}".strip() if vague(raw) else raw
+        treatment = _treatment(said, topic)
+        aspect = aspect_of(raw) if aspect_of(raw) != "other" else aspect_of(said)
+        text = raw
+        if _same_ask(asks, aspect, treatment, said != raw):
             # "What's recovery like? How long off work?": one ask put two ways
-            text = f"{asks.pop().text} {text}"
-        asks.append(Ask(text, _standalone(text, treatment, topic), aspect, treatment))
+            previous = asks.pop()
+            text = f"{previous.text.rstrip('?')}, {raw[:1].lower()}{raw[1:]}"
+            said = f"{previous.query} {raw}"
+        asks.append(Ask(text, _standalone(said, treatment, topic), aspect, treatment))
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+
+
+def _same_ask(asks: list[Ask], aspect: str, treatment: str, borrowed: bool) -> bool:
+    """The same aspect and treatment as the ask before: one ask put two ways. Not for asks the
+    rules could not place, nor for a vague ask that took its topic from the statement before it
+    ("Is that right?" asks about the statement, not again about the previous question)."""
+    if not asks or aspect == "other" or borrowed:
+        return False
+    return (asks[-1].aspect, asks[-1].treatment) == (aspect, treatment)
+
+
+def vague(text: str) -> bool:
+    """An ask that names nothing ("Is that true?", "Should I still go ahead?")."""
+    return len(set(content_words(text)) - VAGUE_WORDS) < 2
+
+
+def _around(sentences: list[str], at: int) -> str:
+    """The statements next to an ask (the one before it, or else the one after it), which say
+    what a vague ask is about."""
+    for j in (at - 1, at + 1):
+        if 0 <= j < len(sentences) and not _is_ask(sentences[j]):
+            return sentences[j]
+    return ""
 
 
 def aspect_of(text: str) -> str:
@@ -283,6 +320,15 @@ def aspect_of(text: str) -> str:
         if rule.search(text):
             return aspect
     return "other"
+
+
+def _treatment(ask: str, topic: str | None) -> str:
+    """The ask's own treatment, else the message's; "how much is it in Mexico?" after "…HSCT…"
+    asks about HSCT there, not about clinics in general."""
+    own = treatment_of(ask)
+    if own == "clinics" and topic not in (None, "clinics") and POINTER.search(ask) and not CLINIC.search(ask):
+        return topic
+    return own or topic or "stem-cells-general"
 
 
 def treatment_of(text: str) -> str | None:
@@ -324,17 +370,24 @@ def _years(message: str) -> float | None:
 
 
 def _is_ask(sentence: str) -> bool:
-    return sentence.rstrip().endswith("?") or bool(QUESTION_START.match(sentence))
+    """A question mark, or a question word first; not "Had HSCT in 2022." or "Was diagnosed in
+    May.", where a dropped subject makes a statement start like a question."""
+    return sentence.rstrip().endswith("?") or (
+        bool(QUESTION_START.match(sentence)) and not STATEMENT_START.match(sentence)
+    )
 
 
 def _split_joined(sentence: str) -> list[str]:
     parts = [p.strip(" ,;") for p in JOINED.split(sentence) if p and p.strip(" ,;")]
+    if len(parts) > 1 and not QUESTION_START.match(parts[0]):
+        # "Four months after HSCT, do I still need…?": the lead-in belongs to the question
+        parts[:2] = [f"{parts[0]}, {parts[1]}"]
     return [p for p in parts if len(p.split()) >= 3] or [sentence]
 
 
 def _standalone(text: str, treatment: str, topic: str | None) -> str:
     """Name the treatment when the ask only points at it ("is it safe?" after "…HSCT…")."""
-    if treatment_of(text) or not topic:
+    if treatment_of(text) == treatment or not topic:
         return text
     names = {
         "ahsct": "aHSCT",
@@ -344,4 +397,4 @@ def _standalone(text: str, treatment: str, topic: str | None) -> str:
         "dmt": "MS drugs",
         "stem-cells-general": "stem cell treatment",
     }
-    return f"{text} ({names[topic]} for MS)"
+    return f"{text} ({names[treatment]} for MS)"

@@ -55,13 +55,17 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         res.settings.patient_sentences if checker.answer.mode == "patient" else res.settings.staff_sentences
     )
     limit = max(2, per_message // len(plan.asks)) if several else None
+    given: set[str] = set()
     for i, ask in enumerate(plan.asks or [None]):
         if ask is not None and ask.aspect == "claim" and plan.claims:
             continue  # the claim card above answers it
+        if ask is not None and ask.answer_id in given:
+            continue  # the same question asked again in other words: answered once
         if several:
             yield lead(ask)
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
         if reviewed is not None:
+            given.add(reviewed.id)
             for block in reviewed_blocks(reviewed, plan.person, i, checker.citer, res.card_support):
                 kept += block.kind == BlockKind.ANSWER
                 yield block

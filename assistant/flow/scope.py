@@ -54,7 +54,7 @@ OTHER_CONDITION = re.compile(
     r"sickle[- ]cell|thalass\w*|arthritis|osteoarthritis|autis\w*|cerebral palsy|copd|scleroderma|"
     r"systemic sclerosis|myasthenia|huntington'?s?|muscular dystrophy|fibromyalgia|psoriasis|"
     r"neuromyelitis|NMOSD|NMO|guillain[- ]barr[eé]|CIDP|leukodystroph\w*|polychondritis|"
-    r"multiple system atrophy|chronic fatigue|ME/CFS|myalgic|spinal[- ]cord injur\w*|"
+    r"multiple system atrophy|MSA|chronic fatigue|ME/CFS|myalgic|spinal[- ]cord injur\w*|"
     r"cartilage|knees?|hips? replacement|macular degeneration|erectile|hair regrowth|anti-?ageing|"
     r"anti-?aging)\b"
     r"|\bbank\w*\b[^.?!]{0,60}\bcord[- ]blood\b|\bcord[- ]blood bank\w*",
@@ -79,7 +79,7 @@ ILLNESS = re.compile(rf"\b({CONTEXT_ILLNESS})\b", re.I)
 DOMAIN = re.compile(
     r"\ba?hsct\b|transplant\w*|stem[- ]?cells?|\bmscs?\b|mesenchymal|\bcord\b|umbilical|clinics?\b|"
     r"\btrials?\b|\bdmts?\b|neurologist|myelin|relaps\w*|chemo\w*|ocrelizumab|ocrevus|alemtuzumab|"
-    r"lemtrada|natalizumab|tysabri|ryoncil|exosomes?",
+    r"lemtrada|natalizumab|tysabri|ryoncil|exosomes?|\bthe treatment\b",
     re.I,
 )
 PETS = re.compile(r"\b(dogs?|cats?|horses?|pets?|puppy|puppies|kittens?)\b", re.I)

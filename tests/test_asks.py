@@ -1,0 +1,70 @@
+"""Reading the asks of a message: what each part of a long, personal message asks, in order."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.flow.asks import read_asks, vague
+
+
+def texts(message: str) -> list[str]:
+    return [a.text for a in read_asks(message)]
+
+
+def test_a_lead_in_stays_with_its_question():
+    asks = read_asks("Three months after my transplant, do I still have to stay away from crowds?")
+    assert len(asks) == 1
+    assert asks[0].text.startswith("Three months after my transplant")
+    assert asks[0].aspect != "other" or "transplant" in asks[0].query
+
+
+def test_either_or_is_one_question():
+    asks = read_asks("Is HSCT worth it for me, or should I stay on my current drug?")
+    assert len(asks) == 1
+
+
+def test_two_questions_in_one_sentence_are_two_asks_in_order():
+    asks = read_asks("Is aHSCT safe and how much does it cost in Mexico?")
+    assert [a.aspect for a in asks] == ["risks", "cost"]
+    # "it" in Mexico is the transplant, not clinics in general
+    assert asks[1].treatment == "ahsct"
+    assert "aHSCT" in asks[1].query
+
+
+def test_a_vague_ask_reads_the_statement_before_it():
+    message = (
+        "My neuro told me the chemo might not improve anything for me now and could make later "
+        "drugs harder to use. Is that true?"
+    )
+    (ask,) = read_asks(message)
+    assert ask.text == "Is that true?"  # the heading shows what was asked
+    assert "chemo" in ask.query  # the search and the match use what it refers to
+    assert ask.treatment == "ahsct"
+
+
+@pytest.mark.parametrize("text", ["Is that right?", "Is it true?", "Should I still go ahead?"])
+def test_asks_that_name_nothing_are_vague(text):
+    assert vague(text)
+
+
+@pytest.mark.parametrize("text", ["Is HSCT safe?", "How much does MSC treatment cost?"])
+def test_asks_that_name_their_topic_are_not_vague(text):
+    assert not vague(text)
+
+
+def test_a_statement_that_drops_its_subject_is_not_an_ask():
+    message = "Had HSCT in Moscow two years ago. Was told it would last. What should I do about new lesions?"
+    assert texts(message) == ["What should I do about new lesions?"]
+
+
+def test_a_vague_ask_is_not_merged_into_the_question_before_it():
+    message = (
+        "Why is aHSCT not approved where I live? Some countries use it for MS but we do not. "
+        "What are my options?"
+    )
+    assert len(read_asks(message)) == 2
+
+
+def test_one_question_put_two_ways_is_one_ask():
+    asks = read_asks("What is recovery like after aHSCT? How long until I recover enough to work?")
+    assert len(asks) == 1
