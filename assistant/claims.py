@@ -34,6 +34,7 @@ spans, negation, cues, `non_english`) are `assistant/guard_text.py`, re-exported
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,6 +78,7 @@ __all__ = [
     "cue_stance",
     "development_examples",
     "non_english",
+    "question_texts",
     "quoted_spans",
 ]
 
@@ -226,35 +228,47 @@ class ClaimGuard(ClaimModels):
         return result.stance == "asks" and bool(YES_NO.search(text)) and closest >= ASKS_ABOUT
 
     def _vectors_of(self, cores: list[tuple[str, bool]]) -> list[np.ndarray]:
-        """Embeddings of stripped claim cores, remembered (a question's cores are needed twice)
-        and computed in one batch."""
-        missing = list(dict.fromkeys(c for c, _ in cores if c not in self._vectors))
+        """Embeddings of stripped claim cores, remembered (a question's cores are needed twice
+        and arrive in the answer's batch, see `in_question`), the missing ones in one batch.
+        Read into a local dict first: another thread may clear the memory meanwhile."""
+        got = {c: self._vectors.get(c) for c, _ in cores}
+        missing = [c for c, v in got.items() if v is None]
         if missing:
-            if len(self._vectors) > 512:
-                self._vectors.clear()
-            self._vectors.update(zip(missing, self.embedder.encode(missing), strict=True))
-        return [self._vectors[c] for c, _ in cores]
+            got.update(self._remember(dict(zip(missing, self.embedder.encode(missing), strict=True))))
+        return [got[c] for c, _ in cores]
+
+    def _remember(self, vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if len(self._vectors) > 512:
+            self._vectors.clear()
+        self._vectors.update(vectors)
+        return vectors
 
     def check_text(self, text: str) -> list[GuardResult]:
         sentences = split_sentences(text)
         vectors = self.embedder.encode(sentences)
         return [self.check(s, v) for s, v in zip(sentences, vectors, strict=True)]
 
-    def in_question(self, question: str, vectors: np.ndarray | None = None) -> list[GuardResult]:
+    def in_question(
+        self, question: str, vectors: np.ndarray | None = None, known: Mapping[str, np.ndarray] | None = None
+    ) -> list[GuardResult]:
         """Claims the asker states, quotes or asks about, best first, one per claim. Pasted
         fragments count as statements; quoted spans are checked on their own; a plain question
-        on a claim's topic ("Am I eligible for HSCT?") carries no claim."""
+        on a claim's topic ("Am I eligible for HSCT?") carries no claim. `known` holds vectors
+        already computed (the answer's one batch holds every text of `question_texts`); `vectors`
+        are the sentences' own, in order. Whatever is missing is embedded in one batch."""
         sentences = split_sentences(question) or [question]
-        if vectors is None or len(vectors) != len(sentences):
-            vectors = self.embedder.encode(sentences)
+        known = dict(known or {})
+        if vectors is not None and len(vectors) == len(sentences):
+            known.update(zip(sentences, vectors, strict=True))
+        missing = [t for t in question_texts(question) if t not in known]
+        if missing:
+            known.update(zip(missing, self.embedder.encode(missing), strict=True))
+        self._remember({c: known[c] for c in question_texts(question, cores_only=True)})
         quotes = [q for q in quoted_spans(question) if q not in sentences]
         marked = {(a or b).strip() for a, b in QUOTED.findall(question)}
-        pairs = [
-            *zip(sentences, vectors, strict=True),
-            *zip(quotes, self._vectors_of([(q, False) for q in quotes]), strict=True),
-        ]
         found: dict[str, GuardResult] = {}
-        for n, (s, v) in enumerate(pairs):
+        for n, s in enumerate([*sentences, *quotes]):
+            v = known[s]
             r = self.check(s, v)
             quoted = n >= len(sentences) and s in marked  # in quotation marks: a claim whatever its stance
             if not r.claim or not (quoted or self._carries_claim(s, v, r)):
@@ -262,3 +276,16 @@ class ClaimGuard(ClaimModels):
             if r.claim.id not in found or r.score > found[r.claim.id].score:
                 found[r.claim.id] = r
         return sorted(found.values(), key=lambda r: r.score, reverse=True)
+
+
+def question_texts(question: str, cores_only: bool = False) -> list[str]:
+    """Every text `ClaimGuard.in_question` embeds for a question (pure text, no model): its
+    sentences, quoted spans and their stripped claim cores, so a caller can embed them with the
+    rest of the answer in one batch. The cores are read as `check` reads them (citations out)
+    and as `_carries_claim` does (as written)."""
+    sentences = split_sentences(question) or [question]
+    spans = [*sentences, *(q for q in quoted_spans(question) if q not in sentences)]
+    cores = [
+        core for s in spans for text in (s, CITATION.sub("", s).strip()) for core, _ in claim_cores(text)
+    ]
+    return list(dict.fromkeys(cores if cores_only else [*spans, *cores]))

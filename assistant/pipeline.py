@@ -15,14 +15,14 @@ from functools import cached_property
 import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from .claims import ClaimGuard
+from .claims import ClaimGuard, question_texts
 from .embeddings import Embedder, load_embedder
 from .flow import by_ask, notices
 from .flow.asks import Ask, Plan, read_asks, read_context
 from .flow.cards import CardSupport, Citer, claim_card
 from .flow.compose import ExtractiveComposer, LLMComposer
-from .flow.condense import condense
-from .flow.guard import load_guard, question_claims
+from .flow.condense import condense, readings
+from .flow.guard import load_guard
 from .flow.retrieve import HybridRetriever
 from .flow.reviewed import ReviewedAnswers
 from .flow.understand import QuestionError, read_message
@@ -130,11 +130,15 @@ class Assistant:
         message = read_message(question, limit)  # 1 understand
         composer = self._composer(backend or self.settings.backend)
         model = composer.model if isinstance(composer, LLMComposer) else None
-        query = message.asked if message.decline else condense(message.asked, history, model, self.embedder)
+        vectors = self._encode(self._batch(message, history))  # the answer's one embedding
+        query = message.asked
+        if not message.decline:  # 3 condense
+            query = condense(message.asked, history, model, self.embedder, vectors)
         asks = [] if message.decline else read_asks(query)  # a follow-up's asks carry its topic
+        # A chat model's own rewrite is the only text the batch could not foresee.
+        vectors.update(self._encode([t for t in (query, *(a.query for a in asks)) if t not in vectors]))
         person = read_context(message.asked)
-        vectors = self._encode([query, message.asked, *(a.query for a in asks)])  # one batch
-        claims = question_claims(self.guard, message.asked, vectors[message.asked])  # 2 guard
+        claims = self.guard.in_question(message.asked, known=vectors)  # 2 guard
         plan = Plan(
             message, query, vectors, claims, [self._matched(a, vectors[a.query]) for a in asks], person
         )
@@ -181,8 +185,21 @@ class Assistant:
         if answer.mode == Mode.PATIENT:
             yield Block(BlockKind.REMINDER, notices.REMINDER)
 
+    @staticmethod
+    def _batch(message, history: Sequence) -> list[str]:
+        """Every text an extractive answer embeds, known before any model runs: the message, its
+        possible standalone readings (and what settles between them) with their asks, and what the
+        question-side guard reads (sentences, quotes, stripped claim cores)."""
+        texts = [message.asked, *question_texts(message.asked)]
+        if not message.decline:
+            options, settle = readings(message.asked, history)
+            texts += [*settle, *options, *(a.query for q in options for a in read_asks(q))]
+        return texts
+
     def _encode(self, texts: list[str]) -> dict[str, np.ndarray]:
         unique = list(dict.fromkeys(texts))
+        if not unique:
+            return {}
         return dict(zip(unique, self.embedder.encode(unique), strict=True))
 
     def _matched(self, ask: Ask, vector: np.ndarray) -> Ask:

@@ -20,7 +20,7 @@ the earlier question back is refused. `Answer.query` shows the reading.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -206,14 +206,19 @@ def _put_in(question: str, topic: str) -> str:
     return ""
 
 
-def condense(question: str, history: Sequence, model=None, embedder=None) -> str:
+def condense(
+    question: str, history: Sequence, model=None, embedder=None, vectors: Mapping | None = None
+) -> str:
     """Stage 3: the standalone query for this turn. With a chat model, its condense prompt;
-    without one (or when it fails or copies the earlier question), the rule."""
+    without one (or when it fails or copies the earlier question), the rule. `vectors` (text ->
+    unit vector) are the answer's batch (see `readings`): the similarity is read from them."""
     turns = user_turns(history)
     if not turns:
         return question
     previous = _reading(turns)
-    similarity = _similarity(embedder, question, previous)
+    similarity = None
+    if _undecided(question, previous):
+        similarity = _similarity(embedder, question, previous, vectors or {})
     if not is_follow_up(question, previous, similarity):
         return question
     if model is not None:
@@ -223,7 +228,27 @@ def condense(question: str, history: Sequence, model=None, embedder=None) -> str
     return _rule(question, previous, similarity)
 
 
-def _similarity(embedder, question: str, previous: str) -> float | None:
+def readings(question: str, history: Sequence) -> tuple[list[str], list[str]]:
+    """(the message's possible rule readings, the texts whose similarity would choose between
+    them): the caller embeds them all in its one batch and passes the vectors to `condense`."""
+    turns = user_turns(history)
+    if not turns:
+        return [question], []
+    previous = _reading(turns)
+    if not _undecided(question, previous):
+        return [_rule(question, previous)], []
+    return [question, _rule(question, previous, 1.0)], [question, previous]
+
+
+def _undecided(question: str, previous: str) -> bool:
+    """Only the message's closeness in meaning to the previous turn decides (no embedding needed
+    otherwise: a marked follow-up or a message with its own subject is settled by the rule)."""
+    return not is_follow_up(question, previous) and is_follow_up(question, previous, 1.0)
+
+
+def _similarity(embedder, question: str, previous: str, vectors: Mapping) -> float | None:
+    if question in vectors and previous in vectors:
+        return float(np.dot(vectors[question], vectors[previous]))
     if embedder is None:
         return None
     try:

@@ -1,0 +1,64 @@
+"""One batched embedding per extractive answer (issue 18): the question, its asks, a claim core
+stated in it and a follow-up's reading all come from a single `encode` call."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.embeddings import load_embedder
+from assistant.pipeline import Assistant
+
+
+def counting(embedder):
+    """The real embedder, its `encode` calls recorded (after the resources are open)."""
+    real, embedder.calls = embedder.encode, []
+
+    def encode(texts):
+        embedder.calls.append(list(texts))
+        return real(texts)
+
+    embedder.encode = encode
+    return embedder
+
+
+@pytest.fixture(scope="module")
+def counted(tiny_settings):
+    embedder = counting(load_embedder(tiny_settings.embedding_model))
+    assistant = Assistant(tiny_settings, embedder=embedder)
+    assistant.ask("What did the MIST trial find?")  # opens the index, guard and reviewed answers
+    yield assistant, embedder
+    assistant.close()
+
+
+def _calls(counted, question: str, history=()) -> list[list[str]]:
+    assistant, embedder = counted
+    embedder.calls.clear()
+    answer = assistant.ask(question, history)
+    assert answer.blocks  # an answer was given, so every stage ran
+    return embedder.calls
+
+
+def test_single_ask_question_is_one_encode(counted):
+    assert len(_calls(counted, "How many people died after aHSCT in the MIST trial?")) == 1
+
+
+def test_several_asks_are_one_encode(counted):
+    calls = _calls(counted, "What are the risks of aHSCT, and did the MESEMS trial reduce lesions?")
+    assert len(calls) == 1
+
+
+def test_claim_in_question_is_one_encode(counted):
+    # A framed claim: the guard reads its stripped core ("cord cells cannot be rejected") too.
+    question = "My clinic says umbilical cord cells cannot be rejected. Is that true?"
+    calls = _calls(counted, question)
+    assert len(calls) == 1
+    assert any("rejected" in text and "clinic" not in text for text in calls[0])
+
+
+# Marked follow-ups, and an unmarked one only its closeness in meaning to the last turn settles.
+@pytest.mark.parametrize(
+    "follow_up", ["and the risks?", "what did it find about lesions", "were brain lesions reduced afterwards"]
+)
+def test_follow_up_is_one_encode(counted, follow_up):
+    history = [("What did the MESEMS trial find?", "It found no reduction in new lesions.")]
+    assert len(_calls(counted, follow_up, history)) == 1
