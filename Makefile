@@ -11,18 +11,23 @@ export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: run test install index lint format eval eval-quick guard-eval bench clean llm test-llm
 
+LOCK := requirements.lock
+
 # A line per step and pip's own progress: a first install takes minutes and must not look hung.
+# The venv's own pip does the install: a newer pip from PyPI would be the one file not checked.
 $(BIN)/python:
 	@echo "== 1/3 Creating the Python environment in $(VENV)"
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install --progress-bar on --upgrade pip
 
-# torch first, pinned to the CPU build on disk, so nothing else can pull the CUDA wheels.
-$(STAMP): $(BIN)/python pyproject.toml
-	@echo "== 2/3 Installing PyTorch (CPU build, the largest download)"
-	$(BIN)/pip install --progress-bar on torch==2.13.0
-	@echo "== 3/3 Installing the assistant and its libraries"
-	$(BIN)/pip install --progress-bar on -e '.[dev]'
+# The lock pins every library with its hashes (README: updating the lock). In hash-checking mode
+# pip installs only files whose hash is in the lock, so PyTorch can only be the CPU build on disk
+# (no CUDA wheel or nvidia-* package is in it) and the embedding model only the reviewed release.
+# The assistant itself is built without network or build isolation: no unchecked download.
+$(STAMP): $(BIN)/python $(LOCK) pyproject.toml
+	@echo "== 2/3 Installing the locked libraries (PyTorch, CPU build, is the largest download)"
+	$(BIN)/pip install --progress-bar on --require-hashes -r $(LOCK)
+	@echo "== 3/3 Installing the assistant"
+	$(BIN)/pip install --no-index --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 	@echo "== Installed into $(VENV)"
 
