@@ -68,3 +68,44 @@ def test_a_vague_ask_is_not_merged_into_the_question_before_it():
 def test_one_question_put_two_ways_is_one_ask():
     asks = read_asks("What is recovery like after aHSCT? How long until I recover enough to work?")
     assert len(asks) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My dad had cells put in his spine on Friday and now his face is drooping. Is that normal?",
+        "Since last night after HSCT he has a temperature of 38.4 and is shivering, who do we call?",
+        "Her words are slurred since this morning, a week after the clinic injections. Should we wait?",
+    ],
+)
+def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
+    from assistant.flow.notices import URGENT
+
+    assert URGENT.search(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I lost the use of my arms this year; could stem cells give them back?",
+        "Is a 38 year old too old for HSCT?",
+        "The clinic charges 38,000 dollars, is that normal?",
+    ],
+)
+def test_ordinary_questions_are_not_urgent(message):
+    from assistant.flow.notices import URGENT
+
+    assert not URGENT.search(message)
+
+
+def test_only_a_card_from_the_ask_itself_answers_a_claim_ask():
+    from types import SimpleNamespace
+
+    from assistant.flow.asks import Ask
+    from assistant.flow.by_ask import _carded
+
+    ask = Ask("The clinic says she must stop her drug now, should she?", "q", "claim", "clinics")
+    other = SimpleNamespace(sentence="Cord cells are never rejected.")
+    own = SimpleNamespace(sentence="The clinic says she must stop her drug now, should she?")
+    assert not _carded(ask, [other])  # a card about another sentence: the ask is still answered
+    assert _carded(ask, [other, own])

@@ -57,7 +57,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     limit = max(2, per_message // len(plan.asks)) if several else None
     given: set[str] = set()
     for i, ask in enumerate(plan.asks or [None]):
-        if ask is not None and ask.aspect == "claim" and plan.claims:
+        if ask is not None and ask.aspect == "claim" and _carded(ask, plan.claims):
             continue  # the claim card above answers it
         if ask is not None and ask.answer_id in given:
             continue  # the same question asked again in other words: answered once
@@ -89,6 +89,12 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         blocks = checker.verified(composer, ctx)
         kept += yield from (composed_blocks(blocks, ask, i) if ask else blocks)
     return kept
+
+
+def _carded(ask: Ask, claims: list) -> bool:
+    """Did a claim card above come from this ask's own words? A card for another sentence of the
+    message does not answer "The clinic says stop my drug now: should I?"."""
+    return any(r.sentence in ask.text or ask.text in r.sentence for r in claims)
 
 
 def lead(ask: Ask) -> Block:

@@ -17,7 +17,10 @@ REMINDER = (
 URGENT = re.compile(
     r"\b(suicid\w*|kill myself|can'?t breathe|cannot breathe|chest pain|stroke|seizure|"
     r"emergency|sudden(ly)? (lost|loss|blind\w*|weak\w*|numb\w*|paraly\w*)|lost (my )?(sight|vision)|"
-    r"high fever|fever after|bleeding|unconscious|collapsed?)\b",
+    r"high fever|fever after|bleeding|unconscious|collapsed?|"
+    # stroke signs and a fever in someone whose immune system a transplant has just wiped out
+    r"(face|mouth|smile) (is |was )?droop\w*|droop\w* (face|mouth)|slurr\w*|"
+    r"(temperature|fever|temp) (of |is |was )?(3[89]|4[0-2])([.,]\d)?|(3[89]|4[0-2])([.,]\d)? ?°)\b",
     re.I,
 )
 URGENT_NOTICE = (
