@@ -23,6 +23,7 @@ from typing import Any
 from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.config import get_config_list
 
+from .flow.condense import bounded_history
 from .models import Answer
 from .settings import Settings
 
@@ -74,24 +75,25 @@ class AnswerChain(Runnable[dict, dict]):
         return out
 
     def _answer(self, input: dict | str) -> dict:
-        question, history, mode, backend = _request(input)
+        question, history, mode, backend = _request(input, self.assistant.settings)
         return self.assistant.ask(question, history, mode, backend).to_dict()
 
     def _pieces(self, inputs: Iterator[dict | str]) -> Iterator[dict]:
         for item in inputs:
-            question, history, mode, backend = _request(item)
+            question, history, mode, backend = _request(item, self.assistant.settings)
             for piece in self.assistant.stream(question, history, mode, backend):
                 yield piece.to_dict()  # a Block's dict, then the Answer's
                 if isinstance(piece, Answer):
                     break
 
 
-def _request(input: dict | str) -> tuple[str, Sequence, str, str | None]:
+def _request(input: dict | str, settings: Settings) -> tuple[str, Sequence, str, str | None]:
     if isinstance(input, str):
         return input, (), "patient", None
     if not isinstance(input, dict) or not isinstance(input.get("question"), str):
         raise TypeError('the answer chain takes {"question": str, "history": [...], "mode": ...}')
-    history = [tuple(t) if isinstance(t, list) else t for t in input.get("history") or ()]
+    # Only the last turns are read, as on the page and the API (settings.max_history_*).
+    history = bounded_history(input.get("history"), settings.max_history_turns, settings.max_history_chars)
     return input["question"], history, input.get("mode") or "patient", input.get("backend")
 
 

@@ -94,9 +94,11 @@ def _read(text: str) -> str:
     return _stdin().read() if text == "-" else text
 
 
-def _history(path: str | None) -> list:
+def _history(path: str | None, settings: Settings) -> list:
+    """The --history file's last turns, bounded as on the page and the API."""
     if not path:
         return []
+    from .flow.condense import bounded_history
     from .flow.understand import QuestionError
 
     try:
@@ -105,7 +107,7 @@ def _history(path: str | None) -> list:
         raise QuestionError(f"--history {path} cannot be read as JSON ({exc.__class__.__name__})") from exc
     if not isinstance(data, list):
         raise QuestionError(f"--history {path} must hold a JSON list of [question, answer] pairs")
-    return [tuple(t) if isinstance(t, list) else t for t in data]
+    return bounded_history(data, settings.max_history_turns, settings.max_history_chars)
 
 
 def _print_answer(answer, as_json: bool, draft: str = "") -> None:
@@ -136,7 +138,7 @@ def cmd_ask(args) -> int:
     settings = _settings(args)
     assistant = Assistant(settings)
     library = Library.load(settings) if args.mode == "staff" else None
-    history = _history(args.history)
+    history = _history(args.history, settings)
 
     def answer(question: str):
         got = assistant.ask(question, history, args.mode, args.backend)

@@ -21,7 +21,7 @@ from .flow import by_ask, notices
 from .flow.asks import Ask, Plan, read_asks, read_context
 from .flow.cards import CardSupport, Citer, claim_card
 from .flow.compose import ExtractiveComposer, LLMComposer
-from .flow.condense import condense, readings
+from .flow.condense import bounded_history, condense, readings
 from .flow.guard import load_guard
 from .flow.retrieve import HybridRetriever
 from .flow.reviewed import ReviewedAnswers
@@ -125,6 +125,7 @@ class Assistant:
         self, question: str, history: Sequence = (), mode: str = "patient", backend: str | None = None
     ) -> Iterator[Block | Answer]:
         started = time.perf_counter()
+        history = bounded_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         mode = _mode(mode)
         limit = self.settings.max_staff_chars if mode == Mode.STAFF else self.settings.max_question_chars
         message = read_message(question, limit)  # 1 understand

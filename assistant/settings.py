@@ -94,6 +94,13 @@ class Settings(BaseSettings):
     max_question_chars: int = 1000  # a patient's question; longer ones are cut with a notice
     max_staff_chars: int = 6000  # a pasted enquiry in staff mode (long emails keep their sign-off)
     max_queue: int = 64  # answers waiting at once; beyond it the page says it is busy, try again
+    # Bounds on one request, so one client cannot hold the single answering worker: only the last
+    # turns of a chat history are read (a follow-up needs the previous one), and any request body
+    # over max_body_bytes is refused with 413 before it is parsed. The chat page sends its whole
+    # conversation (answers as HTML, ~10-20 kB each) with every question, hence 1 MB.
+    max_history_turns: int = Field(default=6, ge=0)
+    max_history_chars: int = Field(default=8000, ge=0)
+    max_body_bytes: int = Field(default=1_000_000, ge=10_000)
 
     def resolve(self, root: Path | None = None) -> Settings:
         """Return a copy with relative paths anchored at root (default: the current directory)."""

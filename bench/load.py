@@ -15,6 +15,14 @@
 
 Exit status 1 when a steady-load question failed, the overload produced anything but busy
 messages, or the server stopped answering.
+
+    python bench/load.py --oversized [--users 32] [--seconds 60] [--history-mb 2.7]
+
+`--oversized` (issue #19) runs the steady load twice on one server instead: alone, then with one
+more client sending oversized chat histories one after another (--history-mb, refused with 413 at
+the body limit, alternating with a history just under the limit, which is read up to the history
+bounds). It prints the other users' p95 in both runs and their ratio (goal: at most 1.5) and saves
+them under "load_oversized" in bench/results.json.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import glob
+import json
 import os
 import subprocess
 import sys
@@ -48,8 +57,8 @@ def questions() -> list[str]:
     """Single-turn patient questions from the eval cases."""
     out = []
     for path in sorted(glob.glob(str(ROOT / "evals" / "cases" / "*.yaml"))):
-        for case in yaml.safe_load(Path(path).read_text())["cases"]:
-            if len(case["turns"]) == 1 and case.get("mode", "patient") == "patient":
+        for case in yaml.safe_load(Path(path).read_text()).get("cases", []):  # not every file has cases
+            if len(case.get("turns", [])) == 1 and case.get("mode", "patient") == "patient":
                 out.append(case["turns"][0])
     return out or ["Who might benefit from aHSCT for MS?"]
 
@@ -81,15 +90,29 @@ def answered(messages) -> bool:
     return bool(html) and "Checking each sentence" not in html and "error-box" not in html
 
 
+def connect(client_for, tries: int = 5):
+    """A client, trying again after a timeout (the server may be busy answering)."""
+    for attempt in range(tries):
+        try:
+            return client_for()
+        except Exception:  # httpx timeouts while the server is loaded
+            if attempt == tries - 1:
+                raise
+            time.sleep(2)
+
+
 def steady(client_for, users: int, seconds: float, timeout: float, pool: list[str]) -> dict:
     """Each user asks, waits for the whole answer, asks again, until the time is up."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
+    # Connected first, one after another: on a busy machine 32 clients reading the API info at
+    # once time out, and the run measures answers, not connecting.
+    clients = [connect(client_for) for _ in range(users)]
     stop_at = time.monotonic() + seconds
 
     def user(k: int) -> None:
-        client = client_for()
+        client = clients[k]
         i = k
         while time.monotonic() < stop_at:
             question = pool[i % len(pool)]
@@ -114,6 +137,53 @@ def steady(client_for, users: int, seconds: float, timeout: float, pool: list[st
         list(pool_.map(user, range(users)))
     wall = time.monotonic() - started
     return {"latencies": latencies, "errors": errors, "wall": wall}
+
+
+def oversized_history(megabytes: float) -> list[list[str]]:
+    """A chat history of about `megabytes` MB: many long earlier turns."""
+    turn = ["Is HSCT for MS in the UK safe? " * 30, "An earlier answer. " * 420]  # ~9 kB
+    return [turn] * max(1, round(megabytes * 1_000_000 / 9_000))
+
+
+def abuser(client_for, done: threading.Event, sizes: list[float]) -> dict:
+    """One client asking with oversized histories, one request after another, until `done`."""
+    client = connect(client_for)
+    counts = {"sent": 0, "refused_413": 0, "answered": 0, "other_errors": {}}
+    seconds: list[float] = []
+    histories = [oversized_history(mb) for mb in sizes]
+    while not done.is_set():
+        history = histories[counts["sent"] % len(histories)]
+        counts["sent"] += 1
+        t = time.perf_counter()
+        try:
+            client.predict("And what about the risks?", history, "patient", api_name="/ask")
+            counts["answered"] += 1
+        except Exception as exc:  # the body limit's refusal is the expected outcome
+            if "413" in str(exc) or "Too Large" in str(exc):
+                counts["refused_413"] += 1
+            else:  # e.g. the connection closed by the refusal while the body was still sent
+                kind = f"{exc.__class__.__name__}: {str(exc)[:80]}"
+                counts["other_errors"][kind] = counts["other_errors"].get(kind, 0) + 1
+        seconds.append(time.perf_counter() - t)
+    counts["request_s_p95"] = round(percentile(seconds, 95), 2) if seconds else None
+    return counts
+
+
+def with_abuser(client_for, args: argparse.Namespace, pool: list[str]) -> tuple[dict, dict]:
+    """The steady load with one abusive client running alongside for the same time."""
+    found: dict = {}
+    done = threading.Event()
+    sizes = [args.history_mb, 0.9]  # over the body limit, then just under it
+
+    def run_abuser() -> None:
+        found.update(abuser(client_for, done, sizes))
+
+    thread = threading.Thread(target=run_abuser, daemon=True)
+    thread.start()  # running from before the users connect until after the last answer
+    run = steady(client_for, args.users, args.seconds, args.timeout, pool)
+    done.set()
+    thread.join(timeout=args.timeout)
+    return run, found
 
 
 def overload(client_for, max_queue: int, timeout: float) -> dict:
@@ -173,6 +243,10 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds one answer may take")
     parser.add_argument("--url", help="a server already running on 127.0.0.1 (else one is started)")
     parser.add_argument("--no-save", action="store_true", help="do not write bench/results.json")
+    parser.add_argument(
+        "--oversized", action="store_true", help="steady load alone, then with one oversized-history client"
+    )
+    parser.add_argument("--history-mb", type=float, default=2.7, help="the oversized history's size")
     args = parser.parse_args()
     if args.users < 1 or not 0 < args.seconds <= 600:
         parser.error("--users must be at least 1 and --seconds between 0 and 600")
@@ -182,7 +256,8 @@ def arguments() -> argparse.Namespace:
 
 
 def run_load(args: argparse.Namespace) -> tuple[dict, dict]:
-    """Steady load, then the overload burst, against --url or a server started here."""
+    """Steady load, then the overload burst (or, with --oversized, the steady load alone and then
+    with the oversized-history client), against --url or a server started here."""
     from gradio_client import Client
 
     proc = None
@@ -202,6 +277,11 @@ def run_load(args: argparse.Namespace) -> tuple[dict, dict]:
         def client_for():
             return Client(url, verbose=False)
 
+        if args.oversized:
+            alone = steady(client_for, args.users, args.seconds, args.timeout, questions())
+            print("steady load alone done; again with the oversized-history client…", flush=True)
+            abused, counts = with_abuser(client_for, args, questions())
+            return alone, {"run": abused, "abuser": counts}
         run = steady(client_for, args.users, args.seconds, args.timeout, questions())
         print("steady load done; overload burst…", flush=True)
         burst = overload(client_for, args.max_queue, args.timeout)
@@ -242,9 +322,44 @@ def show(args: argparse.Namespace, figures: dict, run: dict, burst: dict) -> Non
         print(f"  overload error: {kind}")
 
 
+def oversized_figures(args: argparse.Namespace, alone: dict, abused: dict, abuser_counts: dict) -> dict:
+    def p95(run: dict) -> float | None:
+        return round(percentile(run["latencies"], 95), 2) if run["latencies"] else None
+
+    before, after = p95(alone), p95(abused)
+    return {
+        "users": args.users,
+        "seconds": args.seconds,
+        "history_mb": args.history_mb,
+        "others_p95_s_alone": before,
+        "others_p95_s_with_oversized_client": after,
+        "ratio": round(after / before, 2) if before and after else None,
+        "goal_ratio_at_most": 1.5,
+        "answers_alone": len(alone["latencies"]),
+        "answers_with_oversized_client": len(abused["latencies"]),
+        "errors": len(alone["errors"]) + len(abused["errors"]),
+        "error_kinds": sorted(set(alone["errors"] + abused["errors"]))[:10],
+        "oversized_client": abuser_counts,
+        "cpu_count": os.cpu_count(),
+        "load_avg_1min": round(os.getloadavg()[0], 2),
+    }
+
+
+def main_oversized(args: argparse.Namespace) -> int:
+    alone, second = run_load(args)
+    figures = oversized_figures(args, alone, second["run"], second["abuser"])
+    if not args.no_save:
+        save("load_oversized", figures)  # merges this one key into bench/results.json
+    print(json.dumps(figures, indent=2))
+    ok = figures["ratio"] is not None and figures["ratio"] <= 1.5 and not figures["errors"]
+    return 0 if ok else 1
+
+
 def main() -> int:
     offline_env()
     args = arguments()
+    if args.oversized:
+        return main_oversized(args)
     run, burst = run_load(args)
     lat = run["latencies"]
     done = len(lat)

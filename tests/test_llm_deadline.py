@@ -33,8 +33,9 @@ def _event(content: str, finish: str | None = None) -> bytes:
 
 @pytest.fixture
 def stub():
-    """`state["words"]` are sent one every `state["gap"]` seconds; `state["finish"]` ends them."""
-    state = {"words": [], "gap": 0.0, "finish": "stop", "bodies": []}
+    """`state["words"]` are sent one every `state["gap"]` seconds; `state["finish"]` ends them.
+    `state["hold"]` seconds of silence come first (no status line, no headers)."""
+    state = {"words": [], "gap": 0.0, "finish": "stop", "bodies": [], "hold": 0.0}
     stop = threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
@@ -42,6 +43,8 @@ def stub():
 
         def do_POST(self):  # noqa: N802 (http.server's naming)
             state["bodies"].append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            if stop.wait(state["hold"]):
+                return
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")
@@ -80,6 +83,16 @@ def test_a_trickling_endpoint_cannot_hold_the_answer_past_the_deadline(tiny_sett
     with pytest.raises(LLMDeadlineError):
         list(model.stream("Say something."))
     # Each read arrives well inside the HTTP read timeout; only the whole-answer deadline stops it.
+    assert time.monotonic() - started < 2.5
+
+
+def test_a_silent_endpoint_cannot_hold_the_first_token_past_the_deadline(tiny_settings, stub):
+    port, state = stub
+    state["words"], state["hold"] = ["Late."], 20.0  # connected, then nothing at all
+    model = chat_model("openai:stub", _settings(tiny_settings, port, llm_timeout_s=1.5))
+    started = time.monotonic()
+    with pytest.raises(LLMDeadlineError):
+        list(model.stream("Say something."))
     assert time.monotonic() - started < 2.5
 
 

@@ -137,7 +137,7 @@ def test_user_text_reaches_the_chat_as_text(client):
     messages, *_ = client.predict(attack, [], "patient", api_name="/respond")
     shown = messages[0]["content"][0]["text"]
     assert "<img" not in shown and "&lt;img" in shown
-    assert r"\[link\]\(javascript" in shown, "Markdown link syntax is escaped"
+    assert "&#91;link&#93;&#40;javascript&#58;" in shown, "Markdown link syntax is escaped"
     assert "<img" not in bot_html(messages)
 
 
@@ -169,7 +169,14 @@ def test_chroma_server_down_gives_a_plain_message(settings, assistant):
 
 # -- the page's text rules, without a server -----------------------------------------------------
 def test_user_markdown_shows_text_as_typed():
-    assert user_markdown("can't <b>x</b> *y*") == r"can't &lt;b&gt;x&lt;/b&gt; \*y\*"
+    assert user_markdown("can't <b>x</b> *y*") == "can't &lt;b&gt;x&lt;/b&gt; &#42;y&#42;"
+
+
+def test_a_pasted_address_shows_as_plain_text_without_backslashes():
+    shown = user_markdown("Is https://clinic.example/msc-offer_2024 (or www.stem.example) legit?")
+    assert "\\" not in shown, "Markdown keeps a backslash inside an address as text"
+    assert "https://" not in shown and "www." not in shown, "no address is made a link"
+    assert typed_text(shown) == "Is https://clinic.example/msc-offer_2024 (or www.stem.example) legit?"
 
 
 def test_ask_again_uses_the_question_as_typed():

@@ -104,6 +104,40 @@ NEW_TOPIC = re.compile(
 )
 CONNECTOR = re.compile(r"\s*((for|in|of|with|on|and|the|people with)\s+)*", re.I)
 SIMILAR = 0.55  # cosine of message and previous turn above which an unmarked message continues
+MAX_TOPIC_CHARS = 120  # a topic is a treatment and a subject ("aHSCT for relapsing MS in the UK")
+
+
+def bounded_history(history, turns: int, chars: int) -> list:
+    """The last `turns` earlier turns of a chat history, in at most `chars` characters, newest kept.
+
+    Every way of asking (the page, the /ask API, the CLI, the LangChain chain, `Assistant.stream`)
+    passes the history through here first: the condensed query needs the previous turn only, and
+    an unbounded history let one request hold the single answering worker (issue #19). A turn is a
+    (question, answer) pair or a {"role", "content"} message; anything else is dropped. The turn
+    that crosses the budget keeps its start; older ones are left out.
+    """
+    if not isinstance(history, list | tuple) or turns <= 0:
+        return []
+    recent = [t for t in history[-2 * turns :] if _turn_texts(t) is not None][-turns:]
+    kept: list = []
+    for turn in reversed(recent):
+        if chars <= 0:
+            break
+        texts = []
+        for text in _turn_texts(turn):
+            texts.append(text[: max(chars, 0)])
+            chars -= len(texts[-1])
+        kept.append(dict(turn, content=texts[0]) if isinstance(turn, dict) else tuple(texts))
+    return kept[::-1]
+
+
+def _turn_texts(turn) -> list[str] | None:
+    """The texts of one turn ([question, answer] or [content]); None when it is not a turn."""
+    if isinstance(turn, dict):
+        return [turn["content"]] if isinstance(turn.get("content"), str) else None
+    if isinstance(turn, list | tuple) and turn and all(isinstance(t, str) for t in turn[:2]):
+        return list(turn[:2])
+    return None
 
 
 def user_turns(history: Sequence) -> list[str]:
@@ -157,8 +191,11 @@ def topic_words(previous: str, message: str) -> str:
         return ""
     gaps = [previous[a[3] : b[2]] for a, b in zip(kept, kept[1:], strict=False)]
     if all(CONNECTOR.fullmatch(g) for g in gaps):  # "HSCT for MS in the UK" reads better
-        return " ".join(previous[kept[0][2] : kept[-1][3]].split())
-    return ", ".join(dict.fromkeys(t[1] for t in kept))
+        words = " ".join(previous[kept[0][2] : kept[-1][3]].split())
+    else:
+        words = ", ".join(dict.fromkeys(t[1] for t in kept))
+    # The topic is carried into every later reading: cut, so the query cannot grow turn by turn.
+    return words if len(words) <= MAX_TOPIC_CHARS else words[:MAX_TOPIC_CHARS].rsplit(" ", 1)[0]
 
 
 def condense_rule(question: str, history: Sequence) -> str:

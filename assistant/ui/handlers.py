@@ -10,11 +10,21 @@ import gradio as gr
 
 from ..draft import draft_reply
 from ..feedback import FeedbackStore
+from ..flow.condense import bounded_history
 from ..library import Library
 from ..models import Answer, Block
 from ..pipeline import Assistant
 from ..settings import Settings
-from .messages import STOPPED, error_message, message_text, turn_record, typed_text, user_markdown
+from .logs import log_failure
+from .messages import (
+    STOPPED,
+    error_message,
+    message_text,
+    own_turns,
+    turn_record,
+    typed_text,
+    user_markdown,
+)
 from .rating import FeedbackHandlers
 from .reload import IndexReload
 from .render import render_answer, render_error
@@ -45,6 +55,7 @@ class ChatPage(IndexReload, FeedbackHandlers):
             error = render_error("Please type a question first.")
             yield messages, gr.skip(), error, gr.skip(), turns
             return
+        turns = own_turns(messages, turns)  # never another client's, under a reused session id
         messages = [*messages, {"role": "user", "content": user_markdown(question)}, None]
         index = len(messages) - 1  # the answer's place, also the index a thumbs click reports
         answer = None
@@ -97,17 +108,19 @@ class ChatPage(IndexReload, FeedbackHandlers):
                 else:
                     blocks.append(piece)
                     yield render_answer(aid, blocks, None, self.library), None
-        except Exception as exc:  # the page shows a plain message; the log keeps the details
-            log.exception("answer failed")
+        except Exception as exc:  # the page shows a plain message; the log keeps type and stack
+            log_failure(log, "answer failed", exc)
             yield render_error(error_message(exc)), None
 
     def ask_api(self, question: str, history: list | None = None, mode: str = "patient") -> dict:
         """Answer with citations as JSON; history is [[question, answer], ...] of earlier turns."""
+        settings = self.settings
+        history = bounded_history(history, settings.max_history_turns, settings.max_history_chars)
         try:
-            answer = self.current().ask(question, [tuple(t) for t in history or []], mode)
+            answer = self.current().ask(question, history, mode)
         except Exception as exc:
-            log.exception("api answer failed")
-            raise gr.Error(error_message(exc)) from None
+            log_failure(log, "api answer failed", exc)
+            raise gr.Error(error_message(exc), print_exception=False) from None  # logged above
         out = answer.to_dict() | {"query": answer.query}
         if mode == "staff":
             out["draft"] = draft_reply(answer, self.library)

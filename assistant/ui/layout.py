@@ -76,7 +76,8 @@ def _wire_feedback(page, chat, turns, target, feedback, draft) -> None:
     chat.clear(
         lambda: ({}, None, gr.update(visible=False), ""), None, [turns, target, form, draft], **private
     )
-    chat.like(page.on_like, [turns, target], [target, form, intro, reasons, comment, fb_status], **private)
+    like_out = [target, form, intro, reasons, comment, fb_status]
+    chat.like(page.on_like, [turns, target, chat], like_out, **private)
     send.click(page.send_feedback, [target, reasons, comment, turns], [target, form, fb_status], **private)
     cancel.click(lambda: gr.update(visible=False), None, form, **private)
 

@@ -14,8 +14,8 @@ from ..sources import SourceError
 from ..store import StoreError
 from .reload import IndexRebuilding
 
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
-MD_ESCAPED = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|~$])")
+# Markdown's signs, and ':' '.' '@' that make an address or e-mail a link (see user_markdown).
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:@])")
 FEEDBACK_UNSAVED = (
     "Your feedback could not be saved just now (the feedback store is busy or cannot be written). "
     "Nothing was stored; your note is still here, so please try sending it again in a moment."
@@ -34,7 +34,7 @@ ERRORS = {
 
 def typed_text(shown: str) -> str:
     """The question as typed, back from its `user_markdown` form (for asking it again)."""
-    return MD_ESCAPED.sub(r"\1", html.unescape(shown))
+    return html.unescape(shown)
 
 
 def message_text(message: dict) -> str:
@@ -45,11 +45,36 @@ def message_text(message: dict) -> str:
 
 
 def user_markdown(text: str) -> str:
-    """User text for the Chatbot: Markdown-escaped, then HTML-escaped, so it shows as typed.
+    """User text for the Chatbot: HTML-escaped, then each Markdown sign written as a numeric
+    entity, so it shows as typed.
 
-    In this order no backslash lands inside an entity such as &lt;, which would break it.
+    Entities, not backslashes: inside a pasted address Markdown keeps a backslash as text (the
+    address showed as `example\\.com`); and with ':' '.' '@' encoded no address or e-mail is
+    turned into a link. `&lt;` and the like hold none of these signs, so one pass is safe.
     """
-    return html.escape(MD_SPECIAL.sub(r"\\\1", text), quote=False)
+    return MD_SPECIAL.sub(lambda m: f"&#{ord(m.group(1))};", html.escape(text, quote=False))
+
+
+def own_turns(messages: list, turns: dict) -> dict:
+    """The turn records that belong to the chat this client sent: the question each was given
+    must be the user message just before its answer in `messages`.
+
+    Gradio keeps `gr.State` per session id, and a session id is chosen by the client: a second
+    client reusing one would otherwise read the first one's questions back (as the follow-up
+    reading of its own message, or in the rating form). It cannot send a chat it has not seen.
+    """
+
+    def asked(i: int) -> str | None:
+        m = messages[i] if isinstance(i, int) and 0 <= i < len(messages or []) else None
+        if not isinstance(m, dict) or m.get("role") != "user":
+            return None
+        return " ".join(typed_text(message_text(m)).split())
+
+    def own(i, turn) -> bool:
+        shown = asked(i - 1) if isinstance(i, int) else None
+        return shown is not None and isinstance(turn, dict) and shown.startswith(turn.get("question") or "\0")
+
+    return {i: turn for i, turn in (turns or {}).items() if own(i, turn)}
 
 
 def turn_record(answer: Answer) -> dict:

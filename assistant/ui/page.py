@@ -20,7 +20,6 @@ from .layout import EXAMPLE_QUESTIONS, MODES, TITLE, build_app
 from .messages import (
     ERRORS,
     FEEDBACK_UNSAVED,
-    MD_ESCAPED,
     MD_SPECIAL,
     STOPPED,
     error_message,
@@ -40,7 +39,6 @@ __all__ = [
     "FEEDBACK_UNSAVED",
     "HEAD",
     "LAST_ANSWER",
-    "MD_ESCAPED",
     "MD_SPECIAL",
     "MODES",
     "SAVE_ANSWER",

@@ -11,7 +11,8 @@ from contextlib import closing
 import gradio as gr
 
 from ..feedback import REASONS, FeedbackError, FeedbackStore
-from .messages import FEEDBACK_UNSAVED
+from .logs import log_failure
+from .messages import FEEDBACK_UNSAVED, own_turns
 from .render import render, render_error
 
 log = logging.getLogger(__name__)
@@ -22,11 +23,14 @@ class FeedbackHandlers:
 
     store: FeedbackStore
 
-    def on_like(self, turns: dict, data: gr.LikeData, target: dict | None = None):
+    def on_like(self, turns: dict, data: gr.LikeData, target: dict | None = None, messages=None):
         """A thumb click stores the rating at once; the form for reasons and a comment is optional.
 
-        Outputs: target, form visibility, intro, reasons, comment, status.
+        Outputs: target, form visibility, intro, reasons, comment, status. Only a turn of the chat
+        the client sent is rated (its intro repeats the question; see `own_turns`).
         """
+        if messages is not None:  # always given by the page (a chat sent as null arrives as [])
+            turns = own_turns(messages, turns)
         turn = turns.get(data.index) if isinstance(data.index, int) else None
         same = target if target and target.get("index") == data.index else None
         if turn is None:
@@ -43,8 +47,8 @@ class FeedbackHandlers:
             else:
                 fields = {**turn, "library_version": self.library_version()}
                 row = self.store.record(rating=rating, **fields)
-        except (FeedbackError, OSError, sqlite3.Error):
-            log.exception("feedback not stored")
+        except (FeedbackError, OSError, sqlite3.Error) as exc:
+            log_failure(log, "feedback not stored", exc)
             return (
                 target,
                 gr.update(visible=False),
@@ -81,7 +85,7 @@ class FeedbackHandlers:
                     **turn,
                 )
         except (FeedbackError, OSError, sqlite3.Error) as exc:
-            log.exception("feedback not stored")
+            log_failure(log, "feedback not stored", exc)
             msg = str(exc) if isinstance(exc, FeedbackError) else FEEDBACK_UNSAVED
             return target, gr.update(visible=True), render_error(msg)
         return None, gr.update(visible=False), render("thanks.html")

@@ -13,7 +13,9 @@ from ..pipeline import Assistant
 from ..settings import Settings
 from ..store import read_manifest
 from .layout import build_app
+from .logs import redact_stderr
 from .scripts import HEAD
+from .web import server_options
 
 CSS = (Path(__file__).parent / "style.css").read_text(encoding="utf-8")
 THEME_FONTS = [
@@ -61,6 +63,8 @@ def launch(app: gr.Blocks, settings: Settings, *, port: int | None = None, block
         css=CSS,
         head=HEAD,
         quiet=not block,
+        app_kwargs=server_options(settings),  # body limit, closed routes, origin, headers
+        max_file_size=0,  # no uploads: the page has no file input (the route is closed too)
     )
     return url
 
@@ -84,6 +88,7 @@ def warm_up(assistant: Assistant) -> None:
 
 
 def serve(settings: Settings) -> None:
+    redact_stderr()  # first: uvicorn's log handlers take the stream as it is when they start
     settings = settings.resolve()
     if not settings.sources_dir.is_dir() and not settings.chroma_url:
         raise SystemExit(f"error: no source library at {settings.sources_dir}")
