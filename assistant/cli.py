@@ -53,6 +53,7 @@ def cmd_sources_check(args) -> int:
     from .review import review_library
     from .sources import check_library
     from .staff import load_staff
+    from .trust import check_sources
 
     settings = _settings(args)
     docs, claims, problems = check_library(settings.sources_dir)
@@ -60,6 +61,7 @@ def cmd_sources_check(args) -> int:
     answers, found = load_answers(settings.sources_dir / "answers", known)
     _, staff = load_staff(settings.sources_dir, known)
     problems += found + staff + review_library(settings.sources_dir, docs, claims)
+    problems += check_sources(settings, docs)
     for p in problems:
         print(p, file=sys.stderr)
     counts: dict[str, int] = {}
@@ -78,9 +80,9 @@ def cmd_index(args) -> int:
 
     report = build_index(_settings(args), rebuild=args.rebuild, progress=not args.quiet)
     for line in report.problems:
-        print(f"skipped: {line}", file=sys.stderr)
-    print(report.summary())
-    return 0
+        print(line, file=sys.stderr)
+    print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
+    return 1 if report.problems else 0
 
 
 def _stdin():

@@ -62,13 +62,19 @@ class BuildReport:
     sentences: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)  # ids of documents that passed the check
 
     def summary(self) -> str:
+        if self.problems:
+            return (
+                f"index: not updated: {len(self.problems)} problem(s) in the library (above); the "
+                "previous index stays in service. Fix them, run `assistant sources check`, then index again"
+            )
         return (
             f"index: {self.passages} passages from {self.added + self.updated + self.unchanged} "
             f"documents ({self.added} added, {self.updated} changed, {self.removed} removed, "
             f"{self.unchanged} unchanged); embedded {self.embedded} passages and "
-            f"{self.sentences} sentences in {self.seconds:.1f} s; {len(self.problems)} skipped"
+            f"{self.sentences} sentences in {self.seconds:.1f} s"
         )
 
 
@@ -124,7 +130,9 @@ def build_index(
     progress: bool = True,
     embedder: Embedder | None = None,
 ) -> BuildReport:
-    """Bring the index in line with the library; only new or changed files are embedded."""
+    """Bring the index in line with the library; only new or changed files are embedded. A
+    library with any problem (a field, an unreviewed PDF, a sentence that fails the content
+    check) is not indexed at all: `report.problems` names them and the index is left as it was."""
     settings.index_dir.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(settings.index_dir / ".build.lock"))
     try:
@@ -140,10 +148,17 @@ def build_index(
         lock.release()
 
 
-def _plan(settings: Settings, manifest: dict, report: BuildReport):
-    """Which passages to embed and which to delete, from content hashes against the manifest."""
+def _plan(settings: Settings, manifest: dict, report: BuildReport, embedder: Embedder | None):
+    """Which passages to embed and which to delete, from content hashes against the manifest;
+    the content check (assistant/trust.py) runs when a document changed or was never checked."""
     docs, problems = load_library(settings.sources_dir)
     report.problems = [str(p) for p in problems]
+    report.checked = sorted(d.id for d in docs)
+    unchecked = set(report.checked) - set(manifest.get("checked") or [])
+    if not problems and (unchecked or _changed(settings, docs, manifest)):
+        from .trust import check_sources
+
+        report.problems += [str(p) for p in check_sources(settings, docs, embedder)]
     old_files: dict = manifest.get("files", {})
     new_files: dict = {}
     todo: list[Passage] = []
@@ -177,6 +192,12 @@ def _plan(settings: Settings, manifest: dict, report: BuildReport):
     return new_files, todo, stale
 
 
+def _changed(settings: Settings, docs: list[SourceDoc], manifest: dict) -> bool:
+    old = {rel: f["hash"] for rel, f in (manifest.get("files") or {}).items()}
+    new = {str(Path(d.path).relative_to(settings.sources_dir)): file_hash(d) for d in docs}
+    return old != new
+
+
 def _fingerprint(files: dict) -> str:
     hashes = {k: v["hash"] for k, v in sorted(files.items())}
     return hashlib.sha256(json.dumps(hashes).encode()).hexdigest()[:12]
@@ -188,10 +209,18 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     manifest = None if rebuild else read_manifest(settings.index_dir)
     check_model(manifest, settings.embedding_model, settings.index_dir)
     fresh = rebuild or manifest is None
-    new_files, todo, stale = _plan(settings, manifest or {}, report)
+    if rebuild:  # caches derived from the library go too: a damaged one is never kept
+        from .trust import cache_files
+
+        for cache in cache_files(settings.index_dir):
+            cache.unlink(missing_ok=True)
+    new_files, todo, stale = _plan(settings, manifest or {}, report, embedder)
     report.passages = sum(len(f["passages"]) for f in new_files.values())
     bm25_dir = settings.index_dir / "bm25"
-    if not (fresh or todo or stale or not bm25_dir.exists()):
+    if report.problems:  # nothing is written: the previous index stays in service
+        report.seconds = time.perf_counter() - started
+        return report
+    if not (fresh or todo or stale or not bm25_dir.exists() or report.checked != manifest.get("checked")):
         report.seconds = time.perf_counter() - started  # nothing changed: no model, no Chroma
         return report
 
@@ -220,6 +249,7 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
         built_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         chroma_url=settings.chroma_url,
         files=new_files,
+        checked=report.checked,
     )
     write_manifest(settings.index_dir, manifest)
     report.seconds = time.perf_counter() - started

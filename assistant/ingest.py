@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from .models import Passage, SourceDoc
+from .sources import unquoted
 
 HEADING = re.compile(r"^##\s+(.+?)\s*$", re.M)
 
@@ -23,8 +24,9 @@ def _slug(text: str) -> str:
 
 
 def note_sections(body: str) -> list[tuple[str, str]]:
-    """(heading, text) pairs; text before the first heading is the 'Summary'."""
-    parts = HEADING.split(body)
+    """(heading, text) pairs; text before the first heading is the 'Summary'. Quoted lines
+    ("> ...", a claim as marketed) are left out: the library never speaks them."""
+    parts = HEADING.split(unquoted(body))
     sections = [("Summary", parts[0])] + list(zip(parts[1::2], parts[2::2], strict=True))
     return [(h.strip(), t.strip()) for h, t in sections if t.strip()]
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import yaml
 
 from .models import SourceDoc
-from .sources import FRONT_MATTER, Claim, Problem, note_paths
+from .sources import FRONT_MATTER, Claim, Problem, body_lines, note_paths
 from .text import split_sentences
 
 CLAIMS_FILE = "claims.yaml"
@@ -97,12 +97,8 @@ class Allowed:
 
 # -- helpers -------------------------------------------------------------------------------------
 def body_sentences(body: str) -> list[str]:
-    """The sentences of a note body, headings left out."""
-    out: list[str] = []
-    for line in body.splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            out += split_sentences(line.strip())
-    return out
+    """The sentences of a note body, headings and quoted claims ("> ...") left out."""
+    return [s for _, line in body_lines(body) for s in split_sentences(line)]
 
 
 def correction_sentences(claim: Claim) -> list[str]:

@@ -39,6 +39,12 @@ PATTERNS = {
 }
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 LINE_OR_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")  # cheap: checked on every load
+# A blockquote line ("> ...") in a note is a claim quoted as marketed, kept for the reviewer: it is
+# never indexed, never shown and never checked as the library's own statement.
+QUOTED_LINE = re.compile(r"^\s*>")
+HEADING_LINE = re.compile(r"^\s*#")
+# A PDF's text is read by no one until a maintainer says so in its sidecar (`status: reviewed`).
+REVIEWED = "reviewed"
 
 
 @dataclass(frozen=True)
@@ -221,13 +227,34 @@ def _bibliography(meta: dict, name: str) -> tuple[Bibliography | None, list[Prob
         return None, missing + [p for p in problems if p not in missing]
 
 
-def _body_problems(body: str, name: str) -> list[Problem]:
+def unquoted(body: str) -> str:
+    """The note body without its quoted (blockquote) lines: the library's own words."""
+    return "\n".join(line for line in body.splitlines() if not QUOTED_LINE.match(line))
+
+
+def body_lines(body: str, first: int = 1) -> list[tuple[int, str]]:
+    """(line number, text) of the body lines that hold statements: no headings, no quotes."""
+    return [
+        (n, line.strip())
+        for n, line in enumerate(body.splitlines(), first)
+        if line.strip() and not HEADING_LINE.match(line) and not QUOTED_LINE.match(line)
+    ]
+
+
+def _body_problems(body: str, name: str, first: int = 1) -> list[Problem]:
+    """An empty body, and text addressed to the assistant (named with its file line)."""
     out = []
-    if not body.strip():
+    if not unquoted(body).strip():
         out.append(Problem(name, "body", "the note has no text below its front matter"))
-    planted = [s.strip() for s in LINE_OR_SENTENCE.split(body) if reads_as_instruction(s)]
+    planted = [
+        (n, s.strip())
+        for n, line in enumerate(body.splitlines(), first)  # headings too: they name sections
+        for s in LINE_OR_SENTENCE.split(line)
+        if not QUOTED_LINE.match(line) and reads_as_instruction(s)
+    ]
     if planted:
-        found = f"text addressed to the assistant, not source content: '{planted[0]}'"
+        n, text = planted[0]
+        found = f"text addressed to the assistant, not source content (line {n}): '{text}'"
         out.append(Problem(name, "body", found))
     return out
 
@@ -262,7 +289,7 @@ def parse_note(path: Path, name: str | None = None) -> tuple[SourceDoc | None, l
         return None, problems
     body = match.group(2)
     bib, problems = _bibliography(meta, name)
-    problems += _body_problems(body, name)
+    problems += _body_problems(body, name, text[: match.start(2)].count("\n") + 1)
     if meta.get("id") and str(meta["id"]) != path.stem:
         problems.append(Problem(name, "id", f"'{meta['id']}' differs from the file name"))
     return (None if problems or bib is None else bib.doc(path, body)), problems
@@ -277,7 +304,16 @@ def parse_sidecar(pdf: Path, name: str | None = None) -> tuple[SourceDoc | None,
     if meta is None:
         return None, problems
     bib, problems = _bibliography(meta, sidecar.name)
-    return (bib.doc(pdf, "") if bib else None), problems
+    if meta.get("status") != REVIEWED:
+        problems.append(
+            Problem(
+                name,
+                "status",
+                f"not reviewed, so not indexed: read the PDF's text, run `assistant sources check`, "
+                f"then set `status: {REVIEWED}` in {sidecar.name}",
+            )
+        )
+    return (bib.doc(pdf, "") if bib and not problems else None), problems
 
 
 def note_paths(sources_dir: Path) -> list[Path]:

@@ -150,10 +150,26 @@ def open_collections(client, settings: Settings, model: str, dimension: int, cre
             for n in names
         )
     try:
-        return tuple(client.get_collection(n, embedding_function=None) for n in names)
+        cols = tuple(client.get_collection(n, embedding_function=None) for n in names)
     except Exception as exc:
         raise StoreError(
             f"no index collection '{names[0]}' found; build it with `assistant index --rebuild`"
+        ) from exc
+    for col in cols:
+        _probe(col, dimension)
+    return cols
+
+
+def _probe(col, dimension: int) -> None:
+    """Chroma reads a collection's vector files (HNSW, next to its SQLite file) on the first
+    query: damaged ones would raise there, mid-answer, as a traceback. One query now says so."""
+    try:
+        if col.count():
+            col.query(query_embeddings=[[0.0] * (dimension - 1) + [1.0]], n_results=1, include=[])
+    except Exception as exc:  # Chroma's InternalError, hnswlib's RuntimeError, among others
+        raise StoreError(
+            f"the index collection '{col.name}' is damaged ({exc.__class__.__name__}); "
+            "run `assistant index --rebuild`"
         ) from exc
 
 

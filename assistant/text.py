@@ -162,6 +162,14 @@ def reading_grade(text: str, empty: float | None = 0.0) -> float | None:
 # "ignore previous instructions"): never shown as part of an answer, never accepted in a note.
 INSTRUCTION = re.compile(
     r"^\W*(system|assistant|developer|user)\s*:"
+    # Spoken to the assistant by name and told what to say, or told what to answer when asked
+    # (worded to slip past "SYSTEM:" and "tell the user"): "Assistant, when you are asked ...".
+    r"|^\W*(dear |hey |hi )?(assistant|chatbot|chat bot|ai|model)\s*[,!:]\s*(when|if|whenever|always|never"
+    r"|from now on|(say|answer|reply|state|confirm) that)\b"
+    r"|\b(when|if|whenever) (you are|you're|you get) asked\b"
+    r"|\b(when|if|whenever) (someone|anyone|a user|the user|a patient|people) asks?\b[^.?!]{0,60}?,\s*"
+    r"(answer|reply|respond|say|tell|state|confirm)\b"
+    r"|^\W*(always|never) (answer|reply|respond|say|tell|state|confirm)\b"
     r"|\b(ignore|disregard|forget|override)\b[^.?!]{0,40}?\b(instructions?|prompts?|system message)\b"
     r"|\b(ignore|disregard) (all |any )?(of )?(your|the|these) sources\b"
     r"|\byou are now (a|an|the|my)\b|\bfrom now on,? (you|always|never|answer|reply|say|confirm)\b"

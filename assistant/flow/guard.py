@@ -9,6 +9,7 @@ and a cache that cannot be read is fitted again with a warning instead of blocki
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import tempfile
@@ -22,12 +23,13 @@ from ..claims import ClaimGuard, GuardResult, development_examples
 from ..embeddings import Embedder
 from ..settings import Settings
 from ..sources import SourceError, load_claims
+from ..store import read_manifest
 from ..text import reads_as_instruction, split_sentences
 from .by_ask import not_covered_texts
 from .notices import fixed_paragraphs
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = "3"
+CACHE_VERSION = "4"  # 4: known-safe only from checked documents
 
 
 def load_guard(
@@ -36,27 +38,48 @@ def load_guard(
     """The claim guard for this registry and library; `sentences` is the sentence collection,
     `reviewed` the sentences of the reviewed answers (reviewed text, like the corrections)."""
     path = settings.sources_dir / "claims.yaml"
+    claims = registry(path)
+    checked = sorted((read_manifest(settings.index_dir) or {}).get("checked") or [])
+    tag = f"{library_version}|{hashlib.sha256(json.dumps(checked).encode()).hexdigest()[:12]}"
+    cache = settings.index_dir / f"guard-{_key(path, settings, embedder.name, tag)}.npz"
+    # Library sentences are evidence, never clinic claims: the model's negatives. Only sentences
+    # of documents that passed `sources check` at build time (the manifest's `checked`) are
+    # known-safe when quoted verbatim; being in the index is not enough (issue 19).
+    got = _evidence(sentences.get(limit=5000, include=["documents", "embeddings", "metadatas"]))
+    trusted = [
+        d for d, m in zip(got["documents"], got["metadatas"], strict=True) if m.get("source_id") in checked
+    ]
+    fixed = [s for p in (*fixed_paragraphs(), *not_covered_texts()) for s in split_sentences(p)]
+    known_safe = (*fixed, *trusted, *reviewed)
+    return fit_guard(settings, claims, embedder, (got["documents"], got["embeddings"]), known_safe, cache)
+
+
+def registry(path: Path) -> list:
+    """The claim registry; a registry with faults stops here, naming them."""
     claims, problems = load_claims(path)
     if problems and path.exists():
         raise SourceError(problems)
-    cache = settings.index_dir / f"guard-{_key(path, settings, embedder, library_version)}.npz"
-    # Library sentences are evidence, never clinic claims: the model's negatives, and
-    # known-safe when quoted verbatim (as the extractive composer does).
-    got = _evidence(sentences.get(limit=5000, include=["documents", "embeddings"]))
-    fixed = [s for p in (*fixed_paragraphs(), *not_covered_texts()) for s in split_sentences(p)]
+    return claims
+
+
+def fit_guard(
+    settings: Settings, claims, embedder: Embedder, negatives, known_safe, cache: Path
+) -> ClaimGuard:
+    """The guard from its cache, or fitted on `negatives` (texts, vectors) and cached."""
     args = dict(
         threshold=settings.claim_threshold,
         assert_threshold=settings.assert_threshold,
-        known_safe=(*fixed, *got["documents"], *reviewed),
+        known_safe=tuple(known_safe),
     )
     guard = _cached(cache, claims, embedder, args)
     if guard is not None:
         return guard
+    texts, vectors = negatives
     guard = ClaimGuard(
         claims,
         embedder,
-        negatives=got["documents"],
-        negative_vectors=np.asarray(got["embeddings"], dtype=np.float32),
+        negatives=list(texts),
+        negative_vectors=np.asarray(vectors, dtype=np.float32),
         examples=guard_examples(settings.guard_examples),
         development=development_examples(_development(settings)),
         **args,
@@ -70,9 +93,11 @@ def _evidence(got: dict) -> dict:
     """Library sentences that read as instructions to the assistant (text planted in a source)
     are never evidence: not negatives of the model, not known-safe."""
     keep = [i for i, doc in enumerate(got["documents"]) if not reads_as_instruction(doc)]
+    metas = got.get("metadatas") or [{}] * len(got["documents"])
     return {
         "documents": [got["documents"][i] for i in keep],
         "embeddings": [got["embeddings"][i] for i in keep],
+        "metadatas": [metas[i] or {} for i in keep],
     }
 
 
@@ -95,10 +120,12 @@ def _development(settings: Settings) -> Path | None:
     return path if path and str(path) not in ("", ".") and Path(path).is_file() else None
 
 
-def _key(path: Path, settings: Settings, embedder: Embedder, library_version: str) -> str:
+def _key(path: Path, settings: Settings, model: str, library_version: str) -> str:
+    """Named by content: registry, tuning sets, model and library, so a changed input never
+    reads an old file."""
     files = (path, settings.guard_examples, _development(settings))
     inputs = b"".join(p.read_bytes() for p in files if p and Path(p).exists())
-    tag = f"{embedder.name}|{library_version}|{CACHE_VERSION}".encode()
+    tag = f"{model}|{library_version}|{CACHE_VERSION}".encode()
     return hashlib.sha256(inputs + tag).hexdigest()[:16]
 
 
@@ -117,8 +144,10 @@ def _cached(cache: Path, claims, embedder: Embedder, args: dict) -> ClaimGuard |
 
 
 def _save(guard: ClaimGuard, cache: Path) -> None:
+    """Atomic (temp file, then rename); older caches of the same kind are removed."""
     cache.parent.mkdir(parents=True, exist_ok=True)
-    for old in cache.parent.glob("guard-*.npz"):
+    kind = cache.stem.rsplit("-", 1)[0]  # "guard" for guard-<key>.npz
+    for old in cache.parent.glob(f"{kind}-*.npz"):
         old.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".guard-", suffix=".npz")
     os.close(fd)
