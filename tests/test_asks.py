@@ -109,3 +109,12 @@ def test_only_a_card_from_the_ask_itself_answers_a_claim_ask():
     own = SimpleNamespace(sentence="The clinic says she must stop her drug now, should she?")
     assert not _carded(ask, [other])  # a card about another sentence: the ask is still answered
     assert _carded(ask, [other, own])
+
+
+def test_an_unplaced_ask_is_answered_only_by_sentences_on_its_own_words():
+    from assistant.flow.compose import on_topic
+
+    ask = "Do I still need MRI scans every year after my transplant?"
+    assert on_topic("After aHSCT, MRI scans are repeated to look for new lesions.", ask)
+    # near the treatment, but about something else: not an answer to this ask
+    assert not on_topic("aHSCT is not suitable for every person with MS.", ask)

@@ -64,7 +64,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "risks",
         re.compile(
-            r"\b(risks?|risky|safe|safety|side[- ]effects?|danger\w*|die|dying|death|"
+            r"\b(risks?|risky|safe|safety|side[- ]effects?|danger\w*|die|dying|death|fevers?|"
             r"mortality|infections?|complications?|harm\w*|cancer|infertil\w*)\b",
             re.I,
         ),

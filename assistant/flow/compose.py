@@ -13,7 +13,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from ..settings import Settings
-from ..text import CITATION, overlap, reading_grade, split_sentences
+from ..text import CITATION, content_words, overlap, reading_grade, split_sentences
 from ..vocab import evidence_prior
 from .asks import ASPECT_RULES
 from .by_ask import off_topic_price
@@ -72,9 +72,30 @@ PARENTHESES = re.compile(r"\([^)]*\)")  # definitions ("RRMS, attacks followed b
 
 
 def on_aspect(text: str, ctx: Context) -> bool:
+    if ctx.ask is not None and ctx.ask.aspect == "other":
+        return on_topic(text, ctx.ask.query)
     if ctx.ask is None or ctx.ask.aspect not in STRICT_ASPECTS:
         return True
     return bool(ASPECT_WORDS[ctx.ask.aspect].search(PARENTHESES.sub(" ", text)))
+
+
+# Words every sentence of the library is near: sharing one of them says nothing about the ask.
+GENERIC = frozenset(
+    content_words(
+        "MS multiple sclerosis stem cell cells treatment treatments therapy therapies HSCT aHSCT "
+        "transplant transplantation mesenchymal MSC MSCs cord clinic clinics people person patient "
+        "patients get need know doctor neurologist every still year years now time go say want "
+        "like think really much many also would could good right sure"
+    )
+)
+
+
+def on_topic(text: str, ask: str) -> bool:
+    """An ask the aspect rules could not place ("Do I need follow-up MRIs?") is answered only
+    by sentences that share one of its own words (MRI, follow-up), not by any sentence near
+    the treatment; with no such sentence it is reported as not covered."""
+    salient = set(content_words(ask)) - GENERIC
+    return not salient or bool(salient & set(content_words(text)))
 
 
 class ExtractiveComposer:
