@@ -341,16 +341,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if getattr(args, "quiet", False):
         _hush()
+    try:
+        return args.func(args)
+    except Exception as exc:
+        if not isinstance(exc, _user_errors()):
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The errors printed as one line. Imported only once one is raised: importing them first
+    loaded LangChain, bm25s and SciPy into every command, a quarter of `assistant index`'s start."""
     from .embeddings import EmbeddingError
     from .flow.understand import QuestionError
     from .sources import SourceError
     from .store import StoreError
 
-    try:
-        return args.func(args)
-    except (StoreError, SourceError, EmbeddingError, QuestionError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    return StoreError, SourceError, EmbeddingError, QuestionError
 
 
 if __name__ == "__main__":
