@@ -24,9 +24,6 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from .settings import Settings
 
-# Three to eight sentences of about 40 tokens each fit with room to spare. A small model that
-# never stops otherwise writes until the context is full (2,010 tokens measured on llama.cpp).
-DEFAULT_MAX_TOKENS = 400
 # Text up to here is a finished sentence: end mark (or a closing citation) and then a space.
 SENTENCE_END = re.compile(r"[.!?\]][\"')\]]*\s+")
 STOPPED_AT_CAP = ("length", "max_tokens")
@@ -40,12 +37,6 @@ class LLMDeadlineError(TimeoutError):
     """The model did not finish its answer within the deadline."""
 
 
-def max_tokens(settings: Settings) -> int:
-    """`settings.llm_max_tokens`; until Settings has that field, ASSISTANT_LLM_MAX_TOKENS."""
-    cap = getattr(settings, "llm_max_tokens", None) or os.environ.get("ASSISTANT_LLM_MAX_TOKENS")
-    return int(cap or DEFAULT_MAX_TOKENS)
-
-
 def chat_model(backend: str, settings: Settings) -> BaseChatModel:
     """The configured model, bounded by `llm_timeout_s` for a whole answer."""
     return Bounded(inner=_raw_model(backend, settings), deadline_s=settings.llm_timeout_s)
@@ -55,7 +46,9 @@ def _raw_model(backend: str, settings: Settings) -> BaseChatModel:
     kind, _, model = backend.partition(":")
     if not model:
         raise BackendError(f"unknown backend '{backend}': use extractive, ollama:<model> or openai:<model>")
-    cap = max_tokens(settings)
+    # Without a cap a small model that never stops writes until the context is full (2,010
+    # tokens measured on llama.cpp); Settings.llm_max_tokens (400) leaves room for 3-8 sentences.
+    cap = settings.llm_max_tokens
     if kind == "ollama":
         from langchain_ollama import ChatOllama
 

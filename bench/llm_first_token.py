@@ -29,7 +29,7 @@ from assistant.llm import Bounded, _raw_model  # noqa: E402
 from assistant.models import Answer  # noqa: E402
 from assistant.pipeline import Assistant  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
-from bench.common import median, percentile, save, table  # noqa: E402
+from bench.common import free_port, median, percentile, save, table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKEND = "openai:smollm2"
@@ -104,14 +104,11 @@ def server_url() -> tuple[str, object]:
     if os.environ.get("ASSISTANT_LLM_BASE_URL"):
         return os.environ["ASSISTANT_LLM_BASE_URL"], None
     import importlib.util
-    import socket
 
     spec = importlib.util.spec_from_file_location("llm_server", ROOT / "scripts" / "llm_server.py")
     server = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(server)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     return f"http://127.0.0.1:{port}/v1", server.start(port)
 
 
@@ -121,9 +118,8 @@ def main() -> None:
     args = parser.parse_args()
     url, proc = server_url()
     try:
-        settings = Settings(llm_base_url=url, llm_timeout_s=120).resolve(ROOT)
-        if hasattr(settings, "answer_threshold"):  # no reviewed answer: the model composes
-            settings = settings.model_copy(update={"answer_threshold": 2.0})
+        # answer_threshold above any match: no reviewed answer, the model composes every one
+        settings = Settings(llm_base_url=url, llm_timeout_s=120, answer_threshold=2.0).resolve(ROOT)
         assistant = Assistant(settings)
         one(settings, assistant, "What is aHSCT?")  # warm: embedder, index and guard
         rows = [one(settings, assistant, q) for q in QUESTIONS[: args.n]]

@@ -173,3 +173,46 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 def mean(values: Iterable[float | None]) -> float | None:
     kept = [v for v in values if v is not None]
     return sum(kept) / len(kept) if kept else None
+
+
+# -- an LLM backend's own sentences ------------------------------------------------------------
+DROPPED_NOTICE = re.compile(r"Removed (\d+) sentence\(s\) that could not be verified")
+
+
+@dataclass(frozen=True)
+class ModelCase:
+    """One answer of an LLM backend, as the eval records it."""
+
+    retrieved: bool  # passages were retrieved for an ask: the composer may have been asked
+    backend: str  # the answer's backend: "extractive" once the model's answer was replaced
+    warnings: tuple[str, ...]  # in the order the pipeline added them
+    shown: int  # composed (non-card) answer sentences shown
+
+
+def model_sentences(cases: Sequence[ModelCase], model: str) -> dict[str, int]:
+    """What became of the model's sentences: shown (they passed verification), dropped (the
+    "Removed N sentence(s)" notices), answers that fell back to the extractive composer, and
+    answers where the model failed (error or deadline).
+
+    A "Removed" notice right after the fallback notice is the extractive composer's, not the
+    model's. `sentences_shown` counts the sentences of answers the model still signs; in an
+    answer of several asks, those of an ask that got a reviewed answer count too.
+    """
+    fallback = f"No sentence from {model} could be verified"
+    failed = (f"The language model ({model}) failed", f"The language model ({model}) stopped early")
+    keys = ("cases_asked", "sentences_shown", "sentences_dropped", "fell_back", "failed")
+    out = dict.fromkeys(keys, 0)
+    for case in (c for c in cases if c.retrieved):
+        dropped, after_fallback = 0, False
+        for warning in case.warnings:
+            found = DROPPED_NOTICE.match(warning)
+            dropped += int(found.group(1)) if found and not after_fallback else 0
+            after_fallback = warning.startswith(fallback)
+        shown = case.shown if case.backend == model else 0
+        fell_back = any(w.startswith(fallback) for w in case.warnings)
+        broke = any(w.startswith(failed) for w in case.warnings)
+        if not (shown or dropped or fell_back or broke):
+            continue  # nothing relevant was found, or reviewed answers covered every ask
+        for key, value in zip(keys, (1, shown, dropped, fell_back, broke), strict=True):
+            out[key] += value
+    return {f"llm_{key}": value for key, value in out.items()}

@@ -9,6 +9,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from . import metrics as M
+
 WORST = 10  # worst cases listed with their answers
 
 
@@ -58,8 +60,25 @@ def card_flags(cases: list[dict]) -> list[tuple[str, str]]:
     return sorted(found)
 
 
+def model_counts(result: dict) -> dict[str, int]:
+    """For an LLM backend (ollama:<m>, openai:<m>): its sentences shown and dropped, fallbacks."""
+    if ":" not in result["backend"]:
+        return {}
+    cases = [
+        M.ModelCase(
+            retrieved="retrieve" in c.get("timings_ms", {}),
+            backend=c.get("backend", ""),
+            warnings=tuple(c.get("warnings", ())),
+            shown=sum(not s["card"] for s in c.get("sentences", ())),
+        )
+        for c in result["cases"]
+    ]
+    return M.model_sentences(cases, result["backend"])
+
+
 def write_all(result: dict, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    result["metrics"].update(model_counts(result))  # in results.json and both reports
     (out / "results.json").write_text(
         json.dumps(result, indent=1, ensure_ascii=False, default=str), encoding="utf-8"
     )

@@ -109,7 +109,6 @@ def test_server_streams_token_by_token_and_reports_no_usage(llm_url):
 
 def test_the_token_cap_holds_on_the_real_server(llm_settings):
     settings = llm_settings.model_copy(update={"llm_max_tokens": 24})
-    assert getattr(settings, "llm_max_tokens", None) == 24
     stream = chat_model(MODEL, settings).stream("Write a very long essay on the history of bicycles.")
     # Read at most 200 pieces (a token each from the raw server), so an uncapped model fails fast:
     # with langchain-openai's max_completion_tokens alone it wrote 2,007 tokens, to the context limit.
