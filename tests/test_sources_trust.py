@@ -243,22 +243,22 @@ def test_damaged_bm25_says_rebuild(built, tmp_path, capsys):
     assert_says_rebuild(code, err)
 
 
-FILLER = """
-## What was found
-Filler study {i} followed {n} people with relapsing MS for {y} years in a registry.
-Filler study {i} counted relapses, MRI lesions and disability scores every year.
-Filler study {i} was run at {c} hospitals and reported its methods in full.
-"""
+def filler(i: int) -> str:
+    said = "Filler cohort {i} recorded measure {j} at visit {v} in {n} adults."
+    lines = [said.format(i=i, j=j, v=j % 7, n=2000 + j) for j in range(28)]
+    return "\n## What was found\n" + "\n".join(lines) + "\n"
 
 
 def test_damaged_hnsw_files_say_rebuild(tmp_path, tiny_assistant, capsys):
-    # Chroma writes a collection's HNSW files once it holds more than a batch (100) of vectors:
-    # a library of some 130 sentences, so that the files exist and are read.
+    # Chroma reads a collection's HNSW files once it has persisted more than its sync threshold
+    # (1000 vectors): a library of some 1,100 sentences, so that the files are read.
     settings = library(tmp_path)
     for i in range(40):
-        body = FILLER.format(i=i, n=20 + i, y=2 + i % 5, c=3 + i % 4)
-        write_note(settings.sources_dir, f"filler-{i}", "cohort", 2015, f"Filler study {i}", body)
-    build_index(settings, progress=False, embedder=tiny_assistant.embedder)
+        write_note(settings.sources_dir, f"filler-{i}", "cohort", 2015, f"Filler cohort {i}", filler(i))
+    with pytest.MonkeyPatch.context() as mp:  # the content check is not under test here
+        mp.setattr(trust, "check_sources", lambda *a, **k: [])
+        report = build_index(settings, progress=False, embedder=tiny_assistant.embedder)
+    assert not report.problems, report.problems
     segments = list((settings.index_dir / "chroma").rglob("*.bin"))
     assert segments, "the HNSW files Chroma keeps next to its SQLite file"
     for path in segments:
