@@ -144,9 +144,10 @@ def steady(client_for, users: int, seconds: float, timeout: float, pool: list[st
 
 
 def oversized_history(megabytes: float) -> list[list[str]]:
-    """A chat history of about `megabytes` MB: many long earlier turns."""
-    turn = ["Is HSCT for MS in the UK safe? " * 30, "An earlier answer. " * 420]  # ~9 kB
-    return [turn] * max(1, round(megabytes * 1_000_000 / 9_000))
+    """A chat history of about `megabytes` MB: one earlier question whose topics are joined by
+    connectors, the shape a follow-up's reading carried whole into the query before issue #19."""
+    question = "Is HSCT " + "for MS " * round(megabytes * 1_000_000 / 7) + "in the UK?"
+    return [[question, "An earlier answer."]]
 
 
 def abuser(client_for, done: threading.Event, sizes: list[float]) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.datastructures import Headers, MutableHeaders
@@ -58,10 +58,12 @@ def closed_route(path: str) -> bool:
     return bool(CLOSED.match(unquote(path)))
 
 
-def same_origin(headers: Headers, scheme: str) -> bool:
-    """A request without an Origin (a script, curl, gradio_client) or from the page itself."""
+def same_origin(headers: Headers) -> bool:
+    """A request without an Origin (a script, curl, gradio_client) or from the page itself: the
+    Origin's host and port are the Host it was sent to. The scheme is not compared: behind a
+    proxy that ends TLS the page's Origin is https while the app is reached over http."""
     origin = headers.get("origin")
-    return origin is None or origin == f"{scheme}://{headers.get('host', '')}"
+    return origin is None or urlsplit(origin).netloc.lower() == headers.get("host", "").lower() != ""
 
 
 class WebGuard:
@@ -78,7 +80,7 @@ class WebGuard:
         headers = Headers(scope=scope)
         if closed_route(scope["path"]):
             await _refuse(404, "Not found.", scope, receive, send)
-        elif not same_origin(headers, scope.get("scheme", "http")):
+        elif not same_origin(headers):
             await _refuse(403, "Requests from other sites are refused.", scope, receive, send)
         else:
             await self.app(scope, receive, _with_headers(send))
