@@ -37,11 +37,43 @@ class Embedder(Embeddings):
         )
         return vectors.astype(np.float32, copy=False)
 
+    def encode_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+        """One forward pass: each text's unit vector, and for each (start, end) character span of
+        it the mean of its token embeddings, normalised (how the model pools a whole text). A span
+        cut off by the model's length limit gets None: the caller embeds it on its own."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32), []
+        outputs = self.model.encode(
+            list(texts), batch_size=self.batch_size, output_value=None, show_progress_bar=False
+        )
+        offsets = self.model.tokenizer(
+            list(texts), return_offsets_mapping=True, truncation=True, max_length=self.model.max_seq_length
+        )["offset_mapping"]
+        vectors = np.stack([_unit(o["sentence_embedding"].float().numpy()) for o in outputs])
+        pooled = [
+            [_pool(o["token_embeddings"].float().numpy(), np.asarray(offs), span) for span in text_spans]
+            for o, offs, text_spans in zip(outputs, offsets, spans, strict=True)
+        ]
+        return vectors, pooled
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.encode(texts).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0].tolist()
+
+
+def _unit(vector: np.ndarray) -> np.ndarray:
+    return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
+
+
+def _pool(tokens: np.ndarray, offsets: np.ndarray, span: tuple[int, int]) -> np.ndarray | None:
+    """Mean of the token embeddings inside the span; special tokens have empty offsets."""
+    start, end = offsets[: len(tokens), 0], offsets[: len(tokens), 1]
+    inside = (start >= span[0]) & (end <= span[1]) & (end > start)
+    return _unit(tokens[: len(offsets)][inside].mean(axis=0)) if inside.any() else None
 
 
 def model_location(name: str) -> str:
@@ -62,6 +94,10 @@ def _load(name: str):
     local = name == PACKAGED_MODEL or os.path.isdir(location)
     if local:
         offline_env()
+    # Chroma's native library loads before torch's: with torch first, a Chroma query crashed
+    # the process (segmentation fault in bench/scale.py). chromadb is otherwise imported only
+    # where it is used, so commands without a model or a store start fast.
+    import chromadb  # noqa: F401
     from sentence_transformers import SentenceTransformer
 
     try:

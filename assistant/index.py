@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
-from .embeddings import Embedder, load_embedder
 from .ingest import PdfError, passages_for
 from .models import Passage, SourceDoc
 from .settings import Settings
@@ -34,6 +36,9 @@ from .store import (
     write_manifest,
 )
 from .text import split_sentences
+
+if TYPE_CHECKING:  # the model's libraries load only when something is embedded
+    from .embeddings import Embedder
 
 # The manifest and the model check live in store.py; the last four names stay importable from
 # here for one release.
@@ -96,22 +101,50 @@ def _sentence_rows(passages: list[Passage]) -> tuple[list[str], list[str], list[
     return ids, texts, metas
 
 
+def _spans(text: str, sentences: list[str], at: int = 0) -> list[tuple[int, int]]:
+    """Where each sentence lies in the embedded text from `at` on, in order (split_sentences folds
+    spaces and drops bullets, so each is found word by word); (0, 0) when one cannot be found."""
+    spans = []
+    for sentence in sentences:
+        words = r"\s+(?:[-*]\s+)?".join(map(re.escape, sentence.split()))
+        found = re.compile(words).search(text, at)
+        spans.append((found.start(), found.end()) if found else (0, 0))
+        at = found.end() if found else at
+    return spans
+
+
+def _vectors(batch: list[Passage], s_texts: list[str], embedder: Embedder):
+    """Passage and sentence vectors from one forward pass per passage (issue 18): a sentence's
+    vector pools the passage's token embeddings over its span; a sentence past the model's
+    length limit is embedded on its own. Chosen over embedding each sentence again: on the quick
+    eval suite it scored the same or better on every metric (MRR 0.752 vs 0.750, ask recall 0.70
+    vs 0.69), and a full build took 39 instead of 55 CPU-seconds."""
+    texts = [embedding_text(p) for p in batch]
+    spans = [
+        _spans(t, split_sentences(p.text), len(t) - len(p.text)) for t, p in zip(texts, batch, strict=True)
+    ]
+    vectors, pooled = embedder.encode_spans(texts, spans)
+    flat = [v for per_passage in pooled for v in per_passage]
+    alone = [i for i, v in enumerate(flat) if v is None]
+    for i, v in zip(alone, embedder.encode([s_texts[i] for i in alone]), strict=True):
+        flat[i] = v
+    return vectors, np.stack(flat) if flat else np.zeros((0, embedder.dimension), np.float32)
+
+
 def _write(passages: list[Passage], embedder: Embedder, cols, bar: tqdm, report: BuildReport):
     passages_col, sentences_col = cols
     for start in range(0, len(passages), BATCH):
         batch = passages[start : start + BATCH]
-        vectors = embedder.encode([embedding_text(p) for p in batch])
+        s_ids, s_texts, s_metas = _sentence_rows(batch)
+        vectors, s_vectors = _vectors(batch, s_texts, embedder)
         passages_col.upsert(
             ids=[p.id for p in batch],
             embeddings=vectors,
             documents=[p.text for p in batch],
             metadatas=[p.metadata() for p in batch],
         )
-        s_ids, s_texts, s_metas = _sentence_rows(batch)
         if s_ids:
-            sentences_col.upsert(
-                ids=s_ids, embeddings=embedder.encode(s_texts), documents=s_texts, metadatas=s_metas
-            )
+            sentences_col.upsert(ids=s_ids, embeddings=s_vectors, documents=s_texts, metadatas=s_metas)
         report.embedded += len(batch)
         report.sentences += len(s_ids)
         bar.update(len(batch))
@@ -225,6 +258,8 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
         return report
 
     if todo or fresh:
+        from .embeddings import load_embedder
+
         embedder = embedder or load_embedder(settings.embedding_model, settings.embed_batch_size)
         model, dimension = embedder.name, embedder.dimension
     else:
