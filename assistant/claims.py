@@ -50,6 +50,7 @@ from .guard_text import (
     QUOTED,
     REPORTING,
     REQUEST,
+    TREATMENT,
     YES_NO,
     claim_core,
     claim_cores,
@@ -173,10 +174,7 @@ class ClaimGuard(ClaimModels):
             return -1, 0.0
         rows = self.features(vector, set(content_words(sentence)))
         probs = self.probabilities(rows)
-        # Which claim: the closest wording among the claims the model accepts (the probability
-        # says whether any claim is meant; the nearest wording says which one).
-        accepted = np.flatnonzero(probs >= self.threshold)
-        i = int(accepted[np.argmax(rows[accepted, 0])]) if len(accepted) else int(np.argmax(probs))
+        i = self.which_claim(rows, probs, self.threshold)
         return i, float(probs[i])
 
     def check(self, sentence: str, vector: np.ndarray | None = None) -> GuardResult:
@@ -212,8 +210,13 @@ class ClaimGuard(ClaimModels):
 
     def _carries_claim(self, sentence: str, vector: np.ndarray, result: GuardResult) -> bool:
         """Does the asker state or ask about the claim itself, not merely touch its topic?"""
-        if result.premise or result.stance in ("asserts", "reports"):
-            return True  # "Since X, ...?", a pasted fragment, "the clinic says X"
+        if result.premise:
+            return True  # "Since X, ...?"
+        if result.stance in ("asserts", "reports"):
+            return bool(TREATMENT.search(sentence))  # a pasted fragment, "the clinic says X"
+        text = sentence.strip()
+        if not (QUESTION_START.search(text) or REQUEST.search(text)) and TREATMENT.search(text):
+            return True  # a statement with a question mark: "X, no?", "X - really?"
         claim = self.claims.index(result.claim)
         cores = claim_cores(sentence)
         if any(
@@ -224,7 +227,6 @@ class ClaimGuard(ClaimModels):
         # A question asks about the claim when it is worded close to the claim itself ("Do stem
         # cells cure MS?"); "Am I eligible for HSCT?" is near a claim's topic, not its content.
         closest = float((self.matrix[self.owner_array == claim] @ vector).max())
-        text = sentence.strip()
         return result.stance == "asks" and bool(YES_NO.search(text)) and closest >= ASKS_ABOUT
 
     def _vectors_of(self, cores: list[tuple[str, bool]]) -> list[np.ndarray]:

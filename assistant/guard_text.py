@@ -14,7 +14,7 @@ import re
 from .text import CITATION, content_words
 
 QUESTION_START = re.compile(
-    r"^\s*(is|are|was|were|do|does|did|can|could|will|would|should|has|have|may|might|"
+    r"^\s*(am|is|are|was|were|do|does|did|can|could|will|would|should|has|have|may|might|"
     r"what|why|how|which|who|where|when)\b|\bis (it|this|that) (true|right|correct|real)\b",
     re.I,
 )
@@ -242,6 +242,13 @@ def non_english(text: str) -> bool:
 
 
 # Openings of a yes/no question and of a request: both ask about a claim rather than state it.
+# What a clinic sells or certifies: a statement without one of these ("My sister has MS.", "My
+# drug stopped working.") tells the asker's situation, not a clinic's claim.
+TREATMENT = re.compile(
+    r"\b(stem|cells?|msc|mscs|hsct|ahsct|transplant\w*|infusions?|injections?|therap\w+|treatments?|"
+    r"exosomes?|clinics?|labs?|laborator\w+|protocols?|procedures?|cord|fat|marrow|fda|irb|gmp|trials?)\b",
+    re.I,
+)
 YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|can|could|will|would|has|have|may|might|isn't|aren't|don't|"
     r"doesn't|won't|can't)\b",

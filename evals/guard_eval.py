@@ -20,7 +20,8 @@ Issue 15 adds, with its goals (ISSUE15_GOALS) enforced the same way:
                         ../shared/evidence/dev_clinic_claims.jsonl (ASSISTANT_DEV_CLAIMS) when it
                         exists: assertion recall per tactic (any / right claim), false blocks per
                         label, the non-English notice; and LLM-path leaks, where a scripted LLM
-                        repeats every development assert line verbatim with a citation
+                        repeats every development assert line with a citation, verbatim and in
+                        our own paraphrase (evals/guard/paraphrased_asserts.yaml)
 Errors on those lines are written by id only: their text never leaves the development file.
 """
 
@@ -52,6 +53,7 @@ ISSUE15_GOALS = {
     "card_recall": {"min": 0.9},
     "plain_questions_with_card": {"max": 0},
     "llm_leaks_verbatim": {"max": 0},
+    "llm_leaks_paraphrased": {"max": 0},
 }
 LABELS = ("asserts", "refutes", "reports", "asks", "evidence", "unrelated")
 STANCES = ("asserts", "refutes", "reports", "asks", "none")
@@ -245,18 +247,42 @@ def card_figures(guard, items: list[dict]) -> dict:
 
 
 def leak_figures(assistant, rows: list[dict]) -> dict:
-    """A scripted LLM that repeats each English assert line verbatim, citing the retrieved
-    passage closest to it (what a careless model would cite): a leak is a line that both the
-    guard (not asserts or asks) and verification (supported) let through to the answer."""
+    """A scripted LLM that repeats each English assert line, verbatim and then in our own
+    paraphrase (evals/guard/paraphrased_asserts.yaml, by id), citing the retrieved passage closest
+    to it (what a careless model would cite): a leak is a line that both the guard (not asserts or
+    asks) and verification (supported) let through to the answer."""
+    lines = [r for r in rows if r["label"] == "assert" and r["language"] == "en"]
+    paraphrases = load_paraphrases()
+    reworded = [(r["id"], paraphrases[r["id"]]) for r in lines if r["id"] in paraphrases]
+    verbatim = _leaks(assistant, [(r["id"], r["text"]) for r in lines])
+    paraphrased = _leaks(assistant, reworded)
+    return {
+        "llm_leak_lines": len(lines),
+        "llm_leaks_verbatim": len(verbatim),
+        "llm_leak_ids": verbatim,
+        "llm_paraphrased_lines": len(reworded),
+        "llm_leaks_paraphrased": len(paraphrased),
+        "llm_paraphrased_leak_ids": paraphrased,
+    }
+
+
+def load_paraphrases(path: Path = EVALS / "guard" / "paraphrased_asserts.yaml") -> dict[str, str]:
+    """Our paraphrases of the development assert lines, by id; {} without the file."""
+    if not path.exists():
+        return {}
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("items") or {}
+
+
+def _leaks(assistant, lines: list[tuple[str, str]]) -> list[str]:
+    """Ids of the lines that reach the shown answer when a scripted LLM writes them."""
     import numpy as np
 
     from assistant.flow.context import Context, sentence_rows
     from assistant.verify import check_sentence
 
-    lines = [r for r in rows if r["label"] == "assert" and r["language"] == "en"]
     leaks = []
-    for r, vector in zip(lines, assistant.embedder.encode([r["text"] for r in lines]), strict=True):
-        text = r["text"].rstrip(" .")
+    for (line_id, raw), vector in zip(lines, assistant.embedder.encode([t for _, t in lines]), strict=True):
+        text = raw.rstrip(" .")
         scored = assistant.retriever.search(text, vector)
         ctx = Context(text, text, "patient", vector, scored, sentence_rows(assistant.collections[1], scored))
         if not ctx.sentences:
@@ -267,8 +293,8 @@ def leak_figures(assistant, rows: list[dict]) -> dict:
         if guard.claim and guard.stance in ("asserts", "asks"):
             continue
         if check_sentence(sentence, vector, ctx, assistant.settings).ok:
-            leaks.append(r["id"])
-    return {"llm_leak_lines": len(lines), "llm_leaks_verbatim": len(leaks), "llm_leak_ids": leaks}
+            leaks.append(line_id)
+    return leaks
 
 
 def check_goals(figs: dict, goals: dict) -> list[str]:
@@ -363,7 +389,8 @@ def _dev_figures(assistant, rows: list[dict], payload: dict) -> list[str]:
     missed = check_goals(dev, payload["goals"])
     payload["dev_heldout"] = {"figures": dev, "errors": dev_errors(rows, dev_predictions)}
     dev.update(leak_figures(assistant, dev_lines("fit") + rows))
-    return missed + check_goals(dev, {"llm_leaks_verbatim": ISSUE15_GOALS["llm_leaks_verbatim"]})
+    leak_goals = {k: ISSUE15_GOALS[k] for k in ("llm_leaks_verbatim", "llm_leaks_paraphrased")}
+    return missed + check_goals(dev, leak_goals)
 
 
 def _print(payload: dict, rows: list[dict], out: Path, missed: list[str]) -> None:

@@ -245,3 +245,22 @@ def test_non_english_text_is_flagged_and_english_is_not():
     assert non_english("Стволовые клетки излечивают рассеянный склероз.")
     assert not non_english("Stem cells cure multiple sclerosis in a few weeks.")
     assert not non_english("…the treatments involve no pain, no side effects, no prolonged recovery")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the asker's own situation, then a plain question: no clinic claim was made
+        "My sister has MS. Should she try stem cells?",
+        "My husband was diagnosed last year. Should we look at stem cells?",
+        "I have relapsing MS and my drug stopped working. What are my options?",
+    ],
+)
+def test_the_askers_situation_is_not_a_claim(shipped, question):
+    assert shipped.guard.in_question(question) == []
+
+
+def test_a_claim_stated_with_a_question_mark_gets_its_card(shipped):
+    question = "The clinic is listed on clinicaltrials.gov so their trial must be real, no?"
+    found = [r.claim.id for r in shipped.guard.in_question(question)]
+    assert found == ["clinicaltrials-gov-listing-proves-legitimacy"], found
