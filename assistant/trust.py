@@ -28,6 +28,7 @@ import numpy as np
 
 from .claims import STRONG_MATCH
 from .embeddings import Embedder, load_embedder
+from .guard_text import conflicts
 from .index import file_hash
 from .ingest import PdfError, pdf_passages
 from .models import SourceDoc
@@ -72,7 +73,8 @@ def problem_of(statement: Statement, guard, vector: np.ndarray) -> Problem | Non
         found = f"addresses the assistant, not source content: '{statement.text}'"
         return Problem(statement.file, statement.where, found)
     result = guard.check(statement.text, vector)
-    if result.stance != "asserts":
+    if result.stance != "asserts" or conflicts(statement.text, result.claim.claim):
+        # "Donor cord cells can be rejected" denies "cord cells cannot be rejected"
         return None
     claim = guard.claims.index(result.claim)
     sure = guard.assertion_probability(statement.text, vector, claim) >= REVIEW_BAR

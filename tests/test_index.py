@@ -70,7 +70,7 @@ def test_build_query_and_incremental_update(fresh):
     assert read_manifest(fresh.index_dir)["passages"] == len(ids)
 
 
-def test_pdf_in_library_is_indexed_with_pages_and_empty_pdf_skipped(fresh):
+def test_pdf_in_library_is_indexed_with_pages_and_an_empty_pdf_stops_the_build(fresh):
     (fresh.sources_dir / "pdf").mkdir()
     make_pdf(fresh.sources_dir / "pdf" / "test-pdf.pdf", ["Page one about aHSCT.", "Page two text."])
     empty = make_pdf(fresh.sources_dir / "pdf" / "scan.pdf", [""])
@@ -78,7 +78,12 @@ def test_pdf_in_library_is_indexed_with_pages_and_empty_pdf_skipped(fresh):
         empty.with_suffix(".yaml").read_text().replace("test-pdf", "scan-pdf")
     )
     report = build_index(fresh, progress=False)
+    # A PDF with no text is named and nothing is indexed: no document is dropped silently.
     assert any(p.startswith("scan.pdf:") and "no extractable text" in p for p in report.problems)
+    assert not (fresh.index_dir / "manifest.json").exists()
+    empty.unlink()
+    empty.with_suffix(".yaml").unlink()
+    assert not build_index(fresh, progress=False).problems
     ids = stored_ids(fresh)
     assert {"test-pdf#p1", "test-pdf#p2"} <= ids and not any(i.startswith("scan-pdf") for i in ids)
 

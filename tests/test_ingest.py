@@ -21,7 +21,7 @@ reviewed: 2026-11-21
 """
 
 
-def make_pdf(path: Path, pages: list[str], password: str | None = None) -> Path:
+def make_pdf(path: Path, pages: list[str], password: str | None = None, reviewed: bool = True) -> Path:
     pdf = FPDF()
     pdf.set_font("Helvetica", size=12)
     for text in pages:
@@ -31,7 +31,7 @@ def make_pdf(path: Path, pages: list[str], password: str | None = None) -> Path:
     if password:
         pdf.set_encryption(owner_password=password, user_password=password)
     pdf.output(str(path))
-    path.with_suffix(".yaml").write_text(SIDECAR)
+    path.with_suffix(".yaml").write_text(SIDECAR + ("status: reviewed\n" if reviewed else ""))
     return path
 
 
@@ -98,7 +98,7 @@ def test_unusable_pdf_is_named(tmp_path, pages, password, words):
 def test_broken_pdf_is_named(tmp_path):
     pdf = tmp_path / "test-pdf.pdf"
     pdf.write_bytes(b"%PDF-1.4 this is not really a pdf")
-    pdf.with_suffix(".yaml").write_text(SIDECAR)
+    pdf.with_suffix(".yaml").write_text(SIDECAR + "status: reviewed\n")
     doc, _ = parse_sidecar(pdf)
     with pytest.raises(PdfError, match="test-pdf.pdf"):
         passages_for(doc)

@@ -80,7 +80,7 @@ def test_duplicate_ids_and_claim_references(tmp_path):
     note(tmp_path, GOOD)
     (tmp_path / "pdf").mkdir()
     (tmp_path / "pdf" / "copy.pdf").write_bytes(b"%PDF-1.4")
-    (tmp_path / "pdf" / "copy.yaml").write_text(GOOD.split("---")[1])
+    (tmp_path / "pdf" / "copy.yaml").write_text(GOOD.split("---")[1] + "status: reviewed\n")
     (tmp_path / "claims.yaml").write_text(
         "claims:\n  - id: x-claim\n    claim: c\n    paraphrases: [a, b, c, d, e]\n"
         '    verdict: "false"\n    correction: fix\n    sources: [good-note, missing-note]\n'

@@ -116,7 +116,11 @@ def test_unreviewed_pdf_is_not_indexed_and_named(built, tmp_path, tiny_assistant
     shutil.copytree(built.index_dir, settings.index_dir)
     (built.sources_dir / "pdf").mkdir()
     try:
-        make_pdf(built.sources_dir / "pdf" / "test-pdf.pdf", ["Cord cells from our lab are never rejected."])
+        make_pdf(
+            built.sources_dir / "pdf" / "test-pdf.pdf",
+            ["Cord cells from our lab are never rejected."],
+            reviewed=False,
+        )
         report = build_index(settings, progress=False, embedder=tiny_assistant.embedder)
         assert any(p.startswith("pdf/test-pdf.pdf: status: not reviewed") for p in report.problems)
         manifest = read_manifest(settings.index_dir)
