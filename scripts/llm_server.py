@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import signal
 import subprocess
 import sys
 import time
@@ -103,6 +104,9 @@ def main() -> int:
     url = f"http://127.0.0.1:{args.port}/v1"
     print(f"llama.cpp server ready in {time.monotonic() - started:.1f} s at {url}", flush=True)
     print(f"  ASSISTANT_BACKEND=openai:{MODEL_NAME} ASSISTANT_LLM_BASE_URL={url} make run", flush=True)
+    # `kill <pid>` (SIGTERM, as a service manager stops it) stops the server too, not only this
+    # wrapper: otherwise the server keeps serving on the port as an orphan.
+    signal.signal(signal.SIGTERM, lambda *_: proc.terminate())
     try:
         return proc.wait()
     except KeyboardInterrupt:
