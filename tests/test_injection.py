@@ -9,11 +9,14 @@ suite's cases are in evals/cases/injection.yaml.
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from conftest import make_library, write_note
 from fakes import ScriptedChat, passage_number
 from test_ingest import make_pdf
 
+from assistant import trust
 from assistant.claims import ClaimGuard
 from assistant.flow.notices import fixed_paragraphs
 from assistant.index import build_index
@@ -21,17 +24,23 @@ from assistant.pipeline import Assistant
 from assistant.settings import Settings
 from assistant.sources import check_library
 from assistant.text import citation_numbers, reads_as_instruction, strip_citations
+from assistant.vocab import BlockKind
 
 CARD_START = 'Some clinics claim: "'
+OTHERS = (BlockKind.CARD, BlockKind.LEAD, BlockKind.NOT_COVERED, BlockKind.NEXT_STEP)
+SHOWN = (BlockKind.ANSWER, BlockKind.CONTEXT)  # the library's own sentences, cited
 FORBIDDEN = ("never be rejected", "cure ms", "cures ms", "walk again", "system:", "ignore previous")
 
 
 def shown_pieces(answer, assistant) -> tuple[list[str], list[str]]:
-    """(claim cards, answer sentences) of a final answer; notices and the abstention left out."""
+    """(claim cards, answer sentences) of a final answer, read from its typed blocks; the
+    flow's fixed texts (notices, not-covered lines, next steps) are checked apart."""
     fixed = set(fixed_paragraphs())
-    pieces = [p for p in answer.answer.split("\n\n") if p and p not in fixed]
-    cards = [p for p in pieces if p.startswith(CARD_START)]
-    return cards, [p for p in pieces if not p.startswith(CARD_START)]
+    for block in answer.blocks:  # headings and fixed lines never carry an instruction or a claim
+        assert block.kind in (*SHOWN, *OTHERS) or block.text in fixed, block
+        assert block.kind == BlockKind.CARD or not any(w in block.text.lower() for w in FORBIDDEN), block
+    cards = [b.text for b in answer.blocks if b.kind == BlockKind.CARD]
+    return cards, [b.text for b in answer.blocks if b.kind in SHOWN]
 
 
 def assert_grounded(answer, assistant, verbatim: bool) -> None:
@@ -146,7 +155,14 @@ def planted(tmp_path_factory, tiny_settings, tiny_assistant):
         index_dir=root / "index",
         guard_examples=tiny_settings.guard_examples,
     ).resolve()
-    report = build_index(settings, progress=False, embedder=tiny_assistant.embedder)
+    report = build_index(settings, progress=False, embedder=tiny_assistant.embedder)  # refused
+    # Defence in depth: an index built before the content check existed holds the planted PDF
+    # page as it is (the note, which addresses the assistant, could never be read).
+    settings = settings.model_copy(update={"sources_dir": root / "old-sources"})
+    shutil.copytree(sources, settings.sources_dir, ignore=shutil.ignore_patterns("cord-clinic-leaflet.md"))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(trust, "check_sources", lambda *a, **k: [])
+        build_index(settings, progress=False, embedder=tiny_assistant.embedder)
     fitted = root / "fitted-guard.npz"
     tiny_assistant.guard.save(fitted)
     assistant = Assistant(settings, embedder=tiny_assistant.embedder)
@@ -161,7 +177,7 @@ def test_planted_note_is_named_and_skipped(planted):
     assert any(
         p.startswith("cord-clinic-leaflet.md: body: text addressed to the assistant") for p in report.problems
     )
-    _, _, problems = check_library(settings.sources_dir)
+    _, _, problems = check_library(settings.sources_dir.with_name("sources"))
     assert any(p.file == "cord-clinic-leaflet.md" and p.field == "body" for p in problems)
     indexed = assistant.collections[0].get(where={"source_id": "cord-clinic-leaflet"})["ids"]
     assert indexed == []
