@@ -71,13 +71,7 @@ guard-eval: index
 	$(BIN)/python -m evals.guard_eval --split test
 
 bench: index
-	$(BIN)/python bench/index.py
-	$(BIN)/python bench/answer.py
-	$(BIN)/python bench/load.py
-	$(BIN)/python bench/scale.py
-	$(BIN)/python bench/memory.py
-	$(BIN)/python bench/cold_start.py
-	$(BIN)/python bench/hotpath.py
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) index evals/out
