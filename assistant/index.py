@@ -242,11 +242,8 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     manifest = None if rebuild else read_manifest(settings.index_dir)
     check_model(manifest, settings.embedding_model, settings.index_dir)
     fresh = rebuild or manifest is None
-    if rebuild:  # caches derived from the library go too: a damaged one is never kept
-        from .trust import cache_files
-
-        for cache in cache_files(settings.index_dir):
-            cache.unlink(missing_ok=True)
+    if rebuild:
+        _clear_caches(settings.index_dir)
     new_files, todo, stale = _plan(settings, manifest or {}, report, embedder)
     report.passages = sum(len(f["passages"]) for f in new_files.values())
     bm25_dir = settings.index_dir / "bm25"
@@ -289,6 +286,14 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     write_manifest(settings.index_dir, manifest)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _clear_caches(index_dir: Path) -> None:
+    """Caches derived from the library go with a rebuild: a damaged one is never kept."""
+    from .trust import cache_files
+
+    for cache in cache_files(index_dir):
+        cache.unlink(missing_ok=True)
 
 
 def _target_collections(

@@ -310,6 +310,15 @@ def arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
+def ratios(times: dict, small: int, large: int) -> dict[str, float]:
+    """p95 of retrieval and answer, and the answer p50, at the largest size over the smallest."""
+    ratio = {
+        k: percentile(times[large][k], 95) / percentile(times[small][k], 95) for k in ("retrieval", "answer")
+    }
+    ratio["answer_p50"] = percentile(times[large]["answer"], 50) / percentile(times[small]["answer"], 50)
+    return ratio
+
+
 def main() -> None:
     offline_env()
     args = arguments()
@@ -339,10 +348,7 @@ def main() -> None:
     load_after = os.getloadavg()
     small, large = sizes[0], sizes[-1]
     per_size = {str(n): size_figures(n, builds[n], measured) for n in sizes}
-    ratio = {
-        k: percentile(times[large][k], 95) / percentile(times[small][k], 95) for k in ("retrieval", "answer")
-    }
-    ratio["answer_p50"] = percentile(times[large]["answer"], 50) / percentile(times[small]["answer"], 50)
+    ratio = ratios(times, small, large)
     figures = {
         "sizes": per_size,
         "questions": asked,
