@@ -50,6 +50,7 @@ from .guard_text import (
     QUOTED,
     REPORTING,
     REQUEST,
+    TAG_QUESTION,
     TREATMENT,
     YES_NO,
     claim_core,
@@ -215,8 +216,8 @@ class ClaimGuard(ClaimModels):
         if result.stance in ("asserts", "reports"):
             return bool(TREATMENT.search(sentence))  # a pasted fragment, "the clinic says X"
         text = sentence.strip()
-        if not (QUESTION_START.search(text) or REQUEST.search(text)) and TREATMENT.search(text):
-            return True  # a statement with a question mark: "X, no?", "X - really?"
+        if TAG_QUESTION.search(text) and not (QUESTION_START.search(text) or REQUEST.search(text)):
+            return bool(TREATMENT.search(text))  # a statement with a tag: "X, no?", "X - really?"
         claim = self.claims.index(result.claim)
         cores = claim_cores(sentence)
         if any(

@@ -254,6 +254,11 @@ YES_NO = re.compile(
     r"doesn't|won't|can't)\b",
     re.I,
 )
+# A statement turned into a question by a tag ("X, no?", "X – really?", "X, right?"); not a
+# question that merely opens with context ("For someone like me, don't the risks…?").
+TAG_QUESTION = re.compile(
+    r"[,;:–—-]\s*(no|right|really|true|correct|isn't it|is that (so|true|right)|yes)\s*\?+\s*$", re.I
+)
 REQUEST = re.compile(
     r"^\s*(tell me|explain|describe|help me understand|i (want|would like|'d like) to know)\b", re.I
 )

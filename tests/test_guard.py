@@ -254,6 +254,9 @@ def test_non_english_text_is_flagged_and_english_is_not():
         "My sister has MS. Should she try stem cells?",
         "My husband was diagnosed last year. Should we look at stem cells?",
         "I have relapsing MS and my drug stopped working. What are my options?",
+        # a question that opens with context is still a question, not a statement with a "?"
+        "For someone my age with SPMS, wouldn't the risks of HSCT be more than the gain?",
+        "Four months after my transplant, do I still have to keep away from crowds?",
     ],
 )
 def test_the_askers_situation_is_not_a_claim(shipped, question):
