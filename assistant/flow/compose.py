@@ -13,7 +13,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from ..settings import Settings
-from ..text import CITATION, content_words, overlap, reading_grade, split_sentences
+from ..text import CITATION, content_words, looks_non_english, overlap, reading_grade, split_sentences
 from ..vocab import evidence_prior
 from .asks import ASPECT_RULES
 from .by_ask import off_topic_price
@@ -94,6 +94,8 @@ def on_topic(text: str, ask: str) -> bool:
     """An ask the aspect rules could not place ("Do I need follow-up MRIs?") is answered only
     by sentences that share one of its own words (MRI, follow-up), not by any sentence near
     the treatment; with no such sentence it is reported as not covered."""
+    if looks_non_english(ask):  # its words are not the library's words: answered the old way
+        return True
     salient = set(content_words(ask)) - GENERIC
     return not salient or bool(salient & set(content_words(text)))
 
