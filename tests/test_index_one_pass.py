@@ -44,7 +44,8 @@ def built():
     embedder.encode = lambda texts: seen["encode"].append(list(texts)) or encode(texts)
     embedder.encode_spans = lambda texts, s: seen["spans"].append(list(texts)) or spans(texts, s)
     cols = (Collection(), Collection())
-    _write([passage("short", SHORT), passage("long", LONG)], embedder, cols, Bar(), BuildReport())
+    batch = [passage("short", SHORT), passage("long", LONG)]
+    _write(batch, embedder, cols, Bar(), BuildReport(), pooled=True)
     embedder.encode, embedder.encode_spans = encode, spans
     return embedder, cols, seen
 
