@@ -247,6 +247,8 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     report = BuildReport()
     manifest = None if rebuild else read_manifest(settings.index_dir)
     check_model(manifest, settings.embedding_model, settings.index_dir)
+    if manifest is not None and manifest.get("sentence_vectors") != _sentence_mode(settings):
+        manifest = None  # sentence vectors made the other way: all re-made, never mixed
     fresh = rebuild or manifest is None
     if rebuild:
         _clear_caches(settings.index_dir)
@@ -288,10 +290,15 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
         chroma_url=settings.chroma_url,
         files=new_files,
         checked=report.checked,
+        sentence_vectors=_sentence_mode(settings),
     )
     write_manifest(settings.index_dir, manifest)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _sentence_mode(settings: Settings) -> str:
+    return "pooled" if settings.pooled_sentence_vectors else "alone"
 
 
 def _clear_caches(index_dir: Path) -> None:

@@ -56,6 +56,7 @@ class Manifest(BaseModel):
     built_at: str = ""
     chroma_url: str = ""
     files: dict[str, IndexedFile] = {}
+    sentence_vectors: str = ""  # "alone" or "pooled" (Settings.pooled_sentence_vectors)
 
 
 def read_manifest(index_dir: Path) -> dict | None:

@@ -140,3 +140,14 @@ def test_damaged_store_is_caught_before_chroma_opens_it(fresh):
         chroma_client(fresh)
     assert build_index(fresh, rebuild=True, progress=False).added == 6, "a rebuild in the same process works"
     assert len(stored_ids(fresh)) == read_manifest(fresh.index_dir)["passages"]
+
+
+def test_switching_sentence_vectors_remakes_the_whole_index(fresh):
+    first = build_index(fresh, progress=False)
+    assert read_manifest(fresh.index_dir)["sentence_vectors"] == "alone"
+    pooled = fresh.model_copy(update={"pooled_sentence_vectors": True})
+    again = build_index(pooled, progress=False)
+    # every document re-embedded the new way: an index never mixes the two kinds of vector
+    assert again.added == first.added and again.embedded == first.embedded
+    assert read_manifest(fresh.index_dir)["sentence_vectors"] == "pooled"
+    assert build_index(pooled, progress=False).embedded == 0  # and then nothing changed
