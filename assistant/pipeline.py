@@ -18,11 +18,12 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from .claims import ClaimGuard, question_texts
 from .embeddings import Embedder, load_embedder
 from .flow import by_ask, notices
-from .flow.asks import Ask, Plan, read_asks, read_context
+from .flow.asks import Ask, Plan, read_asks
 from .flow.cards import CardSupport, Citer, claim_card
 from .flow.compose import ExtractiveComposer, LLMComposer
 from .flow.condense import bounded_history, condense, readings
 from .flow.guard import load_guard
+from .flow.person import read_context
 from .flow.retrieve import HybridRetriever
 from .flow.reviewed import ReviewedAnswers
 from .flow.understand import QuestionError, read_message

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from assistant.flow.asks import read_asks, read_context
+from assistant.flow.asks import read_asks
+from assistant.flow.person import read_context
 
 FILE = Path(__file__).resolve().parent / "cases" / "understand.yaml"
 

@@ -118,3 +118,42 @@ def test_an_unplaced_ask_is_answered_only_by_sentences_on_its_own_words():
     assert on_topic("After aHSCT, MRI scans are repeated to look for new lesions.", ask)
     # near the treatment, but about something else: not an answer to this ask
     assert not on_topic("aHSCT is not suitable for every person with MS.", ask)
+
+
+# -- the person's context ---------------------------------------------------------------------
+def test_a_quoted_edss_limit_is_not_the_persons_score():
+    from assistant.flow.person import read_context
+
+    assert read_context("If the maximum EDSS allowed is 6.0, is HSCT out for me with SPMS?").edss is None
+    assert read_context("They said EDSS below 6 only. Mine is EDSS 6.5").edss == 6.5
+    assert read_context("My EDSS is 4.5 and I'm 38").edss == 4.5
+
+
+@pytest.mark.parametrize(
+    ("message", "age"),
+    [
+        ("my sister (41, RRMS) has paid a deposit for cord cells", 41),
+        ("hsct vs ocrevus which one better for me, 34 years, diagnosed 2021", 34),
+        ("What is the death rate? And am I too old at 49?", 49),
+        ("diagnosed 12 years ago, what now", None),
+    ],
+)
+def test_age_in_the_ways_people_write_it(message, age):
+    from assistant.flow.person import read_context
+
+    assert read_context(message).age == age
+
+
+def test_plans_that_are_not_a_treatment_are_not_a_booked_treatment():
+    from assistant.flow.person import read_context
+
+    assert read_context("How am I going to handle time away from my kids?").treatment is None
+    booked = read_context("I'm going to have HSCT in Mexico in May, what should I pack?").treatment
+    assert booked and "HSCT" in booked
+
+
+def test_nhs_means_the_person_is_in_the_uk_and_im_progressive_is_a_type():
+    from assistant.flow.person import read_context
+
+    assert read_context("where do i even start if i want hsct on the nhs").country == "UK"
+    assert read_context("I'm not eligible because I'm progressive, right?").ms_type == "progressive"

@@ -1,8 +1,8 @@
-"""Understanding a message: its distinct asks, each ask's aspect and treatment, and the person's
-stated context (age, MS type, EDSS, years since diagnosis, drugs, country, treatment had or booked).
+"""Understanding a message: its distinct asks, each ask's aspect and treatment (the person's
+stated context is read by `person.py`).
 
 Rules, because the asks of a message are marked by its form (question marks, question words,
-"and how much…") and context by fixed patterns ("I'm 41", "EDSS 3.5", "on Ocrevus"). The
+"and how much…"). The
 embedding model enters later, when each ask is matched to a reviewed answer (`reviewed.py`), whose
 aspect then overrides the rule's guess. Measured on evals/cases/understand.yaml (python -m
 evals.understand_eval).
@@ -11,11 +11,12 @@ evals.understand_eval).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..text import content_words, split_sentences
+from .person import PersonContext
 from .understand import Message
 
 QUESTION_WORDS = (
@@ -146,72 +147,6 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
     ),
     ("stem-cells-general", re.compile(r"\bstem[- ]?cells?\b", re.I)),
 ]
-DRUGS = {
-    "ocrelizumab": r"ocrevus|ocrelizumab",
-    "natalizumab": r"tysabri|natalizumab",
-    "alemtuzumab": r"lemtrada|alemtuzumab",
-    "ofatumumab": r"kesimpta|ofatumumab",
-    "cladribine": r"mavenclad|cladribine",
-    "dimethyl fumarate": r"tecfidera|dimethyl fumarate",
-    "fingolimod": r"gilenya|fingolimod",
-    "glatiramer": r"copaxone|glatiramer",
-    "interferon beta": r"interferon|avonex|rebif|betaferon|plegridy",
-    "rituximab": r"rituximab|rituxan",
-    "teriflunomide": r"aubagio|teriflunomide",
-    "siponimod": r"mayzent|siponimod",
-    "ozanimod": r"zeposia|ozanimod",
-    "ublituximab": r"briumvi|ublituximab",
-}
-COUNTRIES = (
-    "UK|United Kingdom|England|Scotland|Wales|Ireland|USA|US|United States|America|Canada|Australia|"
-    "New Zealand|Mexico|Panama|Colombia|Russia|India|Germany|Italy|Spain|France|Sweden|Norway|"
-    "Poland|Netherlands|Israel|Brazil|Argentina|South Africa|Nigeria|Greece|Portugal|Cyprus|Serbia"
-)
-MY_COUNTRY = re.compile(
-    rf"\b(?:i live in|i'm in|i am in|living in|here in|i'm from|i am from|based in)\s+"
-    rf"(?:the\s+)?({COUNTRIES})\b",
-    re.I,
-)
-AGE = re.compile(
-    r"\b(?:i'?m|i am|aged?|age:?)\s*(\d{2})\b(?!\s*(?:%|years? (?:ago|since)|months?))"
-    r"|\b(\d{2})\s*(?:years?[- ]old|y/?o|yrs? old)\b",
-    re.I,
-)
-DECADE = re.compile(r"\b(?:in my|i'?m in my)\s+(twenties|thirties|forties|fifties|sixties)\b", re.I)
-DECADES = {"twenties": 25, "thirties": 35, "forties": 45, "fifties": 55, "sixties": 65}
-EDSS = re.compile(r"\bedss\D{0,12}(\d(?:[.,]\d)?|10)\b", re.I)
-PROGRESSIVE = re.compile(
-    r"\b(sp|pp)ms\b|\b(secondary|primary)[- ]progressive\b|\bprogressive ms\b|"
-    r"\bprogressive (form|type)\b|\bms is progressive\b",
-    re.I,
-)
-RELAPSING = re.compile(r"\brrms\b|\brelapsing[- ]remitting\b|\brelapsing ms\b|\brelapsing form\b", re.I)
-DIAGNOSED_YEAR = re.compile(r"\bdiagnos\w*\s+(?:back\s+)?(?:in\s+)?((?:19|20)\d\d)\b", re.I)
-DIAGNOSED_AGO = re.compile(
-    r"\bdiagnos\w*\s+(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten)"
-    r"\s+years?\s+ago\b|\b(?:had|have had|living with) ms (?:for\s+)?(\d{1,2})\s+years?\b",
-    re.I,
-)
-WORD_NUMBERS = {
-    "a": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
-BOOKED = re.compile(
-    r"\b(booked|paid (a |the )?deposit|scheduled|going (to|for)|accepted (for|at)|"
-    r"already (had|went|did)|had (my |the )?(hsct|ahsct|transplant|stem cell\w*)|"
-    r"(after|since) my (hsct|ahsct|transplant))\b[^.?!]{0,60}",
-    re.I,
-)
-THIS_YEAR = 2026
 POINTER = re.compile(r"\b(it|this|that|the treatment|the procedure)\b", re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
 # Stems that name no topic: an ask made only of these points at what was said before it.
@@ -237,23 +172,6 @@ class Ask:
             "treatment": self.treatment,
             "answer_id": self.answer_id,
         }
-
-
-@dataclass
-class PersonContext:
-    age: float | None = None
-    ms_type: str | None = None  # relapsing | progressive
-    edss: float | None = None
-    years_since_diagnosis: float | None = None
-    drugs: list[str] = field(default_factory=list)
-    country: str | None = None
-    treatment: str | None = None  # had or booked, in the person's words
-
-    def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in (None, [])}
-
-    def __bool__(self) -> bool:
-        return bool(self.to_dict())
 
 
 @dataclass
@@ -335,37 +253,6 @@ def treatment_of(text: str) -> str | None:
     for name, rule in TREATMENT_RULES:
         if rule.search(text):
             return name
-    return None
-
-
-def read_context(message: str) -> PersonContext:
-    ctx = PersonContext()
-    if m := AGE.search(message):
-        age = int(m.group(1) or m.group(2))
-        ctx.age = float(age) if 16 <= age <= 90 else None
-    elif m := DECADE.search(message):
-        ctx.age = float(DECADES[m.group(1).lower()])
-    if PROGRESSIVE.search(message):
-        ctx.ms_type = "progressive"
-    elif RELAPSING.search(message):
-        ctx.ms_type = "relapsing"
-    if m := EDSS.search(message):
-        ctx.edss = float(m.group(1).replace(",", "."))
-    ctx.years_since_diagnosis = _years(message)
-    ctx.drugs = [name for name, rx in DRUGS.items() if re.search(rf"\b({rx})\b", message, re.I)]
-    if m := MY_COUNTRY.search(message):
-        ctx.country = m.group(1)
-    if m := BOOKED.search(message):
-        ctx.treatment = " ".join(m.group(0).split())
-    return ctx
-
-
-def _years(message: str) -> float | None:
-    if m := DIAGNOSED_YEAR.search(message):
-        return float(max(0, THIS_YEAR - int(m.group(1))))
-    if m := DIAGNOSED_AGO.search(message):
-        raw = (m.group(1) or m.group(2) or "").lower()
-        return float(WORD_NUMBERS.get(raw) or int(raw))
     return None
 
 

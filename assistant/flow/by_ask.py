@@ -18,8 +18,9 @@ from ..answers import ReviewedAnswer
 from ..models import Block
 from ..text import numbers
 from ..vocab import BlockKind
-from .asks import ASPECT_RULES, Ask, PersonContext, Plan, treatment_of
+from .asks import ASPECT_RULES, Ask, Plan, treatment_of
 from .cards import CardSupport, Citer
+from .person import PersonContext
 from .retrieve import relevant, retrieve
 
 if TYPE_CHECKING:  # the assistant's opened resources; imported for types only

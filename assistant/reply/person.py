@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..flow.asks import DRUGS
+from ..flow.person import DRUGS
 from ..models import Answer
 from ..staff import StaffContent
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..flow.asks import DRUGS
+from ..flow.person import DRUGS
 from ..models import Answer
 from ..staff import SafetyAction, StaffContent
 from ..vocab import BlockKind
