@@ -157,3 +157,12 @@ def test_nhs_means_the_person_is_in_the_uk_and_im_progressive_is_a_type():
 
     assert read_context("where do i even start if i want hsct on the nhs").country == "UK"
     assert read_context("I'm not eligible because I'm progressive, right?").ms_type == "progressive"
+
+
+def test_two_vague_asks_about_one_statement_are_one_ask():
+    asks = read_asks(
+        "My neuro told me that with my disability now the chemo would likely give me little back. "
+        "Is that true, and should I still do it?"
+    )
+    assert len(asks) == 1
+    assert "chemo" in asks[0].query and asks[0].aspect == "decision"

@@ -193,18 +193,27 @@ def read_asks(message: str) -> list[Ask]:
     found = found or [(message, -1)]
     topic = treatment_of(message)
     asks: list[Ask] = []
+    borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
         # "Is that right?" means the statement before it: read aspect and treatment from both
-        said = f"{_around(sentences, at)} {raw}".strip() if vague(raw) else raw
+        statement = _around(sentences, at) if vague(raw) else ""
+        said = f"{statement} {raw}".strip()
         treatment = _treatment(said, topic)
         aspect = aspect_of(raw) if aspect_of(raw) != "other" else aspect_of(said)
         text = raw
-        if _same_ask(asks, aspect, treatment, said != raw):
+        # "Is that right, and should I still go ahead?" both about one statement: one ask
+        same_statement = bool(statement) and borrowed[-1:] == [statement]
+        if same_statement or _same_ask(asks, aspect, treatment, bool(statement)):
             # "What's recovery like? How long off work?": one ask put two ways
             previous = asks.pop()
+            borrowed.pop()
             text = f"{previous.text.rstrip('?')}, {raw[:1].lower()}{raw[1:]}"
             said = f"{previous.query} {raw}"
+            if same_statement:  # the asks' own words say what kind of answer is wanted
+                aspect = aspect_of(text) if aspect_of(text) != "other" else previous.aspect
+                treatment = previous.treatment
         asks.append(Ask(text, _standalone(said, treatment, topic), aspect, treatment))
+        borrowed.append(statement)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
 
 
