@@ -259,3 +259,18 @@ def test_a_question_whether_something_is_safe_is_not_echoed_as_a_heading():
     assert "safe to travel" not in body
     assert "About the risks\nThe library has no reviewed advice on travel" in body
     assert "When can I have vaccines?\nThe library has no reviewed advice on vaccines" in body
+
+
+def test_a_fear_put_as_a_question_is_not_echoed_as_a_heading():
+    message = (
+        "Fourteen months after HSCT my hand went numb. Does this mean my transplant has failed? "
+        "Can it be done again?"
+    )
+    asks = ["Does this mean my transplant has failed?", "Can it be done again?"]
+    blocks = [
+        Block(K.NOT_COVERED, "The library has no reviewed figures on this particular risk of aHSCT.", ask=0),
+        Block(K.NOT_COVERED, "The library has no reviewed information on a second aHSCT.", ask=1),
+    ]
+    answer = _answer(message, blocks, asks)
+    body = _body(draft_reply(answer, LIBRARY))
+    assert "has failed" not in body

@@ -137,8 +137,12 @@ def _card_part(text: str) -> Part:
 
 
 # A question that asks whether something is safe, normal or can wait is not repeated as a heading:
-# read on its own, "Is it safe to travel?" could pass for the answer.
-RISKY_HEADING = re.compile(r"\b(safe|normal|fine|okay|ok|no problem|wait)\b", re.I)
+# read on its own, "Is it safe to travel?" could pass for the answer. Nor a fear put as a question
+# ("Does this mean the HSCT has failed?"): on its own line it reads as the team saying it.
+RISKY_HEADING = re.compile(
+    r"\b(safe|normal|fine|okay|ok|no problem|wait|fail(?:ed|ing)?|worse|dying|die|dangerous|serious)\b",
+    re.I,
+)
 ASPECT_HEADINGS = {
     "risks": "About the risks",
     "decision": "About the decision",
