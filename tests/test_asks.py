@@ -166,3 +166,8 @@ def test_two_vague_asks_about_one_statement_are_one_ask():
     )
     assert len(asks) == 1
     assert "chemo" in asks[0].query and asks[0].aspect == "decision"
+
+
+def test_the_transplant_named_by_its_steps_and_team():
+    asks = read_asks("The haematology nurse said infections are a risk for me. Will it stop my MS for good?")
+    assert asks[-1].treatment == "ahsct"

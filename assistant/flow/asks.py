@@ -125,7 +125,14 @@ CLAIM_FRAME = re.compile(
     re.I,
 )
 TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
-    ("ahsct", re.compile(r"\b(a?hsct|transplant\w*|haematopoietic|hematopoietic|chemo\w*|bmt)\b", re.I)),
+    (  # the transplant's own steps and team name it too: harvest, conditioning, a haematology ward
+        "ahsct",
+        re.compile(
+            r"\b(a?hsct|transplant\w*|haematopoietic|hematopoietic|chemo\w*|bmt|haematolog\w*|"
+            r"hematolog\w*|conditioning|neutropeni\w*|apheresis|mobili[sz]ation|stem cell harvest)\b",
+            re.I,
+        ),
+    ),
     ("cord-cells", re.compile(r"\b(cord|umbilical|wharton)\b", re.I)),
     ("msc", re.compile(r"\b(mesenchymal|mscs?|adipose|fat[- ]derived|bone marrow cells)\b", re.I)),
     (
