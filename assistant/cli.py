@@ -53,15 +53,18 @@ def cmd_sources_check(args) -> int:
     from .review import review_library
     from .sources import check_library
     from .staff import load_staff
+    from .text import SPLITS, SPLITS_FILE
     from .trust import check_sources
 
     settings = _settings(args)
+    SPLITS.load(settings.index_dir / SPLITS_FILE)  # lines split by an earlier run are not split again
     docs, claims, problems = check_library(settings.sources_dir)
     known = {d.id for d in docs}
     answers, found = load_answers(settings.sources_dir / "answers", known)
     _, staff = load_staff(settings.sources_dir, known)
     problems += found + staff + review_library(settings.sources_dir, docs, claims)
     problems += check_sources(settings, docs)
+    SPLITS.save(settings.index_dir / SPLITS_FILE)
     for p in problems:
         print(p, file=sys.stderr)
     counts: dict[str, int] = {}

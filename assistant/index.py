@@ -35,7 +35,7 @@ from .store import (
     read_manifest,
     write_manifest,
 )
-from .text import split_sentences
+from .text import SPLITS, SPLITS_FILE, split_sentences
 
 if TYPE_CHECKING:  # the model's libraries load only when something is embedded
     from .embeddings import Embedder
@@ -181,9 +181,12 @@ def build_index(
             f"another `assistant index` is writing {settings.index_dir} (lock file "
             f"{settings.index_dir / '.build.lock'}); wait for it to finish"
         ) from exc
+    # Texts split by the content check and for new passages are kept for the next run (text.Splits).
+    SPLITS.load(settings.index_dir / SPLITS_FILE)
     try:
         return _build(settings, rebuild, progress, embedder)
     finally:
+        SPLITS.save(settings.index_dir / SPLITS_FILE)
         lock.release()
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+from typing import TYPE_CHECKING
 
 from .models import Passage, SourceDoc
 from .sources import unquoted
+
+if TYPE_CHECKING:  # imported when a document is split: a no-change `assistant index` needs neither
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 HEADING = re.compile(r"^##\s+(.+?)\s*$", re.M)
 
@@ -32,6 +32,8 @@ def note_sections(body: str) -> list[tuple[str, str]]:
 
 
 def _splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     return RecursiveCharacterTextSplitter(
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,
@@ -67,6 +69,9 @@ def note_passages(doc: SourceDoc, chunk_size: int = 1200, chunk_overlap: int = 1
 
 def pdf_passages(doc: SourceDoc, chunk_size: int = 1200, chunk_overlap: int = 150) -> list[Passage]:
     """One passage per page (split further when long); page numbers are 1-based."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     name = doc.path.name
     try:
         reader = PdfReader(doc.path)

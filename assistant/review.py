@@ -30,10 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .models import SourceDoc
-from .sources import FRONT_MATTER, Claim, Problem, body_lines, note_paths
+from .sources import FRONT_MATTER, Claim, Problem, body_lines, note_paths, read_yaml
 from .text import split_sentences
 
 CLAIMS_FILE = "claims.yaml"
@@ -280,20 +278,20 @@ def load_records(sources_dir: Path) -> tuple[dict[str, dict], dict[str, dict], l
     notes: dict[str, dict] = {}
     for path in note_paths(sources_dir):
         match = FRONT_MATTER.match(path.read_text(encoding="utf-8"))
-        meta = yaml.safe_load(match.group(1)) if match else None
+        meta = read_yaml(match.group(1)) if match else None
         if isinstance(meta, dict):
             notes[str(meta.get("id") or path.stem)] = meta
     cards: dict[str, dict] = {}
     registry = sources_dir / CLAIMS_FILE
     if registry.exists():
-        data = yaml.safe_load(registry.read_text(encoding="utf-8")) or {}
+        data = read_yaml(registry.read_text(encoding="utf-8")) or {}
         for item in data.get("claims") or []:
             if isinstance(item, dict) and isinstance(item.get("id"), str):
                 cards[item["id"]] = item
     allowed = []
     allow_path = sources_dir / ALLOW_FILE
     if allow_path.exists():
-        for item in (yaml.safe_load(allow_path.read_text(encoding="utf-8")) or {}).get("allowed") or []:
+        for item in (read_yaml(allow_path.read_text(encoding="utf-8")) or {}).get("allowed") or []:
             allowed.append(Allowed(str(item["id"]), str(item["sentence"]), str(item.get("why") or "")))
     return notes, cards, allowed
 

@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import tempfile
 import unicodedata
 from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pysbd
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+if TYPE_CHECKING:  # pysbd loads on the first sentence split: commands that split nothing skip it
+    import pysbd
 
 CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Numbers as written in medical text: 2.1, 1,012, 0.19, 3/55, 10^6; a leading minus is kept apart.
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 WORD = re.compile(r"[a-z0-9][a-z0-9\-']*")
-# NLTK's English stop words (as bm25s ships them), plus the modal verbs and hedges a claim's
-# meaning does not rest on: a sentence and its source are compared on the words that carry facts.
-STOPWORDS = frozenset(STOPWORDS_EN_PLUS) | {
+# NLTK's English stop words, as bm25s ships them (bm25s.stopwords.STOPWORDS_EN_PLUS; written out
+# here because importing it loads bm25s and SciPy, half a second of every command's start-up;
+# tests/test_sources.py checks the two lists are the same), plus the modal verbs and hedges a
+# claim's meaning does not rest on: a sentence and its source are compared on the words that
+# carry facts.
+_NLTK = """
+a about above after again against ain all am an and any are aren aren't as at be because been
+before being below between both but by can couldn couldn't d did didn didn't do does doesn doesn't
+doing don don't down during each few for from further had hadn hadn't has hasn hasn't have haven
+haven't having he her here hers herself him himself his how i if in into is isn isn't it it's its
+itself just ll m ma me mightn mightn't more most mustn mustn't my myself needn needn't no nor not
+now o of off on once only or other our ours ourselves out over own re s same shan shan't she
+she's should should've shouldn shouldn't so some such t than that that'll the their theirs them
+themselves then there these they this those through to too under until up ve very was wasn
+wasn't we were weren weren't what when where which while who whom why will with won won't wouldn
+wouldn't y you you'd you'll you're you've your yours yourself yourselves
+"""
+NLTK_STOPWORDS = frozenset(_NLTK.split())
+STOPWORDS = NLTK_STOPWORDS | {
     "also", "may", "might", "must", "shall", "could", "would", "cannot", "can't", "i'm", "i've", "there's"
 }  # fmt: skip
 _stemmer = Stemmer.Stemmer("english")
@@ -24,6 +47,8 @@ _stemmer = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=1)
 def _segmenter() -> pysbd.Segmenter:
+    import pysbd
+
     return pysbd.Segmenter(language="en", clean=False)
 
 
@@ -34,14 +59,87 @@ ACRONYM_END = re.compile(r"(\b[A-Z][A-Za-z]*[A-Z]s?\.)\s+(?=[A-Z\"“(])")
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a text, stripped, with Markdown bullets and line breaks folded."""
+    return list(SPLITS.get(text))
+
+
+def _split(text: str) -> tuple[str, ...]:
     text = re.sub(r"^\s*[-*]\s+", "", text, flags=re.M)
     text = " ".join(text.split())
     if not text:
-        return []
-    out = []
+        return ()
+    out: list[str] = []
     for segment in _segmenter().segment(text):
         out += [s.strip() for s in ACRONYM_END.sub("\\1\n", segment).split("\n") if s.strip()]
-    return out
+    return tuple(out)
+
+
+# Bump when _split or ACRONYM_END changes what a text splits into: older saved splits are dropped.
+SPLIT_VERSION = "1"
+SPLITS_FILE = "sentences-cache.json"
+
+
+class Splits:
+    """split_sentences' memo. pysbd takes 3-10 ms a text (it compiles a regex per abbreviation it
+    meets, more than Python's regex cache holds), and `sources check` splits every line of the
+    library, each several times: about 6 s of its 8. The split is a pure function of the text, so
+    the process keeps each result, and the commands that split the whole library (`sources
+    check`, `index`) read and write them next to the index (`load`, `save`), so an unchanged
+    line is never split again; a changed file re-splits only its changed lines."""
+
+    LIMIT = 50_000  # texts kept in memory; past it the memo starts again (answers run for days)
+
+    def __init__(self) -> None:
+        self.used: dict[str, tuple[str, ...]] = {}
+        self.saved: dict[str, tuple[str, ...]] = {}
+        self.new = 0  # texts split by pysbd
+        self.stored: set[str] = set()  # texts in the file read by `load` or written by `save`
+
+    def get(self, text: str) -> tuple[str, ...]:
+        got = self.used.get(text)
+        if got is None:
+            got = self.saved.pop(text, None)
+            if got is None:
+                got, self.new = _split(text), self.new + 1
+            if len(self.used) >= self.LIMIT:
+                self.used.clear()
+            self.used[text] = got
+        return got
+
+    def load(self, path: Path) -> None:
+        """Splits saved by an earlier run with this splitter; none from a damaged or old file."""
+        self.stored = set()
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") == _splitter_version():
+                self.saved |= {t: tuple(s) for t, s in data["splits"].items() if t not in self.used}
+                self.stored = set(data["splits"])
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
+            pass  # a cache: missing or damaged, every text is split again
+
+    def save(self, path: Path) -> None:
+        """Written atomically when the file lacks a text this process split. The texts of other
+        commands are kept (`index` splits passages, `sources check` lines) up to LIMIT; past it
+        only this process's. A folder that cannot be written costs the next run time, nothing else."""
+        if self.used.keys() <= self.stored:
+            return
+        kept = self.saved | self.used if len(self.saved) + len(self.used) <= self.LIMIT else self.used
+        data = {"version": _splitter_version(), "splits": {t: list(s) for t, s in kept.items()}}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sentences-", suffix=".json")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(data, out, ensure_ascii=False)
+            os.replace(tmp, path)
+            self.stored = set(kept)
+        except OSError:
+            pass
+
+
+def _splitter_version() -> str:
+    return f"{SPLIT_VERSION}|pysbd {version('pysbd')}"
+
+
+SPLITS = Splits()  # one per process, like the segmenter: the split never depends on settings
 
 
 def citation_numbers(sentence: str) -> list[int]:

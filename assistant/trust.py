@@ -23,20 +23,22 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from .claims import STRONG_MATCH
-from .embeddings import Embedder, load_embedder
-from .guard_text import conflicts
-from .index import file_hash
 from .ingest import PdfError, pdf_passages
 from .models import SourceDoc
 from .settings import Settings
 from .sources import FRONT_MATTER, Problem, SourceError, body_lines
-from .text import content_words, reads_as_instruction, split_sentences
+from .text import SPLITS_FILE, content_words, reads_as_instruction, split_sentences
+
+if TYPE_CHECKING:  # the guard and the model load only when a document has to be read again
+    import numpy as np
+
+    from .embeddings import Embedder
 
 log = logging.getLogger(__name__)
+# Bump when what a result means changes (the guard, the review bar): older results are read again.
+RESULTS_VERSION = "2"  # 2: named by the documents' content hashes, not by their sentences
 # Answer sentences assert at the guard's low bar (a missed clinic claim costs more than a dropped
 # sentence). A library sentence fails review when the guard reads it as asserting and either
 # matches a claim strongly or asserts it more likely than not: below that, the guard's reading of
@@ -85,6 +87,9 @@ def says_claim_words(sentence: str, claim) -> bool:
 
 
 def problem_of(statement: Statement, guard, vector: np.ndarray) -> Problem | None:
+    from .claims import STRONG_MATCH
+    from .guard_text import conflicts
+
     if reads_as_instruction(statement.text):
         found = f"addresses the assistant, not source content: '{statement.text}'"
         return Problem(statement.file, statement.where, found)
@@ -109,48 +114,64 @@ def problem_of(statement: Statement, guard, vector: np.ndarray) -> Problem | Non
 def check_sources(
     settings: Settings, docs: list[SourceDoc], embedder: Embedder | None = None
 ) -> list[Problem]:
-    """Every statement of every document, read by the guard and the instruction filter."""
-    said: dict[str, list[Statement]] = {}
-    problems: list[Problem] = []
-    for doc in docs:
-        try:
-            said[file_hash(doc)] = statements(doc)
-        except PdfError:
-            continue  # unreadable: the indexer names it and never indexes it
-    texts = [s.text for group in said.values() for s in group]
-    library = hashlib.sha256(json.dumps(texts).encode()).hexdigest()[:16]
-    from .flow.guard import _key
+    """Every statement of every document, read by the guard and the instruction filter. Results
+    are kept per document content hash: only a document never read with this registry, tuning set
+    and model is read again (no sentence split, no model, no guard when none is)."""
+    from .index import file_hash
 
-    key = _key(settings.sources_dir / "claims.yaml", settings, settings.embedding_model, library)
-    results = _read_results(settings.index_dir / f"trust-{key}.json")
-    todo = {h: group for h, group in said.items() if h not in results}
+    docs_by_hash = {file_hash(doc): doc for doc in docs}
+    library = hashlib.sha256(json.dumps(sorted(docs_by_hash)).encode()).hexdigest()[:16]
+    path = settings.index_dir / f"trust-{_results_key(settings, library)}.json"
+    results = _read_results(path)
+    todo = [digest for digest in docs_by_hash if digest not in results]
     if todo:
-        embedder = embedder or load_embedder(settings.embedding_model, settings.embed_batch_size)
         try:
-            results |= _check(settings, embedder, said, todo, key)
+            results |= _check(settings, embedder, docs_by_hash, todo, library)
         except SourceError:  # nothing is checked, so nothing may pass
-            return [*problems, Problem("claims.yaml", "file", "has faults, so no sentence could be checked")]
-        _write_results(settings.index_dir / f"trust-{key}.json", results)
-    for digest in said:
-        problems += [Problem(*row) for row in results[digest]]
-    return problems
+            return [Problem("claims.yaml", "file", "has faults, so no sentence could be checked")]
+        _write_results(path, results)
+    return [Problem(*row) for digest in docs_by_hash for row in results[digest]]
 
 
-def _check(settings: Settings, embedder: Embedder, said: dict, todo: dict, key: str) -> dict:
+def _results_key(settings: Settings, library: str) -> str:
+    """Named by content: the registry, the guard's tuning sets, the model and the library."""
+    files = (settings.sources_dir / "claims.yaml", settings.guard_examples, settings.guard_development)
+    inputs = b"".join(Path(f).read_bytes() for f in files if f and Path(f).is_file())
+    tag = f"{settings.embedding_model}|{library}|{RESULTS_VERSION}".encode()
+    return hashlib.sha256(inputs + tag).hexdigest()[:16]
+
+
+def _statements(docs_by_hash: dict[str, SourceDoc]) -> dict[str, list[Statement]]:
+    said = {}
+    for digest, doc in docs_by_hash.items():
+        try:
+            said[digest] = statements(doc)
+        except PdfError:
+            said[digest] = []  # unreadable: the indexer names it and never indexes it
+    return said
+
+
+def _check(
+    settings: Settings, embedder: Embedder | None, docs_by_hash: dict, todo: list[str], library: str
+) -> dict:
     """Fit (or load) the checking guard on all sentences, then read the documents in `todo`."""
-    from .flow.guard import fit_guard, registry
+    from .embeddings import load_embedder
+    from .flow.guard import _key, fit_guard, registry
 
+    said = _statements(docs_by_hash)
+    claims = registry(settings.sources_dir / "claims.yaml")
+    embedder = embedder or load_embedder(settings.embedding_model, settings.embed_batch_size)
     everything = [s for group in said.values() for s in group]
     vectors = embedder.encode([s.text for s in everything])
     by_text = dict(zip((s.text for s in everything), vectors, strict=True))
     negatives = [(s.text, by_text[s.text]) for s in everything if not reads_as_instruction(s.text)]
     texts, vecs = [t for t, _ in negatives], [v for _, v in negatives]
-    claims = registry(settings.sources_dir / "claims.yaml")
+    key = _key(settings.sources_dir / "claims.yaml", settings, settings.embedding_model, library)
     cache = settings.index_dir / f"trust-guard-{key}.npz"
     guard = fit_guard(settings, claims, embedder, (texts, vecs), (), cache)
     out = {}
-    for digest, group in todo.items():
-        found = (problem_of(s, guard, by_text[s.text]) for s in group)
+    for digest in todo:
+        found = (problem_of(s, guard, by_text[s.text]) for s in said[digest])
         out[digest] = [[p.file, p.field, p.problem] for p in found if p]
     return out
 
@@ -181,5 +202,6 @@ def _write_results(path: Path, results: dict) -> None:
 def cache_files(index_dir: Path) -> Iterable[Path]:
     """Every cache derived from the library next to the index; `index --rebuild` clears them."""
     patterns = ("guard-*.npz", "trust-guard-*.npz", "trust-*.json", "answers-*.npy", ".guard-*", ".trust-*")
+    patterns += (SPLITS_FILE, ".sentences-*")
     for pattern in patterns:
         yield from index_dir.glob(pattern)
