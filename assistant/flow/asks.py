@@ -162,6 +162,17 @@ VAGUE_WORDS = frozenset(
 )
 
 
+# Words every sentence of the library is near: sharing one of them says nothing about the ask.
+GENERIC = frozenset(
+    content_words(
+        "MS multiple sclerosis stem cell cells treatment treatments therapy therapies HSCT aHSCT "
+        "transplant transplantation mesenchymal MSC MSCs cord clinic clinics people person patient "
+        "patients get need know doctor neurologist every still year years now time go say want "
+        "like think really much many also would could good right sure"
+    )
+)
+
+
 @dataclass(frozen=True)
 class Ask:
     text: str  # the ask as written

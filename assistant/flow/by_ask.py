@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 from ..answers import ReviewedAnswer
 from ..models import Block
-from ..text import numbers
+from ..text import content_words, numbers
 from ..vocab import BlockKind
-from .asks import ASPECT_RULES, Ask, Plan, treatment_of
+from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, Ask, Plan, treatment_of
 from .cards import CardSupport, Citer
 from .person import PersonContext
 from .retrieve import relevant, retrieve
@@ -67,7 +67,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
         if reviewed is not None:
             given.add(reviewed.id)
-            for block in reviewed_blocks(reviewed, plan.person, i, checker.citer, res.card_support):
+            narrow = asks_the_uncovered_part(ask, reviewed)
+            for block in reviewed_blocks(reviewed, plan.person, i, checker.citer, res.card_support, narrow):
                 kept += block.kind == BlockKind.ANSWER
                 yield block
             continue
@@ -108,21 +109,41 @@ def lead(ask: Ask) -> Block:
 
 
 def reviewed_blocks(
-    answer: ReviewedAnswer, person: PersonContext, index: int, citer: Citer, support: CardSupport
+    answer: ReviewedAnswer,
+    person: PersonContext,
+    index: int,
+    citer: Citer,
+    support: CardSupport,
+    narrow: bool = False,
 ) -> Iterator[Block]:
-    """The reviewed answer as blocks: answer sentences, context variants, not covered, next step."""
-    for j, sentence in enumerate(answer.answer):
-        block = _cited(f"answer:{answer.id}:{j}", sentence, BlockKind.ANSWER, index, citer, support)
-        if block is not None:
-            yield block
+    """The reviewed answer as blocks: answer sentences, context variants, not covered, next step.
+    `narrow`: the ask is about the part the answer says it does not cover ("Will I lose my hair?"
+    to the answer on chemotherapy side effects): that is said first, and no figure about the rest
+    stands in for the answer."""
+    if narrow:
+        yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
     variants = answer.variants_for(person.ms_type, person.age, person.edss)
-    for j, variant in enumerate(variants):
-        block = _cited(f"variant:{answer.id}:{j}", variant, BlockKind.CONTEXT, index, citer, support)
+    sentences = [("answer", BlockKind.ANSWER, s) for s in answer.answer]
+    sentences += [("variant", BlockKind.CONTEXT, v) for v in variants]
+    for j, (key, kind, sentence) in enumerate(sentences):
+        if narrow and numbers(sentence.text):
+            continue
+        block = _cited(f"{key}:{answer.id}:{j}", sentence, kind, index, citer, support)
         if block is not None:
             yield block
-    if answer.not_covered:
+    if answer.not_covered and not narrow:
         yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
     yield Block(BlockKind.NEXT_STEP, answer.next_step, ask=index)
+
+
+def asks_the_uncovered_part(ask: Ask | None, answer: ReviewedAnswer) -> bool:
+    """Are the ask's own topic words (hair, nausea) in what the answer says it does not cover and
+    in none of its answer sentences? Words every answer of the field shares do not count."""
+    if ask is None or not answer.not_covered:
+        return False
+    own = set(content_words(ask.text)) - GENERIC - VAGUE_WORDS
+    said = set(content_words(" ".join(s.text for s in answer.answer)))
+    return bool(own & set(content_words(answer.not_covered)) - said)
 
 
 def _cited(

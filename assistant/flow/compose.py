@@ -15,7 +15,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from ..settings import Settings
 from ..text import CITATION, content_words, looks_non_english, overlap, reading_grade, split_sentences
 from ..vocab import evidence_prior
-from .asks import ASPECT_RULES
+from .asks import ASPECT_RULES, GENERIC
 from .by_ask import off_topic_price
 from .context import Context, SentenceRow
 
@@ -77,17 +77,6 @@ def on_aspect(text: str, ctx: Context) -> bool:
     if ctx.ask is None or ctx.ask.aspect not in STRICT_ASPECTS:
         return True
     return bool(ASPECT_WORDS[ctx.ask.aspect].search(PARENTHESES.sub(" ", text)))
-
-
-# Words every sentence of the library is near: sharing one of them says nothing about the ask.
-GENERIC = frozenset(
-    content_words(
-        "MS multiple sclerosis stem cell cells treatment treatments therapy therapies HSCT aHSCT "
-        "transplant transplantation mesenchymal MSC MSCs cord clinic clinics people person patient "
-        "patients get need know doctor neurologist every still year years now time go say want "
-        "like think really much many also would could good right sure"
-    )
-)
 
 
 def on_topic(text: str, ask: str) -> bool:
