@@ -1,7 +1,8 @@
 """The answer flow, one module per stage, in the order a question meets them.
 
 1. `understand`  — clean the message, urgent symptoms, scope (`scope` holds the rules).
-2. `asks`        — the distinct asks of the message (aspect, treatment) and the person's context.
+2. `asks`        — the distinct asks of the message (aspect, treatment); `person` — the person's
+                   stated context (age, MS type, EDSS, drugs, ...).
 3. `guard`       — claims the asker states get their card (the guard: `assistant/claims.py`, its
                    models `guard_model.py`, its text rules `guard_text.py`).
 4. `condense`    — a follow-up becomes a standalone query.
