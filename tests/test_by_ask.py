@@ -28,3 +28,33 @@ def test_an_ask_about_the_uncovered_part_is_narrow():
 def test_an_ask_the_answer_covers_is_not_narrow():
     ask = read_asks("How common are severe side effects of HSCT chemo?")[0]
     assert not asks_the_uncovered_part(ask, SIDE_EFFECTS)
+
+
+class _Support:
+    """Every reviewed sentence backed by one passage that holds it word for word."""
+
+    def by_words(self, sources, sentence):
+        from types import SimpleNamespace
+
+        return [(SimpleNamespace(id=sources[0], text=sentence), sentence)]
+
+
+def test_what_the_person_said_about_themselves_comes_first():
+    from assistant.flow.by_ask import reviewed_blocks
+    from assistant.flow.cards import Citer
+    from assistant.flow.person import read_context
+    from assistant.vocab import BlockKind
+
+    variant = {
+        "text": "With progressive MS, the benefit is smaller.",
+        "sources": ["b-note"],
+        "when": {"ms_type": "progressive"},
+    }
+    answer = ReviewedAnswer.model_validate(SIDE_EFFECTS.model_dump() | {"variants": [variant]})
+    person = read_context("I'm 58 with SPMS. What side effects would I get?")
+    blocks = list(reviewed_blocks(answer, person, 0, Citer(), _Support()))
+    assert blocks[0].kind == BlockKind.CONTEXT and "progressive" in blocks[0].text
+    assert blocks[1].kind == BlockKind.ANSWER
+    relapsing = list(reviewed_blocks(answer, read_context("I have RRMS."), 0, Citer(), _Support()))
+    assert relapsing[0].kind == BlockKind.ANSWER
+    assert not any(b.kind == BlockKind.CONTEXT for b in relapsing)

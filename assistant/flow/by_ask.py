@@ -116,15 +116,17 @@ def reviewed_blocks(
     support: CardSupport,
     narrow: bool = False,
 ) -> Iterator[Block]:
-    """The reviewed answer as blocks: answer sentences, context variants, not covered, next step.
+    """The reviewed answer as blocks: context variants, answer sentences, not covered, next step.
     `narrow`: the ask is about the part the answer says it does not cover ("Will I lose my hair?"
     to the answer on chemotherapy side effects): that is said first, and no figure about the rest
     stands in for the answer."""
     if narrow:
         yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
+    # What the person said about themselves (SPMS, 58) decides what answers them: those
+    # sentences come first, the general answer after.
     variants = answer.variants_for(person.ms_type, person.age, person.edss)
-    sentences = [("answer", BlockKind.ANSWER, s) for s in answer.answer]
-    sentences += [("variant", BlockKind.CONTEXT, v) for v in variants]
+    sentences = [("variant", BlockKind.CONTEXT, v) for v in variants]
+    sentences += [("answer", BlockKind.ANSWER, s) for s in answer.answer]
     for j, (key, kind, sentence) in enumerate(sentences):
         if narrow and numbers(sentence.text):
             continue
