@@ -52,16 +52,20 @@ from .guard_text import (
     REQUEST,
     TAG_QUESTION,
     TREATMENT,
-    YES_NO,
+    about_the_asker,
     claim_core,
     claim_cores,
     conflicts,
     contradiction,
     cue_features,
     cue_stance,
+    declarative,
+    heard_questions,
     non_english,
     plain,
+    premise_of,
     quoted_spans,
+    tells_own_story,
 )
 from .sources import Claim
 from .text import CITATION, content_words, split_sentences
@@ -86,6 +90,9 @@ __all__ = [
 
 STRONG_MATCH = 0.9  # claim probability at which a sentence that draws a conclusion asserts
 CUED_ASSERT = 0.8  # assertion probability needed when a refuting or reporting cue is present
+# claim probability a statement with a question mark needs: a weak match ("one shouldn't expect
+# much benefit after HSCT?") is a question about something else
+STATED_MATCH = 0.8
 ASKS_ABOUT = 0.7  # cosine to a claim wording at which a yes/no question asks about the claim
 
 
@@ -210,25 +217,46 @@ class ClaimGuard(ClaimModels):
         return GuardResult(original, self.claims[i], stance, score, premise)
 
     def _carries_claim(self, sentence: str, vector: np.ndarray, result: GuardResult) -> bool:
-        """Does the asker state or ask about the claim itself, not merely touch its topic?"""
+        """Does the asker state, quote or ask about the claim itself, not merely touch its topic
+        or tell their own story? ("She is considering treatment abroad." names a treatment; "Can
+        cord cells treat MS?" asks for facts: neither states a claim, so neither gets a card.)"""
         if result.premise:
-            return True  # "Since X, ...?"
+            return not about_the_asker(premise_of(sentence))  # "Since X, ...?", not "If I go, ...?"
         if result.stance in ("asserts", "reports"):
-            return bool(TREATMENT.search(sentence))  # a pasted fragment, "the clinic says X"
+            # a pasted fragment or "the clinic says X", not the asker's situation
+            return bool(TREATMENT.search(sentence)) and not tells_own_story(sentence)
         text = sentence.strip()
         if TAG_QUESTION.search(text) and not (QUESTION_START.search(text) or REQUEST.search(text)):
             return bool(TREATMENT.search(text))  # a statement with a tag: "X, no?", "X - really?"
         claim = self.claims.index(result.claim)
+        if declarative(text):  # "X = proven safe?": a statement with a question mark, if it asserts
+            return (
+                result.score >= STATED_MATCH
+                and bool(TREATMENT.search(text))
+                and not tells_own_story(text)
+                # read as the statement it is: the question mark is a cue against asserting
+                and self.assertion_probability(text.rstrip(" ?") + ".", vector, claim)
+                >= self.assert_threshold
+            )
         cores = claim_cores(sentence)
         if any(
-            self.assertion_probability(core, v, claim) >= self.assert_threshold
+            self.assertion_probability(core, v, claim) >= self.assert_threshold and not about_the_asker(core)
             for (core, _), v in zip(cores, self._vectors_of(cores), strict=True)
         ):
             return True  # "The clinic says X, is that true?" / "Is it true that X?"
-        # A question asks about the claim when it is worded close to the claim itself ("Do stem
-        # cells cure MS?"); "Am I eligible for HSCT?" is near a claim's topic, not its content.
-        closest = float((self.matrix[self.owner_array == claim] @ vector).max())
-        return result.stance == "asks" and bool(YES_NO.search(text)) and closest >= ASKS_ABOUT
+        return result.stance == "asks" and self._asks_about(text, vector, claim)
+
+    def _asks_about(self, text: str, vector: np.ndarray, claim: int) -> bool:
+        """A yes/no question that says the claim was heard or is doubted ("Do stem cells really
+        cure MS?"), worded close to the claim itself: "Am I eligible for HSCT?" is near a claim's
+        topic, not its content. In a sentence of several questions, the doubting one must be."""
+        heard = heard_questions(text)
+        if not heard:
+            return False
+        own = [(q, False) for q in heard if q != text]
+        vectors = [*self._vectors_of(own), *([vector] if len(own) < len(heard) else [])]
+        wordings = self.matrix[self.owner_array == claim]
+        return any(float((wordings @ v).max()) >= ASKS_ABOUT for v in vectors)
 
     def _vectors_of(self, cores: list[tuple[str, bool]]) -> list[np.ndarray]:
         """Embeddings of stripped claim cores, remembered (a question's cores are needed twice
@@ -283,12 +311,13 @@ class ClaimGuard(ClaimModels):
 
 def question_texts(question: str, cores_only: bool = False) -> list[str]:
     """Every text `ClaimGuard.in_question` embeds for a question (pure text, no model): its
-    sentences, quoted spans and their stripped claim cores, so a caller can embed them with the
-    rest of the answer in one batch. The cores are read as `check` reads them (citations out)
-    and as `_carries_claim` does (as written)."""
+    sentences, quoted spans, their stripped claim cores and doubting yes/no clauses, so a caller
+    can embed them with the rest of the answer in one batch. The cores are read as `check`
+    reads them (citations out) and as `_carries_claim` does (as written)."""
     sentences = split_sentences(question) or [question]
     spans = [*sentences, *(q for q in quoted_spans(question) if q not in sentences)]
     cores = [
         core for s in spans for text in (s, CITATION.sub("", s).strip()) for core, _ in claim_cores(text)
     ]
+    cores += [q for s in spans for q in heard_questions(s) if q != s.strip()]  # see `_asks_about`
     return list(dict.fromkeys(cores if cores_only else [*spans, *cores]))

@@ -246,7 +246,8 @@ def non_english(text: str) -> bool:
 # drug stopped working.") tells the asker's situation, not a clinic's claim.
 TREATMENT = re.compile(
     r"\b(stem|cells?|msc|mscs|hsct|ahsct|transplant\w*|infusions?|injections?|therap\w+|treatments?|"
-    r"exosomes?|clinics?|labs?|laborator\w+|protocols?|procedures?|cord|fat|marrow|fda|irb|gmp|trials?)\b",
+    r"exosomes?|clinics?|labs?|laborator\w+|protocols?|procedures?|cord|fat|marrow|fda|irb|gmp|trials?|"
+    r"drugs?|medicines?|medications?|dmts?)\b",
     re.I,
 )
 YES_NO = re.compile(
@@ -262,6 +263,64 @@ TAG_QUESTION = re.compile(
 REQUEST = re.compile(
     r"^\s*(tell me|explain|describe|help me understand|i (want|would like|'d like) to know)\b", re.I
 )
+# A yes/no question asks about a claim only when the asker says they heard it or doubts it ("Do
+# stem cells really cure MS?"); without such a word it asks for facts ("Does it work for
+# progressive MS?", "Can cord cells treat MS?") and the answer, not a card, replies.
+HEARD = re.compile(
+    r"\b(really|actually|truly|true|truth|a fact|myth|supposed(ly)?|claim\w*|promis\w*|advertis\w*|"
+    r"heard|told|legit\w*|for real"
+    # marketing absolutes echo a claim's own wording ("Is aHSCT completely risk-free now?")
+    r"|completely|totally|100 ?%|guarantee\w*|risk-free|no risk|without (any )?risk|for every(one|body))\b",
+    re.I,
+)
+# Where one question of a sentence ends and the next begins ("Will X help, and is Y really Z?").
+NEXT_QUESTION = re.compile(
+    r"\s*(?:[,;]|\s[-–—]+)\s*(?:(?:and|or|but|also|plus)\s+)?(?=" + QUESTION_WORD + ")", re.I
+)
+# The asker's own story ("She is considering treatment abroad.", "I m one year after HSCT."): the
+# first person singular or he / she. Clinic copy speaks as "we" and "our".
+OWN_STORY = re.compile(r"\b(i|i'm|i’m|im|i've|i’ve|i'd|i'll|me|my|mine|myself|she|he|her|his|him)\b", re.I)
+STORY_SUBJECT = re.compile(r"^\W*(i|i'm|i’m|im|i've|i’ve|i'd|i'll|she|he|she's|he's)\b", re.I)
+
+
+def heard_questions(sentence: str) -> list[str]:
+    """The yes/no questions of a sentence that say the claim was heard or is doubted."""
+    return [q for q in NEXT_QUESTION.split(sentence.strip()) if YES_NO.search(q) and HEARD.search(q)]
+
+
+def declarative(question: str) -> bool:
+    """A statement with a question mark ("Approved by the ethics board = proven safe?"): no part
+    of it opens like a question ("For someone like me, wouldn't the risks ...?" does)."""
+    parts = re.split(r"[,;:]|\s[-–—=]+\s", question)
+    return not (REQUEST.search(question) or any(re.match(r"\W*" + QUESTION_WORD, p, re.I) for p in parts))
+
+
+def attributed(sentence: str) -> bool:
+    """Does the sentence say who made its claim ("the clinic says", "I was told", "they claim")?"""
+    return bool(FRAME_START.match(sentence) or FRAME_INSIDE.search(sentence) or REPORTING.search(sentence))
+
+
+def tells_own_story(sentence: str) -> bool:
+    """Is the statement the asker's situation rather than a claim? Unattributed, any I / my / she
+    / he marks it; attributed, the claim itself must be about the asker's case ("the doctor
+    emailed me that I have ..."), not about their cells ("they say my own cells can't harm me")."""
+    if attributed(sentence):
+        return any(about_the_asker(core) for core, _ in claim_cores(sentence))
+    return bool(OWN_STORY.search(sentence))
+
+
+def about_the_asker(core: str) -> bool:
+    """A claim core or premise whose subject is the asker or their relative ("If I skip the
+    injections, ...?"), not a treatment ("my own cells cannot be rejected" is a claim)."""
+    return bool(STORY_SUBJECT.match(core))
+
+
+def premise_of(sentence: str) -> str:
+    """The premise of a leading question ("Since X, why ...?" -> X); '' when there is none."""
+    found = PREMISE.match(sentence)
+    return next((g for g in found.groups() if g), "") if found else ""
+
+
 # A span in quotation marks: the asker quotes a clinic's wording.
 QUOTED = re.compile(r"[\"“”«»]([^\"“”«»]{12,}?)[\"“”«»]|(?<!\w)'([^']{12,}?)'(?!\w)")
 

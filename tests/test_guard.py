@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedChat, passage_number
 
+from assistant.claims import question_texts
 from assistant.cli import main
+from assistant.guard_text import declarative, heard_questions, tells_own_story
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 
@@ -267,3 +269,71 @@ def test_a_claim_stated_with_a_question_mark_gets_its_card(shipped):
     question = "The clinic is listed on clinicaltrials.gov so their trial must be real, no?"
     found = [r.claim.id for r in shipped.guard.in_question(question)]
     assert found == ["clinicaltrials-gov-listing-proves-legitimacy"], found
+
+
+# -- question-side cards: only where the asker states, quotes, pastes or doubts a claim ------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # short plain questions on a claim's topic
+        "Am I eligible?",
+        "How much does it cost in Mexico?",
+        "Is it legit?",
+        "Does it work for progressive MS?",
+        # a yes/no question about a claim's content, asked for facts: the answer replies to it
+        "Can cord blood stem cells treat multiple sclerosis?",
+        "Will MSC infusions make my walking better?",
+        # the asker's own story names a treatment; it states no claim
+        "She is thinking about going to another country for stem cell treatment. What should she ask?",
+        "I m two years after the HSCT and my legs tingle again. Should I be worried?",
+        "My neurologist emailed me that I have a very active form of MS. Is HSCT an option for me?",
+        # a conditional about the asker's own plans is no premise
+        "If I skip the stem cell injections abroad, where will my MS be in a year?",
+        # the doubting word belongs to another question of the sentence
+        "Will HSCT halt primary progressive MS, and is the waiting list really two years?",
+    ],
+)
+def test_plain_questions_never_get_a_card(shipped, question):
+    assert [r.claim.id for r in shipped.guard.in_question(question)] == []
+
+
+@pytest.mark.parametrize(
+    ("question", "claim"),
+    [
+        # heard or doubted: "really", a marketing absolute
+        ("Do stem cells really cure MS?", "stem-cells-cure-ms"),
+        ("Is aHSCT completely risk-free now?", "ahsct-risk-free"),
+        # attributed to someone, with the asker's family in the sentence
+        (
+            "They told my wife the cells will rebuild the myelin on her nerves. Is that so?",
+            "msc-repair-myelin",
+        ),
+        # a premise that is a claim, not the asker's plans
+        ("Since cord cells are never rejected, why do they test my blood?", "cord-msc-no-rejection"),
+        # a statement with a question mark
+        ("The clinic lab is FDA registered so the stem cell treatment is FDA approved?", "fda-registered"),
+    ],
+)
+def test_stated_or_doubted_claims_get_their_card(shipped, question, claim):
+    found = [r.claim.id for r in shipped.guard.in_question(question)]
+    assert any(c.startswith(claim) for c in found), found
+
+
+def test_the_text_rules_behind_the_cards():
+    assert heard_questions("Will it stop PPMS, and is approval really expected soon?") == [
+        "is approval really expected soon?"
+    ]
+    assert heard_questions("Does it work for progressive MS?") == []
+    assert declarative("Approved by an ethics board = proven safe?")
+    assert not declarative("For someone like me, wouldn't the risks be too high?")
+    assert tells_own_story("She is considering stem cell treatment abroad.")
+    assert not tells_own_story("They say my own fat cells cannot harm me.")
+    assert not tells_own_story("Our stem cells repair damaged myelin")
+
+
+def test_doubting_clauses_are_embedded_with_the_question():
+    # `in_question` reads a doubting clause's own vector; the answer's one batch must hold it
+    texts = question_texts("Will it stop PPMS, and is approval really expected soon?")
+    assert "is approval really expected soon?" in texts
