@@ -171,3 +171,15 @@ def test_two_vague_asks_about_one_statement_are_one_ask():
 def test_the_transplant_named_by_its_steps_and_team():
     asks = read_asks("The haematology nurse said infections are a risk for me. Will it stop my MS for good?")
     assert asks[-1].treatment == "ahsct"
+
+
+def test_a_treatment_named_only_as_not_used_is_not_the_topic():
+    asks = read_asks(
+        "I had cord cells and my own fat cells injected abroad. I was told they calm the immune "
+        "attack without chemotherapy. Is there real data for that?"
+    )
+    assert asks[-1].treatment == "cord-cells"
+
+
+def test_can_ms_be_treated_with_is_about_whether_it_works():
+    assert read_asks("Can MS be treated with a stem cell transplant?")[0].aspect == "effectiveness"

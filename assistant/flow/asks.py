@@ -109,7 +109,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(work|works|worked|effective|effect|cure[sd]?|reverse|improve\w*|"
             r"success|results?|outcomes?|stop (my |the )?ms|halt|help|benefit|walk again|permanent\w*|"
-            r"last(s|ing)?|for good|in its tracks|come back)\b",
+            r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|treat (my |the )?ms)\b",
             re.I,
         ),
     ),
@@ -276,7 +276,16 @@ def _treatment(ask: str, topic: str | None) -> str:
     return own or topic or "stem-cells-general"
 
 
+# "calm the immune attack without chemotherapy": a treatment named only to say it is not used
+NEGATED = re.compile(
+    r"\b(?:without|no|not|never|instead of|rather than|avoid(?:ing)?)\s+(?:any\s+|the\s+|a\s+)?"
+    r"(?:chemo\w*|transplant\w*|a?hsct)\b",
+    re.I,
+)
+
+
 def treatment_of(text: str) -> str | None:
+    text = NEGATED.sub(" ", text)
     for name, rule in TREATMENT_RULES:
         if rule.search(text):
             return name
