@@ -58,3 +58,14 @@ def test_what_the_person_said_about_themselves_comes_first():
     relapsing = list(reviewed_blocks(answer, read_context("I have RRMS."), 0, Citer(), _Support()))
     assert relapsing[0].kind == BlockKind.ANSWER
     assert not any(b.kind == BlockKind.CONTEXT for b in relapsing)
+
+
+def test_the_words_of_the_aspect_do_not_make_an_ask_narrow():
+    qualifies = SIDE_EFFECTS.model_copy(
+        update={
+            "aspect": "eligibility",
+            "not_covered": "The library cannot say whether you personally qualify.",
+        }
+    )
+    ask = read_asks("I'm 41 with RRMS on Ocrevus. Would someone like me actually qualify?")[0]
+    assert not asks_the_uncovered_part(ask, qualifies)

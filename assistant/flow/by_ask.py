@@ -143,7 +143,10 @@ def asks_the_uncovered_part(ask: Ask | None, answer: ReviewedAnswer) -> bool:
     in none of its answer sentences? Words every answer of the field shares do not count."""
     if ask is None or not answer.not_covered:
         return False
-    own = set(content_words(ask.text)) - GENERIC - VAGUE_WORDS
+    # Words that say what kind of answer is wanted ("qualify", "back to work") are not its topic.
+    rule = ASPECT_WORDS.get(answer.aspect)
+    topic = rule.sub(" ", ask.text) if rule else ask.text
+    own = set(content_words(topic)) - GENERIC - VAGUE_WORDS
     said = set(content_words(" ".join(s.text for s in answer.answer)))
     return bool(own & set(content_words(answer.not_covered)) - said)
 
