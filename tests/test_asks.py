@@ -183,3 +183,10 @@ def test_a_treatment_named_only_as_not_used_is_not_the_topic():
 
 def test_can_ms_be_treated_with_is_about_whether_it_works():
     assert read_asks("Can MS be treated with a stem cell transplant?")[0].aspect == "effectiveness"
+
+
+def test_now_or_wait_is_a_decision():
+    assert (
+        read_asks("My MS is very active. Is it better to make hsct early, or to wait?")[-1].aspect
+        == "decision"
+    )

@@ -117,7 +117,14 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "evidence",
         re.compile(r"\b(evidence|studies|study|trials?|research|proven|proof|data|published)\b", re.I),
     ),
-    ("decision", re.compile(r"\b(should i|worth it|would you|what would|do i go|decide|decision)\b", re.I)),
+    (
+        "decision",
+        re.compile(
+            r"\b(should i|worth it|would you|what would|do i go|decide|decision|"
+            r"(?:is it )?(?:better|best) to|or (?:to )?wait|wait or)\b",
+            re.I,
+        ),
+    ),
 ]
 CLAIM_FRAME = re.compile(
     r"\b(clinic|they|doctor|website|ad|advert)\b[^.?!]{0,40}\b(says?|said|claims?|told|"
