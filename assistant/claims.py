@@ -53,6 +53,7 @@ from .guard_text import (
     TAG_QUESTION,
     TREATMENT,
     about_the_asker,
+    attributed,
     claim_core,
     claim_cores,
     conflicts,
@@ -224,7 +225,8 @@ class ClaimGuard(ClaimModels):
             return not about_the_asker(premise_of(sentence))  # "Since X, ...?", not "If I go, ...?"
         if result.stance in ("asserts", "reports"):
             # a pasted fragment or "the clinic says X", not the asker's situation
-            return bool(TREATMENT.search(sentence)) and not tells_own_story(sentence)
+            named = TREATMENT.search(sentence) or attributed(sentence) or result.score >= STRONG_MATCH
+            return bool(named) and not tells_own_story(sentence)
         text = sentence.strip()
         if TAG_QUESTION.search(text) and not (QUESTION_START.search(text) or REQUEST.search(text)):
             return bool(TREATMENT.search(text))  # a statement with a tag: "X, no?", "X - really?"

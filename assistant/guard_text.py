@@ -79,10 +79,11 @@ FRAME_END = re.compile(
 )
 # The same attribution in the middle of a sentence: "I'm nervous, but the clinic insists X."
 FRAME_INSIDE = re.compile(
-    r"\b(clinics?|doctors?|websites?|brochures?|adverts?|salesperson|centres?|centers?|provider|"
-    r"company|they|he|she)\s+(says?|said|claims?|claimed|told (?:me|her|him|us|them|my \w+)|"
-    r"tells (?:me|her|him|us|them)|promised|promises|insists?|insisted|swears?|swore|assured \w+)"
-    r"\s+(that\s+)?",
+    r"\b(clinics?|doctors?|websites?|brochures?|adverts?|salesperson|salesm[ae]n|centres?|centers?|"
+    r"provider|company|staff|coordinators?|nurses?|agents?|everyone|everybody|people|groups?|forums?|"
+    r"friends?|they|he|she)\s+(?:(?:there|here)\s+)?(?:keep\s+)?(says?|said|claims?|claimed|told|tells|"
+    r"telling|promised|promises|insists?|insisted|swears?|swore|assured|wrote|writes)"
+    r"(?:\s+(?:me|her|him|us|them|my \w+))?\s+(that\s+)?",
     re.I,
 )
 QUESTION_WORD = (
@@ -301,12 +302,14 @@ def attributed(sentence: str) -> bool:
 
 
 def tells_own_story(sentence: str) -> bool:
-    """Is the statement the asker's situation rather than a claim? Unattributed, any I / my / she
-    / he marks it; attributed, the claim itself must be about the asker's case ("the doctor
-    emailed me that I have ..."), not about their cells ("they say my own cells can't harm me")."""
+    """Is the statement the asker's situation rather than a claim? Unattributed, an I / my / she
+    / he in its opening clause marks it; attributed, the claim itself must be about the asker's
+    case ("the doctor emailed me that I have ..."), not their cells ("they say my own cells can't
+    harm me")."""
     if attributed(sentence):
         return any(about_the_asker(core) for core, _ in claim_cores(sentence))
-    return bool(OWN_STORY.search(sentence))
+    # the opening clause tells whose story it is: "X - I see this on every clinic site" is X
+    return bool(OWN_STORY.search(re.split(r"[,;:]|\s[-–—]+\s", sentence)[0]))
 
 
 def about_the_asker(core: str) -> bool:

@@ -314,6 +314,23 @@ def test_plain_questions_never_get_a_card(shipped, question):
         ("Since cord cells are never rejected, why do they test my blood?", "cord-msc-no-rejection"),
         # a statement with a question mark
         ("The clinic lab is FDA registered so the stem cell treatment is FDA approved?", "fda-registered"),
+        # the claim opens the sentence; the asker's "I" comes after it
+        (
+            "Stem cells repair damaged myelin - I saw this line on a clinic page. Is there truth in it?",
+            "msc-repair",
+        ),
+        # attributed to a group or to staff, with "my" / "me" in the frame
+        ("Everybody in my forum says aHSCT cures MS in everyone. Is that so?", "ahsct-cures-all-ms"),
+        (
+            "The nurse there assured me that the infused cells travel to the damaged spots in the brain "
+            "and heal them, is that how it works?",
+            "msc-home-to-damaged-tissue",
+        ),
+        # attributed, about a registration rather than a treatment
+        (
+            "They told me the study is registered on clinicaltrials.gov so the government has checked it.",
+            "clinicaltrials",
+        ),
     ],
 )
 def test_stated_or_doubted_claims_get_their_card(shipped, question, claim):
