@@ -1,0 +1,102 @@
+"""The reviewed-answer matcher (assistant/flow/reviewed.py): how it ranks answers, and which
+answer real-sounding asks reach on the shipped answers (own wordings, not the held-out set)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from assistant.answers import AnswerSentence, ReviewedAnswer
+from assistant.flow.reviewed import ReviewedAnswers
+
+
+def _answer(aid: str, questions: list[str]) -> ReviewedAnswer:
+    return ReviewedAnswer(
+        id=aid,
+        aspect="other",
+        treatment="none",
+        questions=tuple(questions),
+        answer=(AnswerSentence(text="A plain sentence.", sources=("note",)),),
+        not_covered="",
+        next_step="Ask your team.",
+        reviewed=dt.date(2026, 12, 2),
+    )
+
+
+def _unit(*xs: float) -> np.ndarray:
+    v = np.array(xs, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def _matcher(vectors: list[np.ndarray], sizes: tuple[int, int] = (6, 6)) -> ReviewedAnswers:
+    words = iter(f"w{k} x{k} y{k}" for k in range(sum(sizes)))
+    answers = [_answer(f"a-{n}", [next(words) for _ in range(size)]) for n, size in enumerate(sizes)]
+    return ReviewedAnswers(answers, np.stack(vectors), threshold=0.5)
+
+
+def test_an_answer_with_several_close_wordings_outranks_one_lucky_wording():
+    """Answer 0 has one wording a little closer to the ask; answer 1 has five close ones. The
+    ask sits among answer 1's wordings, so answer 1 is the better bet (a plain maximum took 0)."""
+    ask = _unit(1, 0, 0)
+    near, nearer, far = _unit(1, 0.45, 0), _unit(1, 0.40, 0), _unit(0, 0, 1)
+    vectors = [nearer] + [far] * 5 + [near] * 5 + [far]
+    matcher = _matcher(vectors)
+    idx, _ = matcher._features(matcher.vectors @ ask, "unrelated text")
+    assert matcher.answers[idx].id == "a-1"
+
+
+def test_vote_share_is_the_answers_share_of_the_nearest_questions():
+    ask = _unit(1, 0, 0)
+    close, far = _unit(1, 0.1, 0), _unit(0, 1, 0)
+    # The ten nearest questions: answer 0's two close ones and answer 1's eight close ones.
+    vectors = [close, close] + [far] * 4 + [close] * 6 + [_unit(1, 0.2, 0)] * 2 + [far] * 2
+    matcher = _matcher(vectors, sizes=(6, 10))
+    sims = matcher.vectors @ ask
+    assert matcher._vote(sims, 0) == pytest.approx(0.2)
+    assert matcher._vote(sims, 1) == pytest.approx(0.8)
+
+
+def test_a_left_out_question_lends_its_words_only_when_another_text_has_them():
+    """Leave-one-out must not let a question find its own words in its own answer."""
+    vectors = [_unit(1, k / 10, 0) for k in range(12)]
+    matcher = _matcher(vectors)
+    own = matcher.question_words[0]  # {"w0", "x0", "y0"}, in no other question of answer 0
+    assert matcher._shared(own, 0, skip=0) == 0.0
+    assert matcher._shared(own, 0, skip=None) == 1.0
+    assert matcher._shared(own, 1, skip=0) == 0.0
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    from conftest import shipped_settings
+
+    from assistant.embeddings import load_embedder
+
+    settings = shipped_settings(tmp_path_factory.mktemp("reviewed"))
+    embedder = load_embedder(settings.embedding_model, settings.embed_batch_size)
+    return ReviewedAnswers.load(settings, embedder), embedder
+
+
+@pytest.mark.parametrize(
+    "ask, answer_id",
+    [
+        # Stated context (age, type, EDSS) must not pull an eligibility ask to a narrower answer.
+        ("I'm 57, SPMS for 9 years, EDSS 6.5. Do I still qualify for aHSCT?", "ahsct-who-qualifies"),
+        (
+            "What if my immune system could just be switched off and rebuilt from scratch?",
+            "stem-cells-how-they-help",
+        ),
+        ("Do I keep getting MRI scans once the transplant is done?", "ahsct-mri-monitoring"),
+        ("When is HSCT going to get approved by the FDA?", "ahsct-approval-when"),
+        (
+            "My mum saw a TV report about stem cells for MS. Was that the chemo transplant?",
+            "news-story-which-treatment",
+        ),
+    ],
+)
+def test_asks_reach_their_reviewed_answer(shipped, ask, answer_id):
+    matcher, embedder = shipped
+    match = matcher.match(ask, embedder.encode([ask])[0])
+    assert match is not None and match.answer.id == answer_id
