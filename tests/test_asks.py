@@ -76,12 +76,14 @@ def test_one_question_put_two_ways_is_one_ask():
         "My dad had cells put in his spine on Friday and now his face is drooping. Is that normal?",
         "Since last night after HSCT he has a temperature of 38.4 and is shivering, who do we call?",
         "Her words are slurred since this morning, a week after the clinic injections. Should we wait?",
+        "My brother finished aHSCT six weeks ago and tonight he has a bad cough and shivers. What to do?",
+        "Had my transplant 3 weeks ago, now chills all evening, is this normal?",
     ],
 )
 def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
-    from assistant.flow.notices import URGENT
+    from assistant.flow.notices import urgent
 
-    assert URGENT.search(message)
+    assert urgent(message)
 
 
 @pytest.mark.parametrize(
@@ -90,12 +92,14 @@ def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
         "I lost the use of my arms this year; could stem cells give them back?",
         "Is a 38 year old too old for HSCT?",
         "The clinic charges 38,000 dollars, is that normal?",
+        "I get shivers down my spine when I read about HSCT, is it scary?",
+        "Can a cough make MS symptoms worse?",
     ],
 )
 def test_ordinary_questions_are_not_urgent(message):
-    from assistant.flow.notices import URGENT
+    from assistant.flow.notices import urgent
 
-    assert not URGENT.search(message)
+    assert not urgent(message)
 
 
 def test_only_a_card_from_the_ask_itself_answers_a_claim_ask():

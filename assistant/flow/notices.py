@@ -23,6 +23,21 @@ URGENT = re.compile(
     r"(temperature|fever|temp) (of |is |was )?(3[89]|4[0-2])([.,]\d)?|(3[89]|4[0-2])([.,]\d)? ?°)\b",
     re.I,
 )
+# Weeks after the chemotherapy of a transplant, shivers or a new cough may be an infection while
+# the immune system is still low: urgent there, though not in a message about MS in general.
+INFECTION_SIGNS = re.compile(r"\b(shiver\w*|chills|rigou?rs|feverish|a cough|bad cough|coughing)\b", re.I)
+AFTER_TRANSPLANT = re.compile(
+    r"\b(after|since|finished|out from|post)\b[^.?!]{0,40}\b(a?hsct|transplant|chemo\w*)\b"
+    r"|\b(a?hsct|transplant|chemo\w*)\b[^.?!]{0,40}\b(ago|days out|weeks out)\b",
+    re.I,
+)
+
+
+def urgent(text: str) -> bool:
+    """Symptoms that need urgent care now, not an answer from the library."""
+    return bool(URGENT.search(text) or (INFECTION_SIGNS.search(text) and AFTER_TRANSPLANT.search(text)))
+
+
 URGENT_NOTICE = (
     "If you have sudden, severe or new symptoms, call your local emergency number or go to "
     "urgent care now; do not wait for an answer here."

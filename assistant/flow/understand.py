@@ -47,7 +47,7 @@ def clean_question(question: str, limit: int) -> tuple[str, list[Notice]]:
 
 def read_message(question: str, limit: int) -> Message:
     # Urgency is read before the cut: a symptom in a part cut off still gets the notice.
-    urgent = isinstance(question, str) and bool(notices.URGENT.search(question))
+    urgent = isinstance(question, str) and notices.urgent(question)
     text, found = clean_question(question, limit)
     request = read_request(text)
     if request.instructions_removed and not request.decline:
