@@ -194,3 +194,8 @@ def test_now_or_wait_is_a_decision():
         read_asks("My MS is very active. Is it better to make hsct early, or to wait?")[-1].aspect
         == "decision"
     )
+
+
+def test_any_use_for_me_asks_whether_it_works():
+    asks = read_asks("PPMS, 49, no active lesions for years. Is HSCT any use for me?")
+    assert asks[-1].aspect == "effectiveness"

@@ -109,7 +109,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(work|works|worked|effective|effect|cure[sd]?|reverse|improve\w*|"
             r"success|results?|outcomes?|stop (my |the )?ms|halt|help|benefit|walk again|permanent\w*|"
-            r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|treat (my |the )?ms)\b",
+            r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|treat (my |the )?ms|"
+            r"any use|of use|any good|do (me )?(any )?good)\b",
             re.I,
         ),
     ),
