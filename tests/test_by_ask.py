@@ -60,7 +60,7 @@ def test_what_the_person_said_about_themselves_comes_first():
     assert not any(b.kind == BlockKind.CONTEXT for b in relapsing)
 
 
-def test_the_words_of_the_aspect_do_not_make_an_ask_narrow():
+def test_a_judgement_only_the_team_can_make_does_not_make_an_ask_narrow():
     qualifies = SIDE_EFFECTS.model_copy(
         update={
             "aspect": "eligibility",
@@ -69,3 +69,23 @@ def test_the_words_of_the_aspect_do_not_make_an_ask_narrow():
     )
     ask = read_asks("I'm 41 with RRMS on Ocrevus. Would someone like me actually qualify?")[0]
     assert not asks_the_uncovered_part(ask, qualifies)
+
+
+def test_an_answer_sentence_the_variant_already_says_is_not_repeated():
+    from assistant.flow.by_ask import reviewed_blocks
+    from assistant.flow.cards import Citer
+    from assistant.flow.person import read_context
+
+    variant = {
+        "text": "For women over 32, the risk of early menopause is particularly high.",
+        "sources": ["b-note"],
+        "when": {"age_min": 32},
+    }
+    same = {"text": "The risk of early menopause is high for women over 32.", "sources": ["b-note"]}
+    answer = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump()
+        | {"variants": [variant], "answer": [*SIDE_EFFECTS.model_dump()["answer"], same]}
+    )
+    shown = [b.text for b in reviewed_blocks(answer, read_context("I'm 33."), 0, Citer(), _Support())]
+    assert sum("menopause" in t for t in shown) == 1
+    assert any("48 of 69" in t for t in shown)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..answers import ReviewedAnswer
 from ..models import Block
-from ..text import content_words, numbers
+from ..text import content_words, numbers, overlap
 from ..vocab import BlockKind
 from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, Ask, Plan, treatment_of
 from .cards import CardSupport, Citer
@@ -44,6 +44,7 @@ NOT_COVERED = {
     "access": "The library has no reviewed list of where {t} is offered or how long waits are.",
     "risks": "The library has no reviewed figures on this particular risk of {t}.",
 }
+SAID_BY_VARIANT = 0.7  # share of an answer sentence's words a variant holds when it says the same
 NOT_COVERED_ANY = "The library has no reviewed information that answers this part of your question."
 
 
@@ -126,7 +127,12 @@ def reviewed_blocks(
     # sentences come first, the general answer after.
     variants = answer.variants_for(person.ms_type, person.age, person.edss)
     sentences = [("variant", BlockKind.CONTEXT, v) for v in variants]
-    sentences += [("answer", BlockKind.ANSWER, s) for s in answer.answer]
+    # An answer sentence the variant above already says ("higher for women over 32") is not repeated.
+    sentences += [
+        ("answer", BlockKind.ANSWER, s)
+        for s in answer.answer
+        if not any(overlap(s.text, v.text) >= SAID_BY_VARIANT for v in variants)
+    ]
     for j, (key, kind, sentence) in enumerate(sentences):
         if narrow and numbers(sentence.text):
             continue
@@ -138,15 +144,17 @@ def reviewed_blocks(
     yield Block(BlockKind.NEXT_STEP, answer.next_step, ask=index)
 
 
+# "The library cannot say whether you personally qualify": a judgement only the person's own team
+# can make, true of every ask of its kind; not a part of the topic that the library lacks.
+JUDGEMENT = re.compile(r"\bcannot (say|weigh|judge)\b", re.I)
+
+
 def asks_the_uncovered_part(ask: Ask | None, answer: ReviewedAnswer) -> bool:
     """Are the ask's own topic words (hair, nausea) in what the answer says it does not cover and
     in none of its answer sentences? Words every answer of the field shares do not count."""
-    if ask is None or not answer.not_covered:
+    if ask is None or not answer.not_covered or JUDGEMENT.search(answer.not_covered):
         return False
-    # Words that say what kind of answer is wanted ("qualify", "back to work") are not its topic.
-    rule = ASPECT_WORDS.get(answer.aspect)
-    topic = rule.sub(" ", ask.text) if rule else ask.text
-    own = set(content_words(topic)) - GENERIC - VAGUE_WORDS
+    own = set(content_words(ask.text)) - GENERIC - VAGUE_WORDS
     said = set(content_words(" ".join(s.text for s in answer.answer)))
     return bool(own & set(content_words(answer.not_covered)) - said)
 
