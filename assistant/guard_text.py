@@ -65,7 +65,8 @@ FRAME_START = re.compile(
     r"someone|people|friends?|groups?|providers?|company)\s+"
     r"(says?|said|claims?|claimed|told me|tells me|tell me|promises?|promised|advertises?|"
     r"advertised|states?|stated|insists?|swears?)\s+(that\s+)?"
-    r"|^\s*i\s+(have\s+)?(read|heard|saw|was told|keep hearing|learned)\s+(online\s+|somewhere\s+)?(that\s+)?"
+    r"|^\s*i(?:\s+have|'ve|’ve)?\s+(read|heard|seen|saw|was told|keep hearing|learned)\s+"
+    r"(online\s+|somewhere\s+)?(that\s+)?"
     r"|^\s*(is it (really )?true|is it right|is it correct)\s+(that\s+)?",
     re.I,
 )
@@ -269,7 +270,7 @@ REQUEST = re.compile(
 # progressive MS?", "Can cord cells treat MS?") and the answer, not a card, replies.
 HEARD = re.compile(
     r"\b(really|actually|truly|true|truth|a fact|myth|supposed(ly)?|claim\w*|promis\w*|advertis\w*|"
-    r"heard|told|legit\w*|for real"
+    r"heard|told|legit\w*|for real|right that|correct that"
     # marketing absolutes echo a claim's own wording ("Is aHSCT completely risk-free now?")
     r"|completely|totally|100 ?%|guarantee\w*|risk-free|no risk|without (any )?risk|for every(one|body))\b",
     re.I,
@@ -284,9 +285,16 @@ OWN_STORY = re.compile(r"\b(i|i'm|i’m|im|i've|i’ve|i'd|i'll|me|my|mine|mysel
 STORY_SUBJECT = re.compile(r"^\W*(i|i'm|i’m|im|i've|i’ve|i'd|i'll|she|he|she's|he's)\b", re.I)
 
 
+# A question about "it" or "they" takes its content from the rest of the sentence.
+PRONOUN_SUBJECT = re.compile(r"^\W*\w+\s+(it|they|that|this|these|those|them)\b", re.I)
+
+
 def heard_questions(sentence: str) -> list[str]:
-    """The yes/no questions of a sentence that say the claim was heard or is doubted."""
-    return [q for q in NEXT_QUESTION.split(sentence.strip()) if YES_NO.search(q) and HEARD.search(q)]
+    """The yes/no questions of a sentence that say the claim was heard or is doubted; the whole
+    sentence where such a question is about "it" or "they" ("X, or are they completely safe?")."""
+    parts = NEXT_QUESTION.split(sentence.strip())
+    heard = [q for q in parts if YES_NO.search(q) and HEARD.search(q)]
+    return [sentence.strip() if PRONOUN_SUBJECT.match(q) else q for q in heard]
 
 
 def declarative(question: str) -> bool:

@@ -326,6 +326,16 @@ def test_plain_questions_never_get_a_card(shipped, question):
             "and heal them, is that how it works?",
             "msc-home-to-damaged-tissue",
         ),
+        # hearsay in the first person, then a question about it
+        (
+            "I've seen so many videos of patients improving after stem cells. Isn't that proof?",
+            "testimonials",
+        ),
+        # the doubted question is about "they": its content is the rest of the sentence
+        (
+            "Do stem cell infusions cause side effects, or are they completely safe?",
+            "stem-cells-completely-safe",
+        ),
         # attributed, about a registration rather than a treatment
         (
             "They told me the study is registered on clinicaltrials.gov so the government has checked it.",
@@ -343,6 +353,8 @@ def test_the_text_rules_behind_the_cards():
         "is approval really expected soon?"
     ]
     assert heard_questions("Does it work for progressive MS?") == []
+    both = "Do they hurt, or are they completely safe?"
+    assert heard_questions(both) == [both]  # "they" takes its content from the whole sentence
     assert declarative("Approved by an ethics board = proven safe?")
     assert not declarative("For someone like me, wouldn't the risks be too high?")
     assert tells_own_story("She is considering stem cell treatment abroad.")
