@@ -18,9 +18,12 @@ claim such as "no side effects" is asserted by a sentence that also denies, and 
 one that does not), and surface cues (evidential negation, attribution, hedges, selling words,
 caution words, testimonial voice, fragments) as features, never as vetoes.
 Question side (`in_question`): a card needs the asker to state, quote or ask about the claim:
-statements and pasted fragments that assert it, quoted spans and text after a colon, premises of
-leading questions, framed claims ("the clinic says X, true?"), and yes/no questions worded close
-to a claim. A plain question on a claim's topic ("Am I eligible for HSCT?") gets none.
+statements and pasted fragments that assert it (not the asker's own story: "She is considering
+treatment abroad."), quoted spans and text after a colon, premises of leading questions (not the
+asker's plans: "If I skip the injections, ...?"), framed claims ("the clinic says X, true?"),
+statements with a question mark, and yes/no questions that say the claim was heard or is doubted
+("Do stem cells really cure MS?"). A plain question ("Am I eligible for HSCT?", "Does it work for
+progressive MS?") gets none, however close its words are to a claim.
 `non_english(text)` says when a text is not English: the guard reads English only.
 Limits: English surface forms; irony and a debunk split over two sentences can be misread;
 hedged assertions ("may cure") count as assertions on purpose, because clinics hedge. Figures:

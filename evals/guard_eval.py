@@ -15,8 +15,8 @@ Issue 15 adds, with its goals (ISSUE15_GOALS) enforced the same way:
                         that must not be blocked
   question-side cards   evals/guard/questions.yaml: card precision over every card shown, recall
                         over questions that state, quote or ask about a claim, and plain questions
-                        with a card (goal: none); the same on questions_real.yaml (real_*: long,
-                        personal messages with typos, written before the card rules were tuned)
+                        with a card (goal: none); the same on questions_real.yaml and
+                        questions_real2.yaml (real_*, real2_*: long, personal messages with typos)
   real clinic wording   the held-out lines of evals/guard/dev_split.yaml, read from
                         ../shared/evidence/dev_clinic_claims.jsonl (ASSISTANT_DEV_CLAIMS) when it
                         exists: assertion recall per tactic (any / right claim), false blocks per
@@ -54,6 +54,7 @@ ISSUE15_GOALS = {
     "card_recall": {"min": 0.9},
     "plain_questions_with_card": {"max": 0},
     "real_plain_questions_with_card": {"max": 0},
+    "real2_plain_questions_with_card": {"max": 0},
     "llm_leaks_verbatim": {"max": 0},
     "llm_leaks_paraphrased": {"max": 0},
 }
@@ -371,8 +372,9 @@ def _split_figures(guard, path: Path, split: str, goals: dict) -> tuple[dict, li
     extra = {}
     extra.update(contradiction_figures(guard, load_plain(EVALS / "guard" / "contradictions.yaml")))
     extra.update(card_figures(guard, load_plain(EVALS / "guard" / "questions.yaml")))
-    real = card_figures(guard, load_plain(EVALS / "guard" / "questions_real.yaml"))
-    extra.update({f"real_{key}": value for key, value in real.items()})
+    for name in ("real", "real2"):  # real-message style, never tuned on (see each file)
+        found = card_figures(guard, load_plain(EVALS / "guard" / f"questions_{name}.yaml"))
+        extra.update({f"{name}_{key}": value for key, value in found.items()})
     missed += check_goals(extra, ISSUE15_GOALS)
     payload = {
         "split": split,
