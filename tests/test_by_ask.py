@@ -89,3 +89,11 @@ def test_an_answer_sentence_the_variant_already_says_is_not_repeated():
     shown = [b.text for b in reviewed_blocks(answer, read_context("I'm 33."), 0, Citer(), _Support())]
     assert sum("menopause" in t for t in shown) == 1
     assert any("48 of 69" in t for t in shown)
+
+
+def test_an_unmatched_ask_keeps_the_aspect_its_own_words_show():
+    from dataclasses import replace
+
+    ask = read_asks("Does smoking make MS worse?")[0]
+    guessed = replace(ask, aspect="recovery")  # the closest reviewed answer's, below the threshold
+    assert guessed.composed().aspect == ask.aspect == "other"

@@ -11,7 +11,7 @@ evals.understand_eval).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -189,12 +189,20 @@ class Ask:
     treatment: str
     answer_id: str | None = None  # the reviewed answer it matched (set by reviewed.py)
     confidence: float = 0.0
+    # The aspect as the rules read it; `aspect` may take a reviewed answer's (reviewed.py).
+    read_aspect: str = ""
+
+    def composed(self) -> Ask:
+        """The ask as the composer answers it when no reviewed answer matched: with the aspect
+        its own words show, not one borrowed from an answer too unlike it to be given (a guess
+        that made "Does smoking make MS worse?" a question about recovery time)."""
+        return replace(self, aspect=self.read_aspect) if self.read_aspect else self
 
     def record(self) -> dict:
         """As `Answer.asks` shows it."""
         return {
             "text": self.text,
-            "aspect": self.aspect,
+            "aspect": self.aspect if self.answer_id else self.composed().aspect,
             "treatment": self.treatment,
             "answer_id": self.answer_id,
         }
@@ -238,7 +246,7 @@ def read_asks(message: str) -> list[Ask]:
             if same_statement:  # the asks' own words say what kind of answer is wanted
                 aspect = aspect_of(text) if aspect_of(text) != "other" else previous.aspect
                 treatment = previous.treatment
-        asks.append(Ask(text, _standalone(said, treatment, topic), aspect, treatment))
+        asks.append(Ask(text, _standalone(said, treatment, topic), aspect, treatment, read_aspect=aspect))
         borrowed.append(statement)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
 

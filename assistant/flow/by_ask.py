@@ -73,6 +73,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
                 kept += block.kind == BlockKind.ANSWER
                 yield block
             continue
+        ask = ask.composed() if ask is not None else None
         text = ask.query if several else plan.query
         ctx = retrieve(res.retriever, res.collections[1], text, plan.vectors[text], focus)
         checker.answer.timings_ms.setdefault("retrieve", round((time.perf_counter() - started) * 1000))
