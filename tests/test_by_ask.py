@@ -97,3 +97,15 @@ def test_an_unmatched_ask_keeps_the_aspect_its_own_words_show():
     ask = read_asks("Does smoking make MS worse?")[0]
     guessed = replace(ask, aspect="recovery")  # the closest reviewed answer's, below the threshold
     assert guessed.composed().aspect == ask.aspect == "other"
+
+
+def test_a_sentence_about_the_other_kind_of_cell_treatment_does_not_answer():
+    from assistant.flow.by_ask import other_treatment
+
+    ask = read_asks("Which infections are a risk during HSCT?")[0]
+    assert other_treatment("After MSC therapy, 35% had an infection within a year.", ask)
+    assert not other_treatment("Early infections after aHSCT include pneumonia.", ask)
+    cells = read_asks("Are cord stem cells safe?")[0]
+    assert not other_treatment("In a trial of MSCs, side effects were mild.", cells)
+    compare = read_asks("Is HSCT better than mesenchymal cells?")[0]
+    assert not other_treatment("MSC trials found no benefit.", compare)

@@ -236,6 +236,20 @@ MS_WORDS = re.compile(r"\bMS\b|multiple sclerosis", re.I)
 SPECIFIC = {"ahsct", "msc", "cord-cells", "dmt"}
 
 
+# The two kinds of cell treatment the library keeps apart: the transplant, and donor or clinic
+# cells (cord cells are mostly MSCs, so those two are one kind here).
+FAMILY = {"ahsct": "transplant", "msc": "cells", "cord-cells": "cells"}
+
+
+def other_treatment(sentence: str, ask: Ask | None) -> bool:
+    """A sentence about the other kind of cell treatment: an MSC infection rate never answers a
+    question about the risks of aHSCT (unless the ask compares the two)."""
+    if ask is None or ask.aspect == "comparison" or ask.treatment not in FAMILY:
+        return False
+    named = treatment_of(sentence)
+    return named in FAMILY and FAMILY[named] != FAMILY[ask.treatment]
+
+
 def off_topic_price(sentence: str, ask: Ask | None) -> bool:
     """A price must be about the asked treatment for MS: a survey of heart-clinic prices, or the
     yearly cost of MS drugs, never stands in for the price of aHSCT abroad."""

@@ -16,7 +16,7 @@ from ..settings import Settings
 from ..text import CITATION, content_words, looks_non_english, overlap, reading_grade, split_sentences
 from ..vocab import evidence_prior
 from .asks import ASPECT_RULES, GENERIC
-from .by_ask import off_topic_price
+from .by_ask import off_topic_price, other_treatment
 from .context import Context, SentenceRow
 
 ASPECT_WORDS = dict(ASPECT_RULES)
@@ -122,6 +122,7 @@ class ExtractiveComposer:
             for r in ctx.sentences
             if not ABOUT_THE_NOTE.search(r.text)
             and not off_topic_price(r.text, ctx.ask)
+            and not other_treatment(r.text, ctx.ask)
             and on_aspect(r.text, ctx)
         ]
         pool = [(s, r) for s, r in pool if s >= MIN_RELEVANCE]
