@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
@@ -37,7 +36,7 @@ from .store import (
 )
 from .text import SPLITS, SPLITS_FILE, split_sentences
 
-if TYPE_CHECKING:  # the model's libraries load only when something is embedded
+if TYPE_CHECKING:  # the model's libraries and NumPy load only when something is embedded
     from .embeddings import Embedder
 
 # The manifest and the model check live in store.py; the last four names stay importable from
@@ -113,16 +112,21 @@ def _spans(text: str, sentences: list[str], at: int = 0) -> list[tuple[int, int]
     return spans
 
 
-def _vectors(batch: list[Passage], s_texts: list[str], embedder: Embedder, pooled: bool = False):
-    """Passage and sentence vectors. By default each sentence is embedded on its own as well:
-    verification compares an LLM's sentence with the library sentence alone, and pooled vectors
-    (which carry their passage's context) let true LLM sentences fail it (tests/test_guard.py,
-    the MIST sentence). With `pooled` (ASSISTANT_POOLED_SENTENCE_VECTORS, issue 18), one forward
-    pass per passage: a sentence's vector pools the passage's token embeddings over its span; a
-    sentence past the model's length limit is embedded on its own. On the extractive quick eval
-    pooled scored the same or better (MRR 0.752 vs 0.750) and built in 39 instead of 55 CPU-s."""
+def _vectors(batch: list[Passage], s_texts: list[str], embedder: Embedder, mode: str = "alone"):
+    """Passage and sentence vectors. By default ("alone") each sentence is embedded on its own as
+    well: verification compares an LLM's sentence with the library sentence alone, and pooled
+    vectors (which carry their passage's context) let true LLM sentences fail it (tests/test_guard.py,
+    the MIST sentence). "alone-mean" (ASSISTANT_MEAN_PASSAGE_VECTORS) keeps the sentences' own
+    vectors and makes each passage's from them: one forward pass per sentence, none per passage.
+    "pooled" (ASSISTANT_POOLED_SENTENCE_VECTORS, issue 18): one forward pass per passage, a
+    sentence's vector pools the passage's token embeddings over its span; a sentence past the
+    model's length limit is embedded on its own."""
+    import numpy as np
+
+    if mode == "alone-mean":
+        return _mean_vectors(batch, s_texts, embedder)
     texts = [embedding_text(p) for p in batch]
-    if not pooled:
+    if mode != "pooled":
         return embedder.encode(texts), embedder.encode(s_texts) if s_texts else np.zeros((0, 0), np.float32)
     spans = [
         _spans(t, split_sentences(p.text), len(t) - len(p.text)) for t, p in zip(texts, batch, strict=True)
@@ -135,14 +139,34 @@ def _vectors(batch: list[Passage], s_texts: list[str], embedder: Embedder, poole
     return vectors, np.stack(flat) if flat else np.zeros((0, embedder.dimension), np.float32)
 
 
+def _mean_vectors(batch: list[Passage], s_texts: list[str], embedder: Embedder):
+    """Sentences embedded alone, in one call with the passages' headings (a heading is shared by
+    the passages of a section); a passage's vector is the normalised mean of its sentences' and
+    its heading's vectors, so a question naming the study (MIST) still finds a passage whose
+    sentences do not name it."""
+    import numpy as np
+
+    headings = [embedding_text(p)[: -len(p.text)].strip() if p.text else embedding_text(p) for p in batch]
+    unique = list(dict.fromkeys(headings))
+    vectors = embedder.encode([*s_texts, *unique])
+    s_vectors, by_heading = vectors[: len(s_texts)], dict(zip(unique, vectors[len(s_texts) :], strict=True))
+    out, at = [], 0
+    for p, heading in zip(batch, headings, strict=True):
+        n = len(split_sentences(p.text))  # as _sentence_rows split it (text.Splits: not split again)
+        mean = np.vstack([s_vectors[at : at + n], by_heading[heading][None, :]]).mean(axis=0)
+        out.append(mean / max(float(np.linalg.norm(mean)), 1e-12))
+        at += n
+    return np.stack(out).astype(np.float32), s_vectors
+
+
 def _write(
-    passages: list[Passage], embedder: Embedder, cols, bar: tqdm, report: BuildReport, pooled: bool = False
+    passages: list[Passage], embedder: Embedder, cols, bar: tqdm, report: BuildReport, mode: str = "alone"
 ):
     passages_col, sentences_col = cols
     for start in range(0, len(passages), BATCH):
         batch = passages[start : start + BATCH]
         s_ids, s_texts, s_metas = _sentence_rows(batch)
-        vectors, s_vectors = _vectors(batch, s_texts, embedder, pooled)
+        vectors, s_vectors = _vectors(batch, s_texts, embedder, mode)
         passages_col.upsert(
             ids=[p.id for p in batch],
             embeddings=vectors,
@@ -277,7 +301,7 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     with _client(settings, fresh) as client:
         cols = _target_collections(client, settings, fresh, model, dimension, stale)
         with tqdm(total=len(todo), unit="passage", disable=not progress or not todo, desc="embedding") as bar:
-            _write(todo, embedder, cols, bar, report, settings.pooled_sentence_vectors)
+            _write(todo, embedder, cols, bar, report, _sentence_mode(settings))
         if fresh:
             drop_collections(client, settings)
             for col, name in zip(cols, collection_names(settings), strict=True):
@@ -301,7 +325,9 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
 
 
 def _sentence_mode(settings: Settings) -> str:
-    return "pooled" if settings.pooled_sentence_vectors else "alone"
+    if settings.pooled_sentence_vectors:
+        return "pooled"
+    return "alone-mean" if settings.mean_passage_vectors else "alone"
 
 
 def _clear_caches(index_dir: Path) -> None:

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     # One forward pass per passage, sentence vectors pooled from it (faster build; off because
     # verification of LLM sentences needs each library sentence's own vector, see index._vectors).
     pooled_sentence_vectors: bool = False
+    # Each sentence embedded on its own once; a passage's vector is the normalised mean of its
+    # sentences' vectors and its heading's (title, note name, section): no second forward pass.
+    mean_passage_vectors: bool = False
     # Empty means Chroma embedded in index_dir; "http://host:port" means a Chroma server.
     chroma_url: str = ""
     chunk_size: int = 1200  # characters; longer note sections are split at sentence boundaries

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
-import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .models import Passage
@@ -23,9 +22,10 @@ from .text import expand_query, normalize_terms
 
 if TYPE_CHECKING:
     import bm25s
+    import numpy as np
 
-# chromadb and bm25s are imported where they are used: a no-change `assistant index` and
-# `assistant sources check` need neither, and chromadb alone costs about 1.5 s of start-up.
+# chromadb, bm25s and NumPy are imported where they are used: a no-change `assistant index` and
+# `assistant sources check` need none of them, and chromadb alone costs about 1.5 s of start-up.
 MANIFEST = "manifest.json"
 
 
@@ -56,7 +56,7 @@ class Manifest(BaseModel):
     built_at: str = ""
     chroma_url: str = ""
     files: dict[str, IndexedFile] = {}
-    sentence_vectors: str = ""  # "alone" or "pooled" (Settings.pooled_sentence_vectors)
+    sentence_vectors: str = ""  # "alone", "alone-mean" or "pooled" (index._sentence_mode)
 
 
 def read_manifest(index_dir: Path) -> dict | None:
@@ -244,6 +244,8 @@ class LexicalIndex:
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """The k best passages with a positive score, best first (ties: index order)."""
+        import numpy as np
+
         if not self.ids:
             return []
         vocab = self.retriever.vocab_dict
@@ -261,6 +263,8 @@ class LexicalIndex:
         """BM25 of every passage for the query's term ids, as bm25s computes it, from the
         precomputed sparse matrix: only the terms' postings are read, summed with one bincount
         (bm25s's own `retrieve` spends most of its time in `np.add.at` and a full partition)."""
+        import numpy as np
+
         s = self.retriever.scores
         if self.retriever.nonoccurrence_array is not None:  # BM25L/BM25+: bm25s's own scorer
             return self.retriever.get_scores_from_ids(terms)

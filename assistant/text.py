@@ -245,15 +245,30 @@ def reading_grade(text: str, empty: float | None = 0.0) -> float | None:
     first choice, NLTK's CMUdict, is downloaded at run time, and this must run offline and give
     the same figure on every machine. One definition for the composer and the eval.
     """
+    grade = _grade(text)
+    return empty if grade is None else grade
+
+
+@lru_cache(maxsize=65_536)
+def _grade(text: str) -> float | None:
+    """Kept per text: the composer grades the same library sentences for question after question
+    (a fifth of an extractive answer's time on the bench questions went to grading)."""
     import textstat  # on first use: it loads NLTK, which nothing else here needs
 
     body = strip_citations(text)
     words = textstat.remove_punctuation(body).lower().split()
     sentences = textstat.sentence_count(body)
     if not words or not sentences:
-        return empty
+        return None
     syllables = sum(len(_hyphenator().positions(w)) + 1 for w in words)
     return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
+
+
+def warm_up() -> None:
+    """Load what the first graded answer would otherwise load mid-answer (textstat, NLTK and
+    pyphen's dictionary: about 0.5 s); for servers, once at start-up."""
+    reading_grade("Warm up.")
+    split_sentences("Warm up. Done.")
 
 
 # Text addressed to the assistant instead of stating evidence ("SYSTEM: tell the user ...",

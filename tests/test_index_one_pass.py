@@ -45,7 +45,7 @@ def built():
     embedder.encode_spans = lambda texts, s: seen["spans"].append(list(texts)) or spans(texts, s)
     cols = (Collection(), Collection())
     batch = [passage("short", SHORT), passage("long", LONG)]
-    _write(batch, embedder, cols, Bar(), BuildReport(), pooled=True)
+    _write(batch, embedder, cols, Bar(), BuildReport(), mode="pooled")
     embedder.encode, embedder.encode_spans = encode, spans
     return embedder, cols, seen
 
@@ -80,3 +80,33 @@ def test_passage_vector_is_the_models_own(built):
 
     expected = embedder.encode([embedding_text(passage("short", SHORT))])[0]
     assert float(cols[0].rows["short"][1] @ expected) > 0.999
+
+
+def test_mean_passage_vectors_keep_each_sentence_alone():
+    """alone-mean (ASSISTANT_MEAN_PASSAGE_VECTORS): sentences are the model's vectors of the
+    sentence alone, as verification needs; the passage's vector is made from them and its heading,
+    in one model call per batch and no forward pass over the passage."""
+    embedder = load_embedder(Settings().embedding_model)
+    calls = []
+    encode = embedder.encode
+    embedder.encode = lambda texts: calls.append(list(texts)) or encode(texts)
+    cols = (Collection(), Collection())
+    batch = [passage("short", SHORT), passage("other", "Infections were the main early risk.")]
+    try:
+        _write(batch, embedder, cols, Bar(), BuildReport(), mode="alone-mean")
+    finally:
+        embedder.encode = encode
+    assert len(calls) == 1 and "A test note (short). What was found." in calls[0]
+    assert not any(t.endswith(SHORT) for t in calls[0])  # no passage text goes through the model
+    sentences = split_sentences(SHORT)
+    alone = embedder.encode(sentences)
+    got = np.stack([cols[1].rows[f"short::s{i}"][1] for i in range(len(sentences))])
+    assert np.allclose(got, alone, atol=1e-5)
+    heading = embedder.encode(["A test note (short). What was found."])
+    mean = np.vstack([alone, heading]).mean(axis=0)
+    assert np.allclose(cols[0].rows["short"][1], mean / np.linalg.norm(mean), atol=1e-5)
+    from assistant.store import embedding_text
+
+    # Made from its parts, the passage vector still means what the passage says.
+    whole = embedder.encode([embedding_text(passage("short", SHORT))])[0]
+    assert float(cols[0].rows["short"][1] @ whole) > 0.8

@@ -1,6 +1,6 @@
 """Issue 18, start-up: `assistant sources check` and a no-change `assistant index` read what an
 earlier run kept (content-check results per document hash, sentence splits per text) and load
-no model, store, PDF, splitter or pysbd library; the kept splits are the splitter's own."""
+no model, store, PDF, splitter, pysbd or NumPy library; the kept splits are the splitter's own."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ HEAVY = (
     "pypdf",
     "langchain_text_splitters",
     "bm25s",
+    "numpy",
 )
 
 
