@@ -199,3 +199,9 @@ def test_now_or_wait_is_a_decision():
 def test_any_use_for_me_asks_whether_it_works():
     asks = read_asks("PPMS, 49, no active lesions for years. Is HSCT any use for me?")
     assert asks[-1].aspect == "effectiveness"
+
+
+def test_a_vague_ask_after_a_question_takes_that_question_as_its_topic():
+    asks = read_asks("Can I still get into StarMS? When will it report?")
+    assert len(asks) == 2
+    assert "StarMS" in asks[1].query and asks[1].treatment == "ahsct"

@@ -109,3 +109,17 @@ def test_a_sentence_about_the_other_kind_of_cell_treatment_does_not_answer():
     assert not other_treatment("In a trial of MSCs, side effects were mild.", cells)
     compare = read_asks("Is HSCT better than mesenchymal cells?")[0]
     assert not other_treatment("MSC trials found no benefit.", compare)
+
+
+def test_a_matched_answer_that_says_nothing_of_what_is_wanted_is_not_given():
+    from dataclasses import replace
+
+    from assistant.flow.by_ask import speaks_to
+
+    approval = SIDE_EFFECTS.model_copy(
+        update={"aspect": "regulation", "not_covered": "The library has no trial of exosomes in MS."}
+    )
+    cost = replace(read_asks("What does an exosome treatment cost at a clinic?")[0], answer_id=approval.id)
+    assert cost.read_aspect == "cost" and not speaks_to(approval, cost)
+    risks = read_asks("Are the side effects of the chemo bad?")[0]
+    assert speaks_to(approval, risks)  # the answer names side effects

@@ -137,7 +137,8 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
         "ahsct",
         re.compile(
             r"\b(a?hsct|transplant\w*|haematopoietic|hematopoietic|chemo\w*|bmt|haematolog\w*|"
-            r"hematolog\w*|conditioning|neutropeni\w*|apheresis|mobili[sz]ation|stem cell harvest)\b",
+            r"hematolog\w*|conditioning|neutropeni\w*|apheresis|mobili[sz]ation|stem cell harvest|"
+            r"starms|beat-?ms|ram-?ms|mist)\b",  # the transplant's trials
             re.I,
         ),
     ),
@@ -231,13 +232,16 @@ def read_asks(message: str) -> list[Ask]:
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
         # "Is that right?" means the statement before it: read aspect and treatment from both
         statement = _around(sentences, at) if vague(raw) else ""
+        # "Can I still join StarMS? When will it report?": the question before says what about
+        after_ask = vague(raw) and not statement and bool(asks)
+        statement = asks[-1].text if after_ask else statement
         said = f"{statement} {raw}".strip()
         treatment = _treatment(said, topic)
         aspect = aspect_of(raw) if aspect_of(raw) != "other" else aspect_of(said)
         text = raw
         # "Is that right, and should I still go ahead?" both about one statement: one ask
         same_statement = bool(statement) and borrowed[-1:] == [statement]
-        if same_statement or _same_ask(asks, aspect, treatment, bool(statement)):
+        if same_statement or _same_ask(asks, aspect, treatment, bool(statement) and not after_ask):
             # "What's recovery like? How long off work?": one ask put two ways
             previous = asks.pop()
             borrowed.pop()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Generator, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..answers import ReviewedAnswer
@@ -66,6 +67,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if several:
             yield lead(ask)
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
+        if reviewed is not None and not speaks_to(reviewed, ask):
+            reviewed, ask = None, replace(ask, answer_id=None)
         if reviewed is not None:
             given.add(reviewed.id)
             narrow = asks_the_uncovered_part(ask, reviewed)
@@ -93,6 +96,21 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         blocks = checker.verified(composer, ctx)
         kept += yield from (composed_blocks(blocks, ask, i) if ask else blocks)
     return kept
+
+
+# Aspects whose asks want one kind of statement (a price, a risk, a rule), as compose.py reads them.
+WANTS_ITS_KIND = frozenset({"cost", "risks", "recovery", "eligibility", "regulation", "access", "procedure"})
+
+
+def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
+    """Does the matched reviewed answer speak to what the ask wants? "What does an exosome
+    treatment cost?" matched to the answer on whether exosomes are approved does not: no price
+    and no word on prices; the composer answers it instead (or says it is not covered)."""
+    wanted = ask.read_aspect
+    if wanted not in WANTS_ITS_KIND or wanted == answer.aspect:
+        return True
+    said = " ".join([*(s.text for s in answer.answer), answer.not_covered])
+    return bool(ASPECT_WORDS[wanted].search(said))
 
 
 def _carded(ask: Ask, claims: list) -> bool:
