@@ -64,6 +64,7 @@ from .guard_text import (
     cue_features,
     cue_stance,
     declarative,
+    follow_ups,
     heard_questions,
     non_english,
     plain,
@@ -301,6 +302,7 @@ class ClaimGuard(ClaimModels):
             known.update(zip(missing, self.embedder.encode(missing), strict=True))
         self._remember({c: known[c] for c in question_texts(question, cores_only=True)})
         quotes = [q for q in quoted_spans(question) if q not in sentences]
+        quotes += follow_ups(sentences)
         marked = {(a or b).strip() for a, b in QUOTED.findall(question)}
         found: dict[str, GuardResult] = {}
         for n, s in enumerate([*sentences, *quotes]):
@@ -320,7 +322,7 @@ def question_texts(question: str, cores_only: bool = False) -> list[str]:
     can embed them with the rest of the answer in one batch. The cores are read as `check`
     reads them (citations out) and as `_carries_claim` does (as written)."""
     sentences = split_sentences(question) or [question]
-    spans = [*sentences, *(q for q in quoted_spans(question) if q not in sentences)]
+    spans = [*sentences, *(q for q in quoted_spans(question) if q not in sentences), *follow_ups(sentences)]
     cores = [
         core for s in spans for text in (s, CITATION.sub("", s).strip()) for core, _ in claim_cores(text)
     ]

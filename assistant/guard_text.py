@@ -277,7 +277,7 @@ HEARD = re.compile(
 )
 # Where one question of a sentence ends and the next begins ("Will X help, and is Y really Z?").
 NEXT_QUESTION = re.compile(
-    r"\s*(?:[,;]|\s[-–—]+)\s*(?:(?:and|or|but|also|plus)\s+)?(?=" + QUESTION_WORD + ")", re.I
+    r"\s*(?:[,;?]|\s[-–—]+)\s*(?:(?:and|or|but|also|plus)\s+)?(?=" + QUESTION_WORD + ")", re.I
 )
 # The asker's own story ("She is considering treatment abroad.", "I m one year after HSCT."): the
 # first person singular or he / she. Clinic copy speaks as "we" and "our".
@@ -295,6 +295,16 @@ def heard_questions(sentence: str) -> list[str]:
     parts = NEXT_QUESTION.split(sentence.strip())
     heard = [q for q in parts if YES_NO.search(q) and HEARD.search(q)]
     return [sentence.strip() if PRONOUN_SUBJECT.match(q) else q for q in heard]
+
+
+def follow_ups(sentences: list[str]) -> list[str]:
+    """A doubting question about "it" or "they" joined to the sentence before it, which holds
+    its content ("How long do the cells survive? Is it really ten years?")."""
+    return [
+        f"{before} {after}"
+        for before, after in zip(sentences, sentences[1:], strict=False)
+        if YES_NO.search(after) and HEARD.search(after) and PRONOUN_SUBJECT.match(after)
+    ]
 
 
 def declarative(question: str) -> bool:

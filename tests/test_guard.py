@@ -336,6 +336,11 @@ def test_plain_questions_never_get_a_card(shipped, question):
             "Do stem cell infusions cause side effects, or are they completely safe?",
             "stem-cells-completely-safe",
         ),
+        # the doubt in a second sentence about "they", its content in the first
+        (
+            "How long do injected stem cells stay alive? Do they really last ten years?",
+            "msc-persist-for-years",
+        ),
         # attributed, about a registration rather than a treatment
         (
             "They told me the study is registered on clinicaltrials.gov so the government has checked it.",
@@ -366,3 +371,5 @@ def test_doubting_clauses_are_embedded_with_the_question():
     # `in_question` reads a doubting clause's own vector; the answer's one batch must hold it
     texts = question_texts("Will it stop PPMS, and is approval really expected soon?")
     assert "is approval really expected soon?" in texts
+    two = question_texts("How long do the cells live? Is it really ten years?")
+    assert "How long do the cells live? Is it really ten years?" in two
