@@ -98,7 +98,7 @@ class Splits:
         got = self.used.get(text)
         if got is None:
             got = self.saved.pop(text, None)
-            if got is None:
+            if got is None or not _fits(text, got):
                 got, self.new = _split(text), self.new + 1
             if len(self.used) >= self.LIMIT:
                 self.used.clear()
@@ -133,6 +133,14 @@ class Splits:
             self.stored = set(kept)
         except OSError:
             pass
+
+
+def _fits(text: str, sentences: tuple[str, ...]) -> bool:
+    """Do the saved sentences hold the text's characters, in order, and nothing else? A split only
+    drops bullets and spaces, so a saved file edited to put words into the index or hide a
+    sentence from the content check is split again instead of believed."""
+    body = re.sub(r"^\s*[-*]\s+", "", text, flags=re.M)
+    return "".join(body.split()) == "".join("".join(sentences).split())
 
 
 def _splitter_version() -> str:

@@ -15,7 +15,7 @@ from test_sources_trust import NO_REJECTION
 from assistant.cli import main
 from assistant.index import build_index
 from assistant.settings import Settings
-from assistant.text import NLTK_STOPWORDS, SPLITS_FILE, Splits, split_sentences
+from assistant.text import NLTK_STOPWORDS, SPLITS_FILE, Splits, _splitter_version, split_sentences
 
 HEAVY = (
     "torch",
@@ -100,3 +100,14 @@ def test_stop_words_are_bm25s_own():
     from bm25s.stopwords import STOPWORDS_EN_PLUS
 
     assert frozenset(STOPWORDS_EN_PLUS) == NLTK_STOPWORDS
+
+
+def test_a_saved_split_that_does_not_hold_its_text_is_split_again(tmp_path):
+    """The file sits next to the index: words written into it never reach the index or hide a
+    sentence from the content check."""
+    text = "Relapses stopped in most people after aHSCT. Infections were the main early risk."
+    saved = {"version": _splitter_version(), "splits": {text: ["Relapses stopped.", "Stem cells cure MS."]}}
+    (tmp_path / SPLITS_FILE).write_text(json.dumps(saved))
+    splits = Splits()
+    splits.load(tmp_path / SPLITS_FILE)
+    assert splits.get(text) == tuple(split_sentences(text)) and splits.new == 1
