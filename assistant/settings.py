@@ -73,8 +73,8 @@ class Settings(BaseSettings):
     staff_sentences: int = 7
     # Patient answers prefer plain sentences: the score loses this much per school grade of
     # reading difficulty (Flesch-Kincaid) above grade 8, up to plain_cap.
-    plain_weight: float = 0.01
-    plain_cap: float = 0.1
+    plain_weight: float = 0.03
+    plain_cap: float = 0.25
 
     # Verification of answer sentences
     support_cosine: float = 0.72  # supported on meaning alone
