@@ -39,13 +39,14 @@ REPORTING = re.compile(
     r"\b(clinic|clinics|clinic's|provider|providers|company|companies|seller|sellers|marketing|"
     r"marketers?|advert\w*|ads?|websites?|sites?|blogs?|articles?|brochures?|leaflets?|flyers?|"
     r"videos?|posts?|pages?|salespeople|salesman|promoters?|testimonials?|some people|they|"
-    r"the centre|the center|the doctor there|the founder|the owner)\b[^.?!]{0,60}?"
+    r"the centre|the center|centres?|centers?|hospitals?|the doctor there|the founder|"
+    r"the owner)\b[^.?!]{0,60}?"
     r"\b(say|says|said|claim\w*|promis\w*|advertis\w*|market\w*|tell|tells|told|state[sd]?|"
     r"suggest\w*|assert\w*|boast\w*|insist\w*|describe\w*|call|calls|called|explain\w*|"
     r"list|lists|listed|cite|cites|cited|point\w*|pitch\w*|promot\w*|stress\w*|predict\w*|"
     r"present\w*|portray\w*|frame\w*|tout\w*|sell|sells|sold|offer\w*|feature\w*|"
     r"highlight\w*|quote\w*|mention\w*|argue\w*|write|writes|wrote|report\w*|push\w*|"
-    r"spin\w*|hype\w*|imply|implies|implied|credit\w*|attribut\w*)\b"
+    r"spin\w*|hype\w*|imply|implies|implied|credit\w*|attribut\w*|e-?mailed|messaged|texted|assured)\b"
     r"|\b(so-called|according to|is marketed as|are marketed as|is advertised as|are advertised as|"
     r"is promoted as|are promoted as|is pitched as|are pitched as|is sold as|are sold as|"
     r"it is claimed|are claimed|is claimed|claims? that|the claim|this claim|such claims|"
@@ -81,10 +82,15 @@ FRAME_END = re.compile(
 # The same attribution in the middle of a sentence: "I'm nervous, but the clinic insists X."
 FRAME_INSIDE = re.compile(
     r"\b(clinics?|doctors?|websites?|brochures?|adverts?|salesperson|salesm[ae]n|centres?|centers?|"
-    r"provider|company|staff|coordinators?|nurses?|agents?|everyone|everybody|people|groups?|forums?|"
-    r"friends?|they|he|she)\s+(?:(?:there|here)\s+)?(?:keep\s+)?(says?|said|claims?|claimed|told|tells|"
-    r"telling|promised|promises|insists?|insisted|swears?|swore|assured|wrote|writes)"
-    r"(?:\s+(?:me|her|him|us|them|my \w+))?\s+(that\s+)?",
+    r"hospitals?|provider|company|staff|coordinators?|nurses?|agents?|everyone|everybody|people|"
+    r"groups?|forums?|friends?|they|he|she)\s+"
+    # "a clinic in Cancun emailed me that X": where the sayer is may come between
+    r"(?:(?:in|at|from)\s+(?:the\s+)?\w+(?:\s+\w+)?\s+)?(?:(?:there|here)\s+)?(?:keep\s+)?"
+    r"(says?|said|claims?|claimed|told|tells|telling|promised|promises|insists?|insisted|swears?|"
+    r"swore|assured|wrote|writes|e-?mailed|messaged|texted|informed|guaranteed)"
+    r"(?:\s+(?:me|her|him|us|them|my \w+))?\s+(that\s+)?"
+    # "a centre has accepted him and says X"
+    r"|\b(?:and|but)\s+(says|said|claims|claimed|promises|promised|insists|guarantees)\s+(that\s+)?",
     re.I,
 )
 QUESTION_WORD = (

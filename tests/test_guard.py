@@ -373,3 +373,17 @@ def test_doubting_clauses_are_embedded_with_the_question():
     assert "is approval really expected soon?" in texts
     two = question_texts("How long do the cells live? Is it really ten years?")
     assert "How long do the cells live? Is it really ten years?" in two
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A clinic in Cancun emailed me that their stem cell treatment has a success rate of 85 percent.",
+        "A centre in Mexico has accepted him for HSCT and says it works just as well for progressive MS.",
+    ],
+)
+def test_a_claim_a_clinic_wrote_or_said_is_attributed_not_the_askers_story(sentence):
+    from assistant.guard_text import attributed, claim_core, tells_own_story
+
+    assert attributed(sentence) and not tells_own_story(sentence)
+    assert claim_core(sentence).startswith(("their stem cell", "it works"))
