@@ -7,6 +7,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from .. import text
 from ..flow.notices import EXAMPLES
 from ..index import build_index
 from ..pipeline import Assistant
@@ -83,7 +84,9 @@ def ensure_index(settings: Settings) -> None:
 
 
 def warm_up(assistant: Assistant) -> None:
-    """Load the models and the claim registry now, not on the first visitor's question."""
+    """Load the models and the claim registry now, not on the first visitor's question; also
+    the readability and sentence tools a composed answer needs (0.5-2 s on first use)."""
+    text.warm_up()
     assistant.ask(EXAMPLES[0])
 
 
