@@ -134,8 +134,10 @@ def check_sources(
 
 
 def _results_key(settings: Settings, library: str) -> str:
-    """Named by content: the registry, the guard's tuning sets, the model and the library."""
-    files = (settings.sources_dir / "claims.yaml", settings.guard_examples, settings.guard_development)
+    """Named by content: the registry, the guard's tuning sets, the guard's own code (a changed
+    rule must re-check the library), the model and the library."""
+    code = [Path(__file__).with_name(n) for n in ("claims.py", "guard_text.py", "guard_model.py")]
+    files = (settings.sources_dir / "claims.yaml", settings.guard_examples, settings.guard_development, *code)
     inputs = b"".join(Path(f).read_bytes() for f in files if f and Path(f).is_file())
     tag = f"{settings.embedding_model}|{library}|{RESULTS_VERSION}".encode()
     return hashlib.sha256(inputs + tag).hexdigest()[:16]

@@ -269,3 +269,18 @@ def test_damaged_hnsw_files_say_rebuild(tmp_path, tiny_assistant, capsys):
         path.write_bytes(b"\x00" * 7)
     code, err = _ask(settings, capsys)
     assert_says_rebuild(code, err)
+
+
+def test_a_changed_guard_rule_checks_the_library_again(tmp_path, monkeypatch):
+    """The check results are named by the guard's code too: a new rule is never skipped because
+    the library itself did not change."""
+    from assistant import trust
+    from assistant.settings import Settings
+
+    for name in ("claims.py", "guard_text.py", "guard_model.py"):
+        (tmp_path / name).write_text("# rules\n", encoding="utf-8")
+    monkeypatch.setattr(trust, "__file__", str(tmp_path / "trust.py"))
+    settings = Settings(sources_dir=tmp_path / "sources")
+    before = trust._results_key(settings, "library-hash")
+    (tmp_path / "guard_text.py").write_text("# a new rule\n", encoding="utf-8")
+    assert trust._results_key(settings, "library-hash") != before
