@@ -98,8 +98,10 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     return kept
 
 
-# Aspects whose asks want one kind of statement (a price, a risk, a rule), as compose.py reads them.
-WANTS_ITS_KIND = frozenset({"cost", "risks", "recovery", "eligibility", "regulation", "access", "procedure"})
+# Asks that want one kind of statement, a price or a risk, read from their own words (the rules
+# for the other aspects are too loose to overrule the matcher: "can I get access" reads as
+# eligibility, yet the answer on referral answers it).
+WANTS_ITS_KIND = frozenset({"cost", "risks"})
 
 
 def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
