@@ -205,3 +205,14 @@ def test_a_vague_ask_after_a_question_takes_that_question_as_its_topic():
     asks = read_asks("Can I still get into StarMS? When will it report?")
     assert len(asks) == 2
     assert "StarMS" in asks[1].query and asks[1].treatment == "ahsct"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Where is the StarMS trial running, can I still join?",
+        "My cousin says it reversed her MS. Is that realistic, what would it cost?",
+    ],
+)
+def test_a_second_ask_with_its_own_point_stays_its_own_ask(message):
+    assert len(read_asks(message)) == 2

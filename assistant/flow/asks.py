@@ -239,9 +239,15 @@ def read_asks(message: str) -> list[Ask]:
         treatment = _treatment(said, topic)
         aspect = aspect_of(raw) if aspect_of(raw) != "other" else aspect_of(said)
         text = raw
-        # "Is that right, and should I still go ahead?" both about one statement: one ask
-        same_statement = bool(statement) and borrowed[-1:] == [statement]
-        if same_statement or _same_ask(asks, aspect, treatment, bool(statement) and not after_ask):
+        # "Is that right, and should I still go ahead?" both about one statement: one ask; not
+        # "Is that realistic, and what would it cost?", whose second ask names what it wants
+        own = aspect_of(raw)
+        same_statement = bool(statement) and borrowed[-1:] == [statement] and own in ("other", "decision")
+        # after a question, only the ask's own words can make it the same ask ("how would I pay,
+        # is any of it funded?"), not the question it borrowed ("Where is StarMS? Can I join?")
+        if same_statement or _same_ask(
+            asks, own if after_ask else aspect, treatment, bool(statement) and not after_ask
+        ):
             # "What's recovery like? How long off work?": one ask put two ways
             previous = asks.pop()
             borrowed.pop()
