@@ -87,7 +87,7 @@ class Settings(BaseSettings):
 
     # Reviewed answers (sources/answers/): an ask gets one when the matcher's confidence that the
     # best answer is right reaches this; below it the composer answers (see assistant/flow/reviewed.py).
-    answer_threshold: float = 0.5
+    answer_threshold: float = 0.4
     guard_examples: Path = Path("evals/guard/tune.yaml")  # tuning split only; absent -> none
     # Real clinic lines kept outside the repository (their fit split, evals/guard/dev_split.yaml,
     # is used when the file exists); empty: fit without them. Part of the guard cache key.
