@@ -232,9 +232,12 @@ class ClaimGuard(ClaimModels):
             named = TREATMENT.search(sentence) or attributed(sentence) or result.score >= STRONG_MATCH
             return bool(named) and not tells_own_story(sentence)
         text = sentence.strip()
+        claim = self.claims.index(result.claim)
+        if attributed(text) and not tells_own_story(text) and self._core_asserts(sentence, claim):
+            # "I'm worried, but the clinic says X": the stance of X, not of the asker's "but"
+            return True
         if TAG_QUESTION.search(text) and not (QUESTION_START.search(text) or REQUEST.search(text)):
             return bool(TREATMENT.search(text))  # a statement with a tag: "X, no?", "X - really?"
-        claim = self.claims.index(result.claim)
         if declarative(text):  # "X = proven safe?": a statement with a question mark, if it asserts
             return (
                 result.score >= STATED_MATCH
@@ -244,13 +247,18 @@ class ClaimGuard(ClaimModels):
                 and self.assertion_probability(text.rstrip(" ?") + ".", vector, claim)
                 >= self.assert_threshold
             )
-        cores = claim_cores(sentence)
-        if any(
-            self.assertion_probability(core, v, claim) >= self.assert_threshold and not about_the_asker(core)
-            for (core, _), v in zip(cores, self._vectors_of(cores), strict=True)
-        ):
+        if self._core_asserts(sentence, claim):
             return True  # "The clinic says X, is that true?" / "Is it true that X?"
         return result.stance == "asks" and self._asks_about(text, vector, claim)
+
+    def _core_asserts(self, sentence: str, claim: int) -> bool:
+        """Does a stripped reading of the sentence (frames of attribution or doubt removed) assert
+        the claim, about something other than the asker?"""
+        cores = claim_cores(sentence)
+        return any(
+            self.assertion_probability(core, v, claim) >= self.assert_threshold and not about_the_asker(core)
+            for (core, _), v in zip(cores, self._vectors_of(cores), strict=True)
+        )
 
     def _asks_about(self, text: str, vector: np.ndarray, claim: int) -> bool:
         """A yes/no question that says the claim was heard or is doubted ("Do stem cells really

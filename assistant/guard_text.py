@@ -74,6 +74,7 @@ FRAME_START = re.compile(
 FRAME_END = re.compile(
     r"\s*([—–-]+|,|;|:)?\s*((is|was) (that|this|it) (really )?(true|right|correct|real|so)|"
     r"(true|right|correct|really)|can (that|this) be (true|right)|should i believe (it|this|that|them)|"
+    r"[.?!]?\s*(real|true|fact|legit\w*) or (marketing|hype|fake|false|fiction|a scam|scam)|"
     r"(?:(?:is|are|does|do|did|was|were|has|have|would|will|could|should)(?:n'?t)?|won'?t|can'?t|can)"
     r" (?:it|they|that|there|he|she|we|you)|right)"
     r"\s*[?.!]*\s*$",
@@ -85,12 +86,13 @@ FRAME_INSIDE = re.compile(
     r"hospitals?|provider|company|staff|coordinators?|nurses?|agents?|everyone|everybody|people|"
     r"groups?|forums?|friends?|they|he|she)\s+"
     # "a clinic in Cancun emailed me that X": where the sayer is may come between
-    r"(?:(?:in|at|from)\s+(?:the\s+)?\w+(?:\s+\w+)?\s+)?(?:(?:there|here)\s+)?(?:keep\s+)?"
+    r"(?:(?:in|at|from)\s+(?:the\s+)?\w+(?:\s+\w+)?\s+)?(?:(?:there|here|online)\s+)?(?:keep\s+)?"
     r"(says?|said|claims?|claimed|told|tells|telling|promised|promises|insists?|insisted|swears?|"
     r"swore|assured|wrote|writes|e-?mailed|messaged|texted|informed|guaranteed)"
     r"(?:\s+(?:me|her|him|us|them|my \w+))?\s+(that\s+)?"
-    # "a centre has accepted him and says X"
-    r"|\b(?:and|but)\s+(says|said|claims|claimed|promises|promised|insists|guarantees)\s+(that\s+)?",
+    # "a centre in Mexico has accepted him and says X" (a clinic's words, not a neurologist's)
+    r"|\b(?:clinics?|centres?|centers?|hospitals?|provider|company)\b[^.?!]{0,60}?\b(?:and|but)\s+"
+    r"(says|said|claims|claimed|promises|promised|insists|guarantees)\s+(that\s+)?",
     re.I,
 )
 QUESTION_WORD = (

@@ -387,3 +387,33 @@ def test_a_claim_a_clinic_wrote_or_said_is_attributed_not_the_askers_story(sente
 
     assert attributed(sentence) and not tells_own_story(sentence)
     assert claim_core(sentence).startswith(("their stem cell", "it works"))
+
+
+@pytest.mark.parametrize(
+    ("question", "claim"),
+    [
+        (
+            "I'm worried about risks, but the clinic says the cells come from my own body, so nothing "
+            "could go wrong. Is that true?",
+            "stem-cells-natural-cannot-harm",
+        ),
+        (
+            "clinic says stem cell therapy repairs the damaged myelin in MS. real or marketing?",
+            "msc-repair-myelin",
+        ),
+        (
+            "HSCT scares me, but people online say it's totally safe now and nobody dies. True?",
+            "ahsct-risk-free",
+        ),
+    ],
+)
+def test_a_claim_someone_made_gets_its_card_whatever_the_askers_but(question, claim, shipped):
+    assert claim in [r.claim.id for r in shipped.guard.in_question(question)]
+
+
+def test_a_neurologists_caution_is_not_a_clinic_claim(shipped):
+    question = (
+        "My neurologist will refer me to the HSCT trial, but says that from where my MS is now I could "
+        "go through all that chemo for little or no improvement. Is that right?"
+    )
+    assert shipped.guard.in_question(question) == []
