@@ -78,6 +78,7 @@ def test_one_question_put_two_ways_is_one_ask():
         "Her words are slurred since this morning, a week after the clinic injections. Should we wait?",
         "My brother finished aHSCT six weeks ago and tonight he has a bad cough and shivers. What to do?",
         "Had my transplant 3 weeks ago, now chills all evening, is this normal?",
+        "Seven months after HSCT I had a fever of 100.5 F. Do I still need the ER for that?",
     ],
 )
 def test_stroke_signs_and_fever_after_transplant_are_urgent(message):

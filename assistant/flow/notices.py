@@ -20,7 +20,9 @@ URGENT = re.compile(
     r"high fever|fever after|bleeding|unconscious|collapsed?|"
     # stroke signs and a fever in someone whose immune system a transplant has just wiped out
     r"(face|mouth|smile) (is |was )?droop\w*|droop\w* (face|mouth)|slurr\w*|"
-    r"(temperature|fever|temp) (of |is |was )?(3[89]|4[0-2])([.,]\d)?|(3[89]|4[0-2])([.,]\d)? ?°)\b",
+    r"(temperature|fever|temp) (of |is |was )?(3[89]|4[0-2])([.,]\d)?|(3[89]|4[0-2])([.,]\d)? ?°|"
+    # the same in Fahrenheit (100.4 F is 38 C)
+    r"(temperature|fever|temp) (of |is |was )?(100([.,]\d)?|10[1-7]([.,]\d)?) ?(°|degrees|f\b))\b",
     re.I,
 )
 # Weeks after the chemotherapy of a transplant, shivers or a new cough may be an infection while
