@@ -88,7 +88,7 @@ FRAME_INSIDE = re.compile(
     # "a clinic in Cancun emailed me that X": where the sayer is may come between
     r"(?:(?:in|at|from)\s+(?:the\s+)?\w+(?:\s+\w+)?\s+)?(?:(?:there|here|online)\s+)?(?:keep\s+)?"
     r"(says?|said|claims?|claimed|told|tells|telling|promised|promises|insists?|insisted|swears?|"
-    r"swore|assured|wrote|writes|e-?mailed|messaged|texted|informed|guaranteed)"
+    r"swore|(?:re)?assured|wrote|writes|e-?mailed|messaged|texted|informed|guaranteed)"
     r"(?:\s+(?:me|her|him|us|them|my \w+))?\s+(that\s+)?"
     # "a centre in Mexico has accepted him and says X" (a clinic's words, not a neurologist's)
     r"|\b(?:clinics?|centres?|centers?|hospitals?|provider|company)\b[^.?!]{0,60}?\b(?:and|but)\s+"

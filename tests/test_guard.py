@@ -405,6 +405,11 @@ def test_a_claim_a_clinic_wrote_or_said_is_attributed_not_the_askers_story(sente
             "HSCT scares me, but people online say it's totally safe now and nobody dies. True?",
             "ahsct-risk-free",
         ),
+        (
+            "I'm worried about the price, but the clinic reassured me the stem cells survive in my body "
+            "for a decade. Is that real?",
+            "msc-persist-for-years",
+        ),
     ],
 )
 def test_a_claim_someone_made_gets_its_card_whatever_the_askers_but(question, claim, shipped):
