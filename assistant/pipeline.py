@@ -165,7 +165,7 @@ class Assistant:
     # -- the order of the blocks ------------------------------------------------------------
     def _blocks(self, plan: Plan, composer, checker: Checker) -> Iterator[Block]:
         answer, message = checker.answer, plan.message
-        if message.urgent or notices.urgent(message.question):
+        if message.urgent:  # read from the whole message, before any cut (understand.read_message)
             answer.warnings.append(
                 Notice(NoticeCode.URGENT, "urgent symptoms mentioned: urgent-care notice shown")
             )

@@ -147,17 +147,17 @@ def reviewed_blocks(
     # What the person said about themselves (SPMS, 58) decides what answers them: those
     # sentences come first, the general answer after.
     variants = answer.variants_for(person.ms_type, person.age, person.edss)
-    sentences = [("variant", BlockKind.CONTEXT, v) for v in variants]
+    sentences = [(BlockKind.CONTEXT, v) for v in variants]
     # An answer sentence the variant above already says ("higher for women over 32") is not repeated.
     sentences += [
-        ("answer", BlockKind.ANSWER, s)
+        (BlockKind.ANSWER, s)
         for s in answer.answer
         if not any(overlap(s.text, v.text) >= SAID_BY_VARIANT for v in variants)
     ]
-    for j, (key, kind, sentence) in enumerate(sentences):
+    for kind, sentence in sentences:
         if narrow and numbers(sentence.text):
             continue
-        block = _cited(f"{key}:{answer.id}:{j}", sentence, kind, index, citer, support)
+        block = _cited(sentence, kind, index, citer, support)
         if block is not None:
             yield block
     if answer.not_covered and not narrow:
@@ -180,9 +180,7 @@ def asks_the_uncovered_part(ask: Ask | None, answer: ReviewedAnswer) -> bool:
     return bool(own & set(content_words(answer.not_covered)) - said)
 
 
-def _cited(
-    key: str, sentence, kind: BlockKind, index: int, citer: Citer, support: CardSupport
-) -> Block | None:
+def _cited(sentence, kind: BlockKind, index: int, citer: Citer, support: CardSupport) -> Block | None:
     """A reviewed sentence cited to the passages of its notes that back it; dropped (never shown
     uncited) when no passage of its notes holds its numbers."""
     backing = support.by_words(sentence.sources, sentence.text)
