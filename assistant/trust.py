@@ -37,7 +37,8 @@ if TYPE_CHECKING:  # the guard and the model load only when a document has to be
     from .embeddings import Embedder
 
 log = logging.getLogger(__name__)
-# Bump when what a result means changes (the guard, the review bar): older results are read again.
+# Bump when what a result means changes outside the guard (the review bar): older results are read
+# again. A change to the guard's own code already renames the results (see _results_key).
 RESULTS_VERSION = "2"  # 2: named by the documents' content hashes, not by their sentences
 # Answer sentences assert at the guard's low bar (a missed clinic claim costs more than a dropped
 # sentence). A library sentence fails review when the guard reads it as asserting and either
