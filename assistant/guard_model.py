@@ -17,6 +17,7 @@ from .guard_text import EVIDENTIAL_NEGATION, NEGATION, REPORTING, conflicts, con
 from .sources import Claim
 from .text import content_words, split_sentences
 
+ABSENT_STANCE = -30.0  # logit of a stance the fit saw no example of
 STANCES = ("asserts", "refutes", "reports", "none")
 EXAMPLE_LABELS = {
     "asserts": "asserts",
@@ -241,9 +242,7 @@ class ClaimModels:
             weights.append(weight)
         model = LogisticRegression(C=0.5, class_weight="balanced", max_iter=4000)
         model.fit(np.asarray(rows), labels, sample_weight=weights)
-        order = [list(model.classes_).index(s) for s in STANCES]
-        self.stance_weights = model.coef_[order].astype(np.float32)
-        self.stance_bias = model.intercept_[order].astype(np.float32)
+        self.stance_weights, self.stance_bias = _softmax_rows(model)
 
     def stance_probabilities(self, sentence: str, vector: np.ndarray, claim: int | None = None) -> np.ndarray:
         """Probabilities of asserts, refutes, reports, none for the sentence against the claim."""
@@ -281,3 +280,20 @@ class ClaimModels:
             self.stance_bias = data["stance_bias"]
             if len(data["correction_matrix"]) == len(self.corrections):
                 self._correction_matrix = data["correction_matrix"]
+
+
+def _softmax_rows(model) -> tuple[np.ndarray, np.ndarray]:
+    """One weight row and bias per stance, in STANCES order, for a softmax over the stances. A
+    small library may hold no example of a stance (no "reports" sentence): that stance gets a bias
+    that keeps it at zero probability instead of failing the fit. Two classes give one row (the
+    second class against the first), which is the softmax of a zero row and that row."""
+    classes = list(model.classes_)
+    coef, bias = model.coef_, model.intercept_
+    if len(classes) == 2:
+        coef, bias = np.vstack([np.zeros_like(coef[0]), coef[0]]), np.asarray([0.0, bias[0]])
+    weights = np.zeros((len(STANCES), coef.shape[1]), np.float32)
+    biases = np.full(len(STANCES), ABSENT_STANCE, np.float32)
+    for i, stance in enumerate(STANCES):
+        if stance in classes:
+            weights[i], biases[i] = coef[classes.index(stance)], bias[classes.index(stance)]
+    return weights, biases

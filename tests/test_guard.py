@@ -422,3 +422,22 @@ def test_a_neurologists_caution_is_not_a_clinic_claim(shipped):
         "go through all that chemo for little or no improvement. Is that right?"
     )
     assert shipped.guard.in_question(question) == []
+
+
+def test_a_stance_the_library_has_no_example_of_gets_no_probability():
+    """A small library may hold no reporting sentence: the stance model still fits, and a stance
+    it never saw is never chosen."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from assistant.guard_model import STANCES, _softmax_rows
+
+    rows = [[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9], [0.5, 0.5], [0.4, 0.6]]
+    labels = ["asserts", "asserts", "refutes", "refutes", "none", "none"]
+    weights, bias = _softmax_rows(LogisticRegression().fit(rows, labels))
+    logits = weights @ [1.0, 0.0] + bias
+    probs = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    assert probs[STANCES.index("reports")] < 1e-6 and probs.argmax() == STANCES.index("asserts")
+    two_w, two_b = _softmax_rows(LogisticRegression().fit(rows[:4], labels[:4]))
+    two = two_w @ [0.0, 1.0] + two_b
+    assert two.argmax() == STANCES.index("refutes")

@@ -45,6 +45,7 @@ def load_guard(
     # Library sentences are evidence, never clinic claims: the model's negatives. Only sentences
     # of documents that passed `sources check` at build time (the manifest's `checked`) are
     # known-safe when quoted verbatim; being in the index is not enough (issue 19).
+    # In text order: the store's order depends on how the index grew, and the fitted model must not.
     got = _evidence(sentences.get(limit=5000, include=["documents", "embeddings", "metadatas"]))
     trusted = [
         d for d, m in zip(got["documents"], got["metadatas"], strict=True) if m.get("source_id") in checked
@@ -93,6 +94,7 @@ def _evidence(got: dict) -> dict:
     """Library sentences that read as instructions to the assistant (text planted in a source)
     are never evidence: not negatives of the model, not known-safe."""
     keep = [i for i, doc in enumerate(got["documents"]) if not reads_as_instruction(doc)]
+    keep.sort(key=lambda i: got["documents"][i])
     metas = got.get("metadatas") or [{}] * len(got["documents"])
     return {
         "documents": [got["documents"][i] for i in keep],
