@@ -20,7 +20,9 @@ caution words, testimonial voice, fragments) as features, never as vetoes.
 Question side (`in_question`): a card needs the asker to state, quote or ask about the claim:
 statements and pasted fragments that assert it (not the asker's own story: "She is considering
 treatment abroad."), quoted spans and text after a colon, premises of leading questions (not the
-asker's plans: "If I skip the injections, ...?"), framed claims ("the clinic says X, true?"),
+asker's plans: "If I skip the injections, ...?"), framed claims ("the clinic says X, true?",
+"I'm worried, because I read X", "my nephew keeps posting that X"), a claim given as the reason
+for the asker's feeling ("I'm worried I'm missing out, because clinics there get amazing results"),
 statements with a question mark, and yes/no questions that say the claim was heard or is doubted
 ("Do stem cells really cure MS?"). A plain question ("Am I eligible for HSCT?", "Does it work for
 progressive MS?") gets none, however close its words are to a claim.
@@ -66,6 +68,7 @@ from .guard_text import (
     declarative,
     follow_ups,
     heard_questions,
+    later_clauses,
     non_english,
     plain,
     premise_of,
@@ -230,9 +233,14 @@ class ClaimGuard(ClaimModels):
         if result.stance in ("asserts", "reports"):
             # a pasted fragment or "the clinic says X", not the asker's situation
             named = TREATMENT.search(sentence) or attributed(sentence) or result.score >= STRONG_MATCH
-            return bool(named) and not tells_own_story(sentence)
+            if named and not tells_own_story(sentence):
+                return True
         text = sentence.strip()
         claim = self.claims.index(result.claim)
+        if self._clause_asserts(text, claim):
+            return True  # "I'm worried I'm missing out, because clinics there get amazing results"
+        if result.stance in ("asserts", "reports"):
+            return False
         if attributed(text) and not tells_own_story(text) and self._core_asserts(sentence, claim):
             # "I'm worried, but the clinic says X": the stance of X, not of the asker's "but"
             return True
@@ -259,6 +267,19 @@ class ClaimGuard(ClaimModels):
             self.assertion_probability(core, v, claim) >= self.assert_threshold and not about_the_asker(core)
             for (core, _), v in zip(cores, self._vectors_of(cores), strict=True)
         )
+
+    def _clause_asserts(self, sentence: str, claim: int) -> bool:
+        """Does a later clause of the asker's own story assert the claim about a treatment ("I'm
+        worried, because X")? The asker's feelings around it are no claim, X may be."""
+        clauses = [(c, False) for c in later_clauses(sentence) if TREATMENT.search(c)]
+        for (clause, _), v in zip(clauses, self._vectors_of(clauses), strict=True):
+            rows = self.features(v, set(content_words(clause)))
+            probs = self.probabilities(rows)
+            # the clause on its own must be about this claim, not merely near it
+            about = self.which_claim(rows, probs, self.threshold) == claim and probs[claim] >= self.threshold
+            if about and self.assertion_probability(clause, v, claim) >= self.assert_threshold:
+                return True
+        return False
 
     def _asks_about(self, text: str, vector: np.ndarray, claim: int) -> bool:
         """A yes/no question that says the claim was heard or is doubted ("Do stem cells really
@@ -335,4 +356,5 @@ def question_texts(question: str, cores_only: bool = False) -> list[str]:
         core for s in spans for text in (s, CITATION.sub("", s).strip()) for core, _ in claim_cores(text)
     ]
     cores += [q for s in spans for q in heard_questions(s) if q != s.strip()]  # see `_asks_about`
+    cores += [c for s in spans for c in later_clauses(s) if TREATMENT.search(c)]  # `_clause_asserts`
     return list(dict.fromkeys(cores if cores_only else [*spans, *cores]))

@@ -67,7 +67,7 @@ FRAME_START = re.compile(
     r"(says?|said|claims?|claimed|told me|tells me|tell me|promises?|promised|advertises?|"
     r"advertised|states?|stated|insists?|swears?)\s+(that\s+)?"
     r"|^\s*i(?:\s+have|'ve|’ve)?\s+(read|heard|seen|saw|was told|keep hearing|learned)\s+"
-    r"(online\s+|somewhere\s+)?(that\s+)?"
+    r"(online\s+|somewhere\s+)?(that\s+)?(?!about\b|of\b|up\b)"  # "I read about HSCT" names no claim
     r"|^\s*(is it (really )?true|is it right|is it correct)\s+(that\s+)?",
     re.I,
 )
@@ -92,7 +92,13 @@ FRAME_INSIDE = re.compile(
     r"(?:\s+(?:me|her|him|us|them|my \w+))?\s+(that\s+)?"
     # "a centre in Mexico has accepted him and says X" (a clinic's words, not a neurologist's)
     r"|\b(?:clinics?|centres?|centers?|hospitals?|provider|company)\b[^.?!]{0,60}?\b(?:and|but)\s+"
-    r"(says|said|claims|claimed|promises|promised|insists|guarantees)\s+(that\s+)?",
+    r"(says|said|claims|claimed|promises|promised|insists|guarantees)\s+(that\s+)?"
+    # the asker passing on what they read or heard: "I'm worried, because I read they only mask
+    # symptoms", "so I liked hearing that X", "my nephew keeps posting that X" (not "I read about")
+    r"|\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+\s+)?(?:read|heard|saw|seen|learned|learnt|was told|were told|"
+    r"keep hearing|keep reading|kept hearing)\s+(?:online\s+|somewhere\s+)?(?:that\s+|(?!about|of|up)\b)"
+    r"|\b(?:hearing|reading|knowing|learning|to (?:read|hear|learn))\s+that\s+"
+    r"|\b(?:keeps?|kept)\s+(?:posting|saying|sharing|telling (?:me|us)|insisting)\s+(?:that\s+)?",
     re.I,
 )
 QUESTION_WORD = (
@@ -105,6 +111,17 @@ PREMISE = re.compile(
     r"(?:so\s+)?|(.{12,}?),\s*so\s+)" + QUESTION_WORD,
     re.I,
 )
+# The longest premise: "Since the clinic runs a trial, which shows it's legitimate, how ...?" (the
+# shortest one ends at "which", a relative pronoun here, not the question's first word).
+LONG_PREMISE = re.compile(PREMISE.pattern.replace("{12,}?", "{12,}"), re.I)
+
+
+def premises(sentence: str) -> list[str]:
+    """The premise of a leading question, shortest and longest reading; [] when there is none."""
+    found = [p.match(sentence) for p in (PREMISE, LONG_PREMISE)]
+    return list(dict.fromkeys(next(g for g in m.groups() if g) for m in found if m))
+
+
 # A claim followed by what the asker means to do about it: "X, so she's booking next month".
 CONSEQUENCE = re.compile(r",?\s+(so|and so|which is why|that's why)\s+(i|i'm|she|he|we|they|my)\b.*$", re.I)
 
@@ -113,10 +130,11 @@ def claim_cores(sentence: str) -> list[tuple[str, bool]]:
     """Readings of the sentence without attribution, question or premise frames, each with
     whether it was a premise; empty when nothing was stripped."""
     premise = PREMISE.match(sentence)
-    text = next(g for g in premise.groups() if g) if premise else sentence
-    inside = FRAME_INSIDE.search(text)
-    readings = [text[inside.end() :]] if inside and not FRAME_START.match(text) else []
-    readings.append(FRAME_START.sub("", text))
+    readings: list[str] = []
+    for text in premises(sentence) or [sentence]:
+        inside = FRAME_INSIDE.search(text)
+        readings += [text[inside.end() :]] if inside and not FRAME_START.match(text) else []
+        readings.append(FRAME_START.sub("", text))
     cores: list[tuple[str, bool]] = []
     for reading in readings:
         for core in (reading, CONSEQUENCE.sub("", reading)):
@@ -333,9 +351,40 @@ def tells_own_story(sentence: str) -> bool:
     case ("the doctor emailed me that I have ..."), not their cells ("they say my own cells can't
     harm me")."""
     if attributed(sentence):
-        return any(about_the_asker(core) for core, _ in claim_cores(sentence))
+        # only what was said counts: "I'm terrified of chemo, so I was relieved when a clinic
+        # said X" passes on X, about cells, whatever the asker says of themselves around it
+        said = reported(sentence) or [core for core, _ in claim_cores(sentence)]
+        return any(about_the_asker(core) for core in said)
     # the opening clause tells whose story it is: "X - I see this on every clinic site" is X
     return bool(OWN_STORY.search(re.split(r"[,;:]|\s[-–—]+\s", sentence)[0]))
+
+
+def reported(sentence: str) -> list[str]:
+    """What an attribution frame says was said ("..., but I read that X. Is that right?" -> X),
+    without a consequence or a closing question; [] when no frame names a sayer."""
+    frame = FRAME_START.match(sentence) or FRAME_INSIDE.search(sentence)
+    said = FRAME_END.sub("", CONSEQUENCE.sub("", sentence[frame.end() :])) if frame else ""
+    return [said.strip(" ?.!—–-,")] if said.strip(" ?.!—–-,") else []
+
+
+# Where the asker's story hands over to what they fear or hope is true: "I'm worried I'm missing
+# out, because clinics in America get amazing results", "..., when stem cells would tackle the cause".
+CLAUSE_BREAK = re.compile(
+    r"(?:[,;:]|\s+[-–—]+)?\s+(?:(?:and|but|so)\s+)?(?:because|since|when|while|whereas|although|though)\s+"
+    r"|[,;:]\s+(?:(?:and|but|so)\s+)?|\s+[-–—]+\s+",
+    re.I,
+)
+
+
+def later_clauses(sentence: str) -> list[str]:
+    """What follows the opening clause of a statement that tells the asker's own story, from each
+    clause break to the end ("I'm worried, because X" -> X); [] for any other sentence."""
+    if not tells_own_story(sentence) or sentence.rstrip().endswith("?"):
+        return []
+    sentence = re.sub(r"\s*\([^()]*\)", "", sentence)  # an aside, "My dad (61, SPMS) had ...", is no clause
+    breaks = [m.end() for m in CLAUSE_BREAK.finditer(sentence)]
+    clauses = [sentence[end:].strip(" ?.!—–-,") for end in breaks]
+    return [c for c in clauses if len(c.split()) >= 4 and not about_the_asker(c)]
 
 
 def about_the_asker(core: str) -> bool:

@@ -418,9 +418,57 @@ def test_a_claim_someone_made_gets_its_card_whatever_the_askers_but(question, cl
 
 def test_a_neurologists_caution_is_not_a_clinic_claim(shipped):
     question = (
-        "My neurologist will refer me to the HSCT trial, but says that from where my MS is now I could "
-        "go through all that chemo for little or no improvement. Is that right?"
+        "My neurologist is referring me for HSCT but warns that at my stage the chemo might bring "
+        "little or no gain. Is that right?"
     )
+    assert shipped.guard.in_question(question) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "claim"),
+    [
+        # what the asker read or heard, wrapped in their worry
+        (
+            "I'm scared I'm wasting my time on injections, because I read that MS drugs only cover up "
+            "the symptoms.",
+            "dmts-only-manage-symptoms",
+        ),
+        (
+            "I feel anxious about needles, but I liked hearing that the stem cell infusion is just a drip "
+            "with no downtime.",
+            "iv-msc-non-invasive-no-downtime",
+        ),
+        (
+            "I was relieved to read that cord cells can never be rejected by the body.",
+            "cord-msc-no-rejection",
+        ),
+        # the asker's feeling, then the claim as the reason for it
+        (
+            "I'm in the UK and feel left behind, because clinics in America are getting incredible "
+            "results with stem cells for MS.",
+            "us-stem-cell-ms-remarkable-results",
+        ),
+        # a premise that runs on past a relative "which"
+        (
+            "Since the clinic's trial is one patients pay to join, which proves it is legitimate, where do "
+            "I apply?",
+            "pay-to-participate-trial-legitimate",
+        ),
+    ],
+)
+def test_a_claim_the_asker_read_heard_or_fears_gets_its_card(shipped, question, claim):
+    assert claim in [r.claim.id for r in shipped.guard.in_question(question)]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "My mum (70, SPMS) had stem cells injected at a clinic last month and has headaches. Normal?",
+        "I read about HSCT and I'm wondering whether I'm eligible.",
+        "I had HSCT two years ago, and since then I have had no relapses. Is that typical?",
+    ],
+)
+def test_the_askers_own_story_around_a_treatment_gets_no_card(shipped, question):
     assert shipped.guard.in_question(question) == []
 
 
