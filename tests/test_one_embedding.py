@@ -62,3 +62,42 @@ def test_claim_in_question_is_one_encode(counted):
 def test_follow_up_is_one_encode(counted, follow_up):
     history = [("What did the MESEMS trial find?", "It found no reduction in new lesions.")]
     assert len(_calls(counted, follow_up, history)) == 1
+
+
+def test_several_asks_do_not_embed_the_whole_message(counted):
+    # Each ask is searched on its own; the message whole is never searched, so never embedded.
+    question = "What are the risks of aHSCT? And did the MESEMS trial reduce lesions?"
+    (batch,) = _calls(counted, question)
+    assert question not in batch
+    assert "What are the risks of aHSCT?" in batch
+
+
+def test_one_ask_message_is_embedded_whole(counted):
+    question = "I have had MS for ten years. What did the MIST trial find?"
+    (batch,) = _calls(counted, question)
+    assert question in batch
+
+
+def test_packed_batch_gives_each_texts_own_vector(counted):
+    # The answer's batch is read as one packed sequence: every text must still get the vector
+    # it gets alone (padding or neighbours must not leak into it).
+    _, embedder = counted
+    texts = [
+        "Cost?",
+        "What did the MIST trial find about disability after five years?",
+        "Is aHSCT safe for MS?",
+    ]
+    together = embedder.encode(texts)
+    padded = embedder.model.encode(texts, normalize_embeddings=True)  # the library's own way
+    assert together.shape == (3, embedder.dimension)
+    assert abs(together - padded).max() < 1e-5
+    assert abs(together[1] - embedder.encode([texts[1]])[0]).max() < 1e-5
+    # A library upgrade that breaks packing falls back to padded batches: right, but 1.6x slower.
+    assert embedder._packs
+
+
+def test_pack_rows_keep_order_and_limit():
+    from assistant.embeddings import pack_rows
+
+    assert pack_rows([10, 20, 500, 3, 600, 5], 512) == [[0, 1], [2, 3], [4], [5]]
+    assert pack_rows([], 512) == []
