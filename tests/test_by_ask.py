@@ -123,3 +123,79 @@ def test_a_matched_answer_that_says_nothing_of_what_is_wanted_is_not_given():
     assert cost.read_aspect == "cost" and not speaks_to(approval, cost)
     risks = read_asks("Are the side effects of the chemo bad?")[0]
     assert speaks_to(approval, risks)  # the answer names side effects
+
+
+LIBRARY_TERMS = {
+    "transplant",
+    "infect",
+    "infus",
+    "hair",
+    "loss",
+    "relaps",
+    "fatigu",
+    "chemotherapi",
+    "side",
+    "effect",
+}
+
+
+def test_the_asks_own_topic_the_library_lacks_is_named():
+    from assistant.flow.by_ask import missing_topic
+
+    ask = "I had ataxia before the transplant and now it comes and goes, should I worry?"
+    found = missing_topic(ask, LIBRARY_TERMS)
+    assert found.words == ("ataxia",) and found.mostly
+
+
+def test_a_missing_detail_of_a_covered_topic_is_not_the_whole_ask():
+    from assistant.flow.by_ask import missing_topic
+
+    found = missing_topic("Can infusions cause infections such as hepatitis or hair loss?", LIBRARY_TERMS)
+    assert found.words == ("hepatitis",) and not found.mostly
+
+
+def test_story_words_names_everyday_words_and_typos_are_not_a_missing_topic():
+    from assistant.flow.by_ask import missing_topic
+
+    # a daughter, a city, a weekday, "avoid", "four", "crowds" (an easy word) and a misspelt
+    # library word ("chemotherapy") name nothing the answer lacks
+    ask = "My daughter in Moscow asked on Tuesday: four months after chemoterapy, must she avoid crowds?"
+    assert missing_topic(ask, LIBRARY_TERMS).words == ()
+
+
+def test_an_ask_whose_topic_is_missing_says_so_first_with_no_stray_figure_and_a_next_step():
+    from assistant.flow.by_ask import Missing, composed_blocks
+    from assistant.models import Block
+    from assistant.vocab import BlockKind
+
+    ask = read_asks("Is ataxia coming and going a year after HSCT something to worry about?")[0]
+
+    def verified():
+        yield Block(BlockKind.ANSWER, "In one study 68% had a fever [1].", (1,))
+        yield Block(BlockKind.ANSWER, "Problems can start months or years after aHSCT [2].", (2,))
+        return 2
+
+    steps: set[str] = set()
+    blocks = list(composed_blocks(verified(), ask, 0, Missing(("ataxia",), True), steps))
+    assert [b.kind for b in blocks] == [BlockKind.NOT_COVERED, BlockKind.ANSWER, BlockKind.NEXT_STEP]
+    assert "ataxia" in blocks[0].text and "68%" not in " ".join(b.text for b in blocks)
+    assert "transplant team" in blocks[-1].text
+    again = list(composed_blocks(verified(), ask, 1, Missing(("ataxia",), True), steps))
+    assert BlockKind.NEXT_STEP not in [b.kind for b in again]  # one next step per answer
+
+
+def test_a_personal_decision_hears_first_that_it_is_the_persons_and_the_teams():
+    from assistant.flow.by_ask import composed_blocks
+    from assistant.models import Block
+    from assistant.vocab import BlockKind
+
+    ask = read_asks("Should I postpone my transplant?")[0]
+    assert ask.aspect == "decision"
+
+    def verified():
+        yield Block(BlockKind.ANSWER, "aHSCT works best in young people with active relapsing MS [1].", (1,))
+        return 1
+
+    blocks = list(composed_blocks(verified(), ask, 0, None, set()))
+    assert [b.kind for b in blocks] == [BlockKind.NOT_COVERED, BlockKind.ANSWER, BlockKind.NEXT_STEP]
+    assert "cannot make this choice for you" in blocks[0].text

@@ -9,15 +9,17 @@ each part when a message has several asks.
 
 from __future__ import annotations
 
+import difflib
 import re
 import time
 from collections.abc import Generator, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..answers import ReviewedAnswer
 from ..models import Block
-from ..text import content_words, numbers, overlap
+from ..text import content_words, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
 from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, Ask, Plan, treatment_of
 from .cards import CardSupport, Citer
@@ -44,7 +46,16 @@ NOT_COVERED = {
     "eligibility": "The library cannot say whether you personally qualify for {t}.",
     "access": "The library has no reviewed list of where {t} is offered or how long waits are.",
     "risks": "The library has no reviewed figures on this particular risk of {t}.",
+    "decision": "The library cannot make this choice for you: it depends on your own health and history.",
 }
+# A choice the person asks to have made for them ("should I postpone?", "is it worth it?"): its
+# plain answer is that only they and their team can make it, said first. Not every ask the rules
+# file under decisions ("what would the total be?").
+CHOOSING = re.compile(
+    r"\b(should (i|we|she|he|they|my \w+)|is it worth|worth it|worth the|do i go|go ahead|decide|"
+    r"postpone|delay|or wait|wait (for|until)|push (back|on))\b",
+    re.I,
+)
 SAID_BY_VARIANT = 0.7  # share of an answer sentence's words a variant holds when it says the same
 NOT_COVERED_ANY = "The library has no reviewed information that answers this part of your question."
 
@@ -59,6 +70,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     )
     limit = max(2, per_message // len(plan.asks)) if several else None
     given: set[str] = set()
+    steps: set[str] = set()  # next steps already given: one per kind of team, not one per ask
     for i, ask in enumerate(plan.asks or [None]):
         if ask is not None and ask.aspect == "claim" and _carded(ask, plan.claims):
             continue  # the claim card above answers it
@@ -72,7 +84,9 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if reviewed is not None:
             given.add(reviewed.id)
             narrow = asks_the_uncovered_part(ask, reviewed)
-            for block in reviewed_blocks(reviewed, plan.person, i, checker.citer, res.card_support, narrow):
+            missing = Missing() if narrow else missing_topic(ask.query, library_terms(res))
+            support = res.card_support
+            for block in reviewed_blocks(reviewed, plan.person, i, checker.citer, support, narrow, missing):
                 kept += block.kind == BlockKind.ANSWER
                 yield block
             continue
@@ -80,21 +94,26 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         text = ask.query if several else plan.query
         ctx = retrieve(res.retriever, res.collections[1], text, plan.vectors[text], focus)
         checker.answer.timings_ms.setdefault("retrieve", round((time.perf_counter() - started) * 1000))
+        missing = missing_topic(ask.query, library_terms(res)) if ask is not None else Missing()
         if not relevant(ctx.passages, res.settings):
             # An ask about this field that the library cannot answer is said to be not covered;
             # a message outside the field (a recipe, the weather) is left to the abstention.
-            if ask is not None and (several or in_field(plan.message.asked)):
+            if ask is not None and (several or in_field(plan.message.asked) or in_field(plan.query)):
                 kept += 1
-                yield not_covered(ask, i)
+                yield not_covered(ask, i, missing)
+                yield from next_step(ask, i, steps)
             continue
         ctx.question, ctx.mode, ctx.ask, ctx.limit = (
             plan.message.question,
             checker.answer.mode,
             ask,
-            limit,
+            NARROW_LIMIT if missing.mostly else limit,
         )
         blocks = checker.verified(composer, ctx)
-        kept += yield from (composed_blocks(blocks, ask, i) if ask else blocks)
+        if ask is None:
+            kept += yield from blocks
+            continue
+        kept += yield from composed_blocks(blocks, ask, i, missing, steps)
     return kept
 
 
@@ -137,13 +156,20 @@ def reviewed_blocks(
     citer: Citer,
     support: CardSupport,
     narrow: bool = False,
+    missing: Missing | None = None,
 ) -> Iterator[Block]:
     """The reviewed answer as blocks: context variants, answer sentences, not covered, next step.
     `narrow`: the ask is about the part the answer says it does not cover ("Will I lose my hair?"
     to the answer on chemotherapy side effects): that is said first, and no figure about the rest
-    stands in for the answer."""
+    stands in for the answer. `missing`: the ask's own topic words the library never uses; when
+    they are most of its topic ("can I eat yogurt?" to the answer on recovery) said the same way,
+    else after the answer."""
+    missing = missing or Missing()
     if narrow:
         yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
+    elif missing.mostly:
+        yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
+    narrow = narrow or missing.mostly
     # What the person said about themselves (SPMS, 58) decides what answers them: those
     # sentences come first, the general answer after.
     variants = answer.variants_for(person.ms_type, person.age, person.edss)
@@ -160,8 +186,10 @@ def reviewed_blocks(
         block = _cited(sentence, kind, index, citer, support)
         if block is not None:
             yield block
-    if answer.not_covered and not narrow:
+    if answer.not_covered and (not narrow or missing.mostly):
         yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
+    if missing.words and not missing.mostly:
+        yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
     yield Block(BlockKind.NEXT_STEP, answer.next_step, ask=index)
 
 
@@ -193,19 +221,40 @@ def _cited(sentence, kind: BlockKind, index: int, citer: Citer, support: CardSup
     return Block(kind, f"{text.rstrip('.!?')} [{', '.join(map(str, marks))}]{end}", marks, ask=index)
 
 
-def composed_blocks(blocks: Generator[Block, None, int], ask: Ask, index: int) -> Generator[Block, None, int]:
+def composed_blocks(
+    blocks: Generator[Block, None, int],
+    ask: Ask,
+    index: int,
+    missing: Missing | None = None,
+    steps: set[str] | None = None,
+) -> Generator[Block, None, int]:
     """The verifier's blocks for one ask, tagged with it; then a plain 'not covered' when no kept
-    sentence speaks to the ask's aspect (a cost ask needs a cost statement about its treatment)."""
+    sentence speaks to the ask's aspect (a cost ask needs a cost statement about its treatment).
+    When most of the ask's own topic is not in the library ("ataxia"), that is said first, and no
+    figure about something else stands in for the answer; a missing detail ("bacteria or
+    hepatitis") is said after the answer. A personal decision ("should I postpone?") first hears
+    that only the person and their team can make it, then what the library holds. The next step
+    follows an ask left unanswered (`steps`: those already given)."""
+    missing = missing or Missing()
     kept: list[Block] = []
+    first = missing.mostly or (ask.aspect == "decision" and bool(CHOOSING.search(ask.text)))
+    if first:
+        yield not_covered(ask, index, missing if missing.mostly else None)
     for block in blocks:
+        if missing.mostly and block.kind == BlockKind.ANSWER and numbers(block.text):
+            continue
         tagged = Block(block.kind, block.text, block.citations, block.claim, index, block.reason)
         if tagged.kind == BlockKind.ANSWER:
             kept.append(tagged)
         yield tagged
-    if not addresses(kept, ask):
-        yield not_covered(ask, index)
-        return len(kept) + 1
-    return len(kept)
+    answered = not first and addresses(kept, ask)
+    if not first and not answered:
+        yield not_covered(ask, index, missing)  # the missing words when there are some
+    elif missing.words and not missing.mostly:
+        yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
+    if not answered and steps is not None:
+        yield from next_step(ask, index, steps)
+    return len(kept) + (not answered or bool(missing.words))
 
 
 def in_field(message: str) -> bool:
@@ -238,15 +287,153 @@ def _same_treatment(text: str, ask: Ask) -> bool:
 
 def not_covered_texts() -> list[str]:
     """Every 'not covered' sentence this module can write: fixed texts, never claims."""
-    return [NOT_COVERED_ANY] + [
+    return [NOT_COVERED_ANY, NEXT_STEP_ANY, *NEXT_STEPS.values()] + [
         t.format(t=name) for t in NOT_COVERED.values() for name in TREATMENT_NAMES.values()
     ]
 
 
-def not_covered(ask: Ask, index: int) -> Block:
+def not_covered(ask: Ask, index: int, missing: Missing | None = None) -> Block:
+    """What the library does not cover for the ask: its own missing topic words when it has
+    some ("ataxia"), else the aspect's sentence (no prices for aHSCT), else the general one."""
+    if missing is not None and missing.words:
+        return Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
     template = NOT_COVERED.get(ask.aspect)
     text = template.format(t=TREATMENT_NAMES.get(ask.treatment, "this")) if template else NOT_COVERED_ANY
     return Block(BlockKind.NOT_COVERED, text, ask=index)
+
+
+MISSING = "The library has no reviewed information about {words}."
+NARROW_LIMIT = 2  # sentences near an ask whose topic the library lacks: context, not an answer
+# Who to ask when the library cannot answer: the team that knows the person's treatment.
+NEXT_STEPS = {
+    "ahsct": "Please ask your transplant team or MS team about this; they know your history.",
+    "dmt": "Please ask your neurologist or MS nurse about this.",
+}
+NEXT_STEP_ANY = "Please ask your neurologist or MS nurse about this before you decide anything."
+
+
+def next_step(ask: Ask, index: int, given: set[str]) -> Iterator[Block]:
+    """The next step after an ask the library could not fully answer, once per answer."""
+    text = NEXT_STEPS.get(ask.treatment, NEXT_STEP_ANY)
+    if text not in given:
+        given.add(text)
+        yield Block(BlockKind.NEXT_STEP, text, ask=index)
+
+
+def _listed(words: tuple[str, ...]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+# Words that tell the asker's story, not what they ask about: often absent from the library, yet
+# no part of the answer is missing for want of them ("my daughter", "last Tuesday", "worried").
+STORY_WORDS = frozenset(
+    content_words(
+        "daughter son wife husband mother mum mom father dad brother sister kid kids child children "
+        "family friend friends partner boyfriend girlfriend grandmother grandfather aunt uncle cousin "
+        "nephew niece month months week weeks day days ago today yesterday tomorrow weekend morning "
+        "evening night monday tuesday wednesday thursday friday saturday sunday worried worry scared "
+        "afraid anxious nervous hope hoping happy sad upset confused tell told said says say read "
+        "heard hear saw seen ask asked asking wonder wondering thinking thought feel feeling felt "
+        "try tried trying going come came back take took give gave make made help thing things "
+        "something anything everything question questions answer information info article news "
+        "website site forum group post page online please thanks thank hello dear anyone somebody "
+        "someone lot bit kind sort guys everyone advice opinion experience experiences appreciate "
+        "wanted wants looking look idea ideas able whether okay fine worth situation grandkid "
+        "grandkids grandchild grandchildren baby babies boss colleague colleagues neighbour neighbor"
+    )
+)
+# Everyday words (verbs, numbers) a small library never uses: no topic of an ask.
+EVERYDAY = frozenset(
+    content_words(
+        "avoid continue consider recommend suggest expect affect involve require include prevent "
+        "reduce increase improve manage handle cope deal mention explain describe mean cause allow "
+        "decide choose prefer plan happen stop start keep wait allowed supposed normally usual "
+        "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
+        "hundred thousand first second third fourth fifth half twice couple several chemo "
+        "accurate maximum minimum acknowledge tackle adapt dissolve restart boost succeed yield relax "
+        "insist pretend prescribe outweigh imagine create inquire afford postpone regard legit naive "
+        "upbeat dodgy worldwide redundant amazing reassure verge mode slot draft admission variant "
+        "necessary whatsoever whichever regrow reboot resist zero decade session unwell ability "
+        "mobile chronic appointment downside caveat instruction"
+    )
+)
+IGNORED = GENERIC | VAGUE_WORDS | STORY_WORDS | EVERYDAY
+# Endings of adverbs, participles, adjectives and comparatives ("definitely", "reassured",
+# "reliable", "cheaper"): words about the asking, rarely the thing asked about.
+NOT_A_NOUN = re.compile(r"(ly|ed|ing|able|ible|ous|ful|less|est|ive|ical|ary|ever|ier|[^e]er)$", re.I)
+CANDIDATE = re.compile(r"\b[A-Za-z][A-Za-z-]{3,}\b")
+
+
+@dataclass(frozen=True)
+class Missing:
+    """The ask's topic words the library never uses, and whether they are most of its topic."""
+
+    words: tuple[str, ...] = ()
+    mostly: bool = False
+
+    def sentence(self) -> str:
+        return MISSING.format(words=_listed(self.words))
+
+
+def missing_topic(text: str, known) -> Missing:
+    """The ask's topic words that the library never uses (`known`: its stemmed terms), at most
+    three, in the ask's order: "ataxia" in "the ataxia comes and goes, should I worry?"; `mostly`
+    when they are more than half of the ask's topic words."""
+    topic = topic_words(text)
+    found = [w for w, stems in topic.items() if not all(_known(s, known) for s in stems)]
+    return Missing(tuple(found[:3]), len(found) > len(topic) / 2)
+
+
+def topic_words(text: str) -> dict[str, list[str]]:
+    """The words that name what an ask is about, with their stems. Names and places (capitalised
+    inside a sentence), adverbs and participles, everyday words (Dale-Chall's list of words most
+    children know: "hug", "crowd"), story words and the field's own words do not count: naming
+    them as the missing part would be noise."""
+    found: dict[str, list[str]] = {}
+    for m in CANDIDATE.finditer(text):
+        word = m.group()
+        if _a_name(text, m.start(), word) or NOT_A_NOUN.search(word):
+            continue
+        stems = content_words(normalize_terms(word))
+        if stems and not any(s in IGNORED or s in easy_stems() for s in stems):
+            found.setdefault(word.lower(), stems)
+    return found
+
+
+@lru_cache(maxsize=1)
+def easy_stems() -> frozenset[str]:
+    """Stems of the Dale-Chall easy words that textstat ships (its reading-grade word list)."""
+    from importlib.resources import files
+
+    words = (files("textstat") / "resources" / "en" / "easy_words.txt").read_text(encoding="utf-8")
+    return frozenset(content_words(words))
+
+
+def _a_name(text: str, at: int, word: str) -> bool:
+    """Capitalised inside a sentence (Moscow, Ocrevus, Dr Burt); acronyms (COVID) are topics."""
+    if not word[0].isupper() or word.isupper():
+        return False
+    before = text[:at].rstrip()
+    return bool(before) and before[-1] not in ".?!:"
+
+
+# Words the library writes another way.
+SAME_AS = {"spine": "spinal"}
+
+
+def _known(stem: str, known) -> bool:
+    """In the library, or a misspelling of a word that is ("transplnt", "chemoterapy")."""
+    if stem in known or SAME_AS.get(stem) in known:
+        return True
+    if len(stem) < 5:
+        return False
+    near = [k for k in known if k[:1] == stem[:1] and abs(len(k) - len(stem)) <= 2]
+    return bool(difflib.get_close_matches(stem, near, n=1, cutoff=0.85))
+
+
+def library_terms(res: Assistant):
+    """The library's stemmed terms (the lexical index's vocabulary): what it can speak about."""
+    return res.retriever.lexical.retriever.vocab_dict
 
 
 PRICE = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(dollars|euros|pounds|usd|eur|gbp)\b", re.I)
