@@ -217,3 +217,31 @@ def test_a_vague_ask_after_a_question_takes_that_question_as_its_topic():
 )
 def test_a_second_ask_with_its_own_point_stays_its_own_ask(message):
     assert len(read_asks(message)) == 2
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["How much does it really help people like me?", "how much years it last the effect of hsct?"],
+)
+def test_how_much_it_helps_or_lasts_is_not_a_cost_question(message):
+    assert read_asks(message)[-1].aspect != "cost"
+
+
+def test_how_much_it_costs_is_still_a_cost_question():
+    assert read_asks("How much is HSCT in Mexico?")[0].aspect == "cost"
+
+
+def test_drugs_named_for_comparison_do_not_replace_the_treatment_asked_about():
+    asks = read_asks("I'm scared of the chemo. How risky is it compared with staying on my drugs?")
+    assert asks[-1].treatment == "ahsct"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Two practical things: will my hair fall out, and how long off work?",
+        "Honestly how risky is it for me, and how much does it help people like me?",
+    ],
+)
+def test_a_lead_in_before_the_first_question_does_not_join_two_asks(message):
+    assert len(read_asks(message)) == 2

@@ -39,7 +39,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "cost",
         re.compile(
             r"\b(cost|costs|price|prices|pay|paid|afford|expensive|cheap|fund\w*|"
-            r"insurance|insurer|money|\$|€|£|euros?|dollars?|pounds|fee|fees|how much)\b",
+            r"insurance|insurer|money|\$|€|£|euros?|dollars?|pounds|fee|fees|the total|"
+            # not "how much does it help" or "how much years does it last"
+            r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?)\b))\b",
             re.I,
         ),
     ),
@@ -57,7 +59,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "recovery",
         re.compile(
             r"\b(recover\w*|back to work|"
-            r"how long (until|till|before|does it take)|fatigue after|aftercare|"
+            r"how long (until|till|before|does it take)|fatigue after|aftercare|(time )?off work|"
             r"hair (loss|grow)|months after|weeks after|rehab\w*)\b",
             re.I,
         ),
@@ -163,6 +165,7 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
     ),
     ("stem-cells-general", re.compile(r"\bstem[- ]?cells?\b", re.I)),
 ]
+WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 POINTER = re.compile(r"\b(it|this|that|the treatment|the procedure)\b", re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
 # Stems that name no topic: an ask made only of these points at what was said before it.
@@ -299,6 +302,9 @@ def _treatment(ask: str, topic: str | None) -> str:
     own = treatment_of(ask)
     if own == "clinics" and topic not in (None, "clinics") and POINTER.search(ask) and not CLINIC.search(ask):
         return topic
+    # "how risky is it compared with staying on drugs?" after "...the chemo...": about the transplant
+    if own == "dmt" and topic not in (None, "dmt") and POINTER.search(ask):
+        return topic
     return own or topic or "stem-cells-general"
 
 
@@ -328,7 +334,10 @@ def _is_ask(sentence: str) -> bool:
 
 def _split_joined(sentence: str) -> list[str]:
     parts = [p.strip(" ,;") for p in JOINED.split(sentence) if p and p.strip(" ,;")]
-    if len(parts) > 1 and not QUESTION_START.match(parts[0]):
+    # "Two things: will my hair fall out, and how long off work?": the question starts after the
+    # colon; "Honestly how risky is it, and how much does it help?" asks twice
+    lead = parts[0].rsplit(":", 1)[-1]
+    if len(parts) > 1 and not QUESTION_START.match(lead) and not WH_WORD.search(lead):
         # "Four months after HSCT, do I still need…?": the lead-in belongs to the question
         parts[:2] = [f"{parts[0]}, {parts[1]}"]
     return [p for p in parts if len(p.split()) >= 3] or [sentence]
