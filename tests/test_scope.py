@@ -103,3 +103,9 @@ def test_an_instruction_with_a_real_question_is_answered_with_a_notice(tiny_assi
     assert not injected.abstained
     assert INSTRUCTIONS_IGNORED in injected.warnings
     assert [c.source_id for c in injected.citations] == [c.source_id for c in plain.citations]
+
+
+def test_an_infection_test_result_is_not_a_treatment_sought_for_it():
+    request = read_request("My carer tested positive for COVID on day two. Can I go on with the treatment?")
+    assert request.decline is None
+    assert read_request("Do stem cells work for COVID?").decline is not None

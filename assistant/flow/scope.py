@@ -69,8 +69,10 @@ CONTEXT_ILLNESS = (
     r"kidney (disease|failure)|liver (disease|failure)|graft[- ]versus[- ]host( disease)?"
 )
 FILLER = r"(?:(?:a|an|the|my|his|her|their|our|your|type [12]|multiple|severe|chronic|acute)\s+){0,3}"
+# "tested positive for COVID" names an infection, not a treatment sought for it
+NOT_SOUGHT = r"(?<!positive )(?<!negative )(?<!tested )(?<!test )(?<!screened )(?<!vaccinated )"
 SOUGHT_FOR = re.compile(
-    rf"\b(for|treats?|treating|treatment of|cures?|curing|help|helps|fix|fixes|repair|repairs|"
+    rf"\b{NOT_SOUGHT}(for|treats?|treating|treatment of|cures?|curing|help|helps|fix|fixes|repair|repairs|"
     rf"reverse|reverses|regrow|after)\s+{FILLER}({CONTEXT_ILLNESS})\b",
     re.I,
 )
