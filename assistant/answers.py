@@ -15,6 +15,11 @@ entry with any problem is left out of the result, never silently repaired.
       not_covered: "..."                 # what the library lacks; no figures
       next_step: "..."                   # what to ask the MS team or clinic; no figures
       reviewed: 2026-12-02
+
+A file may also hold `uncovered:`, a list of asks no reviewed answer covers (questions about MS
+in general, other treatments, daily life). They are never shown: the matcher learns from them what
+an ask without a reviewed answer looks like (`load_uncovered`). A file needs `answers:` or
+`uncovered:`; an uncovered ask that is also an answer's question is a problem.
 """
 
 from __future__ import annotations
@@ -189,10 +194,14 @@ def load_answers(
     problems: list[Problem] = []
     first_seen: dict[str, str] = {}
     asked: dict[str, str] = {}
+    uncovered: dict[str, str] = {}
     for path in answer_files(folder):
         name = f"{path.parent.name}/{path.name}"
-        items, found = _read(path, name)
+        data, found = _read(path, name)
         problems += found
+        items = data.get("answers") or []
+        for j, ask in zip(data.get("uncovered_at") or [], data.get("uncovered") or [], strict=True):
+            uncovered.setdefault(" ".join(ask.lower().split()), f"{name} uncovered[{j}]")
         for i, item in enumerate(items):
             where = f"answers[{i}]"
             answer, found = _validate(item, name, where, known_ids)
@@ -206,7 +215,21 @@ def load_answers(
             problems += found
             if answer is not None and not found:
                 answers.append(answer)
+    for key, where in uncovered.items():
+        if key in asked:
+            name, field = where.split(" ")
+            problems.append(Problem(name, field, f"is also a question of '{asked[key]}'"))
     return answers, problems
+
+
+def load_uncovered(folder: Path) -> list[str]:
+    """The asks no reviewed answer covers (every file's `uncovered:`), in file order; a file or an
+    entry `load_answers` reports as a problem gives none."""
+    out: list[str] = []
+    for path in answer_files(folder):
+        data, _ = _read(path, f"{path.parent.name}/{path.name}")
+        out += data.get("uncovered") or []
+    return out
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -220,19 +243,32 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _read(path: Path, name: str) -> tuple[list, list[Problem]]:
+def _read(path: Path, name: str) -> tuple[dict, list[Problem]]:
+    """The file's `answers` (a list) and `uncovered` (a list of non-empty strings), each present
+    only when valid; a problem for the file or for a bad `uncovered` entry."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except UnicodeDecodeError:
-        return [], [Problem(name, "file", "is not UTF-8 text")]
+        return {}, [Problem(name, "file", "is not UTF-8 text")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        return [], [Problem(name, "file", "is not valid YAML" + (f" (line {mark.line + 1})" if mark else ""))]
+        return {}, [Problem(name, "file", "is not valid YAML" + (f" (line {mark.line + 1})" if mark else ""))]
     except (ValueError, RecursionError) as exc:  # a date YAML cannot build, or absurd nesting
-        return [], [Problem(name, "file", f"holds a value YAML cannot read ({type(exc).__name__})")]
-    if not isinstance(data, dict) or not isinstance(data.get("answers"), list):
-        return [], [Problem(name, "answers", "the file must hold `answers:`, a list of answers")]
-    return data["answers"], []
+        return {}, [Problem(name, "file", f"holds a value YAML cannot read ({type(exc).__name__})")]
+    if not isinstance(data, dict) or not any(isinstance(data.get(k), list) for k in ("answers", "uncovered")):
+        return {}, [Problem(name, "answers", "the file must hold `answers:`, a list of answers")]
+    out, problems = {}, []
+    if isinstance(data.get("answers"), list):
+        out["answers"] = data["answers"]
+    if "uncovered" in data:
+        asks = data["uncovered"]
+        if not isinstance(asks, list):
+            return out, [Problem(name, "uncovered", "must be a list of asks")]
+        bad = [j for j, a in enumerate(asks) if not isinstance(a, str) or not a.strip()]
+        problems += [Problem(name, f"uncovered[{j}]", "must be a non-empty text") for j in bad]
+        out["uncovered"] = [a.strip() for j, a in enumerate(asks) if j not in bad]
+        out["uncovered_at"] = [j for j in range(len(asks)) if j not in bad]
+    return out, problems
 
 
 def _validate(item, name: str, where: str, known_ids: set[str] | None):

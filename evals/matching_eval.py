@@ -22,6 +22,17 @@ ROOT = Path(__file__).resolve().parents[1]
 PARAPHRASES = ROOT / "evals" / "cases" / "answer_paraphrases.yaml"
 
 
+def blocks(path: Path = PARAPHRASES) -> list[str]:
+    """The writer's block (`# answers-a`, ...) of each item, in file order."""
+    out, block = [], ""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# answers-"):
+            block = line[2:].split()[0]
+        elif line.lstrip().startswith("- {"):
+            out.append(block)
+    return out
+
+
 def held_out(assistant, items: list[dict]) -> list[tuple[str | None, str, float]]:
     """(expected answer id or None, matched id, confidence) per paraphrase."""
     vectors = assistant.embedder.encode([i["text"] for i in items])
@@ -65,12 +76,18 @@ def main(argv: list[str] | None = None) -> int:
         f"best answer right: leave-one-out {y.mean():.3f}, held-out "
         f"{sum(w == g for w, g in answerable) / len(answerable):.3f}"
     )
+    names = blocks()
+    if len(names) != len(rows):
+        names = [""] * len(rows)
     for t in (float(x) for x in args.thresholds.split(",")):
         loo = p >= t
         print(
             f"t={t:.2f}  leave-one-out precision {y[loo].mean() if loo.any() else float('nan'):.3f} "
             f"coverage {loo.mean():.3f}  |  held-out {rates(rows, t)}"
         )
+        for name in sorted(set(names) - {""}):
+            part = [r for r, b in zip(rows, names, strict=True) if b == name]
+            print(f"          {name}: {rates(part, t)}")
     return 0
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.answers import Aspect, When, load_answers
+from assistant.answers import Aspect, When, load_answers, load_uncovered
 from assistant.models import SourceDoc
 from assistant.sources import load_library
 from evals import answers_check
@@ -258,6 +258,27 @@ def test_a_sentence_citing_no_known_note_is_not_backed():
     assert answers_check.check_sentence("In the cohort, 68% had febrile neutropenia.", []) == (False, "")
 
 
+def test_uncovered_asks_load_from_a_file_of_their_own(tmp_path):
+    """A file may hold only `uncovered:` (asks no answer covers); an empty or non-text entry, or
+    an ask that is also an answer's question, is a problem."""
+    load(tmp_path, entry())
+    folder = tmp_path / "answers"
+    asks = ["Does biotin help progressive MS?", "", 3, "How risky is HSCT, version 2?"]
+    (folder / "uncovered.yaml").write_text(yaml.safe_dump({"uncovered": asks}), encoding="utf-8")
+    answers, problems = load_answers(folder, KNOWN)
+    assert [a.id for a in answers] == ["ahsct-example"]
+    assert lines(problems) == [
+        "answers/uncovered.yaml: uncovered[1]: must be a non-empty text",
+        "answers/uncovered.yaml: uncovered[2]: must be a non-empty text",
+        "answers/uncovered.yaml: uncovered[3]: is also a question of 'ahsct-example'",
+    ]
+    assert load_uncovered(folder) == ["Does biotin help progressive MS?", "How risky is HSCT, version 2?"]
+    (folder / "uncovered.yaml").write_text("uncovered: a text, not a list\n", encoding="utf-8")
+    assert lines(load_answers(folder, KNOWN)[1]) == [
+        "answers/uncovered.yaml: answers: the file must hold `answers:`, a list of answers"
+    ]
+
+
 # -- the shipped files --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def shipped():
@@ -274,6 +295,7 @@ def our_ids() -> set[str]:
 def test_shipped_answers_load_with_no_problem(shipped):
     _, answers, problems = shipped
     assert lines(problems) == []
+    assert len(load_uncovered(ROOT / "sources" / "answers")) >= 60
     assert len(our_ids()) >= 32 and our_ids() <= {a.id for a in answers}
 
 

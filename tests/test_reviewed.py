@@ -76,6 +76,25 @@ def test_one_shared_word_in_a_short_ask_is_not_a_full_word_match():
     assert matcher._shared({"w0"}, 0, skip=None) < 0.6
 
 
+def _clustered(rng: np.random.Generator, centre: np.ndarray, n: int) -> list[np.ndarray]:
+    return [_unit(*(centre + rng.normal(0, 0.08, 3))) for _ in range(n)]
+
+
+def test_an_ask_among_the_uncovered_asks_gets_no_reviewed_answer():
+    """Written asks that no answer covers teach the matcher what such an ask looks like: one that
+    sits among them is not matched, one among an answer's questions is."""
+    rng = np.random.default_rng(0)
+    a, b, none = np.eye(3)
+    vectors = _clustered(rng, a, 6) + _clustered(rng, b, 6)
+    uncovered = [f"u{k} v{k}" for k in range(8)]
+    words = iter(f"w{k} x{k} y{k}" for k in range(12))
+    answers = [_answer(f"a-{n}", [next(words) for _ in range(6)]) for n in range(2)]
+    matcher = ReviewedAnswers(answers, np.stack(vectors), 0.5, uncovered, np.stack(_clustered(rng, none, 8)))
+    assert matcher.match("something else", _unit(0.15, 0.1, 1)) is None
+    match = matcher.match("something", _unit(1, 0.1, 0.05))
+    assert match is not None and match.answer.id == "a-0"
+
+
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
     from conftest import shipped_settings
@@ -108,3 +127,18 @@ def test_asks_reach_their_reviewed_answer(shipped, ask, answer_id):
     matcher, embedder = shipped
     match = matcher.match(ask, embedder.encode([ask])[0])
     assert match is not None and match.answer.id == answer_id
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "Does Tysabri raise my risk of the PML brain infection?",
+        "what helps the pins and needles feeling in my feet at night",
+        "Can I keep my driving licence now that I have multiple sclerosis?",
+    ],
+)
+def test_asks_about_ms_in_general_get_no_reviewed_answer(shipped, ask):
+    """Questions about MS care that no reviewed answer covers must not borrow one (the written
+    uncovered asks are worded differently from these)."""
+    matcher, embedder = shipped
+    assert matcher.match(ask, embedder.encode([ask])[0]) is None

@@ -1,16 +1,20 @@
 """Matching each ask to a reviewed answer (sources/answers/), with a calibrated confidence.
 
-Every reviewed answer lists at least six ways people ask it. An ask is compared with all of them.
-Answers are ranked by a soft maximum of their questions' cosines, nudged by the ask's aspect (by
-rule) and the IDF-weighted share of its content words the answer uses. A small logistic model turns
-the best candidate into the probability that it is right, from seven features: its closest
-question's cosine, the mean of its two closest, the ranking margin over the next answer, whether
-the ask's treatment and aspect agree with it, the shared-word share, and its vote share among the
-ask's ten nearest questions. It is fitted on the answers' own questions only: leave-one-out (each
-question matched against the others) and leave-one-answer-out (each question matched with its whole
-answer removed, always wrong: what an ask no answer covers looks like), the latter at a small
-weight. No evaluation wording is ever seen. Below `Settings.answer_threshold` the composer answers.
-The question vectors are cached next to the index, keyed by the answer files and the model.
+Every reviewed answer lists at least six ways people ask it, and `uncovered:` lists asks no answer
+covers (answers.load_uncovered). Answers are ranked by a soft maximum of their questions' cosines,
+nudged by the ask's aspect (by rule), the IDF-weighted share of its content words the answer uses,
+and the probability a classifier over the question vectors gives the answer (a logistic regression
+whose classes are the answers and 'uncovered'). A small logistic model turns the best candidate into
+the probability that it is right, from eleven features: its closest question's cosine, the mean of
+its two closest, the ranking margin over the next answer, whether the ask's treatment and aspect
+agree with it, the shared-word share, its vote share among the ask's ten nearest questions, how much
+nearer it is than the nearest uncovered ask, and the classifier's probability of the answer, of
+'uncovered', and whether the classifier picks it. It is fitted on the answers' own questions only:
+leave-one-out (each question matched against the others, with classifier values from a fold that did
+not see it), leave-one-answer-out (each question matched with its whole answer removed, always wrong,
+at a small weight) and the uncovered asks (each matched, always wrong). No evaluation wording is
+ever seen. Below `Settings.answer_threshold` the composer answers. The question vectors are cached
+next to the index, keyed by the answer files and the model.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
-from ..answers import ReviewedAnswer, answer_files, load_answers
+from ..answers import ReviewedAnswer, answer_files, load_answers, load_uncovered
 from ..embeddings import Embedder
 from ..settings import Settings
 from ..sources import SourceError
@@ -36,9 +41,14 @@ GENERAL = {"stem-cells-general", "none", "clinics"}
 # Ranking: soft maximum of an answer's cosines, nudged by the ask's aspect and shared words;
 # chosen on the leave-one-out questions only (a grid over these three), never on held-out text.
 SOFT_TAU, ASPECT_WEIGHT, WORD_WEIGHT = 0.1, 0.04, 0.4
+# A classifier over the question vectors (the uncovered asks as one more class) adds its
+# probability for each answer to the ranking; chosen on cross-validated leave-one-out rows.
+CLF_WEIGHT, CLF_C, CLF_FOLDS = 1.0, 10.0, 5
 VOTE_K = 10  # nearest questions that vote for an answer (see _vote)
 # Weight of each leave-one-answer-out row: about one ask in ten has no reviewed answer.
 UNCOVERED_WEIGHT = 0.1
+# Weight of each written uncovered ask (sources/answers/not-covered.yaml) in the fit.
+WRITTEN_UNCOVERED_WEIGHT = 1.0
 
 
 @dataclass(frozen=True)
@@ -48,8 +58,23 @@ class Match:
 
 
 class ReviewedAnswers:
-    def __init__(self, answers: list[ReviewedAnswer], vectors: np.ndarray, threshold: float):
+    def __init__(
+        self,
+        answers: list[ReviewedAnswer],
+        vectors: np.ndarray,
+        threshold: float,
+        uncovered: list[str] = (),
+        uncovered_vectors: np.ndarray | None = None,
+    ):
         self.answers = answers
+        # Vectors of the written asks no answer covers (answers.load_uncovered): an ask nearer to
+        # one of them than to any answer's question is likely not covered either.
+        self.uncovered_texts = list(uncovered)
+        self.uncovered = (
+            uncovered_vectors
+            if uncovered_vectors is not None
+            else np.zeros((0, vectors.shape[1]), np.float32)
+        )
         self.owner = np.array([i for i, a in enumerate(answers) for _ in a.questions])
         # Each answer's questions are contiguous, so per-answer maxima are one reduceat.
         self.starts = np.cumsum([0] + [len(a.questions) for a in answers[:-1]])
@@ -65,7 +90,13 @@ class ReviewedAnswers:
         # Rare words tell answers apart; "ms", "stem", "hsct" are in most answers (IDF weights).
         df = Counter(w for counts in self.word_counts for w in counts)
         self.idf = {w: float(np.log(len(answers) / n)) for w, n in df.items()}
-        self.model = self._fit() if len(answers) > 1 else None
+        self.clf = None
+        # One BLAS thread: the fits are small, and on a shared machine more threads than cores
+        # made them ten times slower (0.7 s -> 12.7 s a fit at load 6 on 2 cores).
+        with threadpool_limits(1):
+            if len(answers) > 1:
+                self._fit_classifier()
+            self.model = self._fit() if len(answers) > 1 else None
 
     @classmethod
     def load(cls, settings: Settings, embedder: Embedder) -> ReviewedAnswers:
@@ -73,7 +104,10 @@ class ReviewedAnswers:
         if problems:
             raise SourceError(problems)
         texts = [q for a in answers for q in a.questions]
-        return cls(answers, _vectors(settings, embedder, texts), settings.answer_threshold)
+        uncovered = load_uncovered(settings.sources_dir / "answers")
+        vectors = _vectors(settings, embedder, texts + uncovered)
+        n = len(texts)
+        return cls(answers, vectors[:n], settings.answer_threshold, uncovered, vectors[n:])
 
     def by_id(self, answer_id: str) -> ReviewedAnswer | None:
         return next((a for a in self.answers if a.id == answer_id), None)
@@ -98,11 +132,60 @@ class ReviewedAnswers:
     def best(self, text: str, vector: np.ndarray) -> Match | None:
         if self.model is None:
             return None
-        idx, feats = self._features(self.vectors @ vector, text)
+        idx, feats = self._features(
+            self.vectors @ vector, text, self._nearest_uncovered(vector), probs=self._class_probs(vector)
+        )
         p = float(self.model.predict_proba(feats[None, :])[0, 1])
         return Match(self.answers[idx], p)
 
-    def _features(self, sims: np.ndarray, text: str, skip: int | None = None) -> tuple[int, np.ndarray]:
+    def _class_probs(self, vector: np.ndarray, row: int | None = None) -> np.ndarray | None:
+        """The classifier's probability of each answer and, last, of 'uncovered'; a fitted row
+        (a question or a written uncovered ask) takes its out-of-fold values."""
+        if self.clf is None:
+            return None
+        if row is not None:
+            return self.oof[row].copy()
+        out = np.zeros(len(self.answers) + 1)
+        out[self.clf.classes_] = self.clf.predict_proba(vector[None, :].astype(np.float64))[0]
+        return out
+
+    def _fit_classifier(self) -> None:
+        """A classifier of the answers' questions (and the uncovered asks as one more class) over
+        their vectors; every question's and uncovered ask's probabilities come from a fold that
+        did not see it (out-of-fold), so the confidence model is fitted on honest values."""
+        from sklearn.model_selection import StratifiedKFold
+
+        n = len(self.answers)
+        X = np.vstack([self.vectors, self.uncovered]).astype(np.float64)
+        y = np.r_[self.owner, np.full(len(self.uncovered), n)]
+        folds = min(CLF_FOLDS, int(np.bincount(y).min()))
+        if folds < 2:  # an uncovered class of one ask cannot be held out
+            X, y = X[: len(self.vectors)], y[: len(self.vectors)]
+            folds = min(CLF_FOLDS, int(np.bincount(y).min()))
+        self.oof = np.zeros((len(self.vectors) + len(self.uncovered), n + 1))
+        folds = StratifiedKFold(folds, shuffle=True, random_state=0)
+        for train, test in folds.split(X, y):
+            clf = LogisticRegression(C=CLF_C, max_iter=2000).fit(X[train], y[train])
+            self.oof[np.ix_(test, clf.classes_)] = clf.predict_proba(X[test])
+        self.clf = LogisticRegression(C=CLF_C, max_iter=2000).fit(X, y)
+
+    def _nearest_uncovered(self, vector: np.ndarray, skip: int | None = None) -> float:
+        """Cosine of the written uncovered ask nearest to the ask (less one left out)."""
+        if not len(self.uncovered):
+            return 0.0
+        sims = self.uncovered @ vector
+        if skip is not None:
+            sims[skip] = -1.0
+        return float(sims.max())
+
+    def _features(
+        self,
+        sims: np.ndarray,
+        text: str,
+        uncovered: float = 0.0,
+        skip: int | None = None,
+        probs: np.ndarray | None = None,
+    ) -> tuple[int, np.ndarray]:
         """Rank answers by meaning, nudged by the ask's aspect (rules) and shared words; then the
         features of the best one for the confidence model."""
         from .asks import aspect_of, treatment_of  # the ask as the rules read it
@@ -114,6 +197,8 @@ class ReviewedAnswers:
         same_aspect = np.array([float(a.aspect == aspect) for a in self.answers])
         shared = np.array([self._shared(words, i, skip) for i in range(len(self.answers))])
         rank = self._soft_top(sims) + ASPECT_WEIGHT * same_aspect + WORD_WEIGHT * shared
+        if probs is not None:
+            rank = rank + CLF_WEIGHT * probs[:-1]
         order = np.argsort(-rank)
         i, j = int(order[0]), int(order[1])
         two = float(np.mean(np.sort(sims[self.owner == i])[::-1][:2]))
@@ -124,6 +209,9 @@ class ReviewedAnswers:
         )
         feats = [top[i], two, rank[i] - rank[j], float(agrees), same_aspect[i], shared[i]]
         feats.append(self._vote(sims, i))
+        feats.append(top[i] - uncovered)  # how much nearer the answer is than an uncovered ask
+        if probs is not None:  # the classifier's belief in the answer, in 'uncovered', and its pick
+            feats += [probs[i], probs[-1], float(int(np.argmax(probs)) == i)]
         return i, np.array(feats, dtype=np.float32)
 
     def _soft_top(self, sims: np.ndarray) -> np.ndarray:
@@ -159,7 +247,9 @@ class ReviewedAnswers:
         for k, text in enumerate(texts):
             sims = self.vectors @ self.vectors[k]
             sims[k] = -1.0
-            idx, feats = self._features(sims, text, skip=k)
+            near = self._nearest_uncovered(self.vectors[k])
+            probs = self._class_probs(self.vectors[k], row=k)
+            idx, feats = self._features(sims, text, near, skip=k, probs=probs)
             X.append(feats)
             y.append(int(idx == self.owner[k]))
         return np.array(X), np.array(y)
@@ -172,16 +262,38 @@ class ReviewedAnswers:
         for k, text in enumerate(texts):
             sims = self.vectors @ self.vectors[k]
             sims[self.owner == self.owner[k]] = -1.0
-            X.append(self._features(sims, text)[1])
+            probs = self._class_probs(self.vectors[k], row=k)
+            if probs is not None:
+                probs[self.owner[k]] = 0.0
+            near = self._nearest_uncovered(self.vectors[k])
+            X.append(self._features(sims, text, near, probs=probs)[1])
+        return np.array(X)
+
+    def _written_out(self) -> np.ndarray:
+        """Each written uncovered ask, the others kept: the features of its (wrong) best answer."""
+        X = [
+            self._features(
+                self.vectors @ u,
+                text,
+                self._nearest_uncovered(u, skip=k),
+                probs=self._class_probs(u, row=len(self.vectors) + k),
+            )[1]
+            for k, (u, text) in enumerate(zip(self.uncovered, self.uncovered_texts, strict=True))
+        ]
         return np.array(X)
 
     def _fit(self) -> LogisticRegression | None:
         X, y = self._loo()
-        if len(set(y)) < 2:
+        out, written = self._answer_out(), self._written_out()
+        weights = np.r_[
+            np.ones(len(y)),
+            np.full(len(out), UNCOVERED_WEIGHT),
+            np.full(len(written), WRITTEN_UNCOVERED_WEIGHT),
+        ]
+        X = np.vstack([X, out, *([written] if len(written) else [])])
+        y = np.r_[y, np.zeros(len(out) + len(written), dtype=int)]
+        if len(set(y)) < 2:  # no question found its own answer: nothing to calibrate on
             return None
-        out = self._answer_out()
-        weights = np.r_[np.ones(len(y)), np.full(len(out), UNCOVERED_WEIGHT)]
-        X, y = np.vstack([X, out]), np.r_[y, np.zeros(len(out), dtype=int)]
         return LogisticRegression(C=10.0, max_iter=1000).fit(X, y, sample_weight=weights)
 
 
