@@ -193,17 +193,29 @@ class ClaimGuard(ClaimModels):
         i = self.which_claim(rows, probs, self.threshold)
         return i, float(probs[i])
 
+    def _match(self, sentence: str, vector: np.ndarray) -> tuple[int, float, bool]:
+        """(claim index, probability, matched in a premise) over the sentence and its stripped
+        cores. Which claim is read from the best of each feature over all readings: a core finds
+        the claim's own words ("they get results comparable to HSCT"), the sentence keeps what the
+        frame held ("MSCs with no chemo"); the best single reading alone picked a neighbour."""
+        if not self.wordings:
+            return -1, 0.0, False
+        cores = [(sentence, False), *claim_cores(sentence)]
+        vectors = [vector, *self._vectors_of(cores[1:])]
+        rows = [
+            self.features(v, set(content_words(text))) for (text, _), v in zip(cores, vectors, strict=True)
+        ]
+        best = np.max(np.stack(rows), axis=0)
+        i = self.which_claim(best, self.probabilities(best), self.threshold)
+        probs = [float(self.probabilities(r[i : i + 1])[0]) for r in rows]
+        reading = int(np.argmax(probs))
+        return i, probs[reading], cores[reading][1]
+
     def check(self, sentence: str, vector: np.ndarray | None = None) -> GuardResult:
         original, sentence = sentence, CITATION.sub("", sentence).strip()  # [n] is not content
         if vector is None:
             vector = self.embedder.encode([sentence])[0]
-        i, score = self.score(sentence, vector)
-        premise = False
-        cores = claim_cores(sentence)
-        for (core, in_premise), core_vector in zip(cores, self._vectors_of(cores), strict=True):
-            ci, cscore = self.score(core, core_vector)
-            if cscore > score:
-                i, score, premise = ci, cscore, in_premise
+        i, score, premise = self._match(sentence, vector)
         if i < 0 or score < self.threshold:
             return GuardResult(original, None, "none", score)
         if plain(sentence) in self.own_sentences:
