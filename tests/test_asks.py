@@ -245,3 +245,12 @@ def test_drugs_named_for_comparison_do_not_replace_the_treatment_asked_about():
 )
 def test_a_lead_in_before_the_first_question_does_not_join_two_asks(message):
     assert len(read_asks(message)) == 2
+
+
+def test_a_pointing_ask_made_of_field_words_is_about_the_statement_before_it():
+    message = (
+        "My sister had HSCT in 2023. Now her platelets are low and the doctors mention ITP. "
+        "Is that a known effect of HSCT, and can it happen years later?"
+    )
+    [ask] = read_asks(message)  # both parts ask about the low platelets
+    assert ask.aspect == "risks" and "platelets" in ask.query

@@ -68,7 +68,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "risks",
         re.compile(
             r"\b(risks?|risky|safe|safety|side[- ]effects?|danger\w*|die|dying|death|fevers?|"
-            r"mortality|infections?|complications?|harm\w*|cancer|infertil\w*)\b",
+            r"mortality|infections?|complications?|harm\w*|cancer|infertil\w*|known (side )?effects?)\b",
             re.I,
         ),
     ),
@@ -170,7 +170,11 @@ POINTER = re.compile(r"\b(it|this|that|the treatment|the procedure)\b", re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
 # Stems that name no topic: an ask made only of these points at what was said before it.
 VAGUE_WORDS = frozenset(
-    content_words("right true correct really go ahead still worth think mean possible okay ok sure happen")
+    content_words(
+        "right true correct really go ahead still worth think mean possible okay ok sure happen "
+        "normal common usual known effect effects side"  # "Is that a known side effect?"
+        " smoothly everything well fine alright plan"  # "Will everything go smoothly?"
+    )
 )
 
 
@@ -234,7 +238,7 @@ def read_asks(message: str) -> list[Ask]:
     borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
         # "Is that right?" means the statement before it: read aspect and treatment from both
-        statement = _around(sentences, at) if vague(raw) else ""
+        statement = _around(sentences, at) if vague(raw) or points_back(raw) else ""
         # "Can I still join StarMS? When will it report?": the question before says what about
         after_ask = vague(raw) and not statement and bool(asks)
         statement = asks[-1].text if after_ask else statement
@@ -276,6 +280,12 @@ def _same_ask(asks: list[Ask], aspect: str, treatment: str, borrowed: bool) -> b
 def vague(text: str) -> bool:
     """An ask that names nothing ("Is that true?", "Should I still go ahead?")."""
     return len(set(content_words(text)) - VAGUE_WORDS) < 2
+
+
+def points_back(text: str) -> bool:
+    """An ask that points at the statement before it and names nothing but the field's own
+    words ("Is that a known effect of HSCT?", "can it happen years later?")."""
+    return bool(POINTER.search(text)) and len(set(content_words(text)) - VAGUE_WORDS - GENERIC) < 2
 
 
 def _around(sentences: list[str], at: int) -> str:

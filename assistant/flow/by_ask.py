@@ -339,7 +339,8 @@ STORY_WORDS = frozenset(
         "website site forum group post page online please thanks thank hello dear anyone somebody "
         "someone lot bit kind sort guys everyone advice opinion experience experiences appreciate "
         "wanted wants looking look idea ideas able whether okay fine worth situation grandkid "
-        "grandkids grandchild grandchildren baby babies boss colleague colleagues neighbour neighbor"
+        "grandkids grandchild grandchildren baby babies boss colleague colleagues neighbour neighbor "
+        "video videos blog vlog post posts photo photos picture pictures story stories testimonial"
     )
 )
 # Everyday words (verbs, numbers) a small library never uses: no topic of an ask.
