@@ -221,7 +221,11 @@ def test_a_second_ask_with_its_own_point_stays_its_own_ask(message):
 
 @pytest.mark.parametrize(
     "message",
-    ["How much does it really help people like me?", "how much years it last the effect of hsct?"],
+    [
+        "How much does it really help people like me?",
+        "how much years it last the effect of hsct?",
+        "After HSCT, how much of a problem are infections?",
+    ],
 )
 def test_how_much_it_helps_or_lasts_is_not_a_cost_question(message):
     assert read_asks(message)[-1].aspect != "cost"

@@ -41,7 +41,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(cost|costs|price|prices|pay|paid|afford|expensive|cheap|fund\w*|"
             r"insurance|insurer|money|\$|€|£|euros?|dollars?|pounds|fee|fees|the total|"
             # not "how much does it help" or "how much years does it last"
-            r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?)\b))\b",
+            r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
+            r"difference|trouble)\b))\b",
             re.I,
         ),
     ),

@@ -419,7 +419,7 @@ def _a_name(text: str, at: int, word: str) -> bool:
 
 
 # Words the library writes another way.
-SAME_AS = {"spine": "spinal"}
+SAME_AS = {"spine": "spinal", "flare": "relaps"}
 
 
 def _known(stem: str, known) -> bool:
