@@ -43,21 +43,29 @@ def mmr(candidates: list[ScoredPassage], k: int, lam: float, max_per_source: int
     chosen: list[ScoredPassage] = []
     per_source: dict[str, int] = {}
     pool = list(candidates)
+    # Each candidate's closeness to the nearest chosen passage, brought up to date with each pick
+    # (the same dot products as comparing with every pick each round, a k-th of them).
+    nearest: list[float | None] = [None] * len(pool)
     while pool and len(chosen) < k:
         best, best_value = None, -np.inf
-        for c in pool:
+        for i, c in enumerate(pool):
             if per_source.get(c.passage.source_id, 0) >= max_per_source:
                 continue
-            redundancy = max((_cos(c.vector, s.vector) for s in chosen), default=0.0)
-            value = lam * (c.score / top) - (1 - lam) * redundancy
+            value = lam * (c.score / top) - (1 - lam) * (nearest[i] or 0.0)
             if value > best_value:
-                best, best_value = c, value
+                best, best_value = i, value
         if best is None:
             break
-        chosen.append(best)
-        per_source[best.passage.source_id] = per_source.get(best.passage.source_id, 0) + 1
-        pool.remove(best)
+        picked = pool.pop(best)
+        nearest.pop(best)
+        chosen.append(picked)
+        per_source[picked.passage.source_id] = per_source.get(picked.passage.source_id, 0) + 1
+        nearest = [_closer(n, _cos(c.vector, picked.vector)) for c, n in zip(pool, nearest, strict=True)]
     return chosen
+
+
+def _closer(nearest: float | None, cos: float) -> float:
+    return cos if nearest is None else max(nearest, cos)
 
 
 def _cos(a, b) -> float:
