@@ -199,3 +199,17 @@ def test_a_personal_decision_hears_first_that_it_is_the_persons_and_the_teams():
     blocks = list(composed_blocks(verified(), ask, 0, None, set()))
     assert [b.kind for b in blocks] == [BlockKind.NOT_COVERED, BlockKind.ANSWER, BlockKind.NEXT_STEP]
     assert "cannot make this choice for you" in blocks[0].text
+
+
+def test_the_drug_a_person_names_shapes_the_next_step_of_a_transplant_decision_once():
+    from assistant.flow.by_ask import drug_step
+    from assistant.flow.person import read_context
+
+    message = "I'm 34 and relapsed twice on Ocrevus. Am I a candidate for HSCT? Should I do it?"
+    person = read_context(message)
+    asks = read_asks(message)
+    given: set[str] = set()
+    steps = [b for i, ask in enumerate(asks) for b in drug_step(ask, person, i, given)]
+    assert len(steps) == 1 and "ocrelizumab" in steps[0].text
+    cost = read_asks("I'm on Ocrevus. How much does HSCT cost?")[0]
+    assert not list(drug_step(cost, read_context("I'm on Ocrevus."), 0, set()))  # not weighed against it

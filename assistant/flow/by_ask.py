@@ -89,6 +89,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             for block in reviewed_blocks(reviewed, plan.person, i, checker.citer, support, narrow, missing):
                 kept += block.kind == BlockKind.ANSWER
                 yield block
+            yield from drug_step(ask, plan.person, i, steps)
             continue
         ask = ask.composed() if ask is not None else None
         text = ask.query if several else plan.query
@@ -114,6 +115,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             kept += yield from blocks
             continue
         kept += yield from composed_blocks(blocks, ask, i, missing, steps)
+        yield from drug_step(ask, plan.person, i, steps)
     return kept
 
 
@@ -317,6 +319,23 @@ def next_step(ask: Ask, index: int, given: set[str]) -> Iterator[Block]:
     text = NEXT_STEPS.get(ask.treatment, NEXT_STEP_ANY)
     if text not in given:
         given.add(text)
+        yield Block(BlockKind.NEXT_STEP, text, ask=index)
+
+
+# Asks where the drug a person is on decides the answer: the transplant is weighed against it.
+WEIGHED_AGAINST_DRUG = frozenset({"eligibility", "decision", "comparison", "effectiveness"})
+
+
+def drug_step(ask: Ask, person: PersonContext, index: int, given: set[str]) -> Iterator[Block]:
+    """The drug the person named, in the next step of an ask about aHSCT that is weighed against
+    it ("I'm on Ocrevus. Am I a candidate?"): a question for their neurologist, never a claim
+    about the drug. Once per answer."""
+    if not person.drugs or ask.treatment != "ahsct" or ask.aspect not in WEIGHED_AGAINST_DRUG:
+        return
+    drug = person.drugs[-1]
+    text = f"You mention {drug}: ask your neurologist how your MS has behaved on it, and what that means."
+    if "drug" not in given:
+        given.add("drug")
         yield Block(BlockKind.NEXT_STEP, text, ask=index)
 
 
