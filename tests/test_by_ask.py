@@ -213,3 +213,12 @@ def test_the_drug_a_person_names_shapes_the_next_step_of_a_transplant_decision_o
     assert len(steps) == 1 and "ocrelizumab" in steps[0].text
     cost = read_asks("I'm on Ocrevus. How much does HSCT cost?")[0]
     assert not list(drug_step(cost, read_context("I'm on Ocrevus."), 0, set()))  # not weighed against it
+
+
+def test_being_exhausted_asks_the_part_on_fatigue_an_answer_does_not_cover():
+    recovery = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump()
+        | {"not_covered": "The library has no reviewed figures on how long fatigue lasts after aHSCT."}
+    )
+    ask = read_asks("Four months after HSCT I'm still exhausted every afternoon. Is that normal?")[-1]
+    assert asks_the_uncovered_part(ask, recovery)

@@ -200,12 +200,16 @@ def reviewed_blocks(
 JUDGEMENT = re.compile(r"\bcannot (say|weigh|judge)\b", re.I)
 
 
+# The words people use for what the answers call fatigue (stems).
+ALIKE = {"exhaust": "fatigu", "tire": "fatigu", "tired": "fatigu", "worn": "fatigu", "sleepi": "fatigu"}
+
+
 def asks_the_uncovered_part(ask: Ask | None, answer: ReviewedAnswer) -> bool:
     """Are the ask's own topic words (hair, nausea) in what the answer says it does not cover and
     in none of its answer sentences? Words every answer of the field shares do not count."""
     if ask is None or not answer.not_covered or JUDGEMENT.search(answer.not_covered):
         return False
-    own = set(content_words(ask.text)) - GENERIC - VAGUE_WORDS
+    own = {ALIKE.get(w, w) for w in content_words(ask.query)} - GENERIC - VAGUE_WORDS
     said = set(content_words(" ".join(s.text for s in answer.answer)))
     return bool(own & set(content_words(answer.not_covered)) - said)
 
@@ -373,7 +377,7 @@ EVERYDAY = frozenset(
         "accurate maximum minimum acknowledge tackle adapt dissolve restart boost succeed yield relax "
         "insist pretend prescribe outweigh imagine create inquire afford postpone regard legit naive "
         "upbeat dodgy worldwide redundant amazing reassure verge mode slot draft admission variant "
-        "necessary whatsoever whichever regrow reboot resist zero decade session unwell ability "
+        "necessary whatsoever whichever regrow reboot resist zero decade session unwell ability fuss "
         "mobile chronic appointment downside caveat instruction"
     )
 )
