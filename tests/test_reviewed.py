@@ -121,6 +121,10 @@ def shipped(tmp_path_factory):
             "My mum saw a TV report about stem cells for MS. Was that the chemo transplant?",
             "news-story-which-treatment",
         ),
+        # Wrong matches seen in use: each went to a neighbouring answer (the cord-cell trials,
+        # infections).
+        ("Should we pay to store our newborn's cord blood for the family's MS?", "cord-blood-banking"),
+        ("How will my children manage while I am in hospital for HSCT?", "ahsct-practical-planning"),
     ],
 )
 def test_asks_reach_their_reviewed_answer(shipped, ask, answer_id):
@@ -142,3 +146,24 @@ def test_asks_about_ms_in_general_get_no_reviewed_answer(shipped, ask):
     uncovered asks are worded differently from these)."""
     matcher, embedder = shipped
     assert matcher.match(ask, embedder.encode([ask])[0]) is None
+
+
+@pytest.mark.parametrize(
+    "ask, fits",
+    [
+        # Seen in use: a transplant question got the answer on FDA approval of stem-cell products,
+        # and a question about getting one's own cells back got the fat-cell answer.
+        (
+            "Is a transplant a treatment option for multiple sclerosis?",
+            {"ahsct-what-it-is", "ahsct-cure", "ahsct-is-it-proven"},
+        ),
+        (
+            "How does giving me back my own stem cells help my MS?",
+            {"ahsct-own-cells", "stem-cells-how-they-help"},
+        ),
+    ],
+)
+def test_asks_about_the_transplant_get_a_transplant_answer(shipped, ask, fits):
+    matcher, embedder = shipped
+    match = matcher.match(ask, embedder.encode([ask])[0])
+    assert match is not None and match.answer.id in fits
