@@ -7,9 +7,9 @@ import json
 import os
 import shutil
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import closing
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
@@ -241,6 +241,19 @@ class LexicalIndex:
             raise StoreError(
                 f"the lexical index in {folder} is missing or damaged; run `assistant index --rebuild`"
             ) from exc
+
+    def passages_of(self, sources: Sequence[str]) -> list[str]:
+        """The ids of these documents' passages, in index order, read from the ids alone (a
+        passage id is "<source id>#<section>", ingest.py): Chroma's metadata filter on source_id
+        scans the store, 170 ms at 100k passages."""
+        return [pid for source in dict.fromkeys(sources) for pid in self._by_source.get(source, ())]
+
+    @cached_property
+    def _by_source(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for pid in self.ids:
+            out.setdefault(pid.split("#", 1)[0], []).append(pid)
+        return out
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """The k best passages with a positive score, best first (ties: index order)."""

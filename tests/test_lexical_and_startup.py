@@ -40,6 +40,20 @@ def test_search_keeps_only_matches_and_k():
     assert len(index.search("MS trial stem aHSCT", 2)) == 2
 
 
+def test_passages_of_reads_a_documents_passages_from_their_ids():
+    # A claim's sources are searched as a third ranking; their passages are found by id, in index
+    # order, never by a metadata filter (which scans the whole store).
+    ids = ["mist-2019#results", "mesems-2021#design", "mist-2019#safety", "mist-2019-extra#results"]
+    index = LexicalIndex.build(ids, TEXTS[:4])
+    assert index.passages_of(["mist-2019"]) == ["mist-2019#results", "mist-2019#safety"]
+    assert index.passages_of(["mesems-2021", "mist-2019", "mesems-2021"]) == [
+        "mesems-2021#design",
+        "mist-2019#results",
+        "mist-2019#safety",
+    ]
+    assert index.passages_of(["unknown-source"]) == []
+
+
 def test_index_and_sources_check_do_not_load_the_store_or_model_libraries():
     code = (
         "import sys; import assistant.cli, assistant.index, assistant.sources, assistant.store; "

@@ -130,16 +130,16 @@ class HybridRetriever(BaseRetriever):
         return mmr(scored, s.k, s.mmr_lambda, s.max_per_source)
 
     def _focus(self, query_vector, sources: Sequence[str], found: dict) -> list[str]:
-        if not sources:
+        """The k passages of the sources nearest the query, nearest first: read by id and ranked
+        here (a filtered Chroma query scans every row's metadata: 170 ms at 100k passages)."""
+        ids = self.lexical.passages_of(sources) if sources else []
+        if not ids:
             return []
-        got = self.passages.query(
-            query_embeddings=[query_vector],
-            n_results=self.settings.k,
-            where={"source_id": {"$in": list(sources)}},
-            include=["documents", "metadatas", "embeddings"],
-        )
-        found.update(_rows(got["ids"][0], got["documents"][0], got["metadatas"][0], got["embeddings"][0]))
-        return got["ids"][0]
+        got = self.passages.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        rows = _rows(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
+        near = sorted(rows, key=lambda pid: -float(np.dot(query_vector, rows[pid][1])))[: self.settings.k]
+        found.update((pid, rows[pid]) for pid in near)
+        return near
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
