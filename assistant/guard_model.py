@@ -13,7 +13,16 @@ from pathlib import Path
 import numpy as np
 
 from .embeddings import Embedder
-from .guard_text import EVIDENTIAL_NEGATION, NEGATION, REPORTING, conflicts, contradiction, cue_features
+from .guard_text import (
+    EVIDENTIAL_NEGATION,
+    NEGATION,
+    REPORTING,
+    STILL,
+    conflicts,
+    contradiction,
+    cue_features,
+    opposes,
+)
 from .sources import Claim
 from .text import content_words, split_sentences
 
@@ -150,6 +159,11 @@ class ClaimModels:
         # be rejected" and says the opposite; "no rejection, ever" agrees with it.
         wordings = [self.claims[claim].claim] + ([self.wordings[nearest]] if nearest >= 0 else [])
         flips = float(np.mean([conflicts(text, w) for w in wordings]))
+        # Contradiction without a negation word: "helps far less in A than in B" against "works as
+        # well in A", "do more than treat symptoms" against "only manage symptoms", and a claim that
+        # rules something out ("cannot harm you") met by a sentence that says it happens.
+        ranked = float(np.mean([opposes(text, w) for w in wordings]))
+        affirms = negated * float(negations == 0)
         extra = [
             to_claim,
             to_correction,
@@ -158,6 +172,11 @@ class ClaimModels:
             3.0 * negations * negated,
             3.0 * flips,
             3.0 * flips * max(to_claim, 0.0),
+            3.0 * ranked,
+            3.0 * ranked * max(to_claim, 0.0),
+            3.0 * affirms,
+            3.0 * affirms * float(bool(STILL.search(text))),
+            3.0 * negated,
         ]
         return np.concatenate([vector, np.asarray(extra + cue_features(text), dtype=np.float32)])
 

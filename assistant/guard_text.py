@@ -103,7 +103,8 @@ FRAME_INSIDE = re.compile(
 )
 QUESTION_WORD = (
     r"(?:why|which|what|how|where|when|who|should|shall|can|could|do|does|did|is|are|will|would|"
-    r"isn't|aren't|don't|doesn't|shouldn't|wouldn't|can't|won't|wasn't)\b"
+    r"has|have|was|were|am|may|might|"
+    r"isn't|aren't|don't|doesn't|shouldn't|wouldn't|can't|won't|wasn't|hasn't|haven't)\b"
 )
 # A leading question states its claim as a premise: "Since cord cells can't be rejected, which ...?"
 PREMISE = re.compile(
@@ -415,6 +416,33 @@ def denied(text: str) -> set[str]:
     for match in NEGATION.finditer(text):
         out |= set(content_words(" ".join(text[match.end() :].split()[:4])))
     return out
+
+
+# A claim of equality or superiority ("works just as well", "comparable to HSCT", "the more cells,
+# the better") is contradicted by a sentence that ranks it lower ("helps far less", "weaker than");
+# a claim of restriction ("only manage symptoms") by one that goes beyond it ("do more than").
+AT_LEAST = re.compile(
+    r"\b(as well|just as|as good|as much|same|equal\w*|comparable|better|more|higher|superior|"
+    r"outperform\w*|sooner|faster)\b",
+    re.I,
+)
+LOWER = re.compile(
+    r"\b(less|fewer|lower|worse|weaker|smaller|inferior|poorer|slower|not as|nowhere near|far from|"
+    r"falls? short|short of|behind)\b",
+    re.I,
+)
+ONLY = re.compile(r"\b(only|just|merely|nothing but)\b", re.I)
+BEYOND = re.compile(r"\b(more than|beyond|not only|not just|not merely|as well as|also)\b", re.I)
+# "can still", "even so": a concession that what the claim rules out does happen
+STILL = re.compile(r"\b(still|even so|nonetheless|nevertheless|all the same)\b", re.I)
+
+
+def opposes(text: str, wording: str) -> float:
+    """How far the sentence ranks or bounds the claim the other way, without any negation word:
+    a lower ranking of an equality or superiority claim, or going beyond a restriction (0..1)."""
+    ranks = bool(AT_LEAST.search(wording)) and bool(LOWER.search(text)) and not LOWER.search(wording)
+    bounds = bool(ONLY.search(wording)) and bool(BEYOND.search(text)) and not BEYOND.search(wording)
+    return float(ranks or bounds)
 
 
 def conflicts(a: str, b: str) -> bool:

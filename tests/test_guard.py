@@ -212,6 +212,30 @@ def test_plain_contradictions_without_stock_openers_are_not_blocked(shipped, tex
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        # a lower ranking of a "the more, the better" claim
+        "Bigger cell doses gave weaker results in some studies than moderate ones.",
+        # going beyond a claim of restriction ("only manage symptoms")
+        "MS medicines also slow the disease itself, beyond easing symptoms.",
+        # what a "no side effects" claim rules out, said to happen
+        "Side effects such as fever and headache are common after stem cell infusions.",
+    ],
+)
+def test_contradictions_without_any_negation_word_are_not_blocked(shipped, text):
+    [result] = shipped.guard.check_text(text)
+    assert result.stance != "asserts", result
+
+
+def test_comparison_and_restriction_read_against_the_claim():
+    from assistant.guard_text import opposes
+
+    assert opposes("It helps far less in older people.", "It works just as well at any age.")
+    assert opposes("The drugs do more than ease symptoms.", "The drugs only manage symptoms.")
+    assert not opposes("It works better than expected.", "It works just as well at any age.")
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Am I eligible for HSCT?",
