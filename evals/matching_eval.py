@@ -8,7 +8,9 @@ Two measurements:
   the answers, and questions no reviewed answer covers), never used to fit.
 Precision: of the asks given a reviewed answer, the share given the right one (a question no
 answer covers counts as wrong when it gets one). Recall: of the paraphrases that have an answer,
-the share given it.
+the share given it. Each writer's block of the file (`# answers-a`, ...) is also reported alone:
+a block written before any result on it is the cleanest measure. The matcher's own uncovered asks
+(sources/answers/not-covered.yaml) share no topic with the file's `answer: null` lines.
 """
 
 from __future__ import annotations
