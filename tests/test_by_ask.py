@@ -222,3 +222,11 @@ def test_being_exhausted_asks_the_part_on_fatigue_an_answer_does_not_cover():
     )
     ask = read_asks("Four months after HSCT I'm still exhausted every afternoon. Is that normal?")[-1]
     assert asks_the_uncovered_part(ask, recovery)
+
+
+def test_everyday_english_and_glued_words_are_not_named_as_missing():
+    from assistant.flow.by_ask import missing_topic
+
+    everyday = frozenset({"difficult", "impact"})
+    assert missing_topic("Why is ataxia so difficult to treat?", LIBRARY_TERMS, everyday).words == ("ataxia",)
+    assert missing_topic("Does it help theimmune system?", LIBRARY_TERMS | {"immun", "system"}).words == ()

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..answers import ReviewedAnswer
 from ..models import Block
-from ..text import content_words, normalize_terms, numbers, overlap
+from ..text import STOPWORDS, content_words, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
 from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, Ask, Plan, treatment_of
 from .cards import CardSupport, Citer
@@ -84,7 +84,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if reviewed is not None:
             given.add(reviewed.id)
             narrow = asks_the_uncovered_part(ask, reviewed)
-            missing = Missing() if narrow else missing_topic(ask.query, library_terms(res))
+            missing = Missing() if narrow else missing_topic(ask.query, library_terms(res), common(res))
             support = res.card_support
             for block in reviewed_blocks(reviewed, plan.person, i, checker.citer, support, narrow, missing):
                 kept += block.kind == BlockKind.ANSWER
@@ -95,7 +95,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         text = ask.query if several else plan.query
         ctx = retrieve(res.retriever, res.collections[1], text, plan.vectors[text], focus)
         checker.answer.timings_ms.setdefault("retrieve", round((time.perf_counter() - started) * 1000))
-        missing = missing_topic(ask.query, library_terms(res)) if ask is not None else Missing()
+        missing = Missing() if ask is None else missing_topic(ask.query, library_terms(res), common(res))
         if not relevant(ctx.passages, res.settings):
             # An ask about this field that the library cannot answer is said to be not covered;
             # a message outside the field (a recipe, the weather) is left to the abstention.
@@ -377,7 +377,7 @@ EVERYDAY = frozenset(
         "accurate maximum minimum acknowledge tackle adapt dissolve restart boost succeed yield relax "
         "insist pretend prescribe outweigh imagine create inquire afford postpone regard legit naive "
         "upbeat dodgy worldwide redundant amazing reassure verge mode slot draft admission variant "
-        "necessary whatsoever whichever regrow reboot resist zero decade session unwell ability fuss "
+        "necessary whatsoever whichever regrow reboot resist zero decade session unwell ability fuss vague "
         "mobile chronic appointment downside caveat instruction"
     )
 )
@@ -399,12 +399,18 @@ class Missing:
         return MISSING.format(words=_listed(self.words))
 
 
-def missing_topic(text: str, known) -> Missing:
+def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> Missing:
     """The ask's topic words that the library never uses (`known`: its stemmed terms), at most
     three, in the ask's order: "ataxia" in "the ataxia comes and goes, should I worry?"; `mostly`
-    when they are more than half of the ask's topic words."""
+    when they are more than half of the ask's topic words. Only rare words are named: a word of
+    everyday English (`everyday`, such as "difficult" or "impact") missing from a small library is
+    no topic it lacks."""
     topic = topic_words(text)
-    found = [w for w, stems in topic.items() if not all(_known(s, known) for s in stems)]
+    found = [
+        w
+        for w, stems in topic.items()
+        if w not in everyday and not _glued(w, known) and not all(_known(s, known) for s in stems)
+    ]
     return Missing(tuple(found[:3]), len(found) > len(topic) / 2)
 
 
@@ -453,6 +459,28 @@ def _known(stem: str, known) -> bool:
         return False
     near = [k for k in known if k[:1] == stem[:1] and abs(len(k) - len(stem)) <= 2]
     return bool(difflib.get_close_matches(stem, near, n=1, cutoff=0.85))
+
+
+def _glued(word: str, known) -> bool:
+    """Two words typed as one ("theimmune"): a stop word, then a library word."""
+    return any(
+        word[:i] in STOPWORDS and all(_known(s, known) for s in content_words(word[i:]))
+        for i in range(1, min(5, len(word) - 3))
+    )
+
+
+def common(res: Assistant) -> frozenset[str]:
+    """Everyday English: the whole words of the embedding model's tokenizer vocabulary (about
+    20,000: "difficult", "impact", "tremor"), which splits rare words ("ataxia", "covid") into
+    pieces. Empty for an embedder without a tokenizer."""
+    tokenizer = getattr(getattr(res.embedder, "model", None), "tokenizer", None)
+    return whole_words(tokenizer) if tokenizer is not None else frozenset()
+
+
+@lru_cache(maxsize=4)
+def whole_words(tokenizer) -> frozenset[str]:
+    """Read once per tokenizer (the vocabulary has some 30,000 entries)."""
+    return frozenset(w for w in tokenizer.get_vocab() if w.isalpha() and w.islower() and len(w) > 3)
 
 
 def library_terms(res: Assistant):
