@@ -39,6 +39,7 @@ spans, negation, cues, `non_english`) are `assistant/guard_text.py`, re-exported
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,8 @@ CUED_ASSERT = 0.8  # assertion probability needed when a refuting or reporting c
 # claim probability a statement with a question mark needs: a weak match ("one shouldn't expect
 # much benefit after HSCT?") is a question about something else
 STATED_MATCH = 0.8
+# A claim worded as a denial of evidence ("There is no conclusive evidence linking viruses ...")
+DENIES_EVIDENCE = re.compile(r"\b(no|not|never)\b(?:\s+\w+){0,2}\s+(evidence|proof|proven|shown)\b", re.I)
 ASKS_ABOUT = 0.7  # cosine to a claim wording at which a yes/no question asks about the claim
 
 
@@ -227,8 +230,10 @@ class ClaimGuard(ClaimModels):
         argues = score >= STRONG_MATCH and bool(CONCLUSION.search(sentence)) and probs[0] >= 0.1
         # An evidential negation or an attribution is strong evidence against asserting, not a
         # veto: the model must be sure ("no side effects, no downtime" still asserts).
-        if DENIAL_FIRST.search(sentence):
-            return GuardResult(original, self.claims[i], "refutes", score, premise)  # denies it all
+        if DENIAL_FIRST.search(sentence) and not DENIES_EVIDENCE.search(self.claims[i].claim):
+            # denies it all; a claim that itself denies evidence ("no conclusive evidence links
+            # viruses to MS") is asserted by the same opening, so the model decides there
+            return GuardResult(original, self.claims[i], "refutes", score, premise)
         if REPORTING.search(sentence) and QUOTED.search(sentence):
             return GuardResult(original, self.claims[i], "reports", score, premise)  # quotes it
         cued = bool(EVIDENTIAL_NEGATION.search(sentence) or REPORTING.search(sentence))

@@ -177,6 +177,8 @@ class ClaimModels:
             3.0 * affirms,
             3.0 * affirms * float(bool(STILL.search(text))),
             3.0 * negated,
+            # "nobody has ever recorded a rejection" agrees with a claim worded as a denial
+            3.0 * negated * float(bool(EVIDENTIAL_NEGATION.search(text))),
         ]
         return np.concatenate([vector, np.asarray(extra + cue_features(text), dtype=np.float32)])
 

@@ -189,6 +189,11 @@ def test_rhetorical_questions_in_llm_answers_are_removed(shipped):
     [
         # a claim worded as a negation, asserted in the clinic's words
         ("Our treatment has absolutely no side effects.", "stem-cells-completely-safe"),
+        # a claim worded as a denial of evidence, asserted by a sentence that opens with the denial
+        (
+            "There is no solid proof that viruses like Epstein-Barr have anything to do with MS.",
+            "ms-virus-link-unproven",
+        ),
         # a pasted heading without a full stop
         ("Stem cells rebuild damaged myelin", "msc-repair-myelin"),
     ],

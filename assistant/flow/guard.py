@@ -29,7 +29,7 @@ from .by_ask import not_covered_texts
 from .notices import fixed_paragraphs
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = "5"  # 5: stance features for contradiction without a negation word
+CACHE_VERSION = "6"  # 6: evidential negation against a denial-worded claim (5: negation-free contradiction)
 
 
 def load_guard(
