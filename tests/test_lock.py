@@ -17,7 +17,9 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements.lock"
-PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)")
+# "uvicorn[standard]==…": an extra that a dependency asks for is pinned apart (with the base
+# package's hashes), since pip --require-hashes treats it as a requirement of its own.
+PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[A-Za-z0-9,._-]+\])?==(\S+)")
 
 
 def lock_entries() -> dict[str, tuple[str, list[str]]]:
@@ -28,6 +30,8 @@ def lock_entries() -> dict[str, tuple[str, list[str]]]:
         pin = PIN.match(line)
         if pin:
             name = canonicalize_name(pin.group(1))
+            if name in entries and entries[name][0] != pin.group(2):
+                pytest.fail(f"requirements.lock pins {name} at two versions")
             entries[name] = (pin.group(2), [])
         elif line.strip().startswith("--hash=sha256:") and name:
             entries[name][1].append(line.split("sha256:", 1)[1].strip(" \\"))
