@@ -378,6 +378,7 @@ EVERYDAY = frozenset(
         "insist pretend prescribe outweigh imagine create inquire afford postpone regard legit naive "
         "upbeat dodgy worldwide redundant amazing reassure verge mode slot draft admission variant "
         "necessary whatsoever whichever regrow reboot resist zero decade session unwell ability fuss vague "
+        "bogus scam scams fake quack hoax gimmick genuine "  # judging a treatment: the library covers that
         "mobile chronic appointment downside caveat instruction"
     )
 )
