@@ -54,6 +54,15 @@ BARE_START = re.compile(
     re.I,
 )
 DIGIT = re.compile(r"\d")
+# An answer's "Yes:" or "No," lead, left out when the question was not a yes/no one (flow/by_ask.py).
+YES_NO_LEAD = re.compile(r"^(?:Yes|No|Usually yes|Usually not)[:,]\s+(?=\S)")
+
+
+def without_yes_no(text: str) -> str:
+    """The sentence without its lead: "No: aHSCT gives back…" → "aHSCT gives back…"."""
+    rest = YES_NO_LEAD.sub("", text, count=1)
+    first = rest.split(" ", 1)[0]
+    return rest if any(c.isupper() for c in first[1:]) else rest[:1].upper() + rest[1:]
 
 
 class Aspect(StrEnum):
@@ -164,8 +173,10 @@ class ReviewedAnswer(_Strict):
         return " ".join(s.text for s in self.answer)
 
     def reviewed_sentences(self) -> list[str]:
-        """Every sentence a reader may be shown from this answer (reviewed text)."""
+        """Every sentence a reader may be shown from this answer (reviewed text), including each
+        sentence without its "Yes:" or "No," lead, as shown after a question that is not yes/no."""
         texts = [s.text for s in self.answer] + [v.text for v in self.variants]
+        texts += [without_yes_no(t) for t in texts if YES_NO_LEAD.match(t)]
         return [*texts, *(t for t in (self.not_covered, self.next_step) if t)]
 
     def variants_for(

@@ -79,6 +79,9 @@ def test_one_question_put_two_ways_is_one_ask():
         "My brother finished aHSCT six weeks ago and tonight he has a bad cough and shivers. What to do?",
         "Had my transplant 3 weeks ago, now chills all evening, is this normal?",
         "Seven months after HSCT I had a fever of 100.5 F. Do I still need the ER for that?",
+        "my mum is at the clinic having the cell drip and says her chest is tight, what do i do",
+        "He phoned from the hospital abroad, he can't get his breath after the infusion. Help?",
+        "Since this morning I'm short of breath and my lips feel odd, 2 weeks out of chemo. Normal?",
     ],
 )
 def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
@@ -95,6 +98,7 @@ def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
         "The clinic charges 38,000 dollars, is that normal?",
         "I get shivers down my spine when I read about HSCT, is it scary?",
         "Can a cough make MS symptoms worse?",
+        "The budget is tight for us, can we pay for HSCT in instalments?",
     ],
 )
 def test_ordinary_questions_are_not_urgent(message):

@@ -230,3 +230,100 @@ def test_everyday_english_and_glued_words_are_not_named_as_missing():
     everyday = frozenset({"difficult", "impact"})
     assert missing_topic("Why is ataxia so difficult to treat?", LIBRARY_TERMS, everyday).words == ("ataxia",)
     assert missing_topic("Does it help theimmune system?", LIBRARY_TERMS | {"immun", "system"}).words == ()
+
+
+def test_an_answers_yes_or_no_lead_is_left_out_when_the_ask_is_not_yes_or_no():
+    from assistant.flow.by_ask import reviewed_blocks, yes_or_no
+    from assistant.flow.cards import Citer
+    from assistant.flow.person import read_context
+
+    answer = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump()
+        | {"answer": [{"text": "No: aHSCT gives back your own blood stem cells.", "sources": ["a-note"]}]}
+    )
+    how = read_asks("How is autologous HSCT different from the cells clinics sell?")[0]
+    either = read_asks("Is aHSCT the same as MSCs or something else?")[0]
+    same = read_asks("Is aHSCT the same as MSC therapy?")[0]
+    assert not yes_or_no(how) and not yes_or_no(either) and yes_or_no(same)
+    person = read_context("")
+    shown = list(reviewed_blocks(answer, person, 0, Citer(), _Support(), yes_no=False))[0].text
+    assert shown.startswith("aHSCT gives back your own blood stem cells")  # not "AHSCT", no "No:"
+    kept = list(reviewed_blocks(answer, person, 0, Citer(), _Support(), yes_no=True))[0].text
+    assert kept.startswith("No: aHSCT")
+
+
+def test_an_ask_about_the_persons_own_situation_now_goes_to_their_team_without_general_sentences():
+    from assistant.flow.by_ask import SITUATION, WORRY, Missing, situation_blocks
+    from assistant.vocab import BlockKind
+
+    for text in (
+        "My carer had to leave the clinic. Could I continue with the treatment?",
+        "My admission is next week and I have covid. Will they postpone it?",
+        "Do I have to tell the hospital about the abscess?",
+        "Legs weaker since I stopped my drug. What should I do now?",
+    ):
+        assert SITUATION.search(read_asks(text)[-1].text), text
+    assert WORRY.search("The ataxia comes and goes a year after HSCT, is it something I have to worry about?")
+    for text in ("What will happen during the transplant?", "Can I continue my MS drug after aHSCT?"):
+        assert not SITUATION.search(text), text
+    ask = read_asks("Could I continue with the treatment?")[0]
+    steps: set[str] = set()
+    blocks = list(situation_blocks(ask, 0, Missing(("ataxia",), True), steps))
+    assert [b.kind for b in blocks] == [BlockKind.NOT_COVERED, BlockKind.NOT_COVERED, BlockKind.NEXT_STEP]
+    assert "your own situation" in blocks[0].text and "ataxia" in blocks[1].text
+    assert "MS team" in blocks[2].text
+    assert BlockKind.NEXT_STEP not in [b.kind for b in situation_blocks(ask, 1, Missing(), steps)]
+
+
+def test_an_article_the_person_read_is_said_to_be_unseen_at_the_ask_about_it():
+    from assistant.flow.by_ask import unseen_item
+
+    message = "My aunt had cells in Panama. Is it HSCT? The newspaper article calls it a cure. Is it safe?"
+    asks = read_asks(message)
+    assert unseen_item(message, asks) == ("article", 0)
+    asks = read_asks("Is it safe? What does the documentary I watched show?")
+    assert unseen_item("Is it safe? What does the documentary I watched show?", asks) == ("documentary", 1)
+    assert unseen_item("Is HSCT safe?", read_asks("Is HSCT safe?")) is None
+
+
+def test_a_transplant_answer_is_not_given_for_stem_cell_injections_at_a_clinic():
+    from assistant.flow.by_ask import same_kind
+
+    answer = ReviewedAnswer.model_validate(SIDE_EFFECTS.model_dump() | {"aspect": "effectiveness"})
+    message = "We paid for stem cell injections at a clinic in Rotterdam. Could it give me back my hands?"
+    assert not same_kind(answer, read_asks(message)[-1], message)
+    transplant = "I'm booked for HSCT in Moscow. Could it give me back my hands?"
+    assert same_kind(answer, read_asks(transplant)[-1], transplant)
+    cord = "Could umbilical cord cells give me back my hands?"
+    assert not same_kind(answer, read_asks(cord)[0], cord)
+
+
+def test_units_after_numbers_and_how_a_question_is_put_are_no_topic():
+    from assistant.flow.by_ask import missing_topic
+
+    assert missing_topic("A hospital asks 8 lakh rupees. Is it safe?", LIBRARY_TERMS).words == ()
+    recovery = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump()
+        | {"not_covered": "The library has no reviewed figures on how long fatigue lasts after aHSCT."}
+    )
+    ask = read_asks("How long does recovery from HSCT take, realistically?")[0]
+    assert not asks_the_uncovered_part(ask, recovery)
+
+
+def test_an_ask_that_judges_a_clinic_hears_the_library_reviews_no_clinics():
+    from assistant.flow.by_ask import CLINIC_NOT_COVERED, composed_blocks
+    from assistant.models import Block
+    from assistant.vocab import BlockKind
+
+    ask = read_asks("One hospital in Delhi offers me stem cells. Is it a good hospital?")[-1]
+
+    def verified():
+        yield Block(
+            BlockKind.ANSWER, "Clinics that sell stem cells for MS often cannot show their results [1].", (1,)
+        )
+        return 1
+
+    texts = [b.text for b in composed_blocks(verified(), ask, 0, None, set())]
+    assert CLINIC_NOT_COVERED in texts
+    plain = read_asks("Is stem cell treatment safe?")[0]
+    assert CLINIC_NOT_COVERED not in [b.text for b in composed_blocks(verified(), plain, 0, None, set())]

@@ -38,8 +38,10 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "cost",
         re.compile(
-            r"\b(cost|costs|price|prices|pay|paid|afford|expensive|cheap|fund\w*|"
-            r"insurance|insurer|money|\$|€|£|euros?|dollars?|pounds|fee|fees|the total|"
+            r"\b(cost|costs|costly|price|prices|pricier|pay|paid|afford|expensive|cheap|cheaper|cheapest|"
+            r"fund\w*|insurance|insurer|\$|€|£|euros?|dollars?|pounds|fee|fees|the total|"
+            # not "is the money likely to buy me real improvement?"
+            r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))|"
             # not "how much does it help" or "how much years does it last"
             r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
             r"difference|trouble)\b))\b",
@@ -60,7 +62,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "recovery",
         re.compile(
             r"\b(recover\w*|back to work|"
-            r"how long (until|till|before|does it take)|fatigue after|aftercare|(time )?off work|"
+            r"how long (until|till|before|does (it|that|this) take)|fatigue after|aftercare|(time )?off work|"
             r"hair (loss|grow)|months after|weeks after|rehab\w*)\b",
             re.I,
         ),
@@ -68,7 +70,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "risks",
         re.compile(
-            r"\b(risks?|risky|safe|safety|side[- ]effects?|danger\w*|die|dying|death|fevers?|"
+            r"\b(risks?|risky|safe|safety|side[- ]effects?|danger\w*|die|dies|died|dying|deaths?|fatal\w*|"
+            r"fevers?|"
             r"mortality|infections?|complications?|harm\w*|cancer|infertil\w*|known (side )?effects?)\b",
             re.I,
         ),

@@ -17,11 +17,11 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..answers import ReviewedAnswer
+from ..answers import YES_NO_LEAD, ReviewedAnswer, without_yes_no
 from ..models import Block
 from ..text import STOPWORDS, content_words, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
-from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, Ask, Plan, treatment_of
+from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of
 from .cards import CardSupport, Citer
 from .person import PersonContext
 from .retrieve import relevant, retrieve
@@ -56,6 +56,29 @@ CHOOSING = re.compile(
     r"postpone|delay|or wait|wait (for|until)|push (back|on))\b",
     re.I,
 )
+# The person's own situation, now ("could I carry on with the treatment?", "is it something I
+# have to worry about?"): only the team that knows them can judge it, and general sentences near
+# the topic would read as if they did.
+SITUATION = re.compile(
+    r"\bwhat (?:was|is|will|would) (?:going )?(?:to )?happen (?:to (?:me|us) )?now\b"
+    r"|\bwhat (?:should|do|can|could|shall) (?:i|we) do(?: now| next)?\s*\??$"
+    r"|\b(?:could|can|should|may) (?:i|we) (?:still )?(?:continue|carry on|go on)"
+    r"(?: with (?:the|my|this) (?:treatment|transplant|procedure))?\s*\??$"
+    r"|\bwill (?:they|the (?:hospital|clinic|centre|center|team|doctors?)) (?:still )?"
+    r"(?:postpone|cancel|delay|move|stop|refuse|let)\b"
+    r"|\bdo (?:i|we) (?:have|need) to tell (?:the|my|our|them)\b",
+    re.I,
+)
+# Worry about the person's own symptom: the same, but a reviewed answer that matched it ("should
+# I worry about infections after HSCT?") is general information worth giving.
+WORRY = re.compile(
+    r"\b(?:something|anything) (?:i|we) (?:have|need|ought|should) (?:to )?worry"
+    r"|\bshould (?:i|we) (?:be )?worr(?:y|ied)\b|\bdo (?:i|we) need to worry\b"
+    r"|\bis (?:this|that|it) something to worry",
+    re.I,
+)
+SITUATION_NOT_COVERED = "The library cannot judge your own situation; the team that knows you can."
+SITUATION_STEP = "Please contact your MS team or the team treating you; they know your history."
 SAID_BY_VARIANT = 0.7  # share of an answer sentence's words a variant holds when it says the same
 NOT_COVERED_ANY = "The library has no reviewed information that answers this part of your question."
 
@@ -70,6 +93,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     )
     limit = max(2, per_message // len(plan.asks)) if several else None
     given: set[str] = set()
+    unseen = unseen_item(plan.message.asked, plan.asks)
     steps: set[str] = set()  # next steps already given: one per kind of team, not one per ask
     for i, ask in enumerate(plan.asks or [None]):
         if ask is not None and ask.aspect == "claim" and _carded(ask, plan.claims):
@@ -78,24 +102,37 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             continue  # the same question asked again in other words: answered once
         if several:
             yield lead(ask)
+        if unseen and i == unseen[1]:
+            yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]), ask=i)
+        if ask is not None and SITUATION.search(ask.text):
+            kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
+            continue
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
-        if reviewed is not None and not speaks_to(reviewed, ask):
+        if reviewed is not None and not (
+            speaks_to(reviewed, ask) and same_kind(reviewed, ask, plan.message.asked)
+        ):
             reviewed, ask = None, replace(ask, answer_id=None)
         if reviewed is not None:
             given.add(reviewed.id)
             narrow = asks_the_uncovered_part(ask, reviewed)
-            missing = Missing() if narrow else missing_topic(ask.query, library_terms(res), common(res))
+            missing = Missing() if narrow else ask_missing(res, ask)
             support = res.card_support
-            for block in reviewed_blocks(reviewed, plan.person, i, checker.citer, support, narrow, missing):
+            blocks = reviewed_blocks(
+                reviewed, plan.person, i, checker.citer, support, narrow, missing, yes_or_no(ask)
+            )
+            for block in blocks:
                 kept += block.kind == BlockKind.ANSWER
                 yield block
             yield from drug_step(ask, plan.person, i, steps)
             continue
         ask = ask.composed() if ask is not None else None
+        if ask is not None and WORRY.search(ask.text):
+            kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
+            continue
         text = ask.query if several else plan.query
         ctx = retrieve(res.retriever, res.collections[1], text, plan.vectors[text], focus)
         checker.answer.timings_ms.setdefault("retrieve", round((time.perf_counter() - started) * 1000))
-        missing = Missing() if ask is None else missing_topic(ask.query, library_terms(res), common(res))
+        missing = Missing() if ask is None else ask_missing(res, ask)
         if not relevant(ctx.passages, res.settings):
             # An ask about this field that the library cannot answer is said to be not covered;
             # a message outside the field (a recipe, the weather) is left to the abstention.
@@ -125,6 +162,29 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
 WANTS_ITS_KIND = frozenset({"cost", "risks"})
 
 
+# Something the person read or watched that the library cannot see: said once, at the ask about it.
+UNSEEN = re.compile(
+    r"\b(?:newspaper |magazine |online |news )?(article|news (?:report|story|piece)|newspaper|documentary|"
+    r"video|podcast|tv (?:programme|program|show))s?\b",
+    re.I,
+)
+UNSEEN_THINGS = ("article", "news report", "newspaper", "documentary", "video", "podcast", "programme")
+UNSEEN_TEXT = "The library cannot see the {thing} you mention, so it cannot say what it describes."
+
+
+def unseen_item(message: str, asks: list[Ask]) -> tuple[str, int] | None:
+    """(what, ask index) for an article, video or programme the message refers to: the ask that
+    names it, else the first ask."""
+    found = UNSEEN.search(message)
+    if not found:
+        return None
+    at = next((i for i, a in enumerate(asks) if UNSEEN.search(a.text)), 0)
+    thing = found.group(1).lower()
+    return (
+        "news report" if thing.startswith("news") else "programme" if thing.startswith("tv") else thing
+    ), at
+
+
 def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
     """Does the matched reviewed answer speak to what the ask wants? "What does an exosome
     treatment cost?" matched to the answer on whether exosomes are approved does not: no price
@@ -134,6 +194,34 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
         return True
     said = " ".join([*(s.text for s in answer.answer), answer.not_covered])
     return bool(ASPECT_WORDS[wanted].search(said))
+
+
+# Cells injected or infused at a clinic: not the transplant, whatever the clinic calls it.
+CELL_SHOTS = re.compile(
+    r"\bstem[- ]?cells?\s+(?:injections?|shots?|infusions?|jabs?|drips?|IVs?)\b"
+    r"|\b(?:injections?|shots?|infusions?|jabs?|drips?) of (?:\w+ )?stem[- ]?cells?\b",
+    re.I,
+)
+
+
+# Answers whose content is the treatment's own (its results, risks, steps): not those on how to
+# read a clinic's figures or what to ask before paying, which hold for any clinic.
+BOUND_TO_TREATMENT = frozenset({"effectiveness", "risks", "eligibility", "procedure", "recovery", "evidence"})
+
+
+def same_kind(answer: ReviewedAnswer, ask: Ask, message: str) -> bool:
+    """Is the reviewed answer about the kind of treatment asked about? An answer on what aHSCT
+    does for disability does not answer "could the stem cell injections I paid for give me back
+    my hands?": injected cells are not the transplant (a comparison answer speaks of both)."""
+    if (
+        answer.treatment != "ahsct"
+        or answer.aspect not in BOUND_TO_TREATMENT
+        or treatment_of(ask.text) == "ahsct"
+    ):
+        return True
+    if ask.treatment in ("msc", "cord-cells"):
+        return False
+    return not (CELL_SHOTS.search(message) and treatment_of(message) != "ahsct")
 
 
 def _carded(ask: Ask, claims: list) -> bool:
@@ -159,13 +247,15 @@ def reviewed_blocks(
     support: CardSupport,
     narrow: bool = False,
     missing: Missing | None = None,
+    yes_no: bool = True,
 ) -> Iterator[Block]:
     """The reviewed answer as blocks: context variants, answer sentences, not covered, next step.
     `narrow`: the ask is about the part the answer says it does not cover ("Will I lose my hair?"
     to the answer on chemotherapy side effects): that is said first, and no figure about the rest
     stands in for the answer. `missing`: the ask's own topic words the library never uses; when
     they are most of its topic ("can I eat yogurt?" to the answer on recovery) said the same way,
-    else after the answer."""
+    else after the answer. `yes_no`: the ask can be answered yes or no; else ("How is it
+    different?", "Is it X or Y?") an answer's "Yes:" or "No," lead is left out."""
     missing = missing or Missing()
     if narrow:
         yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
@@ -185,6 +275,8 @@ def reviewed_blocks(
     for kind, sentence in sentences:
         if narrow and numbers(sentence.text):
             continue
+        if not yes_no and YES_NO_LEAD.match(sentence.text):
+            sentence = sentence.model_copy(update={"text": without_yes_no(sentence.text)})
         block = _cited(sentence, kind, index, citer, support)
         if block is not None:
             yield block
@@ -193,6 +285,15 @@ def reviewed_blocks(
     if missing.words and not missing.mostly:
         yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
     yield Block(BlockKind.NEXT_STEP, answer.next_step, ask=index)
+
+
+EITHER_OR = re.compile(r"\bor\b(?!\s+not\b)", re.I)
+
+
+def yes_or_no(ask: Ask | None) -> bool:
+    """Can the ask be answered yes or no? Not a question word's ask ("How is it different?")
+    nor a choice between two things ("…or can I go back to normal?")."""
+    return ask is None or not (WH_WORD.search(ask.text) or EITHER_OR.search(ask.text))
 
 
 # "The library cannot say whether you personally qualify": a judgement only the person's own team
@@ -204,12 +305,19 @@ JUDGEMENT = re.compile(r"\bcannot (say|weigh|judge)\b", re.I)
 ALIKE = {"exhaust": "fatigu", "tire": "fatigu", "tired": "fatigu", "worn": "fatigu", "sleepi": "fatigu"}
 
 
+# How a question is put, not what it is about: "how long does recovery take" does not ask the part
+# on "how long fatigue lasts" that an answer says it lacks.
+QUESTION_FRAME = frozenset(
+    content_words("long take takes time soon much many often realistic realistically exactly")
+)
+
+
 def asks_the_uncovered_part(ask: Ask | None, answer: ReviewedAnswer) -> bool:
     """Are the ask's own topic words (hair, nausea) in what the answer says it does not cover and
     in none of its answer sentences? Words every answer of the field shares do not count."""
     if ask is None or not answer.not_covered or JUDGEMENT.search(answer.not_covered):
         return False
-    own = {ALIKE.get(w, w) for w in content_words(ask.query)} - GENERIC - VAGUE_WORDS
+    own = {ALIKE.get(w, w) for w in content_words(ask.query)} - GENERIC - VAGUE_WORDS - QUESTION_FRAME
     said = set(content_words(" ".join(s.text for s in answer.answer)))
     return bool(own & set(content_words(answer.not_covered)) - said)
 
@@ -258,9 +366,29 @@ def composed_blocks(
         yield not_covered(ask, index, missing)  # the missing words when there are some
     elif missing.words and not missing.mostly:
         yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
+    if answered and JUDGES_A_CLINIC.search(ask.text):
+        yield Block(BlockKind.NOT_COVERED, CLINIC_NOT_COVERED, ask=index)
     if not answered and steps is not None:
         yield from next_step(ask, index, steps)
     return len(kept) + (not answered or bool(missing.words))
+
+
+def ask_missing(res: Assistant, ask: Ask) -> Missing:
+    return missing_topic(ask.query, library_terms(res), common(res))
+
+
+def situation_blocks(
+    ask: Ask, index: int, missing: Missing, steps: set[str] | None
+) -> Generator[Block, None, int]:
+    """An ask about the person's own situation now: that only their team can judge it, the
+    topic words the library lacks ("ataxia"), and who to contact; no general sentences."""
+    yield Block(BlockKind.NOT_COVERED, SITUATION_NOT_COVERED, ask=index)
+    if missing.words:
+        yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
+    if steps is None or SITUATION_STEP not in steps:
+        (steps if steps is not None else set()).add(SITUATION_STEP)
+        yield Block(BlockKind.NEXT_STEP, SITUATION_STEP, ask=index)
+    return 1
 
 
 def in_field(message: str) -> bool:
@@ -293,9 +421,16 @@ def _same_treatment(text: str, ask: Ask) -> bool:
 
 def not_covered_texts() -> list[str]:
     """Every 'not covered' sentence this module can write: fixed texts, never claims."""
-    return [NOT_COVERED_ANY, NEXT_STEP_ANY, *NEXT_STEPS.values()] + [
-        t.format(t=name) for t in NOT_COVERED.values() for name in TREATMENT_NAMES.values()
-    ]
+    unseen = [UNSEEN_TEXT.format(thing=t) for t in UNSEEN_THINGS]
+    return [
+        *unseen,
+        CLINIC_NOT_COVERED,
+        NOT_COVERED_ANY,
+        NEXT_STEP_ANY,
+        SITUATION_NOT_COVERED,
+        SITUATION_STEP,
+        *NEXT_STEPS.values(),
+    ] + [t.format(t=name) for t in NOT_COVERED.values() for name in TREATMENT_NAMES.values()]
 
 
 def not_covered(ask: Ask, index: int, missing: Missing | None = None) -> Block:
@@ -303,12 +438,22 @@ def not_covered(ask: Ask, index: int, missing: Missing | None = None) -> Block:
     some ("ataxia"), else the aspect's sentence (no prices for aHSCT), else the general one."""
     if missing is not None and missing.words:
         return Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
+    if JUDGES_A_CLINIC.search(ask.text):
+        return Block(BlockKind.NOT_COVERED, CLINIC_NOT_COVERED, ask=index)
     template = NOT_COVERED.get(ask.aspect)
     text = template.format(t=TREATMENT_NAMES.get(ask.treatment, "this")) if template else NOT_COVERED_ANY
     return Block(BlockKind.NOT_COVERED, text, ask=index)
 
 
 MISSING = "The library has no reviewed information about {words}."
+# "Is it a good hospital?", "is this clinic legit?": the library reviews evidence, not places.
+JUDGES_A_CLINIC = re.compile(
+    r"\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine|real|proper)\b[^.?!]{0,30}"
+    r"\b(?:hospital|clinic|centre|center)s?\b"
+    r"|\b(?:hospital|clinic|centre|center)s?\b[^.?!]{0,30}\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine)\b",
+    re.I,
+)
+CLINIC_NOT_COVERED = "The library has no reviewed information on individual clinics or hospitals."
 NARROW_LIMIT = 2  # sentences near an ask whose topic the library lacks: context, not an answer
 # Who to ask when the library cannot answer: the team that knows the person's treatment.
 NEXT_STEPS = {
@@ -423,12 +568,16 @@ def topic_words(text: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for m in CANDIDATE.finditer(text):
         word = m.group()
-        if _a_name(text, m.start(), word) or NOT_A_NOUN.search(word):
+        if _a_name(text, m.start(), word) or NOT_A_NOUN.search(word) or UNIT.search(text[: m.start()]):
             continue
         stems = content_words(normalize_terms(word))
         if stems and not any(s in IGNORED or s in easy_stems() for s in stems):
             found.setdefault(word.lower(), stems)
     return found
+
+
+# A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.
+UNIT = re.compile(r"\d[\d,.]*\s*(?:[A-Za-z]+\s+)?$")
 
 
 @lru_cache(maxsize=1)

@@ -32,6 +32,16 @@ FINDINGS = re.compile(
 )
 # Sentences about the note itself ("not summarised in this note"): editorial, never an answer.
 ABOUT_THE_NOTE = re.compile(r"\b(this|a separate|the) note\b|\bfor this library\b", re.I)
+# Sentences that describe a source instead of saying what it found ("The MSFocus article is a
+# magazine piece, not a study"): true, but no answer to what a person asked; ranked lower in
+# patient answers.
+ABOUT_THE_SOURCE = re.compile(
+    r"^(?:The|This) [^,.]{0,60}\b(?:article|page|commentary|booklet|report|record|piece|survey|paper|"
+    r"alert|update|notice|abstract)\b (?:is|was) (?:a|an|not|only)\b"
+    r"|\bin a wider context\b|\b(?:page|article) (?:supports|contradicts) the\b",
+    re.I,
+)
+ABOUT_THE_SOURCE_PENALTY = 0.1
 SECTION_BONUS = {
     "patient": {"What it means": 0.03, "What it says": 0.03, "What was found": 0.04},
     "staff": {"What was found": 0.05, "What it means": 0.04, "What it says": 0.04, "Safety": 0.02},
@@ -73,7 +83,8 @@ PARENTHESES = re.compile(r"\([^)]*\)")  # definitions ("RRMS, attacks followed b
 
 def on_aspect(text: str, ctx: Context) -> bool:
     if ctx.ask is not None and ctx.ask.aspect == "other":
-        return on_topic(text, ctx.ask.query)
+        # a message's only ask is read with what the message says around it ("brain atrophy")
+        return on_topic(text, f"{ctx.ask.query} {ctx.query}")
     if ctx.ask is None or ctx.ask.aspect not in STRICT_ASPECTS:
         return True
     return bool(ASPECT_WORDS[ctx.ask.aspect].search(PARENTHESES.sub(" ", text)))
@@ -111,6 +122,8 @@ class ExtractiveComposer:
         if ctx.mode == "patient":  # plain answers prefer short sentences and short words
             penalty = self.settings.plain_weight * max(0.0, reading_grade(row.text) - 8)
             relevance -= min(self.settings.plain_cap, penalty)
+        if ctx.mode == "patient" and ABOUT_THE_SOURCE.search(row.text):
+            relevance -= ABOUT_THE_SOURCE_PENALTY  # staff replies may weigh the kind of source
         return relevance - (0.2 if words < 6 else 0.0)
 
     def select(self, ctx: Context) -> list[SentenceRow]:

@@ -16,6 +16,10 @@ REMINDER = (
 )
 URGENT = re.compile(
     r"\b(suicid\w*|kill myself|can'?t breathe|cannot breathe|chest pain|stroke|seizure|"
+    # breathing trouble, in the words people use for it
+    r"(can'?t|cannot|couldn'?t) (get|catch) (her|his|my|their) breath|short(ness)? of breath|"
+    r"(struggling|trouble|difficulty) (to )?breath\w*|chest (is |feels |felt )?(so |very )?tight\w*|"
+    r"tight(ness)? (in )?(her|his|my|the) chest|"
     r"emergency|sudden(ly)? (lost|loss|blind\w*|weak\w*|numb\w*|paraly\w*)|lost (my )?(sight|vision)|"
     r"high fever|fever after|bleeding|unconscious|collapsed?|"
     # stroke signs and a fever in someone whose immune system a transplant has just wiped out
