@@ -327,3 +327,44 @@ def test_an_ask_that_judges_a_clinic_hears_the_library_reviews_no_clinics():
     assert CLINIC_NOT_COVERED in texts
     plain = read_asks("Is stem cell treatment safe?")[0]
     assert CLINIC_NOT_COVERED not in [b.text for b in composed_blocks(verified(), plain, 0, None, set())]
+
+
+def test_an_ask_about_injected_cells_gets_the_nearest_cells_answer_of_the_same_aspect():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.flow.by_ask import kindred_answer
+
+    def answer(answer_id, aspect, treatment):
+        return ReviewedAnswer.model_validate(
+            SIDE_EFFECTS.model_dump() | {"id": answer_id, "aspect": aspect, "treatment": treatment}
+        )
+
+    transplant = answer("ahsct-disability", "effectiveness", "ahsct")
+    cells = answer("msc-work", "effectiveness", "msc")
+    cells_risks = answer("msc-risks", "risks", "msc")
+    # one question each; the ask is nearest the transplant answer, then the cells' risks, then cells
+    reviewed = SimpleNamespace(
+        answers=[transplant, cells_risks, cells],
+        owner=np.array([0, 1, 2]),
+        vectors=np.array([[1.0, 0.0], [0.9, 0.44], [0.6, 0.8]]),
+    )
+    ask_vector = np.array([0.95, 0.31])
+    assert kindred_answer(reviewed, transplant, ask_vector) is cells  # same aspect, not the transplant
+    far = np.array([0.0, -1.0])
+    assert kindred_answer(reviewed, transplant, far) is None  # nothing near enough
+    assert kindred_answer(reviewed, transplant, None) is None
+
+
+def test_an_ask_about_that_risk_reads_the_statement_and_names_a_missing_acronym():
+    from assistant.flow.by_ask import missing_topic
+
+    message = (
+        "Before HSCT I never had bone trouble, now I have AVN in both hips. Can that risk come from the HSCT?"
+    )
+    ask = read_asks(message)[-1]
+    assert "AVN" in ask.query  # the statement that named the risk
+    assert missing_topic(ask.query, LIBRARY_TERMS | {"risk"}).words == ("AVN",)
+    # a typed-short library acronym is no missing topic
+    assert missing_topic("Is the HST chemo hard on the heart?", LIBRARY_TERMS | {"hsct", "heart"}).words == ()

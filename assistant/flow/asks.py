@@ -172,6 +172,12 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
 WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 POINTER = re.compile(r"\b(it|this|that|the treatment|the procedure)\b", re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
+# "that risk", "those numbers", "these symptoms": a thing the statement before the ask named
+THAT_THING = re.compile(
+    r"\b(?:that|this|these|those) (?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|"
+    r"side effects?|results?|claims?|promises?|offers?|prices?|quotes?|things?)\b",
+    re.I,
+)
 # Stems that name no topic: an ask made only of these points at what was said before it.
 VAGUE_WORDS = frozenset(
     content_words(
@@ -287,8 +293,11 @@ def vague(text: str) -> bool:
 
 
 def points_back(text: str) -> bool:
-    """An ask that points at the statement before it and names nothing but the field's own
-    words ("Is that a known effect of HSCT?", "can it happen years later?")."""
+    """An ask that points at the statement before it: it names nothing but the field's own words
+    ("Is that a known effect of HSCT?", "can it happen years later?"), or it names a thing of
+    that statement ("How can that risk not have been raised by HSCT?", "those numbers")."""
+    if THAT_THING.search(text):
+        return True
     return bool(POINTER.search(text)) and len(set(content_words(text)) - VAGUE_WORDS - GENERIC) < 2
 
 

@@ -108,9 +108,10 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
-        if reviewed is not None and not (
-            speaks_to(reviewed, ask) and same_kind(reviewed, ask, plan.message.asked)
-        ):
+        if reviewed is not None and not same_kind(reviewed, ask, plan.message.asked):
+            reviewed = kindred_answer(res.reviewed, reviewed, plan.vectors.get(ask.query))
+            ask = replace(ask, answer_id=reviewed.id if reviewed else None)
+        if reviewed is not None and not speaks_to(reviewed, ask):
             reviewed, ask = None, replace(ask, answer_id=None)
         if reviewed is not None:
             given.add(reviewed.id)
@@ -222,6 +223,24 @@ def same_kind(answer: ReviewedAnswer, ask: Ask, message: str) -> bool:
     if ask.treatment in ("msc", "cord-cells"):
         return False
     return not (CELL_SHOTS.search(message) and treatment_of(message) != "ahsct")
+
+
+KINDRED_FLOOR = 0.45  # cosine to one of an answer's questions: near enough to be what was asked
+
+
+def kindred_answer(reviewed, rejected: ReviewedAnswer, vector) -> ReviewedAnswer | None:
+    """For an ask about injected cells matched to a transplant answer: the reviewed answer of the
+    same aspect about cells or clinics whose questions are nearest the ask ("can the injections
+    give me my hands back?" → whether stem cells repair nerves), if one is near enough."""
+    if vector is None:
+        return None
+    sims = reviewed.vectors @ vector
+    best, score = None, KINDRED_FLOOR
+    for k, sim in enumerate(sims):
+        answer = reviewed.answers[reviewed.owner[k]]
+        if answer.treatment != "ahsct" and answer.aspect == rejected.aspect and sim > score:
+            best, score = answer, float(sim)
+    return best
 
 
 def _carded(ask: Ask, claims: list) -> bool:
@@ -530,8 +549,8 @@ EVERYDAY = frozenset(
 IGNORED = GENERIC | VAGUE_WORDS | STORY_WORDS | EVERYDAY
 # Endings of adverbs, participles, adjectives and comparatives ("definitely", "reassured",
 # "reliable", "cheaper"): words about the asking, rarely the thing asked about.
-NOT_A_NOUN = re.compile(r"(ly|ed|ing|able|ible|ous|ful|less|est|ive|ical|ary|ever|ier|[^e]er)$", re.I)
-CANDIDATE = re.compile(r"\b[A-Za-z][A-Za-z-]{3,}\b")
+NOT_A_NOUN = re.compile(r"(ly|ed|ing|able|ible|ous|ful|less|est|ive|al|ary|ever|ier|[^e]er)$", re.I)
+CANDIDATE = re.compile(r"\b(?:[A-Za-z][A-Za-z-]{3,}|[A-Z]{3})\b")  # and acronyms: AVN, ITP
 
 
 @dataclass(frozen=True)
@@ -572,7 +591,7 @@ def topic_words(text: str) -> dict[str, list[str]]:
             continue
         stems = content_words(normalize_terms(word))
         if stems and not any(s in IGNORED or s in easy_stems() for s in stems):
-            found.setdefault(word.lower(), stems)
+            found.setdefault(word if word.isupper() else word.lower(), stems)  # AVN stays AVN
     return found
 
 
@@ -605,9 +624,11 @@ def _known(stem: str, known) -> bool:
     """In the library, or a misspelling of a word that is ("transplnt", "chemoterapy")."""
     if stem in known or SAME_AS.get(stem) in known:
         return True
-    if len(stem) < 5:
+    if len(stem) < 3:
         return False
-    near = [k for k in known if k[:1] == stem[:1] and abs(len(k) - len(stem)) <= 2]
+    # short words and acronyms ("HST" for HSCT) may only miss one letter
+    slack = 2 if len(stem) >= 5 else 1
+    near = [k for k in known if k[:1] == stem[:1] and abs(len(k) - len(stem)) <= slack]
     return bool(difflib.get_close_matches(stem, near, n=1, cutoff=0.85))
 
 

@@ -83,21 +83,21 @@ PARENTHESES = re.compile(r"\([^)]*\)")  # definitions ("RRMS, attacks followed b
 
 def on_aspect(text: str, ctx: Context) -> bool:
     if ctx.ask is not None and ctx.ask.aspect == "other":
-        # a message's only ask is read with what the message says around it ("brain atrophy")
-        return on_topic(text, f"{ctx.ask.query} {ctx.query}")
+        # or two words of what the message says around its ask ("brain atrophy… slow the shrinking?")
+        return on_topic(text, ctx.ask.query) or on_topic(text, ctx.query, need=2)
     if ctx.ask is None or ctx.ask.aspect not in STRICT_ASPECTS:
         return True
     return bool(ASPECT_WORDS[ctx.ask.aspect].search(PARENTHESES.sub(" ", text)))
 
 
-def on_topic(text: str, ask: str) -> bool:
+def on_topic(text: str, ask: str, need: int = 1) -> bool:
     """An ask the aspect rules could not place ("Do I need follow-up MRIs?") is answered only
     by sentences that share one of its own words (MRI, follow-up), not by any sentence near
     the treatment; with no such sentence it is reported as not covered."""
     if looks_non_english(ask):  # its words are not the library's words: answered the old way
         return True
     salient = set(content_words(ask)) - GENERIC
-    return not salient or bool(salient & set(content_words(text)))
+    return not salient or len(salient & set(content_words(text))) >= min(need, len(salient))
 
 
 class ExtractiveComposer:
