@@ -35,12 +35,23 @@ def blocks(path: Path = PARAPHRASES) -> list[str]:
     return out
 
 
+def as_read(text: str) -> str:
+    """What the pipeline matches for a message of one ask: the ask as read (its question, with
+    the statement before it when it only points back), not the whole message; a message read as
+    several asks is matched whole."""
+    from assistant.flow.asks import read_asks
+
+    asks = read_asks(text)
+    return asks[0].query if len(asks) == 1 else text
+
+
 def held_out(assistant, items: list[dict]) -> list[tuple[str | None, str, float]]:
     """(expected answer id or None, matched id, confidence) per paraphrase."""
-    vectors = assistant.embedder.encode([i["text"] for i in items])
+    texts = [as_read(i["text"]) for i in items]
+    vectors = assistant.embedder.encode(texts)
     out = []
-    for item, vector in zip(items, vectors, strict=True):
-        best = assistant.reviewed.best(item["text"], vector)
+    for item, text, vector in zip(items, texts, vectors, strict=True):
+        best = assistant.reviewed.best(text, vector)
         out.append((item.get("answer"), best.answer.id if best else "", best.confidence if best else 0.0))
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -316,6 +317,23 @@ def test_our_answers_read_at_grade_eight_or_below(shipped):
     ours = our_ids()
     grades = {a.id: max(fk_grade(a.text), fk_grade(a.answer[0].text)) for a in answers if a.id in ours}
     assert grades and {aid: g for aid, g in grades.items() if g > 8} == {}  # whole answer and its lead
+
+
+def test_no_shipped_answer_opens_on_a_bare_yes_or_no(shipped):
+    """A reviewed answer meets many wordings of its ask: "Is aHSCT proven or still experimental?"
+    read oddly when the answer opened "Yes, for some people:". The first sentence says its point
+    as a statement instead."""
+    _, answers, _ = shipped
+    bare = re.compile(r"^(yes|no|usually (yes|not)|only in some cases)\s*[,:]", re.I)
+    assert [a.id for a in answers if bare.match(a.answer[0].text)] == []
+
+
+def test_whether_aHSCT_is_worth_the_risk_states_the_risk_of_death(shipped):
+    """Asked whether the benefit outweighs the risk, the answer must name the main risk with its
+    figure, not only say that the risk is greater than a drug's."""
+    _, answers, _ = shipped
+    text = next(a for a in answers if a.id == "ahsct-worth-the-risk").text
+    assert re.search(r"died|death", text) and re.search(r"\d+(\.\d+)?%", text)
 
 
 def test_an_answer_offers_only_the_variants_that_fit_the_person(tmp_path):
