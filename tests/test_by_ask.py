@@ -368,3 +368,24 @@ def test_an_ask_about_that_risk_reads_the_statement_and_names_a_missing_acronym(
     assert missing_topic(ask.query, LIBRARY_TERMS | {"risk"}).words == ("AVN",)
     # a typed-short library acronym is no missing topic
     assert missing_topic("Is the HST chemo hard on the heart?", LIBRARY_TERMS | {"hsct", "heart"}).words == ()
+
+
+def test_an_eligibility_ask_naming_several_criteria_gets_the_answer_that_covers_them_all():
+    from types import SimpleNamespace
+
+    from assistant.flow.by_ask import broader_answer
+    from assistant.flow.person import read_context
+
+    def answer(answer_id):
+        return ReviewedAnswer.model_validate(
+            SIDE_EFFECTS.model_dump() | {"id": answer_id, "aspect": "eligibility", "treatment": "ahsct"}
+        )
+
+    edss, broad = answer("ahsct-edss-limit"), answer("ahsct-who-qualifies")
+    reviewed = SimpleNamespace(by_id={"ahsct-who-qualifies": broad}.get)
+    several = "If the EDSS limit is 6.0 and I'm too old and have SPMS, is HSCT out for me?"
+    ask = read_asks(several)[0]
+    assert broader_answer(reviewed, edss, ask, read_context(several)) is broad
+    one = "Is my EDSS of 6.5 too high for HSCT?"
+    assert broader_answer(reviewed, edss, read_asks(one)[0], read_context(one)) is None
+    assert broader_answer(reviewed, broad, ask, read_context(several)) is None  # already the broad one

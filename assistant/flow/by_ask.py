@@ -78,7 +78,7 @@ WORRY = re.compile(
     re.I,
 )
 SITUATION_NOT_COVERED = "The library cannot judge your own situation; the team that knows you can."
-SITUATION_STEP = "Please contact your MS team or the team treating you; they know your history."
+SITUATION_STEP = "Please contact your treating team or your MS team; they know your history."
 SAID_BY_VARIANT = 0.7  # share of an answer sentence's words a variant holds when it says the same
 NOT_COVERED_ANY = "The library has no reviewed information that answers this part of your question."
 
@@ -113,6 +113,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             ask = replace(ask, answer_id=reviewed.id if reviewed else None)
         if reviewed is not None and not speaks_to(reviewed, ask):
             reviewed, ask = None, replace(ask, answer_id=None)
+        if reviewed is not None and (broad := broader_answer(res.reviewed, reviewed, ask, plan.person)):
+            reviewed, ask = broad, replace(ask, answer_id=broad.id)
         if reviewed is not None:
             given.add(reviewed.id)
             narrow = asks_the_uncovered_part(ask, reviewed)
@@ -223,6 +225,34 @@ def same_kind(answer: ReviewedAnswer, ask: Ask, message: str) -> bool:
     if ask.treatment in ("msc", "cord-cells"):
         return False
     return not (CELL_SHOTS.search(message) and treatment_of(message) != "ahsct")
+
+
+# The answer that covers every criterion of its group: what an ask naming several of them needs.
+BROADEST = {"eligibility": "ahsct-who-qualifies"}
+CRITERIA = {
+    "age": re.compile(r"\b(age|old|older|young|younger|\d{2} ?(?:years? old|yo|y/o))\b", re.I),
+    "edss": re.compile(r"\b(edss|disability score|wheelchair|walk\w*)\b", re.I),
+    "type": re.compile(r"\b(spms|ppms|rrms|progressive|relapsing)\b", re.I),
+    "duration": re.compile(
+        r"\b(how long i(?:'ve| have) had|years? since|diagnosed (?:in|\d)|had ms for)\b", re.I
+    ),
+}
+
+
+def broader_answer(
+    reviewed, matched: ReviewedAnswer, ask: Ask, person: PersonContext
+) -> ReviewedAnswer | None:
+    """The group's broadest answer for an ask that names several of its criteria ("too old by
+    13 years, EDSS 6.0 and SPMS: am I out?"): the answer on one of them (the EDSS limit) would
+    leave the others unanswered. The person's stated age, MS type and EDSS count as named."""
+    broad_id = BROADEST.get(matched.aspect)
+    if broad_id is None or matched.id == broad_id or matched.treatment != "ahsct":
+        return None
+    named = {k for k, rule in CRITERIA.items() if rule.search(ask.query)}
+    named |= {
+        k for k, v in (("age", person.age), ("edss", person.edss), ("type", person.ms_type)) if v is not None
+    }
+    return reviewed.by_id(broad_id) if len(named) >= 2 else None
 
 
 KINDRED_FLOOR = 0.45  # cosine to one of an answer's questions: near enough to be what was asked

@@ -27,7 +27,7 @@ ASPECT_BONUS = 0.08
 MIN_RELEVANCE = 0.25
 FINDINGS = re.compile(
     r"\b(find|found|finding|result|results|show|showed|shown|work|worked|works|"
-    r"effective|effect|outcome|outcomes|help|helped|succeed)\b",
+    r"effective|effect|outcome|outcomes|help|helped|succeed|stop|halt|permanent\w*|last|lasts|cure)\b",
     re.I,
 )
 # Sentences about the note itself ("not summarised in this note"): editorial, never an answer.

@@ -54,10 +54,13 @@ PROGRESSIVE = re.compile(
     re.I,
 )
 RELAPSING = re.compile(r"\brrms\b|\brelapsing[- ]remitting\b|\brelapsing ms\b|\brelapsing form\b", re.I)
-DIAGNOSED_YEAR = re.compile(r"\bdiagnos\w*\s+(?:back\s+)?(?:in\s+)?((?:19|20)\d\d)\b", re.I)
+DIAGNOSED_YEAR = re.compile(
+    r"\bdiagnos\w*\s+(?:back\s+)?(?:in\s+)?((?:19|20)\d\d)\b|\b(?:ms|rrms|spms|ppms) since ((?:19|20)\d\d)\b",
+    re.I,
+)
 DIAGNOSED_AGO = re.compile(
     r"\bdiagnos\w*\s+(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten)"
-    r"\s+years?\s+ago\b|\b(?:had|have had|living with) ms (?:for\s+)?(\d{1,2})\s+years?\b",
+    r"\s+years?\s+ago\b|\b(?:had|have had|living with|have) ms (?:for\s+|since\s+)?(\d{1,2})\s+years?\b",
     re.I,
 )
 WORD_NUMBERS = {
@@ -130,7 +133,7 @@ def read_context(message: str) -> PersonContext:
 
 def _years(message: str) -> float | None:
     if m := DIAGNOSED_YEAR.search(message):
-        return float(max(0, THIS_YEAR - int(m.group(1))))
+        return float(max(0, THIS_YEAR - int(m.group(1) or m.group(2))))
     if m := DIAGNOSED_AGO.search(message):
         raw = (m.group(1) or m.group(2) or "").lower()
         return float(WORD_NUMBERS.get(raw) or int(raw))
