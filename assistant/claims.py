@@ -175,6 +175,7 @@ class ClaimGuard(ClaimModels):
         matrix: np.ndarray | None = None,
         known_safe: tuple[str, ...] = (),
         development: list[tuple[str, str]] | None = None,
+        core: list[Claim] | None = None,
     ):
         self.threshold = threshold
         self.assert_threshold = assert_threshold
@@ -185,7 +186,7 @@ class ClaimGuard(ClaimModels):
         if claims and len(negatives):
             vectors = negative_vectors if negative_vectors is not None else embedder.encode(list(negatives))
             dev = development or []
-            self.fit(list(negatives), vectors, [*examples], dev)
+            self.fit(list(negatives), vectors, [*examples], dev, core)
 
     def score(self, sentence: str, vector: np.ndarray) -> tuple[int, float]:
         """(claim index, probability) of the best-matching claim."""
