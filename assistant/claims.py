@@ -263,7 +263,10 @@ class ClaimGuard(ClaimModels):
             # "I'm worried, but the clinic says X": the stance of X, not of the asker's "but"
             return True
         if TAG_QUESTION.search(text) and not (QUESTION_START.search(text) or REQUEST.search(text)):
-            return bool(TREATMENT.search(text))  # a statement with a tag: "X, no?", "X - really?"
+            # a statement with a tag: "X, no?", "X - really?"; a strongly matched X that asserts
+            # needs no treatment word ("Patient stories prove it works, right?")
+            strong = result.score >= STRONG_MATCH and self._core_asserts(sentence, claim)
+            return bool(TREATMENT.search(text)) or strong
         if declarative(text):  # "X = proven safe?": a statement with a question mark, if it asserts
             return (
                 result.score >= STATED_MATCH

@@ -93,10 +93,12 @@ FRAME_INSIDE = re.compile(
     # "a centre in Mexico has accepted him and says X" (a clinic's words, not a neurologist's)
     r"|\b(?:clinics?|centres?|centers?|hospitals?|provider|company)\b[^.?!]{0,60}?\b(?:and|but)\s+"
     r"(says|said|claims|claimed|promises|promised|insists|guarantees)\s+(that\s+)?"
-    # the asker passing on what they read or heard: "I'm worried, because I read they only mask
-    # symptoms", "so I liked hearing that X", "my nephew keeps posting that X" (not "I read about")
+    # the asker passing on what they read, heard or said: "I'm worried, because I read they only
+    # mask symptoms", "so I liked hearing that X", "my nephew keeps posting that X", "my neurologist
+    # laughed when I said X" (not "I read about", "I said so")
     r"|\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+\s+)?(?:read|heard|saw|seen|learned|learnt|was told|were told|"
-    r"keep hearing|keep reading|kept hearing)\s+(?:online\s+|somewhere\s+)?(?:that\s+|(?!about|of|up)\b)"
+    r"keep hearing|keep reading|kept hearing|said|told (?:him|her|them|my \w+|the \w+))\s+"
+    r"(?:online\s+|somewhere\s+)?(?:that\s+|(?!about|of|up|so|no|yes|it|this|that\b)\b)"
     r"|\b(?:hearing|reading|knowing|learning|to (?:read|hear|learn))\s+that\s+"
     r"|\b(?:keeps?|kept)\s+(?:posting|saying|sharing|telling (?:me|us)|insisting)\s+(?:that\s+)?",
     re.I,
