@@ -175,6 +175,7 @@ class ClaimGuard(ClaimModels):
         matrix: np.ndarray | None = None,
         known_safe: tuple[str, ...] = (),
         development: list[tuple[str, str]] | None = None,
+        core: list[Claim] | None = None,
     ):
         self.threshold = threshold
         self.assert_threshold = assert_threshold
@@ -185,7 +186,7 @@ class ClaimGuard(ClaimModels):
         if claims and len(negatives):
             vectors = negative_vectors if negative_vectors is not None else embedder.encode(list(negatives))
             dev = development or []
-            self.fit(list(negatives), vectors, [*examples], dev)
+            self.fit(list(negatives), vectors, [*examples], dev, core)
 
     def score(self, sentence: str, vector: np.ndarray) -> tuple[int, float]:
         """(claim index, probability) of the best-matching claim."""
@@ -262,7 +263,10 @@ class ClaimGuard(ClaimModels):
             # "I'm worried, but the clinic says X": the stance of X, not of the asker's "but"
             return True
         if TAG_QUESTION.search(text) and not (QUESTION_START.search(text) or REQUEST.search(text)):
-            return bool(TREATMENT.search(text))  # a statement with a tag: "X, no?", "X - really?"
+            # a statement with a tag: "X, no?", "X - really?"; a strongly matched X that asserts
+            # needs no treatment word ("Patient stories prove it works, right?")
+            strong = result.score >= STRONG_MATCH and self._core_asserts(sentence, claim)
+            return bool(TREATMENT.search(text)) or strong
         if declarative(text):  # "X = proven safe?": a statement with a question mark, if it asserts
             return (
                 result.score >= STATED_MATCH

@@ -28,6 +28,8 @@ from .text import content_words, split_sentences
 
 ABSENT_STANCE = -30.0  # logit of a stance the fit saw no example of
 STANCES = ("asserts", "refutes", "reports", "none")
+# The library's sentences weigh at most this share of the stance model's core (weak labels).
+LIBRARY_SHARE = 0.3
 EXAMPLE_LABELS = {
     "asserts": "asserts",
     "refutes": "refutes",
@@ -185,15 +187,23 @@ class ClaimModels:
     def best_claim(self, text: str, vector: np.ndarray) -> int:
         return int(np.argmax(self.probabilities(self.features(vector, set(content_words(text))))))
 
-    def fit(self, negatives: list[str], negative_vectors: np.ndarray, examples=(), development=()) -> None:
+    def fit(
+        self, negatives: list[str], negative_vectors: np.ndarray, examples=(), development=(), core=None
+    ) -> None:
         """Fit the match model, then the stance model (which reads the fitted match model to pick
-        each unlabelled sentence's claim)."""
-        labelled = [(t, EXAMPLE_LABELS[label], 3.0) for t, label in examples if label in EXAMPLE_LABELS]
-        labelled += [(t, label, 3.0) for t, label in development]
-        ex_vectors = self.embedder.encode([t for t, _, _ in labelled]) if labelled else np.zeros((0, 1))
+        each unlabelled sentence's claim). `examples` are (text, label) or (text, label, claim id);
+        `core` is the project's own registry, on which the stance model's core is fitted when the
+        library's registry is another one (see `_core_rows`)."""
+        labelled = [
+            (e[0], EXAMPLE_LABELS[e[1]], 3.0, e[2] if len(e) > 2 else None)
+            for e in examples
+            if e[1] in EXAMPLE_LABELS
+        ]
+        labelled += [(t, label, 3.0, None) for t, label in development]
+        ex_vectors = self.embedder.encode([x[0] for x in labelled]) if labelled else np.zeros((0, 1))
         self._fit_match(negatives, negative_vectors, labelled, ex_vectors)
         self._fit_rank()
-        self._fit_stance(negatives, negative_vectors, labelled, ex_vectors)
+        self._fit_stance(negatives, negative_vectors, labelled, ex_vectors, core)
 
     def _fit_match(self, negatives, negative_vectors, labelled, ex_vectors) -> None:
         from sklearn.linear_model import LogisticRegression
@@ -208,7 +218,7 @@ class ClaimModels:
             rows = self.features(vector, set(content_words(text)))
             X.append(rows[int(np.argmax(rows[:, 0]))])
             y.append(0)
-        for (text, label, _), vector in zip(labelled, ex_vectors, strict=True):
+        for (text, label, *_), vector in zip(labelled, ex_vectors, strict=True):
             rows = self.features(vector, set(content_words(text)))
             X.append(rows[int(np.argmax(rows[:, 0]))])
             y.append(int(label != "none"))  # clinic lines and their debunks are about a claim
@@ -230,9 +240,46 @@ class ClaimModels:
         rank = LogisticRegression(C=0.1, max_iter=2000).fit(np.concatenate(X), np.asarray(y))
         self.rank_weights = rank.coef_[0].astype(np.float32)
 
-    def _fit_stance(self, negatives, negative_vectors, labelled, ex_vectors) -> None:
+    def _fit_stance(self, negatives, negative_vectors, labelled, ex_vectors, core=None) -> None:
+        """The stance model: its core (registry wordings, their contradictions, corrections, the
+        labelled sentences), balanced by class on the core alone, plus the library's sentences as
+        weak `none` (or cue-labelled) rows whose total weight is bounded by a share of the core.
+        A small library therefore cannot flip the model: before, a 20-sentence test library (with
+        a planted clinic line among its `none` rows) and a 3-claim registry decided the class
+        balance and most of the claim-bearing rows, and "no risk of rejection" read as refuting."""
         from sklearn.linear_model import LogisticRegression
 
+        rows, labels, weights = self._core_rows(labelled, ex_vectors, core)
+        factor = _class_factors(labels, weights)
+        weights = [w * factor[label] for w, label in zip(weights, labels, strict=True)]
+        if len(negatives):
+            scale = min(1.0, LIBRARY_SHARE * sum(weights) / (0.5 * len(negatives)))
+            for text, vector in zip(negatives, negative_vectors, strict=True):
+                cue = "refutes" if EVIDENTIAL_NEGATION.search(text) else ""
+                cue = cue or ("reports" if REPORTING.search(text) else "")
+                rows.append(self.stance_features(text, vector, self.best_claim(text, vector)))
+                labels.append(cue or "none")
+                weights.append(0.5 * scale * factor.get(labels[-1], 1.0))  # weak labels from cues
+        model = LogisticRegression(C=0.5, max_iter=4000)
+        model.fit(np.asarray(rows), labels, sample_weight=weights)
+        self.stance_weights, self.stance_bias = _softmax_rows(model)
+
+    def _core_rows(self, labelled, ex_vectors, core=None) -> tuple[list, list, list]:
+        """The stance model's core rows. Fitted on the project's own registry (`core`) when the
+        library's registry is another one (a test library of two claims), plus that registry's
+        own wordings and corrections: the labelled sentences are about the project's claims, and
+        read against a registry that lacks their claim they taught the model nonsense."""
+        if core is None or _same_registry(core, self.claims):
+            return self._stance_rows(labelled, ex_vectors, with_labelled=True)
+        rows, labels, weights = _core_of(core, self.embedder, labelled, ex_vectors)
+        own = self._stance_rows(labelled, ex_vectors, with_labelled=False)
+        return [*rows, *own[0]], [*labels, *own[1]], [*weights, *own[2]]
+
+    def _stance_rows(self, labelled, ex_vectors, with_labelled: bool) -> tuple[list, list, list]:
+        """Rows against this registry: each wording asserts its claim (itself left out), its
+        contradiction and the claim's correction refute it; each labelled sentence against its
+        labelled claim (skipped when that claim is not in this registry), or, when it names none
+        (development lines, evidence), against the claim the match model picks."""
         rows, labels, weights = [], [], []
         for j, vector in enumerate(self.matrix):
             rows.append(self.stance_features(self.wordings[j], vector, self.owner[j], leave_out=j))
@@ -250,20 +297,20 @@ class ClaimModels:
             rows.append(self.stance_features(text, vector, int(owner)))
             labels.append("refutes")
             weights.append(1.0)
-        for text, vector in zip(negatives, negative_vectors, strict=True):
-            rows.append(self.stance_features(text, vector, self.best_claim(text, vector)))
-            cue = (
-                "refutes" if EVIDENTIAL_NEGATION.search(text) else "reports" if REPORTING.search(text) else ""
-            )
-            labels.append(cue or "none")
-            weights.append(0.5)  # weak labels from cues
-        for (text, label, weight), vector in zip(labelled, ex_vectors, strict=True):
-            rows.append(self.stance_features(text, vector, self.best_claim(text, vector)))
+        if not with_labelled:
+            return rows, labels, weights
+        ids = {c.id: i for i, c in enumerate(self.claims)}
+        for (text, label, weight, claim_id), vector in zip(labelled, ex_vectors, strict=True):
+            if claim_id in ids:
+                claim = ids[claim_id]
+            elif claim_id and label != "none":
+                continue  # about a claim this registry does not hold
+            else:
+                claim = self.best_claim(text, vector)
+            rows.append(self.stance_features(text, vector, claim))
             labels.append(label)
             weights.append(weight)
-        model = LogisticRegression(C=0.5, class_weight="balanced", max_iter=4000)
-        model.fit(np.asarray(rows), labels, sample_weight=weights)
-        self.stance_weights, self.stance_bias = _softmax_rows(model)
+        return rows, labels, weights
 
     def stance_probabilities(self, sentence: str, vector: np.ndarray, claim: int | None = None) -> np.ndarray:
         """Probabilities of asserts, refutes, reports, none for the sentence against the claim."""
@@ -301,6 +348,43 @@ class ClaimModels:
             self.stance_bias = data["stance_bias"]
             if len(data["correction_matrix"]) == len(self.corrections):
                 self._correction_matrix = data["correction_matrix"]
+
+
+def _same_registry(a: list[Claim], b: list[Claim]) -> bool:
+    return [(c.id, c.claim, tuple(c.paraphrases), c.correction) for c in a] == [
+        (c.id, c.claim, tuple(c.paraphrases), c.correction) for c in b
+    ]
+
+
+def _class_factors(labels: list[str], weights: list[float]) -> dict[str, float]:
+    """Balanced class weights over the core rows (each class the same total weight)."""
+    totals: dict[str, float] = {}
+    for label, weight in zip(labels, weights, strict=True):
+        totals[label] = totals.get(label, 0.0) + weight
+    return {label: sum(totals.values()) / (len(totals) * total) for label, total in totals.items()}
+
+
+_CORES: dict[str, tuple[list, list, list]] = {}  # the project's core rows, by content, per process
+
+
+def _core_of(core: list[Claim], embedder: Embedder, labelled, ex_vectors) -> tuple[list, list, list]:
+    """The core rows against the project's own registry, with a match model fitted on the
+    labelled sentences alone (it picks the claim of the lines that name none). Remembered per
+    process: every small test library of a run shares the same core."""
+    import hashlib
+    import json
+
+    content = [(c.id, c.claim, c.paraphrases, c.correction) for c in core], [x[:2] + x[3:] for x in labelled]
+    key = hashlib.sha256(json.dumps([content, embedder.name]).encode()).hexdigest()
+    if key not in _CORES:
+        models = ClaimModels(core, embedder)
+        models._fit_match([], np.zeros((0, models.matrix.shape[1]), np.float32), labelled, ex_vectors)
+        models._fit_rank()
+        rows, labels, weights = models._stance_rows(labelled, ex_vectors, with_labelled=True)
+        _CORES.clear()
+        _CORES[key] = ([r.copy() for r in rows], labels, weights)
+    rows, labels, weights = _CORES[key]
+    return list(rows), list(labels), list(weights)
 
 
 def _softmax_rows(model) -> tuple[np.ndarray, np.ndarray]:

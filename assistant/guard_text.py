@@ -93,10 +93,12 @@ FRAME_INSIDE = re.compile(
     # "a centre in Mexico has accepted him and says X" (a clinic's words, not a neurologist's)
     r"|\b(?:clinics?|centres?|centers?|hospitals?|provider|company)\b[^.?!]{0,60}?\b(?:and|but)\s+"
     r"(says|said|claims|claimed|promises|promised|insists|guarantees)\s+(that\s+)?"
-    # the asker passing on what they read or heard: "I'm worried, because I read they only mask
-    # symptoms", "so I liked hearing that X", "my nephew keeps posting that X" (not "I read about")
+    # the asker passing on what they read, heard or said: "I'm worried, because I read they only
+    # mask symptoms", "so I liked hearing that X", "my nephew keeps posting that X", "my neurologist
+    # laughed when I said X" (not "I read about", "I said so")
     r"|\b(?:i|we)(?:'ve|\s+have)?\s+(?:\w+\s+)?(?:read|heard|saw|seen|learned|learnt|was told|were told|"
-    r"keep hearing|keep reading|kept hearing)\s+(?:online\s+|somewhere\s+)?(?:that\s+|(?!about|of|up)\b)"
+    r"keep hearing|keep reading|kept hearing|said|told (?:him|her|them|my \w+|the \w+))\s+"
+    r"(?:online\s+|somewhere\s+)?(?:that\s+|(?!about|of|up|so|no|yes|it|this|that\b)\b)"
     r"|\b(?:hearing|reading|knowing|learning|to (?:read|hear|learn))\s+that\s+"
     r"|\b(?:keeps?|kept)\s+(?:posting|saying|sharing|telling (?:me|us)|insisting)\s+(?:that\s+)?",
     re.I,
@@ -458,21 +460,91 @@ def contradiction(wording: str) -> str:
     early = len(" ".join(wording.split()[:7]))  # the main clause, not a relative one
     negation = FIRST_NEGATION.search(wording)
     if NEGATION.search(wording):
-        if not negation or negation.start() > early or re.match(r"\s*longer", wording[negation.end() :]):
+        if (
+            not negation
+            or negation.start() > early
+            or re.match(r"\s*(longer|matter)", wording[negation.end() :])
+        ):
             return ""
         word = negation.group(0).lower()
-        return " ".join(
-            (
-                wording[: negation.start()] + ("can" if word == "cannot" else "") + wording[negation.end() :]
-            ).split()
-        )
+        head = wording[: negation.start()]
+        if word == "n't":  # "can't" -> "can", "won't" -> "will", "doesn't" -> "does"
+            head = re.sub(r"\b(ca|wo|sha)$", lambda m: FULL_AUXILIARY[m[1].lower()], head)
+        return " ".join((head + ("can" if word == "cannot" else "") + wording[negation.end() :]).split())
     aux = AUXILIARY.search(wording)
     if not aux or aux.start() > early:
-        return ""
+        return _denied_verb(wording)
     verb = aux.group(1)
     return (
         wording[: aux.start()] + ("cannot" if verb.lower() == "can" else f"{verb} not") + wording[aux.end() :]
     )
+
+
+# Main verbs of clinic claims in the present or past simple ("Stem cells cure MS", "The trial
+# proved ..."), which take "do / does / did not" when a wording is flipped: without them most
+# registry wordings had no contradiction, and "Stem cells do not cure MS" was learnt from nothing.
+CLAIM_VERBS = (  # noqa: SIM905  (a word list reads better as text)
+    "act address adapt become boost bring calm carry change come conclude cross cure deliver "
+    "differentiate dissolve drive eliminate find fix get give go halt heal help improve keep know "
+    "last leave lower make mend migrate modulate offer persist prevent produce protect prove pull "
+    "pump reach rebalance rebuild reduce regenerate regrow release remove repair replace require "
+    "reset restore reverse secrete send sense settle shield show slow soothe stay stop survive "
+    "switch tackle tame target track transform travel treat turn work"
+).split()
+PAST = {"found": "find", "made": "make", "got": "get", "brought": "bring", "kept": "keep", "became": "become"}
+# a verb form right after one of these is a noun or an infinitive ("a cure", "to repair")
+FUNCTION_WORDS = {
+    "to",
+    "the",
+    "a",
+    "an",
+    "our",
+    "their",
+    "my",
+    "your",
+    "his",
+    "her",
+    "its",
+    "of",
+    "for",
+    "will",
+}
+FULL_AUXILIARY = {"ca": "can", "wo": "will", "sha": "shall"}  # of "can't", "won't", "shan't"
+
+
+def _verb_forms() -> dict[str, tuple[str, str]]:
+    """Every form of CLAIM_VERBS -> (auxiliary of its negation, base form)."""
+    forms: dict[str, tuple[str, str]] = {}
+    for base in CLAIM_VERBS:
+        if base.endswith(("s", "sh", "ch", "x", "z", "o")):
+            third = base + "es"
+        elif base.endswith("y") and base[-2] not in "aeiou":
+            third = base[:-1] + "ies"
+        else:
+            third = base + "s"
+        past = third[:-3] + "ied" if third.endswith("ies") else base + ("d" if base.endswith("e") else "ed")
+        forms |= {past: ("did", base), third: ("does", base), base: ("do", base)}
+    forms |= {past: ("did", base) for past, base in PAST.items()}
+    return forms
+
+
+VERB_FORMS = _verb_forms()
+
+
+def _denied_verb(wording: str) -> str:
+    """ "Stem cells cure MS" -> "Stem cells do not cure MS" (an adverb before the verb stays
+    after the negation: "reliably lower" -> "do not reliably lower"); '' without such a verb in
+    the first eight words."""
+    words = wording.split()
+    for i in range(1, min(len(words), 8)):
+        key = re.sub(r"\W", "", words[i].lower())
+        if key not in VERB_FORMS or words[i - 1].lower() in FUNCTION_WORDS:
+            continue
+        aux, base = VERB_FORMS[key]
+        at = i - 1 if words[i - 1].lower().endswith("ly") and i > 1 else i
+        tail = words[i][len(key) :] if words[i].lower().startswith(key) else ""
+        return " ".join([*words[:at], f"{aux} not", *words[at:i], base + tail, *words[i + 1 :]])
+    return ""
 
 
 def quoted_spans(text: str) -> list[str]:

@@ -29,7 +29,10 @@ from .by_ask import not_covered_texts
 from .notices import fixed_paragraphs
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = "6"  # 6: evidential negation against a denial-worded claim (5: negation-free contradiction)
+# 7: the stance model's core on the project's own registry, library share bounded (6: evidential
+# negation against a denial-worded claim)
+CACHE_VERSION = "7"
+CORE_REGISTRY = Path(__file__).resolve().parents[2] / "sources" / "claims.yaml"
 
 
 def load_guard(
@@ -83,6 +86,7 @@ def fit_guard(
         negative_vectors=np.asarray(vectors, dtype=np.float32),
         examples=guard_examples(settings.guard_examples),
         development=development_examples(_development(settings)),
+        core=core_registry(),
         **args,
     )
     if claims:
@@ -109,12 +113,22 @@ def question_claims(guard: ClaimGuard, asked: str, vector: np.ndarray | None) ->
     return guard.in_question(asked, vector[None, :] if one and vector is not None else None)
 
 
-def guard_examples(path) -> list[tuple[str, str]]:
-    """Hand-labelled tuning sentences (evals/guard/tune.yaml); none when the file is absent."""
+def guard_examples(path) -> list[tuple[str, str, str | None]]:
+    """Hand-labelled tuning sentences (evals/guard/tune.yaml) as (text, label, claim id); none
+    when the file is absent."""
     if not path or not Path(path).exists():
         return []
     items = (yaml.safe_load(Path(path).read_text()) or {}).get("items") or []
-    return [(i["text"], i["label"]) for i in items if i.get("text") and i.get("label")]
+    return [(i["text"], i["label"], i.get("claim")) for i in items if i.get("text") and i.get("label")]
+
+
+def core_registry() -> list | None:
+    """The project's own registry (sources/claims.yaml of this checkout), on which the stance
+    model's core is fitted whatever library is served; None when it is absent or faulty."""
+    if not CORE_REGISTRY.is_file():
+        return None
+    claims, problems = load_claims(CORE_REGISTRY)
+    return None if problems else claims
 
 
 def _development(settings: Settings) -> Path | None:
@@ -125,7 +139,7 @@ def _development(settings: Settings) -> Path | None:
 def _key(path: Path, settings: Settings, model: str, library_version: str) -> str:
     """Named by content: registry, tuning sets, model and library, so a changed input never
     reads an old file."""
-    files = (path, settings.guard_examples, _development(settings))
+    files = (path, settings.guard_examples, _development(settings), CORE_REGISTRY)
     inputs = b"".join(p.read_bytes() for p in files if p and Path(p).exists())
     tag = f"{model}|{library_version}|{CACHE_VERSION}".encode()
     return hashlib.sha256(inputs + tag).hexdigest()[:16]
