@@ -1,4 +1,4 @@
-"""Retrieval without repeated work (issue 18): MMR from one similarity product picks what the
+"""Retrieval without repeated work (issue 18): MMR from one matrix-vector product per pick picks what the
 pair-by-pair loop picked, and a passage's row and sentences are read from Chroma once."""
 
 from __future__ import annotations
