@@ -75,15 +75,19 @@ class Assistant:
         return cols
 
     @cached_property
-    def retriever(self) -> HybridRetriever:
-        """The hybrid retriever, also usable alone as a LangChain retriever (Runnable)."""
+    def lexical(self) -> LexicalIndex:
+        """BM25 over the passages; its ids also give a source's passages without a Chroma filter."""
         folder = self.settings.index_dir / "bm25"
         if self.settings.chroma_url and not folder.exists():
             # A new replica of a shared Chroma server builds its word index from the server.
             lexical_from_collection(self.collections[0]).save(folder)
-        lexical = LexicalIndex.load(folder)
+        return LexicalIndex.load(folder)
+
+    @cached_property
+    def retriever(self) -> HybridRetriever:
+        """The hybrid retriever, also usable alone as a LangChain retriever (Runnable)."""
         return HybridRetriever(
-            settings=self.settings, embedder=self.embedder, passages=self.collections[0], lexical=lexical
+            settings=self.settings, embedder=self.embedder, passages=self.collections[0], lexical=self.lexical
         )
 
     @cached_property
@@ -98,7 +102,8 @@ class Assistant:
 
     @cached_property
     def card_support(self) -> CardSupport:
-        return CardSupport(*self.collections, where=self.settings.chroma_url or str(self.settings.index_dir))
+        where = self.settings.chroma_url or str(self.settings.index_dir)
+        return CardSupport(*self.collections, where=where, lexical=self.lexical)
 
     def close(self) -> None:
         """Release the Chroma client (Chroma's public close), so a rebuilt index opens afresh."""

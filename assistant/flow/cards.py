@@ -14,6 +14,7 @@ from ..sources import Claim
 from ..store import StoreError
 from ..text import content_words, numbers, split_sentences
 from ..vocab import BlockKind
+from .context import SENTENCE_END
 from .notices import card_lead
 
 
@@ -58,11 +59,18 @@ BACKING_CACHE = 4096  # reviewed and correction sentences: about 1,000 in today'
 class CardSupport:
     """Finds, for each correction sentence, the passages of the claim's sources that back it."""
 
-    def __init__(self, passages, sentences, where: str = "the index"):
+    SOURCES_CACHE = 256  # source sets of claims and reviewed sentences: a few hundred today
+
+    def __init__(self, passages, sentences, where: str = "the index", lexical=None):
         self.passages, self.sentences, self.where = passages, sentences, where
+        # The BM25 index knows every passage id, so the sources' sentences are read by id; without
+        # it (a stand-in collection) by a source filter, which scans every sentence row: 70-110 ms
+        # a call at 100k passages against a few ms by id.
+        self.lexical = lexical
         # Reviewed and correction sentences are fixed texts: their backing is looked up once per
-        # index (a source filter scans every sentence row: 70-110 ms a call at 100k passages).
+        # index, and the sentences of a set of sources once for all the sentences citing it.
         self._backing: dict[tuple[tuple[str, ...], str], list[tuple[Passage, str]]] = {}
+        self._of_sources: dict[tuple[str, ...], tuple[list[tuple[str, dict]], dict[str, Passage]]] = {}
 
     def _get(self, collection, **query):
         try:
@@ -90,16 +98,49 @@ class CardSupport:
         return list(self._backing[key])
 
     def _by_words(self, sources, sentence: str) -> list[tuple[Passage, str]]:
-        where = {"source_id": {"$in": list(sources)}}
-        got = self._get(self.sentences, where=where, include=["documents", "metadatas"])
-        if not got["ids"]:
+        rows, passages = self._sentences_of(sources)
+        if not rows:
             return []
-        chosen = _covering(sentence, list(zip(got["documents"], got["metadatas"], strict=True)))
+        chosen = _covering(sentence, rows)
         by_passage: dict[str, list[tuple[int, str]]] = {}
         for doc, meta in chosen:
             by_passage.setdefault(meta["passage_id"], []).append((meta.get("pos", 0), doc))
-        passages = self._passages(list(by_passage))
+        missing = [pid for pid in by_passage if pid not in passages]
+        passages = {**passages, **(self._passages(missing) if missing else {})}
         return [(passages[pid], " ".join(d for _, d in sorted(docs))) for pid, docs in by_passage.items()]
+
+    def _sentences_of(self, sources) -> tuple[list[tuple[str, dict]], dict[str, Passage]]:
+        """The sources' sentences (text, metadata) in the store's order, and the passages read on
+        the way (none when read by filter), once per set of sources."""
+        key = tuple(sorted(sources))
+        if key not in self._of_sources:
+            if len(self._of_sources) >= self.SOURCES_CACHE:
+                self._of_sources.clear()
+            self._of_sources[key] = self._by_id(sources) or (self._by_filter(sources), {})
+        return self._of_sources[key]
+
+    def _by_filter(self, sources) -> list[tuple[str, dict]]:
+        where = {"source_id": {"$in": list(sources)}}
+        got = self._get(self.sentences, where=where, include=["documents", "metadatas"])
+        return list(zip(got["documents"], got["metadatas"], strict=True))
+
+    def _by_id(self, sources) -> tuple[list[tuple[str, dict]], dict[str, Passage]] | None:
+        """Read by id: the sources' passage ids from the BM25 index, their sentence ids
+        "<passage id>::s<pos>" (pos 0..n-1, assistant/index.py) up to a bound counted from the
+        passage's text. None (read by filter) when there is no BM25 index or a passage fills its
+        bound (it may hold more sentences). Chroma returns rows in its own order either way, so
+        the rows, and the ties `_covering` breaks by order, are the filter's."""
+        ids = self.lexical.passages_of(sources) if self.lexical is not None else []
+        if not ids:
+            return None
+        passages = self._passages(ids)
+        bound = {pid: len(SENTENCE_END.findall(p.text)) + 2 for pid, p in passages.items()}
+        wanted = [f"{pid}::s{i}" for pid, n in bound.items() for i in range(n)]
+        got = self._get(self.sentences, ids=wanted, include=["documents", "metadatas"])
+        rows = list(zip(got["documents"], got["metadatas"], strict=True))
+        if any(m.get("pos", 0) >= bound[m["passage_id"]] - 1 for _, m in rows):
+            return None
+        return rows, passages
 
     def _passages(self, owner: list[str]) -> dict[str, Passage]:
         rows = self._get(self.passages, ids=list(dict.fromkeys(owner)), include=["documents", "metadatas"])

@@ -16,14 +16,19 @@ import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 from ..embeddings import Embedder
 from ..models import Passage, ScoredPassage
 from ..settings import Settings
 from ..store import LexicalIndex, StoreError
 from ..vocab import evidence_prior
-from .context import Context, sentence_rows
+from .context import Context, SentenceRow, sentence_rows
+
+# Passages and their sentences read from Chroma, kept by id for later questions: a row read costs
+# a round trip and a SQLite read (3-4 ms for a query's 30 candidates on the shipped index), a
+# dictionary look-up none. Bounded: emptied when full (about 25 MB at this size).
+ROW_CACHE = 8192
 
 
 def rrf(rankings: list[list[str]], k: int = 60) -> dict[str, float]:
@@ -40,38 +45,35 @@ def mmr(candidates: list[ScoredPassage], k: int, lam: float, max_per_source: int
     if not candidates:
         return []
     top = max(c.score for c in candidates) or 1.0
+    relevance = lam * np.array([c.score / top for c in candidates])
+    vectors = _vectors(candidates)
+    # Each candidate's closeness to the nearest chosen passage (-inf: none chosen yet, counted 0).
+    nearest = np.full(len(candidates), -np.inf)
     chosen: list[ScoredPassage] = []
     per_source: dict[str, int] = {}
-    pool = list(candidates)
-    # Each candidate's closeness to the nearest chosen passage, brought up to date with each pick
-    # (the same dot products as comparing with every pick each round, a k-th of them).
-    nearest: list[float | None] = [None] * len(pool)
-    while pool and len(chosen) < k:
-        best, best_value = None, -np.inf
-        for i, c in enumerate(pool):
-            if per_source.get(c.passage.source_id, 0) >= max_per_source:
-                continue
-            value = lam * (c.score / top) - (1 - lam) * (nearest[i] or 0.0)
-            if value > best_value:
-                best, best_value = i, value
-        if best is None:
+    left = list(range(len(candidates)))
+    while left and len(chosen) < k:
+        open_ = [i for i in left if per_source.get(candidates[i].passage.source_id, 0) < max_per_source]
+        if not open_:
             break
-        picked = pool.pop(best)
-        nearest.pop(best)
+        near = nearest[open_]
+        values = relevance[open_] - (1 - lam) * np.where(np.isneginf(near), 0.0, near)
+        best = open_[int(np.argmax(values))]  # the first of equals, as before
+        left.remove(best)
+        picked = candidates[best]
         chosen.append(picked)
         per_source[picked.passage.source_id] = per_source.get(picked.passage.source_id, 0) + 1
-        nearest = [_closer(n, _cos(c.vector, picked.vector)) for c, n in zip(pool, nearest, strict=True)]
+        # One matrix-vector product per pick, not one dot product per pair (a full matrix product
+        # was slower: OpenBLAS threads it, and waking threads on a busy machine took ms).
+        nearest = np.maximum(nearest, (vectors @ vectors[best]).astype(np.float64))
     return chosen
 
 
-def _closer(nearest: float | None, cos: float) -> float:
-    return cos if nearest is None else max(nearest, cos)
-
-
-def _cos(a, b) -> float:
-    if a is None or b is None:
-        return 0.0
-    return float(np.dot(a, b))
+def _vectors(candidates: list[ScoredPassage]) -> np.ndarray:
+    """The candidates' unit vectors as rows (zeros for one without a vector: cosine 0)."""
+    dim = next((len(c.vector) for c in candidates if c.vector is not None), 0)
+    none = np.zeros(dim, np.float32)
+    return np.stack([none if c.vector is None else np.asarray(c.vector, np.float32) for c in candidates])
 
 
 class HybridRetriever(BaseRetriever):
@@ -83,6 +85,8 @@ class HybridRetriever(BaseRetriever):
     embedder: Embedder
     passages: object  # chromadb Collection
     lexical: LexicalIndex
+    _rows: dict = PrivateAttr(default_factory=dict)  # passage id -> (Passage, vector)
+    _sentence_rows: dict = PrivateAttr(default_factory=dict)  # passage id -> its SentenceRows
 
     def search(
         self, query: str, query_vector: np.ndarray | None = None, focus_sources: Sequence[str] = ()
@@ -93,24 +97,17 @@ class HybridRetriever(BaseRetriever):
         if query_vector is None:
             query_vector = self.embedder.encode([query])[0]
         # No count() first: Chroma returns fewer rows when it holds fewer, and one round trip
-        # less matters with a Chroma server.
-        dense = self.passages.query(
-            query_embeddings=[query_vector],
-            n_results=s.candidates,
-            include=["documents", "metadatas", "embeddings"],
-        )
+        # less matters with a Chroma server. Only ids: the rows come from the cache or by id.
+        dense = self.passages.query(query_embeddings=[query_vector], n_results=s.candidates, include=[])
         if not dense["ids"] or not dense["ids"][0]:
             return []
-        found = _rows(dense["ids"][0], dense["documents"][0], dense["metadatas"][0], dense["embeddings"][0])
         lexical_ids = [pid for pid, _ in self.lexical.search(query, s.candidates)]
-        missing = [pid for pid in lexical_ids if pid not in found]
-        if missing:
-            extra = self.passages.get(ids=missing, include=["documents", "metadatas", "embeddings"])
-            found.update(_rows(extra["ids"], extra["documents"], extra["metadatas"], extra["embeddings"]))
+        found = self._read([*dense["ids"][0], *lexical_ids])
+        dense_ids = [pid for pid in dense["ids"][0] if pid in found]
         lexical_ids = [p for p in lexical_ids if p in found]
         focus_ids = self._focus(query_vector, focus_sources, found)
-        fused = rrf([dense["ids"][0], lexical_ids, focus_ids], s.rrf_k)
-        dense_rank = {pid: r for r, pid in enumerate(dense["ids"][0], start=1)}
+        fused = rrf([dense_ids, lexical_ids, focus_ids], s.rrf_k)
+        dense_rank = {pid: r for r, pid in enumerate(dense_ids, start=1)}
         lexical_rank = {pid: r for r, pid in enumerate(lexical_ids, start=1)}
         scored = []
         for pid, score in fused.items():
@@ -135,11 +132,37 @@ class HybridRetriever(BaseRetriever):
         ids = self.lexical.passages_of(sources) if sources else []
         if not ids:
             return []
-        got = self.passages.get(ids=ids, include=["documents", "metadatas", "embeddings"])
-        rows = _rows(got["ids"], got["documents"], got["metadatas"], got["embeddings"])
+        rows = self._read(ids)
         near = sorted(rows, key=lambda pid: -float(np.dot(query_vector, rows[pid][1])))[: self.settings.k]
         found.update((pid, rows[pid]) for pid in near)
         return near
+
+    def _read(self, ids: list[str]) -> dict[str, tuple[Passage, np.ndarray]]:
+        """The rows of these passages (those the store holds), from the cache or in one read."""
+        cache = self._rows
+        missing = [pid for pid in dict.fromkeys(ids) if pid not in cache]
+        if missing:
+            got = self.passages.get(ids=missing, include=["documents", "metadatas", "embeddings"])
+            if len(cache) + len(missing) > ROW_CACHE:
+                cache.clear()
+            cache.update(_rows(got["ids"], got["documents"], got["metadatas"], got["embeddings"]))
+        return {pid: cache[pid] for pid in dict.fromkeys(ids) if pid in cache}
+
+    def sentences(self, collection, scored: list[ScoredPassage]) -> list[SentenceRow]:
+        """`context.sentence_rows` of the passages, with each passage's sentences read once."""
+        cache = self._sentence_rows
+        missing = [c for c in scored if c.passage.id not in cache]
+        if missing:
+            if len(cache) + len(missing) > ROW_CACHE:
+                cache.clear()
+            cache.update((c.passage.id, []) for c in missing)
+            for row in sentence_rows(collection, missing):
+                cache[missing[row.passage - 1].passage.id].append(row)
+        return [
+            SentenceRow(row.text, n, row.vector)
+            for n, c in enumerate(scored, start=1)
+            for row in cache[c.passage.id]
+        ]
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
@@ -169,7 +192,7 @@ def retrieve(
     settings = retriever.settings
     try:
         scored = retriever.search(query, vector, list(dict.fromkeys(focus)))
-        rows = sentence_rows(sentences, scored)
+        rows = retriever.sentences(sentences, scored)
     except StoreError:
         raise
     except Exception as exc:  # Chroma raises transport errors of many kinds
