@@ -264,16 +264,6 @@ def test_a_pointing_ask_made_of_field_words_is_about_the_statement_before_it():
     assert ask.aspect == "risks" and "platelets" in ask.query
 
 
-def test_an_ask_opening_on_that_reads_the_statement_it_points_to():
-    asks = read_asks("My clinic wants a yearly scan for 900 euros. Is that normal or just extra cost?")
-    assert "yearly scan" in asks[-1].query
-    asks = read_asks("The lab says it is FDA registered. Does that mean the government checked the cells?")
-    assert "FDA registered" in asks[-1].query
-    # "it" is the treatment, named without borrowing the story before it
-    asks = read_asks("The death rate is 0.3% they say. Will it stop my relapses and new lesions for good?")
-    assert "death rate" not in asks[-1].query
-
-
 def test_years_with_ms_read_from_non_native_wordings():
     from assistant.flow.person import THIS_YEAR, read_context
 

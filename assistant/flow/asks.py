@@ -172,11 +172,6 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
 WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 POINTER = re.compile(r"\b(it|this|that|the treatment|the procedure)\b", re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
-THAT_FIRST = re.compile(
-    r"^\W*(?:and |so |but |then )?(?:is|isn't|was|does|doesn't|did|can|could|would|will|should) "
-    r"(?:that|this)\b",
-    re.I,
-)
 # "that risk", "those numbers", "these symptoms": a thing the statement before the ask named
 THAT_THING = re.compile(
     r"\b(?:that|this|these|those) (?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|"
@@ -305,11 +300,7 @@ def points_back(text: str) -> bool:
         return True
     if not POINTER.search(text):
         return False
-    own = set(content_words(text)) - VAGUE_WORDS - GENERIC
-    # "Is that normal or just extra cost?", "does that mean the government checked it?": a few
-    # words of its own, no treatment named, and "that" is what the statement before it said ("it"
-    # is mostly the treatment, named by _standalone)
-    return len(own) < 2 or (bool(THAT_FIRST.match(text)) and treatment_of(text) is None and len(own) < 4)
+    return len(set(content_words(text)) - VAGUE_WORDS - GENERIC) < 2
 
 
 def _around(sentences: list[str], at: int) -> str:
