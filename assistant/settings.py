@@ -73,8 +73,11 @@ class Settings(BaseSettings):
     staff_sentences: int = 7
     # Patient answers prefer plain sentences: the score loses this much per school grade of
     # reading difficulty (Flesch-Kincaid) above grade 8, up to plain_cap.
-    plain_weight: float = 0.03
+    plain_weight: float = 0.05
     plain_cap: float = 0.25
+    # A composed sentence scoring below this (cosine to the ask plus its bonuses) is not near
+    # enough to answer it; with none left the ask is said to be not covered.
+    min_sentence_relevance: float = 0.25
 
     # Verification of answer sentences
     support_cosine: float = 0.72  # supported on meaning alone

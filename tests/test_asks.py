@@ -272,3 +272,19 @@ def test_years_with_ms_read_from_non_native_wordings():
         == THIS_YEAR - 2012
     )
     assert read_context("hello, i have ms since 12 years").years_since_diagnosis == 12
+
+
+def test_and_before_a_new_question_asks_again_even_on_the_same_topic():
+    asks = read_asks("How long does recovery take, and when could I realistically go back to work?")
+    assert [a.aspect for a in asks] == ["recovery", "recovery"]
+    assert asks[1].text.startswith("when could I")
+    # no "and": one ask put two ways in one sentence
+    assert len(read_asks("how would I pay for HSCT, is any of it funded?")) == 1
+
+
+def test_asking_leave_to_ask_is_not_an_ask():
+    asks = read_asks("Hello, can I ask you something? My son is 20. Is HSCT something for him?")
+    assert [a.text for a in asks] == ["Is HSCT something for him?"]
+    asks = read_asks("Can I ask a question - if I had shingles last year, does that matter for HSCT?")
+    assert len(asks) == 1 and asks[0].text.lower().startswith("if i had shingles")
+    assert read_asks("Can I ask my neurologist for HSCT?")[0].text == "Can I ask my neurologist for HSCT?"

@@ -172,6 +172,12 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
 WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 POINTER = re.compile(r"\b(it|this|that|the treatment|the procedure)\b", re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
+# "Can I ask a question - if I had…": asking leave to ask is not the question
+PREAMBLE = re.compile(
+    r"^\W*(?:hi|hello|hey|dear [\w. ]{1,30})?[\s,!.]*(?:can|could|may) i (?:please )?ask (?:you )?"
+    r"(?:a |one |quick |a quick |a few |some )*(?:questions?|something)\s*(?:[-–—:,?.!]+\s*|$)",
+    re.I,
+)
 # "that risk", "those numbers", "these symptoms": a thing the statement before the ask named
 THAT_THING = re.compile(
     r"\b(?:that|this|these|those) (?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|"
@@ -240,12 +246,13 @@ class Plan:
 
 def read_asks(message: str) -> list[Ask]:
     """The distinct asks of a message, in the order asked; the whole message when it has none."""
-    sentences = split_sentences(message) or [message]
+    sentences = [PREAMBLE.sub("", s) for s in split_sentences(message)] or [message]
     found = [(part, i) for i, s in enumerate(sentences) if _is_ask(s) for part in _split_joined(s)]
     found = found or [(message, -1)]
     topic = treatment_of(message)
     asks: list[Ask] = []
     borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
+    ats: list[int] = []  # per ask, the sentence it was read from
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
         # "Is that right?" means the statement before it: read aspect and treatment from both
         statement = _around(sentences, at) if vague(raw) or points_back(raw) else ""
@@ -262,12 +269,16 @@ def read_asks(message: str) -> list[Ask]:
         same_statement = bool(statement) and borrowed[-1:] == [statement] and own in ("other", "decision")
         # after a question, only the ask's own words can make it the same ask ("how would I pay,
         # is any of it funded?"), not the question it borrowed ("Where is StarMS? Can I join?")
-        if same_statement or _same_ask(
-            asks, own if after_ask else aspect, treatment, bool(statement) and not after_ask
+        # "How long is recovery, and when can I work?": "and" before a new question asks again
+        and_again = bool(ats) and ats[-1] == at >= 0 and _joined_by_and(sentences[at], raw)
+        if same_statement or (
+            not and_again
+            and _same_ask(asks, own if after_ask else aspect, treatment, bool(statement) and not after_ask)
         ):
             # "What's recovery like? How long off work?": one ask put two ways
             previous = asks.pop()
             borrowed.pop()
+            ats.pop()
             text = f"{previous.text.rstrip('?')}, {raw[:1].lower()}{raw[1:]}"
             said = f"{previous.query} {raw}"
             if same_statement:  # the asks' own words say what kind of answer is wanted
@@ -275,7 +286,14 @@ def read_asks(message: str) -> list[Ask]:
                 treatment = previous.treatment
         asks.append(Ask(text, _standalone(said, treatment, topic), aspect, treatment, read_aspect=aspect))
         borrowed.append(statement)
+        ats.append(at)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+
+
+def _joined_by_and(sentence: str, part: str) -> bool:
+    """Did the writer put "and" (also, plus) before this question of the sentence?"""
+    first = part.split()[0] if part.split() else ""
+    return bool(first) and bool(re.search(rf"\b(?:and|also|plus),?\s+{re.escape(first)}\b", sentence, re.I))
 
 
 def _same_ask(asks: list[Ask], aspect: str, treatment: str, borrowed: bool) -> bool:

@@ -24,7 +24,6 @@ ASPECT_WORDS = dict(ASPECT_RULES)
 ABSTAIN = "The sources in this library do not answer this question."
 NEAR_DUPLICATE = 0.88
 ASPECT_BONUS = 0.08
-MIN_RELEVANCE = 0.25
 FINDINGS = re.compile(
     r"\b(find|found|finding|result|results|show|showed|shown|work|worked|works|"
     r"effective|effect|outcome|outcomes|help|helped|succeed|stop|halt|permanent\w*|last|lasts|cure)\b",
@@ -138,7 +137,7 @@ class ExtractiveComposer:
             and not other_treatment(r.text, ctx.ask)
             and on_aspect(r.text, ctx)
         ]
-        pool = [(s, r) for s, r in pool if s >= MIN_RELEVANCE]
+        pool = [(s, r) for s, r in pool if s >= self.settings.min_sentence_relevance]
         chosen: list[tuple[float, SentenceRow]] = []
         while pool and len(chosen) < limit:
 
