@@ -389,3 +389,20 @@ def test_an_eligibility_ask_naming_several_criteria_gets_the_answer_that_covers_
     one = "Is my EDSS of 6.5 too high for HSCT?"
     assert broader_answer(reviewed, edss, read_asks(one)[0], read_context(one)) is None
     assert broader_answer(reviewed, broad, ask, read_context(several)) is None  # already the broad one
+
+
+def test_an_answer_on_a_clinics_safety_standards_does_not_answer_is_it_safe():
+    from assistant.flow.by_ask import speaks_to
+
+    checklist = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump()
+        | {
+            "aspect": "decision",
+            "answer": [{"text": "Private centres differ in their safety standards.", "sources": ["a-note"]}],
+            "not_covered": "The library does not rate clinics.",
+        }
+    )
+    ask = read_asks("A clinic in Mexico offers me HSCT. Is it safe?")[-1]
+    assert ask.read_aspect == "risks"
+    assert not speaks_to(checklist, ask)
+    assert speaks_to(SIDE_EFFECTS, ask)  # an answer with its harms does

@@ -79,6 +79,7 @@ WORRY = re.compile(
 )
 SITUATION_NOT_COVERED = "The library cannot judge your own situation; the team that knows you can."
 SITUATION_STEP = "Please contact your treating team or your MS team; they know your history."
+SITUATION_STEPS = {"ahsct": "Please contact your transplant team or your MS team; they know your history."}
 SAID_BY_VARIANT = 0.7  # share of an answer sentence's words a variant holds when it says the same
 NOT_COVERED_ANY = "The library has no reviewed information that answers this part of your question."
 
@@ -163,6 +164,12 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
 # for the other aspects are too loose to overrule the matcher: "can I get access" reads as
 # eligibility, yet the answer on referral answers it).
 WANTS_ITS_KIND = frozenset({"cost", "risks"})
+# What a risks ask wants to hear about: harms, not "safety standards" or "is it safe to ask".
+HARMS = re.compile(
+    r"\b(die|died|dies|dying|deaths?|mortality|infections?|side[- ]effects?|complications?|risks?|harms?|"
+    r"tumou?rs?|blindness|fever)\b",
+    re.I,
+)
 
 
 # Something the person read or watched that the library cannot see: said once, at the ask about it.
@@ -196,7 +203,7 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
     if wanted not in WANTS_ITS_KIND or wanted == answer.aspect:
         return True
     said = " ".join([*(s.text for s in answer.answer), answer.not_covered])
-    return bool(ASPECT_WORDS[wanted].search(said))
+    return bool((HARMS if wanted == "risks" else ASPECT_WORDS[wanted]).search(said))
 
 
 # Cells injected or infused at a clinic: not the transplant, whatever the clinic calls it.
@@ -434,9 +441,10 @@ def situation_blocks(
     yield Block(BlockKind.NOT_COVERED, SITUATION_NOT_COVERED, ask=index)
     if missing.words:
         yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
-    if steps is None or SITUATION_STEP not in steps:
-        (steps if steps is not None else set()).add(SITUATION_STEP)
-        yield Block(BlockKind.NEXT_STEP, SITUATION_STEP, ask=index)
+    step = SITUATION_STEPS.get(ask.treatment, SITUATION_STEP)
+    if steps is None or step not in steps:
+        (steps if steps is not None else set()).add(step)
+        yield Block(BlockKind.NEXT_STEP, step, ask=index)
     return 1
 
 
@@ -478,6 +486,7 @@ def not_covered_texts() -> list[str]:
         NEXT_STEP_ANY,
         SITUATION_NOT_COVERED,
         SITUATION_STEP,
+        *SITUATION_STEPS.values(),
         *NEXT_STEPS.values(),
     ] + [t.format(t=name) for t in NOT_COVERED.values() for name in TREATMENT_NAMES.values()]
 
