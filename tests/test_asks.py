@@ -288,3 +288,11 @@ def test_asking_leave_to_ask_is_not_an_ask():
     asks = read_asks("Can I ask a question - if I had shingles last year, does that matter for HSCT?")
     assert len(asks) == 1 and asks[0].text.lower().startswith("if i had shingles")
     assert read_asks("Can I ask my neurologist for HSCT?")[0].text == "Can I ask my neurologist for HSCT?"
+
+
+def test_a_when_clause_before_a_statement_is_no_ask_but_a_question_without_its_mark_is():
+    asks = read_asks(
+        "When I asked about problems after we come home, they said to write on WhatsApp. Is that normal?"
+    )
+    assert [a.text for a in asks] == ["Is that normal?"]
+    assert len(read_asks("when i can go back to work. how much it cost?")) == 2

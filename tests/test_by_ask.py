@@ -280,7 +280,9 @@ def test_an_article_the_person_read_is_said_to_be_unseen_at_the_ask_about_it():
 
     message = "My aunt had cells in Panama. Is it HSCT? The newspaper article calls it a cure. Is it safe?"
     asks = read_asks(message)
-    assert unseen_item(message, asks) == ("article", 0)
+    assert unseen_item(message, asks) == ("article", None)  # named by no ask: said before the asks
+    one = "The newspaper article calls it a cure. Is it HSCT?"
+    assert unseen_item(one, read_asks(one)) == ("article", 0)
     asks = read_asks("Is it safe? What does the documentary I watched show?")
     assert unseen_item("Is it safe? What does the documentary I watched show?", asks) == ("documentary", 1)
     assert unseen_item("Is HSCT safe?", read_asks("Is HSCT safe?")) is None
@@ -406,3 +408,5 @@ def test_an_answer_on_a_clinics_safety_standards_does_not_answer_is_it_safe():
     assert ask.read_aspect == "risks"
     assert not speaks_to(checklist, ask)
     assert speaks_to(SIDE_EFFECTS, ask)  # an answer with its harms does
+    place = read_asks("How can we check if this clinic is legal and safe?")[-1]
+    assert speaks_to(checklist, place)  # a clinic's safety is its standards

@@ -25,6 +25,12 @@ QUESTION_WORDS = (
     r"i'?d like to know|i wonder|wondering|is there|are there"
 )
 QUESTION_START = re.compile(rf"^\W*({QUESTION_WORDS})\b", re.I)
+# "When I asked about after-care, they said…": a clause with its subject, then the statement
+WHEN_CLAUSE = re.compile(
+    r"^\W*(?:when|if)\s+(?:i|we|he|she|they|my|our|his|her|the|it)\b[^?]*,\s*"
+    r"(?:i|we|he|she|they|it|you|the \w+|my \w+)\s+\w+[^?]*$",
+    re.I,
+)
 STATEMENT_START = re.compile(
     r"^\W*(had|has|have|did|was|were)\b(?! (i|you|we|they|he|she|it|there|anyone|any)\b)", re.I
 )
@@ -371,7 +377,9 @@ def _is_ask(sentence: str) -> bool:
     """A question mark, or a question word first; not "Had HSCT in 2022." or "Was diagnosed in
     May.", where a dropped subject makes a statement start like a question."""
     return sentence.rstrip().endswith("?") or (
-        bool(QUESTION_START.match(sentence)) and not STATEMENT_START.match(sentence)
+        bool(QUESTION_START.match(sentence))
+        and not STATEMENT_START.match(sentence)
+        and not WHEN_CLAUSE.match(sentence)
     )
 
 

@@ -96,6 +96,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     given: set[str] = set()
     unseen = unseen_item(plan.message.asked, plan.asks)
     steps: set[str] = set()  # next steps already given: one per kind of team, not one per ask
+    if unseen and unseen[1] is None:
+        yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
     for i, ask in enumerate(plan.asks or [None]):
         if ask is not None and ask.aspect == "claim" and _carded(ask, plan.claims):
             continue  # the claim card above answers it
@@ -164,6 +166,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
 # for the other aspects are too loose to overrule the matcher: "can I get access" reads as
 # eligibility, yet the answer on referral answers it).
 WANTS_ITS_KIND = frozenset({"cost", "risks"})
+PLACE = re.compile(r"\b(clinics?|centres?|centers?|hospitals?)\b", re.I)
 # What a risks ask wants to hear about: harms, not "safety standards" or "is it safe to ask".
 HARMS = re.compile(
     r"\b(die|died|dies|dying|deaths?|mortality|infections?|side[- ]effects?|complications?|risks?|harms?|"
@@ -182,13 +185,13 @@ UNSEEN_THINGS = ("article", "news report", "newspaper", "documentary", "video", 
 UNSEEN_TEXT = "The library cannot see the {thing} you mention, so it cannot say what it describes."
 
 
-def unseen_item(message: str, asks: list[Ask]) -> tuple[str, int] | None:
+def unseen_item(message: str, asks: list[Ask]) -> tuple[str, int | None] | None:
     """(what, ask index) for an article, video or programme the message refers to: the ask that
-    names it, else the first ask."""
+    names it, else a message's only ask, else None (said once, before the asks)."""
     found = UNSEEN.search(message)
     if not found:
         return None
-    at = next((i for i, a in enumerate(asks) if UNSEEN.search(a.text)), 0)
+    at = next((i for i, a in enumerate(asks) if UNSEEN.search(a.text)), None if len(asks) > 1 else 0)
     thing = found.group(1).lower()
     return (
         "news report" if thing.startswith("news") else "programme" if thing.startswith("tv") else thing
@@ -203,7 +206,9 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
     if wanted not in WANTS_ITS_KIND or wanted == answer.aspect:
         return True
     said = " ".join([*(s.text for s in answer.answer), answer.not_covered])
-    return bool((HARMS if wanted == "risks" else ASPECT_WORDS[wanted]).search(said))
+    # "is the treatment safe?" wants its harms; "is this clinic safe?" may be answered by its standards
+    harms = wanted == "risks" and not PLACE.search(ask.text)
+    return bool((HARMS if harms else ASPECT_WORDS[wanted]).search(said))
 
 
 # Cells injected or infused at a clinic: not the transplant, whatever the clinic calls it.
