@@ -410,3 +410,31 @@ def test_an_answer_on_a_clinics_safety_standards_does_not_answer_is_it_safe():
     assert speaks_to(SIDE_EFFECTS, ask)  # an answer with its harms does
     place = read_asks("How can we check if this clinic is legal and safe?")[-1]
     assert speaks_to(checklist, place)  # a clinic's safety is its standards
+
+
+def test_a_messages_only_unmatched_ask_is_matched_again_with_the_whole_message():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.flow.asks import Plan
+    from assistant.flow.by_ask import whole_message_match
+    from assistant.flow.person import read_context
+
+    progressive = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump() | {"id": "ahsct-progressive", "aspect": "eligibility"}
+    )
+    message = "PPMS, 49, no active lesions for years. Is HSCT any use for me?"
+    ask = read_asks(message)[0]
+    seen: list[str] = []
+
+    def match(text, vector):
+        seen.append(text)
+        return SimpleNamespace(answer=progressive, confidence=0.8) if "PPMS" in text else None
+
+    reviewed = SimpleNamespace(match=match)
+    plan = Plan(None, message, {message: np.ones(2), ask.query: np.ones(2)}, [], [ask], read_context(message))
+    again = whole_message_match(reviewed, ask, plan)
+    assert seen == [message] and again.answer_id == "ahsct-progressive" and again.aspect == "eligibility"
+    plan_one = Plan(None, ask.query, {ask.query: np.ones(2)}, [], [ask], read_context(message))
+    assert whole_message_match(reviewed, ask, plan_one) is ask  # nothing more to read

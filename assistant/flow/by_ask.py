@@ -110,6 +110,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if ask is not None and SITUATION.search(ask.text):
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
+        if ask is not None and not several and not ask.answer_id:
+            ask = whole_message_match(res.reviewed, ask, plan)
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
         if reviewed is not None and not same_kind(reviewed, ask, plan.message.asked):
             reviewed = kindred_answer(res.reviewed, reviewed, plan.vectors.get(ask.query))
@@ -237,6 +239,19 @@ def same_kind(answer: ReviewedAnswer, ask: Ask, message: str) -> bool:
     if ask.treatment in ("msc", "cord-cells"):
         return False
     return not (CELL_SHOTS.search(message) and treatment_of(message) != "ahsct")
+
+
+def whole_message_match(reviewed, ask: Ask, plan: Plan) -> Ask:
+    """A message's only ask that matched no reviewed answer, matched again with what the message
+    says around it ("PPMS, 49, no active lesions. Is HSCT any use for me?"): the ask alone says
+    too little."""
+    vector = plan.vectors.get(plan.query)
+    if vector is None or plan.query == ask.query:
+        return ask
+    found = reviewed.match(plan.query, vector)
+    if found is None:
+        return ask
+    return replace(ask, answer_id=found.answer.id, confidence=found.confidence, aspect=found.answer.aspect)
 
 
 # The answer that covers every criterion of its group: what an ask naming several of them needs.
