@@ -64,7 +64,7 @@ class Embedder(Embeddings):
 
     # An answer's few texts run on one torch thread. On 2 cores shared with other work, a second
     # thread waits at every operation for a core the other work holds: an answer's batch took
-    # p50 122 / p95 628 ms with 2 threads and 25 / 65 ms with one (load 4-5); the vectors differ
+    # p50 122 / p95 628 ms with 2 threads and 25 / 65 ms with one (load 3.9-4.7); the vectors differ
     # by at most 2.6e-7 (the order of a sum).
     def _packed(self, texts: list[str]) -> np.ndarray:
         _threads(1)
