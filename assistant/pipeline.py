@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -131,6 +131,7 @@ class Assistant:
         self, question: str, history: Sequence = (), mode: str = "patient", backend: str | None = None
     ) -> Iterator[Block | Answer]:
         started = time.perf_counter()
+        _one_blas_thread()
         history = bounded_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         mode = _mode(mode)
         limit = self.settings.max_staff_chars if mode == Mode.STAFF else self.settings.max_question_chars
@@ -225,6 +226,19 @@ def _searched(query: str, asks: list[Ask]) -> list[str]:
     reading itself only when it is the one ask searched (by_ask.answer_asks); a message of several
     asks is never searched whole, and embedding it was a quarter of a long message's tokens."""
     return [*(a.query for a in asks), *([query] if len(asks) == 1 else [])]
+
+
+@cache
+def _one_blas_thread() -> None:
+    """NumPy's and SciPy's BLAS on one thread in an answering process, once. An answer's
+    products are small (a vector against 1,179 reviewed questions, the registry, 30 passages);
+    a second OpenBLAS thread on 2 shared cores spun and waited: bench/answer.py with
+    OPENBLAS_NUM_THREADS=1 against the default, alternating twice at load 1.9-2.4, answer CPU
+    p95 / one embedding 6.1x and 5.7x -> 4.8x and 4.2x. Torch has its own threads
+    (embeddings.py)."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
 
 
 def _mode(mode: str) -> Mode:

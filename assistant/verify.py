@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,11 +46,21 @@ REGISTER = re.compile(
 )
 
 
+# What verification reads of a passage or a passage sentence depends on its text alone, and the
+# same passages are cited by sentence after sentence: each text is read once per process.
+@lru_cache(maxsize=8192)
+def _stems(passage: str) -> frozenset[str]:
+    """The passage's content-word stems and its lower-cased words."""
+    return frozenset(content_words(passage)) | {w.lower() for w in passage.split()}
+
+
+_numbers = lru_cache(maxsize=8192)(numbers)
+_instruction = lru_cache(maxsize=32768)(reads_as_instruction)
+
+
 def unstated_register(sentence: str, passages: list[str]) -> list[str]:
     """Selling words of the sentence that no cited passage uses (compared as word stems)."""
-    stems = set().union(*(content_words(p) for p in passages)) | {
-        w.lower() for p in passages for w in p.split()
-    }
+    stems = frozenset().union(*(_stems(p) for p in passages))
     out = []
     for match in REGISTER.finditer(sentence):
         word = match.group(0).lower()
@@ -79,7 +90,7 @@ def check_sentence(sentence: str, vector: np.ndarray, ctx: Context, settings: Se
     if any(n < 1 or n > len(ctx.passages) for n in cited):
         return Check(sentence, cited, False, "cites a passage that was not given")
     texts = {n: ctx.passages[n - 1].passage.text for n in cited}
-    missing = numbers(sentence) - set().union(*(numbers(t) for t in texts.values()))
+    missing = numbers(sentence) - set().union(*(_numbers(t) for t in texts.values()))
     if missing:
         return Check(sentence, cited, False, f"number not in cited passage: {', '.join(sorted(missing))}")
     plain = strip_citations(sentence)
@@ -90,7 +101,7 @@ def check_sentence(sentence: str, vector: np.ndarray, ctx: Context, settings: Se
         )
     best_score, support = 0.0, {}
     for n in cited:
-        rows = [r for r in ctx.sentences_of(n) if not reads_as_instruction(r.text)]  # never support
+        rows = [r for r in ctx.sentences_of(n) if not _instruction(r.text)]  # never support
         rows = [r for r in rows if not conflicts(plain, r.text)]  # "did not" never backs "did"
         if not rows:
             continue

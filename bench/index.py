@@ -39,6 +39,11 @@ def measure(base: Settings, embedder) -> tuple:
         check_s, _ = timed(check_sources, settings, docs, embedder)
         build_s, report = timed(build_index, settings, False, False, embedder)
         texts = [embedding_text(p) for d in docs for p in passages_for(d)]
+        # The raw encodes run on torch's own thread count, as the build's large batches do (an
+        # answer's small batch leaves torch on one thread: assistant/embeddings.py).
+        import torch
+
+        torch.set_num_threads(embedder.threads)
         raw_s, _ = timed(
             embedder.model.encode,
             texts,

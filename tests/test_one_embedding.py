@@ -96,6 +96,18 @@ def test_packed_batch_gives_each_texts_own_vector(counted):
     assert embedder._packs
 
 
+def test_an_answers_texts_run_on_one_thread_and_library_batches_on_torchs_own(counted):
+    # On 2 shared cores a second torch thread stalled an answer's small batch at every operation
+    # (bench: p95 628 -> 65 ms with one thread); an index build's large batches keep torch's count.
+    import torch
+
+    _, embedder = counted
+    embedder.encode(["Is aHSCT safe?"])
+    assert torch.get_num_threads() == 1
+    embedder.encode(["A passage about the MIST trial."] * (embedder.batch_size + 1))
+    assert torch.get_num_threads() == embedder.threads == torch.get_num_threads()
+
+
 def test_pack_rows_keep_order_and_limit():
     from assistant.embeddings import pack_rows
 
