@@ -571,8 +571,8 @@ def test_a_question_on_a_claims_topic_without_its_content_gets_no_card(shipped, 
             "stem-cells",
         ),
         (
-            "The website says their lab is FDA registered, so the treatment is approved. Is that how "
-            "it works?",
+            "Their website claims an FDA-registered lab means the treatment itself is approved. Is that "
+            "how it works?",
             "fda-registered-lab-means-approved",
         ),
     ],
