@@ -51,7 +51,7 @@ from pathlib import Path
 import numpy as np
 
 from .embeddings import Embedder
-from .guard_model import STANCES, ClaimModels
+from .guard_model import FEW_CLAIMS, STANCES, ClaimModels
 from .guard_text import (
     CONCLUSION,
     DENIAL_FIRST,
@@ -120,8 +120,6 @@ ASKS_ABOUT = 0.7  # cosine to a claim wording at which a yes/no question asks ab
 # split's clinic statements and reports of a claim (0.347 and 0.079, 134 items); tune split only.
 CARD_CONTENT_SIMILARITY = 0.35
 CARD_COVERAGE = 0.08
-# A registry this small has no shared topic to take out (its mean is its claims): no content bar.
-CONTENT_MIN_CLAIMS = 10
 
 
 @dataclass(frozen=True)
@@ -313,8 +311,8 @@ class ClaimGuard(ClaimModels):
         """Do the asker's words carry what the claim says, not only its topic? The best of the
         sentence and its stripped readings, on meaning (topic taken out) and on the claim's
         distinctive words (see CARD_CONTENT_SIMILARITY)."""
-        if len(self.claims) < CONTENT_MIN_CLAIMS:
-            return True
+        if len(self.claims) < FEW_CLAIMS:
+            return True  # no shared topic to take out: its mean is its claims
         readings = [(sentence, False), *claim_cores(sentence)]
         vectors = [vector, *self._vectors_of(readings[1:])]
         similar = max(float(self.content_similarity(v)[claim]) for v in vectors)

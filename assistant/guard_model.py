@@ -30,6 +30,7 @@ from .text import content_words, split_sentences
 
 ABSENT_STANCE = -30.0  # logit of a stance the fit saw no example of
 MATCH_FEATURES = 4  # the match model reads the first four features; the rank model all of them
+FEW_CLAIMS = 10  # a registry this small has no distinctive words nor shared topic to take out
 STANCES = ("asserts", "refutes", "reports", "none")
 # The library's sentences weigh at most this share of the stance model's core (weak labels).
 LIBRARY_SHARE = 0.3
@@ -132,7 +133,10 @@ class ClaimModels:
         self.unseen = math.log(n / 0.5)  # a word no claim uses: the heaviest
         self.profiles = [self._profile(k) for k in range(len(self.claims))]
         self.profile_masses = [sum(p.values()) for p in self.profiles]
-        self.center = self.matrix.mean(axis=0) if len(self.matrix) else np.zeros(0, np.float32)
+        # an empty registry has no topic: a zero centre of the embedding's width
+        self.center = (
+            self.matrix.mean(axis=0) if len(self.matrix) else np.zeros(self.matrix.shape[1:], np.float32)
+        )
         centered = self.matrix - self.center
         self.centered = centered / (np.linalg.norm(centered, axis=1, keepdims=True) + 1e-9)
 
@@ -145,6 +149,9 @@ class ClaimModels:
         cells really cure MS?" has the cure claim's words, not the "soon, with more research"
         of the claim that a cure is near). `leave_out`: a wording whose words do not count (the
         rank model's fit)."""
+        if len(self.claims) < FEW_CLAIMS:
+            # rarity among two or three claims says nothing: the rank model reads the four scores
+            return np.zeros((len(self.claims), 2), dtype=np.float32)
         weight = {w: self.rarity.get(w, self.unseen) for w in words}
         total = sum(weight.values()) + 1e-9
         owner = self.owner[leave_out] if leave_out >= 0 else -1
