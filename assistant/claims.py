@@ -25,7 +25,10 @@ asker's plans: "If I skip the injections, ...?"), framed claims ("the clinic say
 for the asker's feeling ("I'm worried I'm missing out, because clinics there get amazing results"),
 statements with a question mark, and yes/no questions that say the claim was heard or is doubted
 ("Do stem cells really cure MS?"). A plain question ("Am I eligible for HSCT?", "Does it work for
-progressive MS?") gets none, however close its words are to a claim.
+progressive MS?") gets none, however close its words are to a claim; so does a sentence on a
+claim's topic without its content ("A clinic offers me stem cell shots in Panama.": see
+`states_content`), a clinic offering or selling something, a condition ("If X, ...?") and the
+asker's own clinician's advice ("my doctor said maybe HSCT in 2 years").
 `non_english(text)` says when a text is not English: the guard reads English only.
 Limits: English surface forms; irony and a debunk split over two sentences can be misread;
 hedged assertions ("may cure") count as assertions on purpose, because clinics hedge. Figures:
@@ -39,6 +42,7 @@ spans, negation, cues, `non_english`) are `assistant/guard_text.py`, re-exported
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,12 +51,13 @@ from pathlib import Path
 import numpy as np
 
 from .embeddings import Embedder
-from .guard_model import STANCES, ClaimModels
+from .guard_model import FEW_CLAIMS, STANCES, ClaimModels
 from .guard_text import (
     CONCLUSION,
     DENIAL_FIRST,
     EVIDENTIAL_NEGATION,
     QUESTION_START,
+    QUESTION_WORD,
     QUOTED,
     REPORTING,
     REQUEST,
@@ -62,6 +67,7 @@ from .guard_text import (
     attributed,
     claim_core,
     claim_cores,
+    clinician_says,
     conflicts,
     contradiction,
     cue_features,
@@ -71,6 +77,8 @@ from .guard_text import (
     heard_questions,
     later_clauses,
     non_english,
+    only_offered,
+    opens_conditional,
     plain,
     premise_of,
     quoted_spans,
@@ -105,6 +113,13 @@ STATED_MATCH = 0.8
 # A claim worded as a denial of evidence ("There is no conclusive evidence linking viruses ...")
 DENIES_EVIDENCE = re.compile(r"\b(no|not|never)\b(?:\s+\w+){0,2}\s+(evidence|proof|proven|shown)\b", re.I)
 ASKS_ABOUT = 0.7  # cosine to a claim wording at which a yes/no question asks about the claim
+# A card needs what the claim says, not only its topic: the asker's words (the sentence or a
+# stripped reading of it) must be near the claim's wordings with the topic all claims share taken
+# out, and must use some of the claim's distinctive words ("A clinic offers me stem cell shots" is
+# on every claim's topic and states none). Each bar is about the 2nd percentile of the tune
+# split's clinic statements and reports of a claim (0.347 and 0.079, 134 items); tune split only.
+CARD_CONTENT_SIMILARITY = 0.35
+CARD_COVERAGE = 0.08
 
 
 @dataclass(frozen=True)
@@ -243,32 +258,42 @@ class ClaimGuard(ClaimModels):
         return GuardResult(original, self.claims[i], stance, score, premise)
 
     def _carries_claim(self, sentence: str, vector: np.ndarray, result: GuardResult) -> bool:
-        """Does the asker state, quote or ask about the claim itself, not merely touch its topic
-        or tell their own story? ("She is considering treatment abroad." names a treatment; "Can
-        cord cells treat MS?" asks for facts: neither states a claim, so neither gets a card.)"""
+        return bool(self.card_reason(sentence, vector, result))
+
+    def card_reason(self, sentence: str, vector: np.ndarray, result: GuardResult) -> str:
+        """Why the asker states, quotes or asks about the claim itself, not merely touches its
+        topic or tells their own story; '' when they do not ("She is considering treatment
+        abroad." names a treatment; "Can cord cells treat MS?" asks for facts: neither states a
+        claim, so neither gets a card). The reason names the rule, for evals and debugging."""
+        if clinician_says(sentence):
+            return ""  # "my doctor said maybe HSCT in 2 years": advice, not a clinic's claim
         if result.premise:
-            return not about_the_asker(premise_of(sentence))  # "Since X, ...?", not "If I go, ...?"
+            # "Since X, ...?", not "If I go, ...?" nor "If a treatment costs a lot, ...?"
+            conditional = opens_conditional(sentence) or about_the_asker(premise_of(sentence))
+            return "" if conditional else "premise"
         if result.stance in ("asserts", "reports"):
-            # a pasted fragment or "the clinic says X", not the asker's situation
+            # a pasted fragment or "the clinic says X", not the asker's situation; a clinic that
+            # offers or sells a treatment says nothing about it unless the match is strong
             named = TREATMENT.search(sentence) or attributed(sentence) or result.score >= STRONG_MATCH
-            if named and not tells_own_story(sentence):
-                return True
+            offered = only_offered(sentence) and result.score < STRONG_MATCH
+            if named and not offered and not tells_own_story(sentence):
+                return f"statement ({result.stance})"
         text = sentence.strip()
         claim = self.claims.index(result.claim)
         if self._clause_asserts(text, claim):
-            return True  # "I'm worried I'm missing out, because clinics there get amazing results"
+            return "later clause"  # "I'm worried I'm missing out, because clinics there get amazing results"
         if result.stance in ("asserts", "reports"):
-            return False
+            return ""
         if attributed(text) and not tells_own_story(text) and self._core_asserts(sentence, claim):
             # "I'm worried, but the clinic says X": the stance of X, not of the asker's "but"
-            return True
+            return "attributed core"
         if TAG_QUESTION.search(text) and not (QUESTION_START.search(text) or REQUEST.search(text)):
             # a statement with a tag: "X, no?", "X - really?"; a strongly matched X that asserts
             # needs no treatment word ("Patient stories prove it works, right?")
             strong = result.score >= STRONG_MATCH and self._core_asserts(sentence, claim)
-            return bool(TREATMENT.search(text)) or strong
+            return "tag question" if TREATMENT.search(text) or strong else ""
         if declarative(text):  # "X = proven safe?": a statement with a question mark, if it asserts
-            return (
+            stated = (
                 result.score >= STATED_MATCH
                 and bool(TREATMENT.search(text))
                 and not tells_own_story(text)
@@ -276,17 +301,37 @@ class ClaimGuard(ClaimModels):
                 and self.assertion_probability(text.rstrip(" ?") + ".", vector, claim)
                 >= self.assert_threshold
             )
+            return "statement with a question mark" if stated else ""
         if self._core_asserts(sentence, claim):
-            return True  # "The clinic says X, is that true?" / "Is it true that X?"
-        return result.stance == "asks" and self._asks_about(text, vector, claim)
+            return "framed core"  # "The clinic says X, is that true?" / "Is it true that X?"
+        asked = result.stance == "asks" and self._asks_about(text, vector, claim)
+        return "doubting question" if asked else ""
+
+    def states_content(self, sentence: str, vector: np.ndarray, claim: int) -> bool:
+        """Do the asker's words carry what the claim says, not only its topic? The best of the
+        sentence and its stripped readings, on meaning (topic taken out) and on the claim's
+        distinctive words (see CARD_CONTENT_SIMILARITY)."""
+        if len(self.claims) < FEW_CLAIMS:
+            return True  # no shared topic to take out: its mean is its claims
+        readings = [(sentence, False), *claim_cores(sentence)]
+        vectors = [vector, *self._vectors_of(readings[1:])]
+        similar = max(float(self.content_similarity(v)[claim]) for v in vectors)
+        covered = max(float(self.coverage(set(content_words(t)))[claim]) for t, _ in readings)
+        return similar >= CARD_CONTENT_SIMILARITY and covered >= CARD_COVERAGE
 
     def _core_asserts(self, sentence: str, claim: int) -> bool:
         """Does a stripped reading of the sentence (frames of attribution or doubt removed) assert
         the claim, about something other than the asker?"""
         cores = claim_cores(sentence)
+        supposed = opens_conditional(sentence)
         return any(
-            self.assertion_probability(core, v, claim) >= self.assert_threshold and not about_the_asker(core)
-            for (core, _), v in zip(cores, self._vectors_of(cores), strict=True)
+            self.assertion_probability(core, v, claim) >= self.assert_threshold
+            and not about_the_asker(core)
+            # a question left after stripping ("will my kids get ms because i", of "..., i have
+            # it") and the condition of "If X, ...?" state nothing
+            and not re.match(r"\W*" + QUESTION_WORD, core, re.I)
+            and not (premise and supposed)
+            for (core, premise), v in zip(cores, self._vectors_of(cores), strict=True)
         )
 
     def _clause_asserts(self, sentence: str, claim: int) -> bool:
@@ -343,16 +388,15 @@ class ClaimGuard(ClaimModels):
         on a claim's topic ("Am I eligible for HSCT?") carries no claim. `known` holds vectors
         already computed (the answer's one batch holds every text of `question_texts`); `vectors`
         are the sentences' own, in order. Whatever is missing is embedded in one batch."""
-        sentences = split_sentences(question) or [question]
+        parts = _question_parts(question)
+        sentences, quotes = list(parts.sentences), list(parts.quotes)
         known = dict(known or {})
         if vectors is not None and len(vectors) == len(sentences):
             known.update(zip(sentences, vectors, strict=True))
-        missing = [t for t in question_texts(question) if t not in known]
+        missing = [t for t in parts.texts if t not in known]
         if missing:
             known.update(zip(missing, self.embedder.encode(missing), strict=True))
-        self._remember({c: known[c] for c in question_texts(question, cores_only=True)})
-        quotes = [q for q in quoted_spans(question) if q not in sentences]
-        quotes += follow_ups(sentences)
+        self._remember({c: known[c] for c in parts.cores})
         marked = {(a or b).strip() for a, b in QUOTED.findall(question)}
         found: dict[str, GuardResult] = {}
         for n, s in enumerate([*sentences, *quotes]):
@@ -361,6 +405,8 @@ class ClaimGuard(ClaimModels):
             quoted = n >= len(sentences) and s in marked  # in quotation marks: a claim whatever its stance
             if not r.claim or not (quoted or self._carries_claim(s, v, r)):
                 continue
+            if not self.states_content(s, v, self.claims.index(r.claim)):
+                continue  # on the claim's topic, not what it says
             if r.claim.id not in found or r.score > found[r.claim.id].score:
                 found[r.claim.id] = r
         return sorted(found.values(), key=lambda r: r.score, reverse=True)
@@ -371,11 +417,33 @@ def question_texts(question: str, cores_only: bool = False) -> list[str]:
     sentences, quoted spans, their stripped claim cores and doubting yes/no clauses, so a caller
     can embed them with the rest of the answer in one batch. The cores are read as `check`
     reads them (citations out) and as `_carries_claim` does (as written)."""
+    parts = _question_parts(question)
+    return list(parts.cores if cores_only else parts.texts)
+
+
+@dataclass(frozen=True)
+class QuestionParts:
+    sentences: tuple[str, ...]  # the question's sentences
+    quotes: tuple[str, ...]  # quoted or pasted spans that are no sentence, and joined follow-ups
+    texts: tuple[str, ...]  # everything embedded: sentences, spans and cores
+    cores: tuple[str, ...]  # stripped cores, doubting clauses and later clauses
+
+
+@functools.lru_cache(maxsize=256)
+def _question_parts(question: str) -> QuestionParts:
+    """The parts of a question, read once per message: the answer's batch (`question_texts`)
+    and `in_question` (twice) read the same question, ~3 ms of text rules each time."""
     sentences = split_sentences(question) or [question]
-    spans = [*sentences, *(q for q in quoted_spans(question) if q not in sentences), *follow_ups(sentences)]
+    quotes = [*(q for q in quoted_spans(question) if q not in sentences), *follow_ups(sentences)]
+    spans = [*sentences, *quotes]
     cores = [
         core for s in spans for text in (s, CITATION.sub("", s).strip()) for core, _ in claim_cores(text)
     ]
     cores += [q for s in spans for q in heard_questions(s) if q != s.strip()]  # see `_asks_about`
     cores += [c for s in spans for c in later_clauses(s) if TREATMENT.search(c)]  # `_clause_asserts`
-    return list(dict.fromkeys(cores if cores_only else [*spans, *cores]))
+    return QuestionParts(
+        tuple(sentences),
+        tuple(quotes),
+        tuple(dict.fromkeys([*spans, *cores])),
+        tuple(dict.fromkeys(cores)),
+    )

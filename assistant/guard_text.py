@@ -15,7 +15,7 @@ from .text import CITATION, content_words
 
 QUESTION_START = re.compile(
     r"^\s*(am|is|are|was|were|do|does|did|can|could|will|would|should|has|have|may|might|"
-    r"what|why|how|which|who|where|when)\b|\bis (it|this|that) (true|right|correct|real)\b",
+    r"what|whats|wat|why|how|which|who|where|when)\b|\bis (it|this|that) (true|right|correct|real)\b",
     re.I,
 )
 EVIDENTIAL_NEGATION = re.compile(
@@ -32,7 +32,8 @@ EVIDENTIAL_NEGATION = re.compile(
     r"|\b(did|does|do|has|have) not (support|show|confirm|back|prove|demonstrate)\b"
     r"|\b(nobody|no one|no study|no trial|no human study|no researcher)s? (has|have|ever)\b"
     r"|\bthere is no (reason|good reason)\b|\brather than\b|\bin fact\b|\bactually\b"
-    r"|\bfailed to\b|\bdid not (find|show|reduce|improve|work)\b|\bonly in (animals|mice|rats)\b",
+    r"|\bfailed to\b|\bdid not (find|show|reduce|improve|work)\b|\bonly in (animals|mice|rats)\b"
+    r"|\b(proves?|proved|shows?|showed|means?|meant|tells? us) nothing\b",
     re.I,
 )
 REPORTING = re.compile(
@@ -336,11 +337,62 @@ def follow_ups(sentences: list[str]) -> list[str]:
     ]
 
 
+# A question word after a preposition still opens a question: "At what point does HSCT become an
+# option?", "For how long do the cells stay?"
+PREPOSED_QUESTION = re.compile(
+    r"\W*(?:at|in|for|from|with|to|by|on|of|after|before|since|until|under|during|within)\s+"
+    r"(?:what|which|whom|whose|how)\b",
+    re.I,
+)
+
+
 def declarative(question: str) -> bool:
     """A statement with a question mark ("Approved by the ethics board = proven safe?"): no part
-    of it opens like a question ("For someone like me, wouldn't the risks ...?" does)."""
+    of it opens like a question ("For someone like me, wouldn't the risks ...?" and "At what
+    point does HSCT become an option?" do)."""
     parts = re.split(r"[,;:]|\s[-–—=]+\s", question)
-    return not (REQUEST.search(question) or any(re.match(r"\W*" + QUESTION_WORD, p, re.I) for p in parts))
+    return not (
+        REQUEST.search(question)
+        or any(re.match(r"\W*" + QUESTION_WORD, p, re.I) or PREPOSED_QUESTION.match(p) for p in parts)
+    )
+
+
+# Verbs of trade: a clinic that offers or sells something ("A clinic offers me stem cell shots in
+# Panama.") names a product, it says nothing about it.
+TRADE = re.compile(r"(offer\w*|sell|sells|selling|sold|feature\w*)$", re.I)
+SAYING = re.compile(
+    r"\b(says?|said|claim\w*|promis\w*|told|tells|insist\w*|guarantee\w*|assur\w*|writes|wrote|"
+    r"advertis\w*|state[sd]?|boast\w*)\b",
+    re.I,
+)
+
+
+def only_offered(sentence: str) -> bool:
+    """Is the sentence's only attribution a clinic offering or selling something ("A clinic in
+    Medellin offers stem cells in the spine.")? "... and says X", "according to", "promises" and
+    "the clinic claims" are attributions of what was said."""
+    if FRAME_START.match(sentence) or FRAME_INSIDE.search(sentence) or SAYING.search(sentence):
+        return False
+    found = list(REPORTING.finditer(sentence))
+    return bool(found) and all(m.group(2) and TRADE.match(m.group(2)) for m in found)
+
+
+# The asker's own clinician speaking ("My neurologist will refer me for HSCT, but says ...", "my
+# doctor said maybe HSCT in 2 years"): medical advice about the asker, not a clinic's claim. The
+# clinician must be the one who speaks: "My neurologist laughed when I said X" passes X on.
+CLINICIAN_SAYS = re.compile(
+    r"^\W*(?:(?:and|but|so|also)\s+)?(?:my|our|her|his)\s+(?:own\s+)?(?:ms\s+)?"
+    r"(?:neurologist|neuro|doctor|dr|gp|nurse|consultant|specialist|physician|team|care team)s?\b"
+    r"(?:(?!\b(?:i|we|you|they|it)\b)[^.?!]){0,90}?"
+    r"\b(?:says?|said|told|tells|warn\w*|mention\w*|suggest\w*|recommend\w*|explain\w*|thinks?|"
+    r"thought|believes?|advis\w*)\b",
+    re.I,
+)
+
+
+def clinician_says(sentence: str) -> bool:
+    """Is the sentence what the asker's own clinician said (advice, not a claim to card)?"""
+    return bool(CLINICIAN_SAYS.match(sentence))
 
 
 def attributed(sentence: str) -> bool:
@@ -394,6 +446,18 @@ def about_the_asker(core: str) -> bool:
     """A claim core or premise whose subject is the asker or their relative ("If I skip the
     injections, ...?"), not a treatment ("my own cells cannot be rejected" is a claim)."""
     return bool(STORY_SUBJECT.match(core))
+
+
+# A conditional states nothing: "If a treatment costs a lot, is it better?" supposes, it does not
+# take a claim for granted the way "Since X, ...?" does.
+CONDITIONAL = re.compile(
+    r"^\W*(?:(?:and|but|so)\s+)?(?:if|unless|even if|what if|suppose|supposing|assuming)\b", re.I
+)
+
+
+def opens_conditional(sentence: str) -> bool:
+    """Does the sentence open with a condition ("If X, ...?")?"""
+    return bool(CONDITIONAL.match(sentence))
 
 
 def premise_of(sentence: str) -> str:
