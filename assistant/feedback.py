@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -51,6 +52,21 @@ class FeedbackError(ValueError):
     """Feedback that cannot be stored as given; the message says why."""
 
 
+def _wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """WAL lets a maintainer export while the page keeps writing. Switching a new file to WAL
+    needs a moment's exclusive lock, and SQLite reports "database is locked" at once, without its
+    busy wait, when two replicas switch the same new file together: retry until the timeout."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
+
+
 class FeedbackStore:
     """One SQLite file; a short-lived connection per call, so any server thread can write."""
 
@@ -63,8 +79,7 @@ class FeedbackStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(sqlite3.connect(self.path, timeout=self.timeout)) as conn:
             conn.row_factory = sqlite3.Row
-            # WAL lets a maintainer export while the page keeps writing.
-            conn.execute("PRAGMA journal_mode=WAL")
+            _wal(conn, self.timeout)
             conn.execute(SCHEMA)
             with conn:
                 yield conn

@@ -148,3 +148,28 @@ def test_cli_feedback_export_to_stdout_without_a_database(tmp_path, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "nothing has been given yet" in captured.err
+
+
+def test_switching_to_wal_waits_for_another_replica_instead_of_failing():
+    """Two replicas opening the same new file: SQLite refuses the switch at once while the other
+    holds the lock; the store retries within its timeout, and gives up after it."""
+    import sqlite3
+
+    import pytest
+
+    from assistant.feedback import _wal
+
+    class Busy:
+        def __init__(self, refusals):
+            self.refusals, self.calls = refusals, 0
+
+        def execute(self, sql):
+            self.calls += 1
+            if self.calls <= self.refusals:
+                raise sqlite3.OperationalError("database is locked")
+
+    conn = Busy(refusals=3)
+    _wal(conn, timeout=5.0)
+    assert conn.calls == 4
+    with pytest.raises(sqlite3.OperationalError):
+        _wal(Busy(refusals=10**6), timeout=0.2)
