@@ -17,6 +17,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from ..answers import YES_NO_LEAD, ReviewedAnswer, without_yes_no
 from ..models import Block
 from ..text import STOPWORDS, content_words, normalize_terms, numbers, overlap
@@ -291,13 +293,10 @@ def kindred_answer(reviewed, rejected: ReviewedAnswer, vector) -> ReviewedAnswer
     give me my hands back?" → whether stem cells repair nerves), if one is near enough."""
     if vector is None:
         return None
-    sims = reviewed.vectors @ vector
-    best, score = None, KINDRED_FLOOR
-    for k, sim in enumerate(sims):
-        answer = reviewed.answers[reviewed.owner[k]]
-        if answer.treatment != "ahsct" and answer.aspect == rejected.aspect and sim > score:
-            best, score = answer, float(sim)
-    return best
+    kindred = np.array([a.treatment != "ahsct" and a.aspect == rejected.aspect for a in reviewed.answers])
+    sims = np.where(kindred[reviewed.owner], reviewed.vectors @ vector, -np.inf)
+    best = int(np.argmax(sims))  # the first of equals, as the answers' order gives them
+    return reviewed.answers[reviewed.owner[best]] if sims[best] > KINDRED_FLOOR else None
 
 
 def _carded(ask: Ask, claims: list) -> bool:
