@@ -372,6 +372,16 @@ def test_an_ask_about_that_risk_reads_the_statement_and_names_a_missing_acronym(
     assert missing_topic("Is the HST chemo hard on the heart?", LIBRARY_TERMS | {"hsct", "heart"}).words == ()
 
 
+def test_a_missing_condition_acronym_is_spelled_out_for_the_reader():
+    from assistant.flow.by_ask import Missing, missing_topic
+
+    found = missing_topic("Does HSCT help NMO as well?", LIBRARY_TERMS | {"hsct", "help"})
+    assert found.words == ("NMO",)
+    assert found.sentence() == "The library has no reviewed information about NMO (neuromyelitis optica)."
+    # an acronym without a known spelling is named as written
+    assert Missing(("AVN",)).sentence() == "The library has no reviewed information about AVN."
+
+
 def test_an_eligibility_ask_naming_several_criteria_gets_the_answer_that_covers_them_all():
     from types import SimpleNamespace
 

@@ -619,7 +619,17 @@ class Missing:
     mostly: bool = False
 
     def sentence(self) -> str:
-        return MISSING.format(words=_listed(self.words))
+        return MISSING.format(words=_listed(tuple(SPELLED_OUT.get(w, w) for w in self.words)))
+
+
+# Acronyms of neighbouring conditions, spelled out so the reader sees which one is meant.
+SPELLED_OUT = {
+    "NMO": "NMO (neuromyelitis optica)",
+    "NMOSD": "NMOSD (neuromyelitis optica spectrum disorder)",
+    "ADEM": "ADEM (acute disseminated encephalomyelitis)",
+    "CIDP": "CIDP (chronic inflammatory demyelinating polyneuropathy)",
+    "ALS": "ALS (motor neurone disease)",
+}
 
 
 def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> Missing:
