@@ -21,7 +21,7 @@ from .flow import by_ask, notices
 from .flow.asks import Ask, Plan, read_asks
 from .flow.cards import CardSupport, Citer, claim_card
 from .flow.compose import ExtractiveComposer, LLMComposer
-from .flow.condense import bounded_history, condense, readings
+from .flow.condense import bounded_history, condense, previous_reading, readings
 from .flow.guard import load_guard
 from .flow.person import read_context
 from .flow.retrieve import HybridRetriever
@@ -142,7 +142,8 @@ class Assistant:
         query = message.asked
         if not message.decline:  # 3 condense
             query = condense(message.asked, history, model, self.embedder, vectors)
-        asks = [] if message.decline else read_asks(query)  # a follow-up's asks carry its topic
+        # a follow-up's asks carry its topic; a message naming no treatment takes the last one's
+        asks = [] if message.decline else read_asks(query, previous_reading(history))
         # A chat model's own rewrite is the only text the batch could not foresee.
         vectors.update(self._encode([t for t in _searched(query, asks) if t not in vectors]))
         person = read_context(message.asked)
@@ -201,7 +202,8 @@ class Assistant:
         texts = question_texts(message.asked)
         if not message.decline:
             options, settle = readings(message.asked, history)
-            texts += [*settle, *(t for q in options for t in _searched(q, read_asks(q)))]
+            earlier = previous_reading(history)
+            texts += [*settle, *(t for q in options for t in _searched(q, read_asks(q, earlier)))]
         return texts
 
     def _encode(self, texts: list[str]) -> dict[str, np.ndarray]:

@@ -296,3 +296,27 @@ def test_a_when_clause_before_a_statement_is_no_ask_but_a_question_without_its_m
     )
     assert [a.text for a in asks] == ["Is that normal?"]
     assert len(read_asks("when i can go back to work. how much it cost?")) == 2
+
+
+def test_it_in_a_later_ask_is_read_as_the_trial_or_treatment_the_question_before_named():
+    starms = read_asks("Can I still get into StarMS? When will it report?")
+    assert [a.query for a in starms] == ["Can I still get into StarMS?", "When will StarMS report?"]
+    mist = read_asks("What did the MIST trial find? Did anyone die in it?")
+    assert mist[1].query == "Did anyone die in the MIST trial?"
+    cells = read_asks("I read about mesenchymal stem cells. Do they work? Are they safe?")
+    assert cells[1].query == "Are the mesenchymal stem cells safe?"  # through the first ask's reading
+    # an ask that names its own treatment keeps its words ("it" is the virus, not HSCT)
+    ebv = read_asks("Is it true Epstein-Barr virus causes MS, and does HSCT get rid of it?")
+    assert ebv[1].query == "does HSCT get rid of it?"
+
+
+def test_a_heading_before_the_question_and_the_conversations_treatment():
+    asks = read_asks("Thanks. Two practical things: will my hair fall out, and how long off work?")
+    assert [a.text for a in asks] == ["will my hair fall out", "how long off work?"]
+    assert read_asks("Subject: my daughter. She is 30.")[0].text.startswith("Subject:")  # no question
+    # a message that names no treatment takes the one the conversation was about
+    earlier = "How well does aHSCT work in relapsing MS?"
+    assert [a.treatment for a in read_asks("Will my hair fall out?", earlier)] == ["ahsct"]
+    assert "aHSCT" in read_asks("Will my hair fall out?", earlier)[0].query
+    # its own treatment wins
+    assert read_asks("And are MSC drips safe?", earlier)[0].treatment == "msc"

@@ -112,3 +112,16 @@ def test_the_model_is_not_asked_about_a_standalone_message():
     model = FakeListChatModel(responses=["WRONG"])
     message = "What did the MESEMS trial find?"
     assert condense(message, [("What is aHSCT?", "...")], model) == message
+
+
+def test_asking_to_take_part_after_a_trial_continues_about_that_trial_and_its_ask_keeps_it():
+    from assistant.flow.asks import read_asks
+
+    earlier = [("What was the Israeli MSC trial in progressive MS?", "")]
+    query = condense("I'm 62 with PPMS. Would I have been able to take part?", earlier)
+    assert query.endswith("(about the Israeli MSC trial)")
+    asks = read_asks(query)
+    assert len(asks) == 1 and "Israeli MSC trial" in asks[0].query  # the ask keeps the carried topic
+    # without a trial before it, joining something is a question of its own
+    assert condense("Can I join?", [("Is HSCT safe?", "")]) == "Can I join? (about HSCT)"
+    assert condense("How do I join a stem cell trial?", earlier) == "How do I join a stem cell trial?"

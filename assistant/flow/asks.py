@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..text import content_words, split_sentences
+from . import condense
 from .person import PersonContext
 from .understand import Message
 
@@ -184,6 +185,8 @@ PREAMBLE = re.compile(
     r"(?:a |one |quick |a quick |a few |some )*(?:questions?|something)\s*(?:[-–—:,?.!]+\s*|$)",
     re.I,
 )
+# "Two practical things: will my hair fall out?": a heading before the question is not part of it
+LEAD_IN = re.compile(rf"^[^:?!.]{{1,40}}:\s+(?=(?:{QUESTION_WORDS})\b)", re.I)
 # "that risk", "those numbers", "these symptoms": a thing the statement before the ask named
 THAT_THING = re.compile(
     r"\b(?:that|this|these|those) (?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|"
@@ -250,12 +253,16 @@ class Plan:
     person: PersonContext
 
 
-def read_asks(message: str) -> list[Ask]:
-    """The distinct asks of a message, in the order asked; the whole message when it has none."""
-    sentences = [PREAMBLE.sub("", s) for s in split_sentences(message)] or [message]
+def read_asks(message: str, earlier: str = "") -> list[Ask]:
+    """The distinct asks of a message, in the order asked; the whole message when it has none.
+    `earlier`: how the conversation's previous turn was read (condense.previous_reading); its
+    treatment is the message's when the message names none ("Thanks. Will my hair fall out?"
+    after a question on aHSCT asks about aHSCT)."""
+    sentences = _with_topic([LEAD_IN.sub("", PREAMBLE.sub("", s)) for s in split_sentences(message)])
+    sentences = sentences or [message]
     found = [(part, i) for i, s in enumerate(sentences) if _is_ask(s) for part in _split_joined(s)]
     found = found or [(message, -1)]
-    topic = treatment_of(message)
+    topic = treatment_of(message) or (treatment_of(earlier) if earlier else None)
     asks: list[Ask] = []
     borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
     ats: list[int] = []  # per ask, the sentence it was read from
@@ -263,9 +270,12 @@ def read_asks(message: str) -> list[Ask]:
         # "Is that right?" means the statement before it: read aspect and treatment from both
         statement = _around(sentences, at) if vague(raw) or points_back(raw) else ""
         # "Can I still join StarMS? When will it report?": the question before says what about
-        after_ask = vague(raw) and not statement and bool(asks)
-        statement = asks[-1].text if after_ask else statement
-        said = f"{statement} {raw}".strip()
+        # …and when that question names a treatment or trial, it stands in for "it": "When will
+        # StarMS report?" is matched as such, not as a second "Can I still join StarMS?"
+        named = _named(raw, asks[-1].query) if asks and not statement else ""
+        after_ask = (bool(named) or vague(raw)) and not statement and bool(asks)
+        statement = asks[-1].text if after_ask and not named else statement
+        said = named or f"{statement} {raw}".strip()
         treatment = _treatment(said, topic)
         aspect = aspect_of(raw) if aspect_of(raw) != "other" else aspect_of(said)
         text = raw
@@ -294,6 +304,21 @@ def read_asks(message: str) -> list[Ask]:
         borrowed.append(statement)
         ats.append(at)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+
+
+# The topic a follow-up's reading carries after its question (condense: "…take part? (about X)")
+CARRIED = re.compile(r"^\(about [^()]+\)$")
+
+
+def _with_topic(sentences: list[str]) -> list[str]:
+    """The carried topic kept with the question before it, which it completes."""
+    out: list[str] = []
+    for s in sentences:
+        if out and CARRIED.match(s.strip()):
+            out[-1] = f"{out[-1].rstrip()} {s.strip()}"
+        else:
+            out.append(s)
+    return out
 
 
 def _joined_by_and(sentence: str, part: str) -> bool:
@@ -325,6 +350,17 @@ def points_back(text: str) -> bool:
     if not POINTER.search(text):
         return False
     return len(set(content_words(text)) - VAGUE_WORDS - GENERIC) < 2
+
+
+def _named(ask: str, question: str) -> str:
+    """The ask with its "it" (or "that trial") replaced by the treatment, trial or drug the
+    question before it names, as a follow-up is read (condense); "" when that question names none."""
+    if condense.has_own_subject(ask):
+        return ""
+    topic = condense.topic_words(question, ask)
+    if not topic or not condense.has_own_subject(topic):
+        return ""
+    return condense.put_in(ask, topic)
 
 
 def _around(sentences: list[str], at: int) -> str:

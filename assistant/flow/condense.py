@@ -41,7 +41,7 @@ TOPICS: list[tuple[str, re.Pattern]] = [
         "trial",
         re.compile(
             r"\b(MIST|BEAT-MS|RAM-MS|StarMS|MESEMS|ASTIMS|NET-MS|HALT-MS|COAST|SAFECELL)( trial)?\b"
-            r"|\bthe Israeli( stem[- ]cell)? trial\b",
+            r"|\bthe Israeli( stem[- ]cell| MSC)? trial\b",
             re.I,
         ),
     ),
@@ -103,6 +103,12 @@ NEW_TOPIC = re.compile(
     r"\b(different|another|new) (caller|question|topic|subject)\b|^\W*(new question|unrelated)\b", re.I
 )
 CONNECTOR = re.compile(r"\s*((for|in|of|with|on|and|the|people with)\s+)*", re.I)
+# "Would I have been able to take part?" after a question on a trial: joining that trial
+JOINING = re.compile(
+    r"\b(take part|join|enrol\w*|enroll\w*|sign up|get in(to)?|be (included|accepted|part of it)|"
+    r"(been )?eligible|qualif\w*)\b",
+    re.I,
+)
 SIMILAR = 0.55  # cosine of message and previous turn above which an unmarked message continues
 MAX_TOPIC_CHARS = 120  # a topic is a treatment and a subject ("aHSCT for relapsing MS in the UK")
 
@@ -177,6 +183,8 @@ def is_follow_up(question: str, previous: str = "", similarity: float | None = N
         return True
     if has_own_subject(question):
         return False
+    if JOINING.search(question) and any(kind == "trial" for kind, *_ in topics(previous)):
+        return True
     short = len(words) <= 2 or (len(words) == 3 and not topics(question))
     if short or REFERRING.search(question) or CONTINUING.search(question):
         return True
@@ -204,6 +212,11 @@ def condense_rule(question: str, history: Sequence) -> str:
     return _reading([*user_turns(history), question])
 
 
+def previous_reading(history: Sequence) -> str:
+    """How the conversation's last earlier turn was read ("" with no history)."""
+    return _reading(user_turns(history))
+
+
 def _reading(turns: list[str]) -> str:
     """How the last of the turns was read, each earlier turn read in order before it."""
     previous = ""
@@ -218,10 +231,10 @@ def _rule(question: str, previous: str, similarity: float | None = None) -> str:
     topic = topic_words(previous, question)
     if not topic:
         return question
-    return _put_in(question, topic) or f"{question.rstrip()} (about {topic})"
+    return put_in(question, topic) or f"{question.rstrip()} (about {topic})"
 
 
-def _put_in(question: str, topic: str) -> str:
+def put_in(question: str, topic: str) -> str:
     """The message with its first "it/they/them" or "that trial/that price" replaced by the
     topic ("did anyone die in it?" -> "did anyone die in the MIST trial?"); "" when there is no
     such slot."""
