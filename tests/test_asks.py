@@ -320,3 +320,40 @@ def test_a_heading_before_the_question_and_the_conversations_treatment():
     assert "aHSCT" in read_asks("Will my hair fall out?", earlier)[0].query
     # its own treatment wins
     assert read_asks("And are MSC drips safe?", earlier)[0].treatment == "msc"
+
+
+def test_a_follow_ups_carried_topic_does_not_stop_a_vague_ask_reading_the_statement_before_it():
+    asks = read_asks("I'm 47 and my EDSS is 5. Does that rule me out? (about HSCT for MS in the UK)")
+    assert len(asks) == 1
+    assert "47" in asks[0].query and "HSCT" in asks[0].query and asks[0].aspect == "eligibility"
+
+
+def test_a_vague_ask_reads_the_statement_that_names_something_or_its_own_kind():
+    message = (
+        "I had aHSCT a year ago. For three days my left hand has been numb, like my old relapses. "
+        "I'm gutted. Does this mean it failed?"
+    )
+    assert "numb" in read_asks(message)[0].query  # not "I'm gutted."
+    message = (
+        "The clinic quoted $48,000 for HSCT. We must give our answer by the end of the month. "
+        "Is that price normal?"
+    )
+    assert "$48,000" in read_asks(message)[0].query  # the statement with the price
+
+
+def test_forum_shorthand_is_written_out_for_matching_and_word_order_of_learners_is_read():
+    ask = read_asks("what do I ask my neuro about hsct, dx'd 2019")[0]
+    assert "neurologist" in ask.query and "diagnosed" in ask.query
+    assert ask.text.startswith("what do I ask my neuro")  # the lead shows the words as written
+    assert "neurology" in read_asks("Is a neurology referral needed for HSCT?")[0].query  # whole words only
+    assert read_asks("Who is HSCT actually meant for?")[0].aspect == "eligibility"
+    assert read_asks("I live in Cairo. Where I can do hsct near to me?")[0].aspect == "access"
+
+
+def test_a_second_it_in_the_same_sentence_is_the_first_asks_subject_not_the_story_before():
+    message = (
+        "I'm 38, RRMS for 5 years, stopped Tysabri because of JCV and relapsed on Ocrevus. "
+        "Honestly how risky is HSCT compared with staying on drugs, and how much does it help people like me?"
+    )
+    second = read_asks(message)[1]
+    assert "JCV" not in second.query and "HSCT" in second.query

@@ -184,3 +184,20 @@ def test_confidences_are_the_fitted_models_own_probabilities():
         for model, X in ((matcher.clf, asks), (matcher.model, rng.normal(size=(20, 11)).astype(np.float32))):
             for row in X:
                 assert np.array_equal(_proba(model, row[None, :]), model.predict_proba(row[None, :]))
+
+
+@pytest.fixture(scope="module")
+def shipped_assistant(tmp_path_factory):
+    from conftest import shipped_settings
+
+    from assistant.pipeline import Assistant
+
+    return Assistant(shipped_settings(tmp_path_factory.mktemp("shipped-assistant")))
+
+
+def test_the_answers_asks_record_shows_the_reviewed_answer_given(shipped_assistant):
+    # three criteria named: the matcher's pick on one criterion gives way to the answer on all
+    answer = shipped_assistant.ask("I'm 58 with SPMS and EDSS 6.5. Am I too old for HSCT?")
+    given = [b for b in answer.blocks if b.kind == "answer"]
+    assert given and "younger than 45" in " ".join(b.text for b in given)
+    assert [a["answer_id"] for a in answer.asks] == ["ahsct-who-qualifies"]

@@ -51,7 +51,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))|"
             # not "how much does it help" or "how much years does it last"
             r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
-            r"difference|trouble)\b))\b",
+            r"difference|trouble)\b))\b"
+            r"|[$€£]\s?\d",  # "$54,500": a price, with no word boundary before its sign
             re.I,
         ),
     ),
@@ -61,7 +62,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(eligib\w*|qualif\w*|candidate|too old|too late|criteria|suitable|"
             r"accept\w*|(can|could) (i|she|he|my \w+|they) (have|get)|am i (a|an|too)|"
             r"age limit|old for|right for me|rule[sd]? (me |her |him )?out|definitely out|"
-            r"consider(ed)? (me|her|him)|who (can|should|could) (have|get))\b",
+            r"consider(ed)? (me|her|him)|who (can|should|could) (have|get)|"
+            r"(meant|intended|made) for|for whom|who (is|'s) (it|hsct|ahsct|this|the \w+)( \w+)? for)\b",
             re.I,
         ),
     ),
@@ -94,7 +96,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "access",
         re.compile(
-            r"\b(where can|where (do|should|could) i|nhs|referr\w*|waiting list|"
+            r"\b(where can|where (do|should|could) i|where (i|we) (can|could)|where to (get|go|have)|near me|"
+            r"nhs|referr\w*|waiting list|"
             r"which (hospital|centre|center|country)|get it (in|on)|available (in|on)|"
             r"offer(ed)? (in|on|by)|abroad|travel)\b",
             re.I,
@@ -268,12 +271,18 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     ats: list[int] = []  # per ask, the sentence it was read from
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
         # "Is that right?" means the statement before it: read aspect and treatment from both
-        statement = _around(sentences, at) if vague(raw) or points_back(raw) else ""
+        own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
+        # "how risky is it, and how much does it help?": the second "it" is the first one's (when
+        # the first part named its subject itself)
+        pointing = (vague(own_words) or points_back(own_words)) and not (
+            ats and ats[-1] == at >= 0 and not borrowed[-1]
+        )
+        statement = _around(sentences, at, raw) if pointing else ""
         # "Can I still join StarMS? When will it report?": the question before says what about
         # …and when that question names a treatment or trial, it stands in for "it": "When will
         # StarMS report?" is matched as such, not as a second "Can I still join StarMS?"
         named = _named(raw, asks[-1].query) if asks and not statement else ""
-        after_ask = (bool(named) or vague(raw)) and not statement and bool(asks)
+        after_ask = (bool(named) or vague(own_words)) and not statement and bool(asks)
         statement = asks[-1].text if after_ask and not named else statement
         said = named or f"{statement} {raw}".strip()
         treatment = _treatment(said, topic)
@@ -300,7 +309,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
             if same_statement:  # the asks' own words say what kind of answer is wanted
                 aspect = aspect_of(text) if aspect_of(text) != "other" else previous.aspect
                 treatment = previous.treatment
-        asks.append(Ask(text, _standalone(said, treatment, topic), aspect, treatment, read_aspect=aspect))
+        query = _standalone(spelled_out(said), treatment, topic)
+        asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect))
         borrowed.append(statement)
         ats.append(at)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
@@ -308,6 +318,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
 
 # The topic a follow-up's reading carries after its question (condense: "…take part? (about X)")
 CARRIED = re.compile(r"^\(about [^()]+\)$")
+CARRIED_TAIL = re.compile(r"\s*\(about [^()]+\)$")
 
 
 def _with_topic(sentences: list[str]) -> list[str]:
@@ -319,6 +330,24 @@ def _with_topic(sentences: list[str]) -> list[str]:
         else:
             out.append(s)
     return out
+
+
+# Forum shorthand, written out for matching and search ("my neuro", "dx'd in 2019")
+SHORTHAND = {
+    "neuro": "neurologist",
+    "neuros": "neurologists",
+    "dx": "diagnosis",
+    "dx'd": "diagnosed",
+    "doc": "doctor",
+    "docs": "doctors",
+    "meds": "medication",
+    "pwms": "people with MS",
+}
+SHORT_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w'])", re.I)
+
+
+def spelled_out(text: str) -> str:
+    return SHORT_WORD.sub(lambda m: SHORTHAND[m.group(1).lower()], text)
 
 
 def _joined_by_and(sentence: str, part: str) -> bool:
@@ -363,12 +392,27 @@ def _named(ask: str, question: str) -> str:
     return condense.put_in(ask, topic)
 
 
-def _around(sentences: list[str], at: int) -> str:
-    """The statements next to an ask (the one before it, or else the one after it), which say
-    what a vague ask is about."""
-    for j in (at - 1, at + 1):
-        if 0 <= j < len(sentences) and not _is_ask(sentences[j]):
+def _around(sentences: list[str], at: int, raw: str = "") -> str:
+    """The statement a vague ask is about. "Is that price normal?": the nearest statement before
+    it of the same kind (a price). Else the nearest statement before it that names something,
+    up to three back and not past another ask ("I'm devastated." says nothing of what "this" is in
+    "Does this mean it failed?"); else the one just before it; else, for a message's first
+    sentence, the one after it."""
+    kind = aspect_of(raw) if THAT_THING.search(raw) else "other"
+    before = [j for j in range(at - 1, -1, -1) if not _is_ask(sentences[j])]
+    if kind != "other":
+        found = next((sentences[j] for j in before if aspect_of(sentences[j]) == kind), "")
+        if found:
+            return found
+    for j in range(at - 1, max(at - 4, -1), -1):
+        if _is_ask(sentences[j]):
+            break
+        if len(set(content_words(sentences[j])) - VAGUE_WORDS - GENERIC) >= 3:
             return sentences[j]
+    if at >= 1 and not _is_ask(sentences[at - 1]):
+        return sentences[at - 1]
+    if at == 0 and len(sentences) > 1 and not _is_ask(sentences[1]):
+        return sentences[1]
     return ""
 
 

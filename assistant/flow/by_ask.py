@@ -122,6 +122,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             reviewed, ask = None, replace(ask, answer_id=None)
         if reviewed is not None and (broad := broader_answer(res.reviewed, reviewed, ask, plan.person)):
             reviewed, ask = broad, replace(ask, answer_id=broad.id)
+        _record(checker.answer, i, ask)  # the answer given, not the matcher's first pick
         if reviewed is not None:
             given.add(reviewed.id)
             narrow = asks_the_uncovered_part(ask, reviewed)
@@ -164,6 +165,13 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         kept += yield from composed_blocks(blocks, ask, i, missing, steps)
         yield from drug_step(ask, plan.person, i, steps)
     return kept
+
+
+def _record(answer, index: int, ask: Ask | None) -> None:
+    """`Answer.asks` shows the reviewed answer each ask was given (after the checks above may
+    have changed or dropped the matcher's pick), so a maintainer reads what the person read."""
+    if ask is not None and index < len(answer.asks):
+        answer.asks[index] = ask.record()
 
 
 # Asks that want one kind of statement, a price or a risk, read from their own words (the rules
