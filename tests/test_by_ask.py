@@ -329,6 +329,8 @@ def test_an_ask_that_judges_a_clinic_hears_the_library_reviews_no_clinics():
     assert CLINIC_NOT_COVERED in texts
     plain = read_asks("Is stem cell treatment safe?")[0]
     assert CLINIC_NOT_COVERED not in [b.text for b in composed_blocks(verified(), plain, 0, None, set())]
+    blame = read_asks("My brother got an infection after cells in Kyiv. Is the institute to blame?")[-1]
+    assert CLINIC_NOT_COVERED in [b.text for b in composed_blocks(verified(), blame, 0, None, set())]
 
 
 def test_an_ask_about_injected_cells_gets_the_nearest_cells_answer_of_the_same_aspect():
@@ -448,3 +450,30 @@ def test_a_messages_only_unmatched_ask_is_matched_again_with_the_whole_message()
     assert seen == [message] and again.answer_id == "ahsct-progressive" and again.aspect == "eligibility"
     plan_one = Plan(None, ask.query, {ask.query: np.ones(2)}, [], [ask], read_context(message))
     assert whole_message_match(reviewed, ask, plan_one) is ask  # nothing more to read
+
+
+def test_a_risks_ask_matched_to_an_answer_without_harms_gets_the_nearest_risks_answer_of_its_treatment():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.flow.by_ask import answer_of_its_kind
+
+    def answer(answer_id, aspect, treatment):
+        return ReviewedAnswer.model_validate(
+            SIDE_EFFECTS.model_dump() | {"id": answer_id, "aspect": aspect, "treatment": treatment}
+        )
+
+    not_harms = answer("msc-safe-not-proof", "evidence", "msc")
+    transplant_risks = answer("ahsct-risks", "risks", "ahsct")
+    cells_risks = answer("msc-risks", "risks", "msc")
+    reviewed = SimpleNamespace(
+        answers=[not_harms, transplant_risks, cells_risks],
+        owner=np.array([0, 1, 2]),
+        vectors=np.array([[1.0, 0.0], [0.95, 0.31], [0.8, 0.6]]),
+    )
+    ask = read_asks("Do MSCs work, and are they safe?")[-1]
+    assert (ask.read_aspect, ask.treatment) == ("risks", "msc")
+    near = np.array([0.9, 0.44])
+    assert answer_of_its_kind(reviewed, ask, near) is cells_risks  # not the transplant's, though nearer
+    assert answer_of_its_kind(reviewed, ask, np.array([0.0, -1.0])) is None

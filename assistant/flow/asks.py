@@ -124,7 +124,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "effectiveness",
         re.compile(
             r"\b(work|works|worked|effective|effect|cure[sd]?|reverse|improve\w*|"
-            r"success|results?|outcomes?|stop (my |the )?ms|halt|help|benefit|walk again|permanent\w*|"
+            r"success|results?|outcomes?|stop (my |the )?ms|halt|"
+            r"(?<!get )(?<!seek )(?<!for )(?<!some )help|benefit|walk again|permanent\w*|"
             r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|treat (my |the )?ms|"
             r"any use|of use|any good|do (me )?(any )?good)\b",
             re.I,
@@ -274,15 +275,16 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
         # the first part named its subject itself)
-        pointing = (vague(own_words) or points_back(own_words)) and not (
-            ats and ats[-1] == at >= 0 and not borrowed[-1]
-        )
-        statement = _around(sentences, at, raw) if pointing else ""
+        pointing = vague(own_words) or points_back(own_words)
+        same_sentence = bool(ats) and ats[-1] == at >= 0 and not borrowed[-1]
+        statement = _around(sentences, at, raw) if pointing and not same_sentence else ""
         # "Can I still join StarMS? When will it report?": the question before says what about
         # …and when that question names a treatment or trial, it stands in for "it": "When will
         # StarMS report?" is matched as such, not as a second "Can I still join StarMS?"
         named = _named(raw, asks[-1].query) if asks and not statement else ""
-        after_ask = (bool(named) or vague(own_words)) and not statement and bool(asks)
+        after_ask = (
+            (bool(named) or vague(own_words) or (pointing and same_sentence)) and not statement and bool(asks)
+        )
         statement = asks[-1].text if after_ask and not named else statement
         said = named or f"{statement} {raw}".strip()
         treatment = _treatment(said, topic)

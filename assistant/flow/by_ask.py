@@ -119,7 +119,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             reviewed = kindred_answer(res.reviewed, reviewed, plan.vectors.get(ask.query))
             ask = replace(ask, answer_id=reviewed.id if reviewed else None)
         if reviewed is not None and not speaks_to(reviewed, ask):
-            reviewed, ask = None, replace(ask, answer_id=None)
+            reviewed = answer_of_its_kind(res.reviewed, ask, plan.vectors.get(ask.query))
+            ask = replace(ask, answer_id=reviewed.id if reviewed else None)
         if reviewed is not None and (broad := broader_answer(res.reviewed, reviewed, ask, plan.person)):
             reviewed, ask = broad, replace(ask, answer_id=broad.id)
         _record(checker.answer, i, ask)  # the answer given, not the matcher's first pick
@@ -299,9 +300,25 @@ def kindred_answer(reviewed, rejected: ReviewedAnswer, vector) -> ReviewedAnswer
     """For an ask about injected cells matched to a transplant answer: the reviewed answer of the
     same aspect about cells or clinics whose questions are nearest the ask ("can the injections
     give me my hands back?" → whether stem cells repair nerves), if one is near enough."""
+    return nearest_answer(reviewed, lambda a: a.treatment != "ahsct" and a.aspect == rejected.aspect, vector)
+
+
+def answer_of_its_kind(reviewed, ask: Ask, vector) -> ReviewedAnswer | None:
+    """For an ask that wants a price or harms, matched to an answer without them ("are MSCs
+    safe?" to the answer on why safe is not the same as effective): the reviewed answer of that
+    aspect about the same treatment whose questions are nearest the ask, if one is near enough."""
+    return nearest_answer(
+        reviewed, lambda a: a.aspect == ask.read_aspect and a.treatment == ask.treatment, vector
+    )
+
+
+def nearest_answer(reviewed, wanted, vector) -> ReviewedAnswer | None:
+    """The `wanted` answer with a question nearest the ask, above KINDRED_FLOOR."""
     if vector is None:
         return None
-    kindred = np.array([a.treatment != "ahsct" and a.aspect == rejected.aspect for a in reviewed.answers])
+    kindred = np.array([wanted(a) for a in reviewed.answers])
+    if not kindred.any():
+        return None
     sims = np.where(kindred[reviewed.owner], reviewed.vectors @ vector, -np.inf)
     best = int(np.argmax(sims))  # the first of equals, as the answers' order gives them
     return reviewed.answers[reviewed.owner[best]] if sims[best] > KINDRED_FLOOR else None
@@ -532,10 +549,11 @@ def not_covered(ask: Ask, index: int, missing: Missing | None = None) -> Block:
 
 MISSING = "The library has no reviewed information about {words}."
 # "Is it a good hospital?", "is this clinic legit?": the library reviews evidence, not places.
+PLACES = r"(?:hospital|clinic|centre|center|institution|institute)s?"
 JUDGES_A_CLINIC = re.compile(
-    r"\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine|real|proper)\b[^.?!]{0,30}"
-    r"\b(?:hospital|clinic|centre|center)s?\b"
-    r"|\b(?:hospital|clinic|centre|center)s?\b[^.?!]{0,30}\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine)\b",
+    rf"\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine|real|proper)\b[^.?!]{{0,30}}\b{PLACES}\b"
+    rf"|\b{PLACES}\b[^.?!]{{0,30}}\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine|"
+    r"to blame|at fault|negligent|liable)\b",
     re.I,
 )
 CLINIC_NOT_COVERED = "The library has no reviewed information on individual clinics or hospitals."

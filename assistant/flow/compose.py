@@ -82,8 +82,11 @@ PARENTHESES = re.compile(r"\([^)]*\)")  # definitions ("RRMS, attacks followed b
 
 def on_aspect(text: str, ctx: Context) -> bool:
     if ctx.ask is not None and ctx.ask.aspect == "other":
+        # its own words when it has some: not the treatment named after it nor the story borrowed
+        # for it ("can I get my deposit back?" is not answered by any sentence on cord cells);
         # or two words of what the message says around its ask ("brain atrophy… slow the shrinking?")
-        return on_topic(text, ctx.ask.query) or on_topic(text, ctx.query, need=2)
+        own = ctx.ask.text if salient(ctx.ask.text) else ctx.ask.query
+        return on_topic(text, own) or on_topic(text, ctx.query, need=2)
     if ctx.ask is None or ctx.ask.aspect not in STRICT_ASPECTS:
         return True
     return bool(ASPECT_WORDS[ctx.ask.aspect].search(PARENTHESES.sub(" ", text)))
@@ -95,8 +98,13 @@ def on_topic(text: str, ask: str, need: int = 1) -> bool:
     the treatment; with no such sentence it is reported as not covered."""
     if looks_non_english(ask):  # its words are not the library's words: answered the old way
         return True
-    salient = set(content_words(ask)) - GENERIC
-    return not salient or len(salient & set(content_words(text))) >= min(need, len(salient))
+    words = salient(ask)
+    return not words or len(words & set(content_words(text))) >= min(need, len(words))
+
+
+def salient(text: str) -> set[str]:
+    """The words that say what a text is about: its content words but the field's own."""
+    return set(content_words(text)) - GENERIC
 
 
 class ExtractiveComposer:
