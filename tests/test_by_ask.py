@@ -333,27 +333,31 @@ def test_an_ask_that_judges_a_clinic_hears_the_library_reviews_no_clinics():
     assert CLINIC_NOT_COVERED in [b.text for b in composed_blocks(verified(), blame, 0, None, set())]
 
 
-def test_an_ask_about_injected_cells_gets_the_nearest_cells_answer_of_the_same_aspect():
+def _answer(answer_id, aspect, treatment) -> ReviewedAnswer:
+    return ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump() | {"id": answer_id, "aspect": aspect, "treatment": treatment}
+    )
+
+
+def _one_question_each(answers, vectors):
+    """A reviewed-answers stand-in: each answer with one question of the given vector."""
     from types import SimpleNamespace
 
     import numpy as np
 
+    return SimpleNamespace(answers=answers, owner=np.arange(len(answers)), vectors=np.array(vectors))
+
+
+def test_an_ask_about_injected_cells_gets_the_nearest_cells_answer_of_the_same_aspect():
+    import numpy as np
+
     from assistant.flow.by_ask import kindred_answer
 
-    def answer(answer_id, aspect, treatment):
-        return ReviewedAnswer.model_validate(
-            SIDE_EFFECTS.model_dump() | {"id": answer_id, "aspect": aspect, "treatment": treatment}
-        )
-
-    transplant = answer("ahsct-disability", "effectiveness", "ahsct")
-    cells = answer("msc-work", "effectiveness", "msc")
-    cells_risks = answer("msc-risks", "risks", "msc")
+    transplant = _answer("ahsct-disability", "effectiveness", "ahsct")
+    cells = _answer("msc-work", "effectiveness", "msc")
+    cells_risks = _answer("msc-risks", "risks", "msc")
     # one question each; the ask is nearest the transplant answer, then the cells' risks, then cells
-    reviewed = SimpleNamespace(
-        answers=[transplant, cells_risks, cells],
-        owner=np.array([0, 1, 2]),
-        vectors=np.array([[1.0, 0.0], [0.9, 0.44], [0.6, 0.8]]),
-    )
+    reviewed = _one_question_each([transplant, cells_risks, cells], [[1.0, 0.0], [0.9, 0.44], [0.6, 0.8]])
     ask_vector = np.array([0.95, 0.31])
     assert kindred_answer(reviewed, transplant, ask_vector) is cells  # same aspect, not the transplant
     far = np.array([0.0, -1.0])
@@ -453,24 +457,15 @@ def test_a_messages_only_unmatched_ask_is_matched_again_with_the_whole_message()
 
 
 def test_a_risks_ask_matched_to_an_answer_without_harms_gets_the_nearest_risks_answer_of_its_treatment():
-    from types import SimpleNamespace
-
     import numpy as np
 
     from assistant.flow.by_ask import answer_of_its_kind
 
-    def answer(answer_id, aspect, treatment):
-        return ReviewedAnswer.model_validate(
-            SIDE_EFFECTS.model_dump() | {"id": answer_id, "aspect": aspect, "treatment": treatment}
-        )
-
-    not_harms = answer("msc-safe-not-proof", "evidence", "msc")
-    transplant_risks = answer("ahsct-risks", "risks", "ahsct")
-    cells_risks = answer("msc-risks", "risks", "msc")
-    reviewed = SimpleNamespace(
-        answers=[not_harms, transplant_risks, cells_risks],
-        owner=np.array([0, 1, 2]),
-        vectors=np.array([[1.0, 0.0], [0.95, 0.31], [0.8, 0.6]]),
+    not_harms = _answer("msc-safe-not-proof", "evidence", "msc")
+    transplant_risks = _answer("ahsct-risks", "risks", "ahsct")
+    cells_risks = _answer("msc-risks", "risks", "msc")
+    reviewed = _one_question_each(
+        [not_harms, transplant_risks, cells_risks], [[1.0, 0.0], [0.95, 0.31], [0.8, 0.6]]
     )
     ask = read_asks("Do MSCs work, and are they safe?")[-1]
     assert (ask.read_aspect, ask.treatment) == ("risks", "msc")
