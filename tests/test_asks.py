@@ -358,3 +358,11 @@ def test_a_second_it_in_the_same_sentence_is_the_first_asks_subject_not_the_stor
     )
     second = read_asks(message)[1]
     assert "JCV" not in second.query and "HSCT" in second.query
+
+
+def test_a_vague_ask_without_a_pointer_still_reads_the_statement_before_its_sentence():
+    message = (
+        "Chemo is approved for MS in some countries but not here. "
+        "Why isn't HSCT approved, and what are my options?"
+    )
+    assert read_asks(message)[1].query.startswith("Chemo is approved for MS in some countries")

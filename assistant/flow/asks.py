@@ -276,7 +276,9 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
         # the first part named its subject itself)
         pointing = vague(own_words) or points_back(own_words)
-        same_sentence = bool(ats) and ats[-1] == at >= 0 and not borrowed[-1]
+        same_sentence = (
+            bool(ats) and ats[-1] == at >= 0 and not borrowed[-1] and bool(POINTER.search(own_words))
+        )
         statement = _around(sentences, at, raw) if pointing and not same_sentence else ""
         # "Can I still join StarMS? When will it report?": the question before says what about
         # …and when that question names a treatment or trial, it stands in for "it": "When will
