@@ -366,3 +366,12 @@ def test_a_vague_ask_without_a_pointer_still_reads_the_statement_before_its_sent
         "Why isn't HSCT approved, and what are my options?"
     )
     assert read_asks(message)[1].query.startswith("Chemo is approved for MS in some countries")
+
+
+def test_is_it_real_asks_for_evidence_and_make_her_better_for_effect_not_the_price_in_the_story():
+    message = (
+        "my mum saw videos of people walking again after stem cells and wants to sell the car to pay. "
+        "is it real??"
+    )
+    assert read_asks(message)[0].aspect == "evidence"
+    assert read_asks("will it make her better?")[0].aspect == "effectiveness"

@@ -127,13 +127,18 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"success|results?|outcomes?|stop (my |the )?ms|halt|"
             r"(?<!get )(?<!seek )(?<!for )(?<!some )help|benefit|walk again|permanent\w*|"
             r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|treat (my |the )?ms|"
-            r"any use|of use|any good|do (me )?(any )?good)\b",
+            r"any use|of use|any good|do (me )?(any )?good|"
+            r"(make|get|feel) (me |her |him |them |you )?better)\b",
             re.I,
         ),
     ),
     (
         "evidence",
-        re.compile(r"\b(evidence|studies|study|trials?|research|proven|proof|data|published)\b", re.I),
+        re.compile(
+            r"\b(evidence|studies|study|trials?|research|proven|proof|data|published|"
+            r"(is|are) (it|this|that|they|these|those) (all )?real)\b",  # "is it real??" after a video
+            re.I,
+        ),
     ),
     (
         "decision",
