@@ -129,6 +129,19 @@ def test_an_unplaced_ask_is_answered_only_by_sentences_on_its_own_words():
     assert not on_topic("aHSCT is not suitable for every person with MS.", ask)
 
 
+def test_an_unplaced_asks_sentences_speak_of_its_own_words_not_the_treatment_named_after_it():
+    from types import SimpleNamespace
+
+    from assistant.flow.compose import on_aspect
+
+    message = "I paid a deposit for cord cell drips in Panama. Is there a way to get my deposit back?"
+    ask = read_asks(message)[-1]
+    assert ask.aspect == "other" and "cord" in ask.query  # the query names the treatment
+    ctx = SimpleNamespace(ask=ask, query=ask.query)
+    assert not on_aspect("Umbilical cord cell products can carry tissue factor, which starts clotting.", ctx)
+    assert on_aspect("A deposit paid to a clinic may not be refundable.", ctx)
+
+
 # -- the person's context ---------------------------------------------------------------------
 def test_a_quoted_edss_limit_is_not_the_persons_score():
     from assistant.flow.person import read_context
@@ -301,6 +314,7 @@ def test_a_when_clause_before_a_statement_is_no_ask_but_a_question_without_its_m
 def test_it_in_a_later_ask_is_read_as_the_trial_or_treatment_the_question_before_named():
     starms = read_asks("Can I still get into StarMS? When will it report?")
     assert [a.query for a in starms] == ["Can I still get into StarMS?", "When will StarMS report?"]
+    assert starms[1].own == "When will StarMS report?"  # what its sentences must speak of
     mist = read_asks("What did the MIST trial find? Did anyone die in it?")
     assert mist[1].query == "Did anyone die in the MIST trial?"
     cells = read_asks("I read about mesenchymal stem cells. Do they work? Are they safe?")

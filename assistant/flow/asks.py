@@ -233,6 +233,9 @@ class Ask:
     confidence: float = 0.0
     # The aspect as the rules read it; `aspect` may take a reviewed answer's (reviewed.py).
     read_aspect: str = ""
+    # The ask in its own words, an "it" replaced by the subject the question before it named, with
+    # no statement borrowed and no treatment added: what its answer's sentences must speak of.
+    own: str = ""
 
     def composed(self) -> Ask:
         """The ask as the composer answers it when no reviewed answer matched: with the aspect
@@ -319,7 +322,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
                 aspect = aspect_of(text) if aspect_of(text) != "other" else previous.aspect
                 treatment = previous.treatment
         query = _standalone(spelled_out(said), treatment, topic)
-        asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect))
+        reading = (named or raw) if text == raw else text  # a merged ask is read whole
+        asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading))
         borrowed.append(statement)
         ats.append(at)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable

@@ -85,7 +85,7 @@ def on_aspect(text: str, ctx: Context) -> bool:
         # its own words when it has some: not the treatment named after it nor the story borrowed
         # for it ("can I get my deposit back?" is not answered by any sentence on cord cells);
         # or two words of what the message says around its ask ("brain atrophy… slow the shrinking?")
-        own = ctx.ask.text if salient(ctx.ask.text) else ctx.ask.query
+        own = ctx.ask.own if salient(ctx.ask.own) else ctx.ask.query
         return on_topic(text, own) or on_topic(text, ctx.query, need=2)
     if ctx.ask is None or ctx.ask.aspect not in STRICT_ASPECTS:
         return True
