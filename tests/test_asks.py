@@ -389,3 +389,9 @@ def test_is_it_real_asks_for_evidence_and_make_her_better_for_effect_not_the_pri
     )
     assert read_asks(message)[0].aspect == "evidence"
     assert read_asks("will it make her better?")[0].aspect == "effectiveness"
+
+
+def test_a_what_clause_opening_a_statement_is_no_ask():
+    message = "What worries me most is what the clinic told her. Is it true cord cells can't be rejected?"
+    assert [a.text for a in read_asks(message)] == ["Is it true cord cells can't be rejected?"]
+    assert len(read_asks("What matters most when choosing an HSCT centre?")) == 1

@@ -32,6 +32,12 @@ WHEN_CLAUSE = re.compile(
     r"(?:i|we|he|she|they|it|you|the \w+|my \w+)\s+\w+[^?]*$",
     re.I,
 )
+# "What worries me most is what they told her.": a what-clause as the subject of a statement
+WHAT_CLAUSE = re.compile(
+    r"^\W*what (?:\w+ ){0,2}(?:worries|worried|scares|scared|frightens|bothers|concerns|upsets|annoys|"
+    r"confuses|surprised|shocked|struck|strikes|matters) (?:me|us|her|him|them|most)\b[^?]*$",
+    re.I,
+)
 STATEMENT_START = re.compile(
     r"^\W*(had|has|have|did|was|were)\b(?! (i|you|we|they|he|she|it|there|anyone|any)\b)", re.I
 )
@@ -473,6 +479,7 @@ def _is_ask(sentence: str) -> bool:
         bool(QUESTION_START.match(sentence))
         and not STATEMENT_START.match(sentence)
         and not WHEN_CLAUSE.match(sentence)
+        and not WHAT_CLAUSE.match(sentence)
     )
 
 
