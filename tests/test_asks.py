@@ -395,3 +395,11 @@ def test_a_what_clause_opening_a_statement_is_no_ask():
     message = "What worries me most is what the clinic told her. Is it true cord cells can't be rejected?"
     assert [a.text for a in read_asks(message)] == ["Is it true cord cells can't be rejected?"]
     assert len(read_asks("What matters most when choosing an HSCT centre?")) == 1
+
+
+def test_a_question_after_its_condition_asks_even_without_its_mark():
+    message = "she wants to go to the clinic. and if she goes will she be ok, can people die from it. thanks"
+    asks = read_asks(message)
+    assert len(asks) == 1 and asks[0].aspect == "risks"
+    # a condition followed by a statement is no ask
+    assert not any("fine" in a.text for a in read_asks("If I had HSCT, I am fine now. Is HSCT safe?"))

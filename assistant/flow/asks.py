@@ -32,6 +32,12 @@ WHEN_CLAUSE = re.compile(
     r"(?:i|we|he|she|they|it|you|the \w+|my \w+)\s+\w+[^?]*$",
     re.I,
 )
+# "and if she goes will she be ok": a question after its condition, its mark left off
+CONDITIONAL_ASK = re.compile(
+    r"^\W*(?:(?:and|but|so) )?(?:if|when|once) [^,.?]{2,60}?,? "
+    r"(?:will|would|can|could|is|are|does|do|should) (?:she|he|i|we|they|it|you|people|my \w+)\b",
+    re.I,
+)
 # "What worries me most is what they told her.": a what-clause as the subject of a statement
 WHAT_CLAUSE = re.compile(
     r"^\W*what (?:\w+ ){0,2}(?:worries|worried|scares|scared|frightens|bothers|concerns|upsets|annoys|"
@@ -474,12 +480,17 @@ def treatment_of(text: str) -> str | None:
 
 def _is_ask(sentence: str) -> bool:
     """A question mark, or a question word first; not "Had HSCT in 2022." or "Was diagnosed in
-    May.", where a dropped subject makes a statement start like a question."""
-    return sentence.rstrip().endswith("?") or (
-        bool(QUESTION_START.match(sentence))
-        and not STATEMENT_START.match(sentence)
-        and not WHEN_CLAUSE.match(sentence)
-        and not WHAT_CLAUSE.match(sentence)
+    May.", where a dropped subject makes a statement start like a question. "and if she goes will
+    she be ok." asks too, without its mark."""
+    return (
+        sentence.rstrip().endswith("?")
+        or bool(CONDITIONAL_ASK.match(sentence))
+        or (
+            bool(QUESTION_START.match(sentence))
+            and not STATEMENT_START.match(sentence)
+            and not WHEN_CLAUSE.match(sentence)
+            and not WHAT_CLAUSE.match(sentence)
+        )
     )
 
 
