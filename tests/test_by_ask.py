@@ -378,6 +378,12 @@ def test_an_ask_about_that_risk_reads_the_statement_and_names_a_missing_acronym(
     assert missing_topic("Is the HST chemo hard on the heart?", LIBRARY_TERMS | {"hsct", "heart"}).words == ()
 
 
+def test_a_drug_the_person_names_in_lower_case_is_no_missing_topic():
+    from assistant.flow.by_ask import missing_topic
+
+    assert missing_topic("is hsct worth it, i'm on tecfidera", LIBRARY_TERMS | {"hsct", "worth"}).words == ()
+
+
 def test_a_missing_condition_acronym_is_spelled_out_for_the_reader():
     from assistant.flow.by_ask import Missing, missing_topic
 

@@ -25,7 +25,7 @@ from ..text import STOPWORDS, content_words, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
 from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of
 from .cards import CardSupport, Citer
-from .person import PersonContext
+from .person import DRUGS, PersonContext
 from .retrieve import relevant, retrieve
 
 if TYPE_CHECKING:  # the assistant's opened resources; imported for types only
@@ -683,12 +683,15 @@ def topic_words(text: str) -> dict[str, list[str]]:
         word = m.group()
         if _a_name(text, m.start(), word) or NOT_A_NOUN.search(word) or UNIT.search(text[: m.start()]):
             continue
+        if DRUG_NAME.fullmatch(word):  # the person's drug is their context (drug_step), not a topic
+            continue
         stems = content_words(normalize_terms(word))
         if stems and not any(s in IGNORED or s in easy_stems() for s in stems):
             found.setdefault(word if word.isupper() else word.lower(), stems)  # AVN stays AVN
     return found
 
 
+DRUG_NAME = re.compile("|".join(DRUGS.values()), re.I)
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.
 UNIT = re.compile(r"\d[\d,.]*\s*(?:[A-Za-z]+\s+)?$")
 

@@ -77,11 +77,14 @@ def cite(sentence: str, n: int | str) -> str:
 STRICT_ASPECTS = frozenset({"cost", "risks", "recovery", "eligibility", "regulation", "access", "procedure"})
 
 
+# Asks no rule of sentence kind can answer: an unplaced ask, and a choice ("is it better to do
+# HSCT early or wait?"), whose sentences near the treatment but not on its words read as noise.
+OWN_WORDS_ASPECTS = frozenset({"other", "decision"})
 PARENTHESES = re.compile(r"\([^)]*\)")  # definitions ("RRMS, attacks followed by recovery")
 
 
 def on_aspect(text: str, ctx: Context) -> bool:
-    if ctx.ask is not None and ctx.ask.aspect == "other":
+    if ctx.ask is not None and ctx.ask.aspect in OWN_WORDS_ASPECTS:
         # its own words when it has some: not the treatment named after it nor the story borrowed
         # for it ("can I get my deposit back?" is not answered by any sentence on cord cells);
         # or two words of what the message says around its ask ("brain atrophy… slow the shrinking?")
