@@ -403,3 +403,15 @@ def test_a_question_after_its_condition_asks_even_without_its_mark():
     assert len(asks) == 1 and asks[0].aspect == "risks"
     # a condition followed by a statement is no ask
     assert not any("fine" in a.text for a in read_asks("If I had HSCT, I am fine now. Is HSCT safe?"))
+
+
+def test_a_choice_asks_composed_sentences_speak_of_its_own_words():
+    from types import SimpleNamespace
+
+    from assistant.flow.compose import on_aspect
+
+    ask = read_asks("I am 27 with very active MS. Is it better to do HSCT early, or to wait?")[-1]
+    assert ask.aspect == "decision"
+    ctx = SimpleNamespace(ask=ask, query=ask.query)
+    assert not on_aspect("The magazine article warns people who travel to Mexico for HSCT.", ctx)
+    assert on_aspect("Results are best when aHSCT is given early, before disability builds up.", ctx)
