@@ -4,13 +4,19 @@ Matching. Every claim is represented by its canonical wording and its paraphrase
 logistic model (see ClaimGuard) turns a sentence's similarity to each claim's wordings into a
 probability; the most probable claim matches when it reaches `claim_threshold`. Attribution and
 question frames ("the clinic says ...", "... is that true?") are stripped first and the better
-of the two readings counts.
+of the two readings counts. Which of several accepted claims: the rank model (`which_claim`), plus
+the reason the sentence gives ("A because B" -> B, "A, so B" -> A, but not "..., so it works",
+where the inference is the claim), because overlapping claims often share a conclusion ("no
+rejection", "safe") and differ in the reason; a closing debunk ("Clinics say X, but no study has
+shown this") is left out of matching, since its words are those of the claims about studies.
 
 Stance of a matched sentence:
   refutes  it is one of the registry's own corrections
   asks     it is a question or a request ("Is it true that ...?", "Tell me about ...")
   asserts  the stance model (see ClaimGuard) gives `asserts` at least `assert_threshold`, or the
            sentence matches a claim strongly (>= 0.9) and draws a conclusion ("X, so Y")
+           or the reason it gives reads as asserting the claim above all else ("no rejection
+           because they are immune privileged": the negation is the conclusion's, not a denial)
   refutes / reports / none  otherwise, whichever of the three the stance model prefers
 The stance model reads the sentence as a whole against the matched claim: embedding, similarity
 to the claim's wordings and to its correction, polarity against the claim (a negation-worded
@@ -83,6 +89,7 @@ from .guard_text import (
     premise_of,
     quoted_spans,
     reason_clause,
+    tells_outcome,
     tells_own_story,
     without_debunk,
 )
@@ -229,12 +236,26 @@ class ClaimGuard(ClaimModels):
         rows = [self.features(v, word_set(text)) for (text, _), v in zip(cores, vectors, strict=True)]
         best = np.max(np.stack(rows), axis=0)
         reason = self._reason_rows(sentence)
-        i = self.which_claim(best, self.probabilities(best), self.threshold, reason)
+        i = self._testimonial(claimed, best) or self.which_claim(
+            best, self.probabilities(best), self.threshold, reason
+        )
         # the reason the sentence gives is one more reading of it ("X, so nothing could go wrong")
         readings = [*rows, *([] if reason is None else [reason])]
         probs = [float(self.probabilities(r[i : i + 1])[0]) for r in readings]
         reading = int(np.argmax(probs))
         return i, probs[reading], reading < len(cores) and cores[reading][1]
+
+    def _testimonial(self, sentence: str, best: np.ndarray) -> int | None:
+        """A person's own outcome told as a story ("his stem cells cured his MS, so it must work")
+        makes the testimonial claim (registry topic `testimonials`), when the match model accepts
+        it: the story's words are those of the cure or repair claims it is offered for."""
+        if not tells_outcome(sentence):
+            return None
+        probs = self.probabilities(best)
+        told = [
+            k for k, c in enumerate(self.claims) if "testimonials" in c.topics and probs[k] >= self.threshold
+        ]
+        return max(told, key=lambda k: probs[k]) if told else None
 
     def _reason_rows(self, sentence: str) -> np.ndarray | None:
         """Match features of the reason the sentence gives for its claim (`reason_clause`), which

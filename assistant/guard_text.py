@@ -465,6 +465,27 @@ IT_WORKS = re.compile(
     re.I,
 )
 
+# A person's own outcome told as a story ("his stem cells cured his MS", "my MS went away after
+# the infusions"): a testimonial, whatever claim its words are near
+PERSONAL_OUTCOME = re.compile(
+    r"\b(?:his|her|my|our)\s+(?:ms|multiple sclerosis)\b(?!\s+(?:patients?|clinic|doctor|nurse|group))"
+    r"|\b(?:cured|healed|fixed)\s+(?:him|her|me|us)\b",
+    re.I,
+)
+# ... that already happened: "Stem cells can cure my MS" is a promise, not a story
+HAPPENED = re.compile(
+    r"\b(?:cured|healed|fixed|reversed|went away|disappeared|improved|recovered|got better|stopped)\b", re.I
+)
+PROMISED = re.compile(r"\b(?:will|would|can|could|may|might|going to)\b", re.I)
+
+
+def tells_outcome(sentence: str) -> bool:
+    """Does the sentence tell a person's own outcome as a story ("his stem cells cured his MS")?"""
+    return bool(PERSONAL_OUTCOME.search(sentence) and HAPPENED.search(sentence)) and not PROMISED.search(
+        sentence
+    )
+
+
 DEBUNK_AFTER = re.compile(r",?\s+(?:but|however|yet|although|though)\s+", re.I)
 # what the debunk says is missing: studies, evidence, proof ("nothing could go wrong" is no debunk)
 NO_STUDY = re.compile(

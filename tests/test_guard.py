@@ -686,3 +686,14 @@ def test_hyphenated_and_apostrophe_free_words_read_like_their_usual_forms():
     assert word_set("FDA-registered, immune-privileged") == word_set("FDA registered, immune privileged")
     assert NEGATION.search("the drugs dont change the disease")
     assert NEGATION.search("it doesn’t last")
+
+
+def test_a_persons_own_outcome_told_as_a_story_is_a_testimonial(shipped):
+    from assistant.guard_text import tells_outcome
+
+    assert tells_outcome("My uncle says stem cells cured his MS, so they must work.")
+    assert not tells_outcome("Stem cells can cure my MS for good.")  # a promise, not a story
+    assert not tells_outcome("The clinic says their cells cure MS.")
+    question = "A friend says her MS went away after two infusions, so it obviously works. Is that true?"
+    found = [r.claim.id for r in shipped.guard.in_question(question)]
+    assert found and found[0] == "patient-recovered-after-stem-cells", found
