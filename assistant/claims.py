@@ -4,13 +4,19 @@ Matching. Every claim is represented by its canonical wording and its paraphrase
 logistic model (see ClaimGuard) turns a sentence's similarity to each claim's wordings into a
 probability; the most probable claim matches when it reaches `claim_threshold`. Attribution and
 question frames ("the clinic says ...", "... is that true?") are stripped first and the better
-of the two readings counts.
+of the two readings counts. Which of several accepted claims: the rank model (`which_claim`), plus
+the reason the sentence gives ("A because B" -> B, "A, so B" -> A, but not "..., so it works",
+where the inference is the claim), because overlapping claims often share a conclusion ("no
+rejection", "safe") and differ in the reason; a closing debunk ("Clinics say X, but no study has
+shown this") is left out of matching, since its words are those of the claims about studies.
 
 Stance of a matched sentence:
   refutes  it is one of the registry's own corrections
   asks     it is a question or a request ("Is it true that ...?", "Tell me about ...")
   asserts  the stance model (see ClaimGuard) gives `asserts` at least `assert_threshold`, or the
            sentence matches a claim strongly (>= 0.9) and draws a conclusion ("X, so Y")
+           or the reason it gives reads as asserting the claim above all else ("no rejection
+           because they are immune privileged": the negation is the conclusion's, not a denial)
   refutes / reports / none  otherwise, whichever of the three the stance model prefers
 The stance model reads the sentence as a whole against the matched claim: embedding, similarity
 to the claim's wordings and to its correction, polarity against the claim (a negation-worded
@@ -51,7 +57,7 @@ from pathlib import Path
 import numpy as np
 
 from .embeddings import Embedder
-from .guard_model import FEW_CLAIMS, STANCES, ClaimModels
+from .guard_model import FEW_CLAIMS, STANCES, ClaimModels, word_set
 from .guard_text import (
     CONCLUSION,
     DENIAL_FIRST,
@@ -82,10 +88,13 @@ from .guard_text import (
     plain,
     premise_of,
     quoted_spans,
+    reason_clause,
+    tells_outcome,
     tells_own_story,
+    without_debunk,
 )
 from .sources import Claim
-from .text import CITATION, content_words, split_sentences
+from .text import CITATION, split_sentences
 
 # The guard's public names, including the text helpers callers have long imported from here.
 __all__ = [
@@ -207,7 +216,7 @@ class ClaimGuard(ClaimModels):
         """(claim index, probability) of the best-matching claim."""
         if not self.wordings:
             return -1, 0.0
-        rows = self.features(vector, set(content_words(sentence)))
+        rows = self.features(vector, word_set(sentence))
         probs = self.probabilities(rows)
         i = self.which_claim(rows, probs, self.threshold)
         return i, float(probs[i])
@@ -219,16 +228,43 @@ class ClaimGuard(ClaimModels):
         frame held ("MSCs with no chemo"); the best single reading alone picked a neighbour."""
         if not self.wordings:
             return -1, 0.0, False
-        cores = [(sentence, False), *claim_cores(sentence)]
+        claimed = without_debunk(sentence)
+        if claimed != sentence:
+            [vector] = self._vectors_of([(claimed, False)])
+        cores = [(claimed, False), *claim_cores(claimed)]
         vectors = [vector, *self._vectors_of(cores[1:])]
-        rows = [
-            self.features(v, set(content_words(text))) for (text, _), v in zip(cores, vectors, strict=True)
-        ]
+        rows = [self.features(v, word_set(text)) for (text, _), v in zip(cores, vectors, strict=True)]
         best = np.max(np.stack(rows), axis=0)
-        i = self.which_claim(best, self.probabilities(best), self.threshold)
-        probs = [float(self.probabilities(r[i : i + 1])[0]) for r in rows]
+        reason = self._reason_rows(sentence)
+        i = self._testimonial(claimed, best) or self.which_claim(
+            best, self.probabilities(best), self.threshold, reason
+        )
+        # the reason the sentence gives is one more reading of it ("X, so nothing could go wrong")
+        readings = [*rows, *([] if reason is None else [reason])]
+        probs = [float(self.probabilities(r[i : i + 1])[0]) for r in readings]
         reading = int(np.argmax(probs))
-        return i, probs[reading], cores[reading][1]
+        return i, probs[reading], reading < len(cores) and cores[reading][1]
+
+    def _testimonial(self, sentence: str, best: np.ndarray) -> int | None:
+        """A person's own outcome told as a story ("his stem cells cured his MS, so it must work")
+        makes the testimonial claim (registry topic `testimonials`), when the match model accepts
+        it: the story's words are those of the cure or repair claims it is offered for."""
+        if not tells_outcome(sentence):
+            return None
+        probs = self.probabilities(best)
+        told = [
+            k for k, c in enumerate(self.claims) if "testimonials" in c.topics and probs[k] >= self.threshold
+        ]
+        return max(told, key=lambda k: probs[k]) if told else None
+
+    def _reason_rows(self, sentence: str) -> np.ndarray | None:
+        """Match features of the reason the sentence gives for its claim (`reason_clause`), which
+        help pick among overlapping claims; None when it gives none."""
+        reason = reason_clause(sentence)
+        if not reason or len(self.claims) < FEW_CLAIMS:
+            return None
+        [vector] = self._vectors_of([(reason, False)])
+        return self.features(vector, word_set(reason))
 
     def check(self, sentence: str, vector: np.ndarray | None = None) -> GuardResult:
         original, sentence = sentence, CITATION.sub("", sentence).strip()  # [n] is not content
@@ -255,7 +291,30 @@ class ClaimGuard(ClaimModels):
         cued = bool(EVIDENTIAL_NEGATION.search(sentence) or REPORTING.search(sentence))
         bar = max(self.assert_threshold, CUED_ASSERT) if cued else self.assert_threshold
         stance = "asserts" if probs[0] >= bar or argues else STANCES[1 + int(np.argmax(probs[1:]))]
+        if (
+            stance != "asserts"
+            and not EVIDENTIAL_NEGATION.search(sentence)
+            and self._reason_asserts(sentence, i)
+        ):
+            # "no rejection because they are immune privileged": the sentence's negation belongs to
+            # its conclusion, and the reason it gives states the claim
+            stance = "reports" if REPORTING.search(sentence) else "asserts"
         return GuardResult(original, self.claims[i], stance, score, premise)
+
+    def _reason_asserts(self, sentence: str, claim: int) -> bool:
+        """Does the reason the sentence gives (`reason_clause`) state the claim on its own?"""
+        reason = reason_clause(sentence)
+        if not reason or about_the_asker(reason) or len(self.claims) < FEW_CLAIMS:
+            return False
+        [vector] = self._vectors_of([(reason, False)])
+        rows = self.features(vector, word_set(reason))
+        probs = self.probabilities(rows)
+        if self.which_claim(rows, probs, self.threshold) != claim or probs[claim] < self.threshold:
+            return False
+        # the reason must read as asserting above all else, not just pass the lenient bar: "because
+        # the cells do not survive long" leans to refuting
+        stances = self.stance_probabilities(reason, vector, claim)
+        return stances[0] >= max(self.assert_threshold, float(stances[1:].max()))
 
     def _carries_claim(self, sentence: str, vector: np.ndarray, result: GuardResult) -> bool:
         return bool(self.card_reason(sentence, vector, result))
@@ -293,8 +352,10 @@ class ClaimGuard(ClaimModels):
             strong = result.score >= STRONG_MATCH and self._core_asserts(sentence, claim)
             return "tag question" if TREATMENT.search(text) or strong else ""
         if declarative(text):  # "X = proven safe?": a statement with a question mark, if it asserts
+            # the reason it gives may state the claim ("Since the lab is certified, it must be safe?")
+            strong = result.score >= STATED_MATCH or self._reason_asserts(text.rstrip(" ?") + ".", claim)
             stated = (
-                result.score >= STATED_MATCH
+                strong
                 and bool(TREATMENT.search(text))
                 and not tells_own_story(text)
                 # read as the statement it is: the question mark is a cue against asserting
@@ -316,7 +377,7 @@ class ClaimGuard(ClaimModels):
         readings = [(sentence, False), *claim_cores(sentence)]
         vectors = [vector, *self._vectors_of(readings[1:])]
         similar = max(float(self.content_similarity(v)[claim]) for v in vectors)
-        covered = max(float(self.coverage(set(content_words(t)))[claim]) for t, _ in readings)
+        covered = max(float(self.coverage(word_set(t))[claim]) for t, _ in readings)
         return similar >= CARD_CONTENT_SIMILARITY and covered >= CARD_COVERAGE
 
     def _core_asserts(self, sentence: str, claim: int) -> bool:
@@ -325,7 +386,9 @@ class ClaimGuard(ClaimModels):
         cores = claim_cores(sentence)
         supposed = opens_conditional(sentence)
         return any(
-            self.assertion_probability(core, v, claim) >= self.assert_threshold
+            # a core is a clause cut from a sentence or a pasted fragment: either reading counts
+            max(self.assertion_probability(text, v, claim) for text in {core, as_sentence(core)})
+            >= self.assert_threshold
             and not about_the_asker(core)
             # a question left after stripping ("will my kids get ms because i", of "..., i have
             # it") and the condition of "If X, ...?" state nothing
@@ -339,7 +402,7 @@ class ClaimGuard(ClaimModels):
         worried, because X")? The asker's feelings around it are no claim, X may be."""
         clauses = [(c, False) for c in later_clauses(sentence) if TREATMENT.search(c)]
         for (clause, _), v in zip(clauses, self._vectors_of(clauses), strict=True):
-            rows = self.features(v, set(content_words(clause)))
+            rows = self.features(v, word_set(clause))
             probs = self.probabilities(rows)
             # the clause on its own must be about this claim, not merely near it
             about = self.which_claim(rows, probs, self.threshold) == claim and probs[claim] >= self.threshold
@@ -412,6 +475,13 @@ class ClaimGuard(ClaimModels):
         return sorted(found.values(), key=lambda r: r.score, reverse=True)
 
 
+def as_sentence(core: str) -> str:
+    """A stripped core with the full stop it lost ("Patient stories prove it works, right?" ->
+    "Patient stories prove it works."): without one the stance model reads a pasted fragment."""
+    core = core.rstrip(" ,;:?")
+    return core if re.search(r"[.!]['\"”’)]*$", core) else core + "."
+
+
 def question_texts(question: str, cores_only: bool = False) -> list[str]:
     """Every text `ClaimGuard.in_question` embeds for a question (pure text, no model): its
     sentences, quoted spans, their stripped claim cores and doubting yes/no clauses, so a caller
@@ -441,6 +511,7 @@ def _question_parts(question: str) -> QuestionParts:
     ]
     cores += [q for s in spans for q in heard_questions(s) if q != s.strip()]  # see `_asks_about`
     cores += [c for s in spans for c in later_clauses(s) if TREATMENT.search(c)]  # `_clause_asserts`
+    cores += [r for s in spans for r in [reason_clause(s)] if r]  # `_reason_rows`
     return QuestionParts(
         tuple(sentences),
         tuple(quotes),

@@ -9,6 +9,7 @@ against one claim), fits both models and saves and loads them. `ClaimGuard` in
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -30,7 +31,10 @@ from .text import content_words, split_sentences
 
 ABSENT_STANCE = -30.0  # logit of a stance the fit saw no example of
 MATCH_FEATURES = 4  # the match model reads the first four features; the rank model all of them
-FEW_CLAIMS = 10  # a registry this small has no distinctive words nor shared topic to take out
+FEW_CLAIMS = 10
+# Weight of the reason a sentence gives ("A because B") in picking among overlapping claims;
+# 1.0 and 2.0 chose the same claims on the tune split and its card questions.
+REASON_WEIGHT = 1.0  # a registry this small has no distinctive words nor shared topic to take out
 STANCES = ("asserts", "refutes", "reports", "none")
 # The library's sentences weigh at most this share of the stance model's core (weak labels).
 LIBRARY_SHARE = 0.3
@@ -41,6 +45,16 @@ EXAMPLE_LABELS = {
     "evidence": "none",
     "unrelated": "none",
 }
+
+
+# A hyphen between letters joins words the asker may write apart: "immune-privileged" and "immune
+# privileged", "FDA-registered" and "FDA registered" must share their words.
+HYPHEN = re.compile(r"(?<=[^\W\d_])[-‐‑](?=[^\W\d_])")
+
+
+def word_set(text: str) -> set[str]:
+    """The content words the match and rank models compare, hyphenated compounds split."""
+    return set(content_words(HYPHEN.sub(" ", text)))
 
 
 def _f1(a: set[str], b: set[str]) -> float:
@@ -84,7 +98,7 @@ class ClaimModels:
         self.embedder = embedder
         self._index_wordings(claims)
         self.matrix = matrix if matrix is not None else embedder.encode(self.wordings)
-        self.words = [set(content_words(w)) for w in self.wordings]
+        self.words = [word_set(w) for w in self.wordings]
         self.sums = np.zeros((len(claims), self.matrix.shape[1]), dtype=np.float32)
         np.add.at(self.sums, self.owner_array, self.matrix)
         self.claim_negated = np.asarray([bool(NEGATION.search(c.claim)) for c in claims], dtype=np.float32)
@@ -226,14 +240,24 @@ class ClaimModels:
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(rows[..., :MATCH_FEATURES] @ self.weights + self.bias)))
 
-    def which_claim(self, rows: np.ndarray, probs: np.ndarray, threshold: float) -> int:
+    def which_claim(
+        self, rows: np.ndarray, probs: np.ndarray, threshold: float, reason: np.ndarray | None = None
+    ) -> int:
         """The claim a sentence is about: the match model says whether any claim is meant, the
         rank model which one, among the claims the match model accepts (neighbouring claims such
-        as "repair myelin" and "home to damaged tissue" all pass the match model)."""
+        as "repair myelin" and "home to damaged tissue" all pass the match model). `reason`: the
+        features of the reason the sentence gives ("A because B": B), whose rank score is added:
+        overlapping claims often share the conclusion and differ in the reason."""
         accepted = np.flatnonzero(probs >= threshold)
         if not len(accepted):
             return int(np.argmax(probs))
-        return int(accepted[np.argmax(rows[accepted] @ self.rank_weights)])
+        scores = rows[accepted] @ self.rank_weights
+        if reason is not None:
+            # only for claims the reason is about on its own: a reason on another topic ("only
+            # inside trials, because ...") must not pull the sentence to a claim
+            named = self.probabilities(reason[accepted]) >= threshold
+            scores = scores + REASON_WEIGHT * named * (reason[accepted] @ self.rank_weights)
+        return int(accepted[np.argmax(scores)])
 
     def stance_features(self, text: str, vector: np.ndarray, claim: int, leave_out: int = -1) -> np.ndarray:
         """The sentence against claim `claim`: embedding, claim and correction similarity, the
@@ -276,7 +300,7 @@ class ClaimModels:
         return np.concatenate([vector, np.asarray(extra + cue_features(text), dtype=np.float32)])
 
     def best_claim(self, text: str, vector: np.ndarray) -> int:
-        return int(np.argmax(self.probabilities(self.features(vector, set(content_words(text))))))
+        return int(np.argmax(self.probabilities(self.features(vector, word_set(text)))))
 
     def fit(
         self, negatives: list[str], negative_vectors: np.ndarray, examples=(), development=(), core=None
@@ -306,11 +330,11 @@ class ClaimModels:
         for text, vector in zip(negatives, negative_vectors, strict=True):
             if EVIDENTIAL_NEGATION.search(text) or REPORTING.search(text):
                 continue  # such sentences may well name a claim in order to refute it
-            rows = self.features(vector, set(content_words(text)))
+            rows = self.features(vector, word_set(text))
             X.append(rows[int(np.argmax(rows[:, 0]))])
             y.append(0)
         for (text, label, *_), vector in zip(labelled, ex_vectors, strict=True):
-            rows = self.features(vector, set(content_words(text)))
+            rows = self.features(vector, word_set(text))
             X.append(rows[int(np.argmax(rows[:, 0]))])
             y.append(int(label != "none"))  # clinic lines and their debunks are about a claim
         match = LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000)

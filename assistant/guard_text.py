@@ -56,7 +56,9 @@ REPORTING = re.compile(
 )
 NEGATION = re.compile(
     r"\b(no|not|never|none|nothing|nowhere|without|cannot|unable|neither|nor|free of|zero|"
-    r"fails? to|failed to)\b|n't\b",
+    r"fails? to|failed to)\b|n['’]t\b"
+    # typed without the apostrophe ("dont change the disease"), common in real messages
+    r"|\b(dont|doesnt|didnt|isnt|arent|wasnt|werent|cant|wont|couldnt|shouldnt|wouldnt|hasnt|havent)\b",
     re.I,
 )
 # Frames around a claim that say who said it or ask about it; stripped before matching so the
@@ -76,6 +78,8 @@ FRAME_END = re.compile(
     r"\s*([—–-]+|,|;|:)?\s*((is|was) (that|this|it) (really )?(true|right|correct|real|so)|"
     r"(true|right|correct|really)|can (that|this) be (true|right)|should i believe (it|this|that|them)|"
     r"[.?!]?\s*(real|true|fact|legit\w*) or (marketing|hype|fake|false|fiction|a scam|scam)|"
+    # "X — what about this, is it good for MS?": the asker hands X over for an opinion
+    r"what about (?:this|that|it)\b[^.!?]*(?:[?,]\s*[^.!?]*)?|"
     r"(?:(?:is|are|does|do|did|was|were|has|have|would|will|could|should)(?:n'?t)?|won'?t|can'?t|can)"
     r" (?:it|they|that|there|he|she|we|you)|right)"
     r"\s*[?.!]*\s*$",
@@ -440,6 +444,85 @@ def later_clauses(sentence: str) -> list[str]:
     breaks = [m.end() for m in CLAUSE_BREAK.finditer(sentence)]
     clauses = [sentence[end:].strip(" ?.!—–-,") for end in breaks]
     return [c for c in clauses if len(c.split()) >= 4 and not about_the_asker(c)]
+
+
+# The reason a sentence gives for its claim. Overlapping claims often differ in the reason only:
+# "no rejection because they are immune privileged" and "never rejected, so no matching is
+# needed" share a conclusion with a neighbouring claim; the reason names the claim made.
+REASON_AFTER = re.compile(r"(?:,\s*|\s+)(?:because|since)\s+(?=\w)", re.I)
+REASON_FIRST = re.compile(r"^\W*(?:because|since|given that|now that)\s+([^,]{12,}?),\s*\w", re.I)
+CONSEQUENT = re.compile(
+    r"(?:,\s*|\s+[-–—]+\s*|\s+)(?:and\s+)?(?:so|therefore|thus|hence|which means|which is why|"
+    r"that's why|that means|(?:and\s+)?(?:this|that|it) (?:proves|shows|means))\s+(?=\w)",
+    re.I,
+)
+
+# "..., so it must work": the claim is the inference itself (a story or a figure offered as proof
+# that the treatment works), not the premise
+IT_WORKS = re.compile(
+    r"(?:i|we|you) (?:know|see|can see) (?:that )?|(?:it|they|this|that|the (?:treatment|therapy|cells))\s+"
+    r"(?:\w+\s+)?(?:works?|worked|helps?|helped|is effective)\b",
+    re.I,
+)
+
+# A person's own outcome told as a story ("his stem cells cured his MS", "my MS went away after
+# the infusions"): a testimonial, whatever claim its words are near
+PERSONAL_OUTCOME = re.compile(
+    r"\b(?:his|her|my|our)\s+(?:ms|multiple sclerosis)\b(?!\s+(?:patients?|clinic|doctor|nurse|group))"
+    r"|\b(?:cured|healed|fixed)\s+(?:him|her|me|us)\b",
+    re.I,
+)
+# ... that already happened: "Stem cells can cure my MS" is a promise, not a story
+HAPPENED = re.compile(
+    r"\b(?:cured|healed|fixed|reversed|went away|disappeared|improved|recovered|got better|stopped)\b", re.I
+)
+PROMISED = re.compile(r"\b(?:will|would|can|could|may|might|going to)\b", re.I)
+
+
+def tells_outcome(sentence: str) -> bool:
+    """Does the sentence tell a person's own outcome as a story ("his stem cells cured his MS")?"""
+    return bool(PERSONAL_OUTCOME.search(sentence) and HAPPENED.search(sentence)) and not PROMISED.search(
+        sentence
+    )
+
+
+DEBUNK_AFTER = re.compile(r",?\s+(?:but|however|yet|although|though)\s+", re.I)
+# what the debunk says is missing: studies, evidence, proof ("nothing could go wrong" is no debunk)
+NO_STUDY = re.compile(
+    r"\bno (?:\w+ )?(?:evidence|proof|data|trials?|stud(?:y|ies)|research)\b"
+    r"|\b(?:not|never)\s+(?:been\s+|yet\s+|ever\s+)?(?:shown|proven|proved|demonstrated|confirmed|tested)\b"
+    r"|\bunproven\b",
+    re.I,
+)
+
+
+def without_debunk(sentence: str) -> str:
+    """The sentence without a closing debunk ("Clinics say X, but no study in people has shown
+    this." -> "Clinics say X"): the debunk's words ("study", "shown") are those of the claims about
+    studies, and name no claim of their own. The sentence itself when it has none."""
+    for match in DEBUNK_AFTER.finditer(sentence):
+        if NO_STUDY.search(sentence[match.end() :]) and len(sentence[: match.start()].split()) >= 4:
+            return sentence[: match.start()]
+    return sentence
+
+
+def reason_clause(sentence: str) -> str:
+    """The reason a sentence gives for what it claims ("A because B" / "Since B, A" -> B, "A, so
+    B" -> A); '' when it gives none or the reason is too short to name anything (under three
+    words: "because they're mine")."""
+    text = sentence.strip()
+    first = REASON_FIRST.match(text)
+    if first:
+        reason = first.group(1)
+    elif after := REASON_AFTER.search(text):
+        reason = re.split(r"[,;]\s+|\s+(?:so|and so)\s+", text[after.end() :], maxsplit=1)[0]
+    elif (before := CONSEQUENT.search(text)) and not IT_WORKS.match(text[before.end() :]):
+        reason = text[: before.start()]
+    else:
+        return ""
+    reason = reason.strip(" ?.!—–-,;:")
+    reason = claim_core(reason) or reason  # "a man in the group wrote that X because ..." -> X
+    return reason if len(reason.split()) >= 3 else ""
 
 
 def about_the_asker(core: str) -> bool:

@@ -18,7 +18,8 @@ Issue 15 adds, with its goals (ISSUE15_GOALS) enforced the same way:
                         with a card (goal: none); the same on questions_real.yaml and
                         questions_real2.yaml (real_*, real2_*: long, personal messages with typos)
                         and questions_seen.yaml (seen_*: plain questions like those seen with a
-                        card in answers: a clinic offering a treatment, money raised for one)
+                        card in answers: a clinic offering a treatment, money raised for one) and
+                        questions_overlap.yaml (overlap_*: claims that share words in the registry)
   real clinic wording   the held-out lines of evals/guard/dev_split.yaml, read from
                         ../shared/evidence/dev_clinic_claims.jsonl (ASSISTANT_DEV_CLAIMS) when it
                         exists: assertion recall per tactic (any / right claim), false blocks per
@@ -58,6 +59,7 @@ ISSUE15_GOALS = {
     "real_plain_questions_with_card": {"max": 0},
     "real2_plain_questions_with_card": {"max": 0},
     "seen_plain_questions_with_card": {"max": 0},
+    "overlap_plain_questions_with_card": {"max": 0},
     "llm_leaks_verbatim": {"max": 0},
     "llm_leaks_paraphrased": {"max": 0},
 }
@@ -377,7 +379,7 @@ def _split_figures(guard, path: Path, split: str, goals: dict) -> tuple[dict, li
     extra.update(card_figures(guard, load_plain(EVALS / "guard" / "questions.yaml")))
     # real-message style, never tuned on (see each file); "seen": plain questions like those seen
     # with a card in answers (round two of issue 15), reworded, with claim-bearing contrasts
-    for name in ("real", "real2", "seen"):
+    for name in ("real", "real2", "seen", "overlap"):
         found = card_figures(guard, load_plain(EVALS / "guard" / f"questions_{name}.yaml"))
         extra.update({f"{name}_{key}": value for key, value in found.items()})
     missed += check_goals(extra, ISSUE15_GOALS)

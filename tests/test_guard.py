@@ -44,15 +44,12 @@ def shipped() -> Assistant:
             "refutes",
             "cord-msc-no-rejection",
         ),
-        pytest.param(
-            # a report with a debunk: either stance is right (evals/guard/README.md)
+        (
+            # a report with a debunk: either stance is right (evals/guard/README.md); the debunk's
+            # words ("study", "shown") are those of the claim about a trial and name no claim
             "Some clinics say their cells repair myelin, but no study in people has shown this.",
             "refutes|reports",
             "msc-repair-myelin",
-            # issue 15 round two: the debunk's own words ("study", "shown") are the words of the
-            # claim about a trial of fat cells and myelin, and the rank model's word features pick
-            # that claim; the stance (not blocked) is still right
-            marks=pytest.mark.xfail(reason="claim id: the debunk's words match a neighbour", strict=False),
         ),
         (
             "The clinic's brochure says that cord cells are never rejected.",
@@ -425,13 +422,13 @@ def test_a_claim_a_clinic_wrote_or_said_is_attributed_not_the_askers_story(sente
 @pytest.mark.parametrize(
     ("question", "claim"),
     [
-        pytest.param(
+        (
+            # the reason given ("the cells come from my own body") is the claim that one's own cells
+            # carry no risk, not "natural, so harmless" nor "completely safe", which share the
+            # conclusion (questions.yaml and questions_real.yaml label the same reason so)
             "I'm worried about risks, but the clinic says the cells come from my own body, so nothing "
             "could go wrong. Is that true?",
-            "stem-cells-natural-cannot-harm",
-            # issue 15 round two: "nothing could go wrong" is the wording of the neighbouring claim
-            # "completely safe, no side effects", whose card is shown instead
-            marks=pytest.mark.xfail(reason="overlapping claims: 'completely safe' is shown", strict=False),
+            "own-cells-no-risk-no-rejection",
         ),
         (
             "clinic says stem cell therapy repairs the damaged myelin in MS. real or marketing?",
@@ -638,3 +635,65 @@ def test_question_texts_are_read_once_per_message_with_the_same_output():
     claims.question_texts(question)
     again = claims._question_parts.cache_info()
     assert (first.misses, again.misses, again.hits - first.hits) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "claim"),
+    [
+        # overlapping claims that share the conclusion ("no rejection", "safe"): the reason the
+        # asker passes on names the claim
+        (
+            "A clinic rep told me donor cord cells can't be rejected because they are immune "
+            "privileged. Should I trust that?",
+            "cord-msc-immune-privileged",
+        ),
+        (
+            "The brochure says that since the cells are harvested from my own body, there is no risk "
+            "at all. Is that true?",
+            "own-cells-no-risk-no-rejection",
+        ),
+    ],
+)
+def test_the_reason_given_picks_among_claims_that_share_a_conclusion(shipped, question, claim):
+    found = [r.claim.id for r in shipped.guard.in_question(question)]
+    assert found and found[0] == claim, found
+
+
+def test_a_closing_debunk_does_not_pick_the_claim():
+    from assistant.guard_text import reason_clause, without_debunk
+
+    # the debunk's words ("trial", "shown") are those of claims about studies
+    assert without_debunk("Clinics say their cells shrink lesions, but no trial has shown it.") == (
+        "Clinics say their cells shrink lesions"
+    )
+    # "nothing could go wrong" is the claim's own conclusion, not a debunk
+    sentence = "I was nervous, but they said the cells are mine, so nothing could go wrong."
+    assert without_debunk(sentence) == sentence
+    assert reason_clause("Cord cells are never rejected, so no matching is needed.") == (
+        "Cord cells are never rejected"
+    )
+    assert reason_clause("Rejection cannot happen because cord cells are immune privileged.") == (
+        "cord cells are immune privileged"
+    )
+    # a story offered as proof: the claim is the inference ("so it works"), not the story
+    assert reason_clause("My aunt walked again after her infusions, so it works.") == ""
+
+
+def test_hyphenated_and_apostrophe_free_words_read_like_their_usual_forms():
+    from assistant.guard_model import word_set
+    from assistant.guard_text import NEGATION
+
+    assert word_set("FDA-registered, immune-privileged") == word_set("FDA registered, immune privileged")
+    assert NEGATION.search("the drugs dont change the disease")
+    assert NEGATION.search("it doesn’t last")
+
+
+def test_a_persons_own_outcome_told_as_a_story_is_a_testimonial(shipped):
+    from assistant.guard_text import tells_outcome
+
+    assert tells_outcome("My uncle says stem cells cured his MS, so they must work.")
+    assert not tells_outcome("Stem cells can cure my MS for good.")  # a promise, not a story
+    assert not tells_outcome("The clinic says their cells cure MS.")
+    question = "A friend says her MS went away after two infusions, so it obviously works. Is that true?"
+    found = [r.claim.id for r in shipped.guard.in_question(question)]
+    assert found and found[0] == "patient-recovered-after-stem-cells", found
