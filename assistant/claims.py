@@ -207,6 +207,7 @@ class ClaimGuard(ClaimModels):
         self.by_id = {c.id: c for c in claims}
         self._vectors: dict[str, np.ndarray] = {}
         self.own_sentences = {plain(s) for s in [*self.corrections, *known_safe]}
+        self._parts: dict[str, QuestionParts] = {}  # questions read, without the spans of no card
         if claims and len(negatives):
             vectors = negative_vectors if negative_vectors is not None else embedder.encode(list(negatives))
             dev = development or []
@@ -443,6 +444,42 @@ class ClaimGuard(ClaimModels):
         vectors = self.embedder.encode(sentences)
         return [self.check(s, v) for s, v in zip(sentences, vectors, strict=True)]
 
+    def question_texts(self, question: str) -> list[str]:
+        """Every text `in_question` embeds for this question (`question_texts` less the spans that
+        cannot give a card, see `_read_question`), for the answer's one batch."""
+        return list(self._read_question(question).texts)
+
+    def _read_question(self, question: str) -> QuestionParts:
+        """The question's parts (`_question_parts`) without the spans that can give no card
+        whatever their vectors: a card needs the span or one of its stripped readings to use some
+        of the claim's distinctive words (`states_content`: coverage of at least CARD_COVERAGE),
+        so a span whose readings reach it for no claim ("We are in Canada.") is neither embedded
+        nor checked. Its cores go with it, unless another span has them too."""
+        parts = _question_parts(question)
+        if len(self.claims) < FEW_CLAIMS:
+            return parts  # `states_content` holds for every span
+        got = self._parts.get(question)
+        if got is None:
+            kept = [s for s in (*parts.sentences, *parts.quotes) if self._may_state(s)]
+            texts, cores = _texts_of(kept)
+            got = QuestionParts(
+                tuple(s for s in parts.sentences if s in kept),
+                tuple(q for q in parts.quotes if q in kept),
+                texts,
+                cores,
+            )
+            if len(self._parts) >= 256:
+                self._parts.clear()
+            self._parts[question] = got
+        return got
+
+    def _may_state(self, span: str) -> bool:
+        """Can the span state a claim's content (see `states_content`)? The best coverage of any
+        claim by the span or one of its stripped readings reaches CARD_COVERAGE (read with the
+        same float conversion as `states_content`)."""
+        readings = [span, *(core for core, _ in claim_cores(span))]
+        return max(float(self.coverage(word_set(t)).max()) for t in readings) >= CARD_COVERAGE
+
     def in_question(
         self, question: str, vectors: np.ndarray | None = None, known: Mapping[str, np.ndarray] | None = None
     ) -> list[GuardResult]:
@@ -451,11 +488,12 @@ class ClaimGuard(ClaimModels):
         on a claim's topic ("Am I eligible for HSCT?") carries no claim. `known` holds vectors
         already computed (the answer's one batch holds every text of `question_texts`); `vectors`
         are the sentences' own, in order. Whatever is missing is embedded in one batch."""
-        parts = _question_parts(question)
+        parts = self._read_question(question)
         sentences, quotes = list(parts.sentences), list(parts.quotes)
         known = dict(known or {})
-        if vectors is not None and len(vectors) == len(sentences):
-            known.update(zip(sentences, vectors, strict=True))
+        every = _question_parts(question).sentences  # `vectors` are given for all of them
+        if vectors is not None and len(vectors) == len(every):
+            known.update(zip(every, vectors, strict=True))
         missing = [t for t in parts.texts if t not in known]
         if missing:
             known.update(zip(missing, self.embedder.encode(missing), strict=True))
@@ -505,16 +543,26 @@ def _question_parts(question: str) -> QuestionParts:
     and `in_question` (twice) read the same question, ~3 ms of text rules each time."""
     sentences = split_sentences(question) or [question]
     quotes = [*(q for q in quoted_spans(question) if q not in sentences), *follow_ups(sentences)]
-    spans = [*sentences, *quotes]
-    cores = [
-        core for s in spans for text in (s, CITATION.sub("", s).strip()) for core, _ in claim_cores(text)
-    ]
-    cores += [q for s in spans for q in heard_questions(s) if q != s.strip()]  # see `_asks_about`
-    cores += [c for s in spans for c in later_clauses(s) if TREATMENT.search(c)]  # `_clause_asserts`
-    cores += [r for s in spans for r in [reason_clause(s)] if r]  # `_reason_rows`
-    return QuestionParts(
-        tuple(sentences),
-        tuple(quotes),
-        tuple(dict.fromkeys([*spans, *cores])),
-        tuple(dict.fromkeys(cores)),
+    return QuestionParts(tuple(sentences), tuple(quotes), *_texts_of([*sentences, *quotes]))
+
+
+def _texts_of(spans: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(every text embedded for these spans, their cores), in the order the batch holds them."""
+    cores = [core for s in spans for core in _span_cores(s)[0]]
+    cores += [q for s in spans for q in _span_cores(s)[1]]  # see `_asks_about`
+    cores += [c for s in spans for c in _span_cores(s)[2]]  # `_clause_asserts`
+    cores += [r for s in spans for r in _span_cores(s)[3]]  # `_reason_rows`
+    return tuple(dict.fromkeys([*spans, *cores])), tuple(dict.fromkeys(cores))
+
+
+@functools.lru_cache(maxsize=1024)
+def _span_cores(span: str) -> tuple[tuple[str, ...], ...]:
+    """A span's stripped claim cores (read as written and without citations, as `check` and
+    `_carries_claim` read them), its doubting clauses, its later clauses about a treatment and
+    the reason it gives (`reason_clause`)."""
+    return (
+        tuple(core for text in (span, CITATION.sub("", span).strip()) for core, _ in claim_cores(text)),
+        tuple(q for q in heard_questions(span) if q != span.strip()),
+        tuple(c for c in later_clauses(span) if TREATMENT.search(c)),
+        tuple(r for r in [reason_clause(span)] if r),
     )

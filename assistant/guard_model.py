@@ -147,6 +147,20 @@ class ClaimModels:
         self.unseen = math.log(n / 0.5)  # a word no claim uses: the heaviest
         self.profiles = [self._profile(k) for k in range(len(self.claims))]
         self.profile_masses = [sum(p.values()) for p in self.profiles]
+        # The same two indexes turned around, word -> its claims and wordings, so a sentence's
+        # features visit only the claims and wordings that share one of its words (`distinctive`,
+        # `_word_f1`); the sums are taken in the same order as before, so the values are the same.
+        self.claims_of: dict[str, list[tuple[int, float]]] = {}
+        for k, profile in enumerate(self.profiles):
+            for w, value in profile.items():
+                if value > 0:
+                    self.claims_of.setdefault(w, []).append((k, value))
+        postings: dict[str, list[int]] = {}
+        for j, words in enumerate(self.words):
+            for w in words:
+                postings.setdefault(w, []).append(j)
+        self.wordings_of = {w: np.asarray(js, dtype=np.intp) for w, js in postings.items()}
+        self.wording_sizes = np.asarray([len(w) for w in self.words], dtype=np.float64)
         # an empty registry has no topic: a zero centre of the embedding's width
         self.center = (
             self.matrix.mean(axis=0) if len(self.matrix) else np.zeros(self.matrix.shape[1:], np.float32)
@@ -168,7 +182,9 @@ class ClaimModels:
             return np.zeros((len(self.claims), 2), dtype=np.float32)
         weight = {w: self.rarity.get(w, self.unseen) for w in words}
         total = sum(weight.values()) + 1e-9
-        owner = self.owner[leave_out] if leave_out >= 0 else -1
+        if leave_out < 0:
+            return self._distinctive(words, weight, total)
+        owner = self.owner[leave_out]
         profiles, masses = self.profiles, self.profile_masses
         if owner >= 0:
             own = self._profile(owner, self.words[leave_out])
@@ -179,6 +195,22 @@ class ClaimModels:
             used = [w for w in words if profile.get(w, 0.0) > 0]
             out[k, 0] = sum(weight[w] for w in used) / total
             out[k, 1] = sum(profile[w] for w in used) / (masses[k] + 1e-9)
+        return out
+
+    def _distinctive(self, words: set[str], weight: dict[str, float], total: float) -> np.ndarray:
+        """`distinctive` without a left-out wording, word by word: each claim's two sums add the
+        same terms in the same order (the order of `words`), so the shares are the same floats;
+        a sentence of 10 words visits its words' claims instead of every claim's profile."""
+        n = len(self.claims)
+        shared, recalled = [0] * n, [0] * n  # int 0, as sum() starts
+        for w in words:
+            for k, value in self.claims_of.get(w, ()):
+                shared[k] += weight[w]
+                recalled[k] += value
+        out = np.zeros((n, 2), dtype=np.float32)
+        for k in range(n):
+            out[k, 0] = shared[k] / total
+            out[k, 1] = recalled[k] / (self.profile_masses[k] + 1e-9)
         return out
 
     def coverage(self, words: set[str]) -> np.ndarray:
@@ -218,7 +250,7 @@ class ClaimModels:
         """One row per claim: [best cos, mean of two best cos, centroid cos, best word F1,
         coverage, recall]; the match model reads the first four, the rank model all six."""
         sims = np.append(self.matrix @ vector, -1.0)  # the extra slot pads short claims
-        lex = np.asarray([*(_f1(words, w) for w in self.words), 0.0], dtype=np.float32)
+        lex = np.append(self._word_f1(words), 0.0).astype(np.float32)
         sums = self.sums
         if leave_out >= 0:
             sums = sums.copy()
@@ -236,6 +268,19 @@ class ClaimModels:
                 self.distinctive(words, leave_out),
             ]
         ).astype(np.float32)
+
+    def _word_f1(self, words: set[str]) -> np.ndarray:
+        """`_f1(words, w)` for every wording w, in float64 as `_f1` computes it (the same
+        operations in the same order on the same counts, so the same values)."""
+        hits = [self.wordings_of[w] for w in words if w in self.wordings_of]
+        common = np.bincount(np.concatenate(hits), minlength=len(self.words)) if hits else None
+        if common is None or not len(words):
+            return np.zeros(len(self.words), dtype=np.float64)
+        c = common.astype(np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p, r = c / len(words), c / self.wording_sizes
+            f1 = 2 * p * r / (p + r)
+        return np.where(common > 0, f1, 0.0)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(rows[..., :MATCH_FEATURES] @ self.weights + self.bias)))

@@ -15,7 +15,7 @@ from functools import cache, cached_property
 import numpy as np
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from .claims import ClaimGuard, question_texts
+from .claims import ClaimGuard
 from .embeddings import Embedder, load_embedder
 from .flow import by_ask, notices
 from .flow.asks import Ask, Plan, read_asks
@@ -104,6 +104,29 @@ class Assistant:
     def card_support(self) -> CardSupport:
         where = self.settings.chroma_url or str(self.settings.index_dir)
         return CardSupport(*self.collections, where=where, lexical=self.lexical)
+
+    def warm_up(self) -> None:
+        """Open and read now what the first questions would otherwise read mid-answer (a server's
+        start-up, `ui.serving.warm_up`): the model, the index, the claim guard and the reviewed
+        answers; the library sentences that back every reviewed answer sentence and every claim
+        correction (`CardSupport.by_words`: a fixed text's backing depends only on the index);
+        and, on a library whose passages fit the retriever's caches, every passage's row and
+        sentences, and each sentence's reading grade (`text.reading_grade`, which a patient
+        answer's composer reads). Each is what an answer computes on first use and keeps, so
+        answers are the same either way; only the first questions after start-up are faster."""
+        from .answers import YES_NO_LEAD, without_yes_no
+        from .text import reading_grade, split_sentences
+
+        support = self.card_support
+        for answer in self.reviewed.answers:
+            for sentence in (*answer.answer, *answer.variants):
+                support.by_words(sentence.sources, sentence.text)
+                if YES_NO_LEAD.match(sentence.text):
+                    support.by_words(sentence.sources, without_yes_no(sentence.text))
+        for claim in self.guard.claims:
+            support.support(claim, split_sentences(claim.correction))
+        for sentence in self.retriever.preload(self.collections[1], self.lexical.ids):
+            reading_grade(sentence)
 
     def close(self) -> None:
         """Release the Chroma client (Chroma's public close), so a rebuilt index opens afresh."""
@@ -194,12 +217,12 @@ class Assistant:
         if answer.mode == Mode.PATIENT:
             yield Block(BlockKind.REMINDER, notices.REMINDER)
 
-    @staticmethod
-    def _batch(message, history: Sequence) -> list[str]:
+    def _batch(self, message, history: Sequence) -> list[str]:
         """Every text an extractive answer embeds, known before any model runs: what the
-        question-side guard reads (sentences, quotes, stripped claim cores), the message's possible
-        standalone readings (and what settles between them): what each searches (`_searched`)."""
-        texts = question_texts(message.asked)
+        question-side guard reads (sentences, quotes, stripped claim cores; not the spans that can
+        give no card, `ClaimGuard.question_texts`), the message's possible standalone readings
+        (and what settles between them): what each searches (`_searched`)."""
+        texts = self.guard.question_texts(message.asked)
         if not message.decline:
             options, settle = readings(message.asked, history)
             earlier = previous_reading(history)

@@ -92,6 +92,9 @@ def main() -> None:
     ratio = pipeline_rate / raw_rate
     sources_s = process_wall(["sources", "check"])
     same_work = raw_all_s / build_s  # passages and sentences each encoded on their own
+    # The best ratio a build can reach while it embeds every sentence on its own (the default):
+    # the raw encode of the passages over the raw encode of the passages and the sentences.
+    ceiling = raw_s / raw_all_s
     figures = {
         "passages": report.embedded,
         "sentences_embedded": report.sentences,
@@ -104,6 +107,7 @@ def main() -> None:
         "ratio_goal_min": 0.8,
         "raw_encode_passages_and_sentences_s": round(raw_all_s, 2),
         "ratio_same_texts_raw_to_pipeline": round(same_work, 3),
+        "ratio_ceiling_sentences_alone": round(ceiling, 3),
         "rerun_nothing_changed_s": round(rerun_s, 3),
         "rerun_cli_wall_s": round(cli_s, 2),
         "rerun_goal_max_s": 2.0,
@@ -118,6 +122,7 @@ def main() -> None:
             ("pipeline / raw", f"{ratio:.2f}", ">= 0.8", ratio >= 0.8),
             ("content check before the build (s)", f"{check_s:.1f}", "", None),
             ("raw encode of the same texts / pipeline", f"{same_work:.2f}", "(overhead)", None),
+            ("raw passages / raw passages + sentences", f"{ceiling:.2f}", "(ceiling, alone)", None),
             ("re-run, nothing changed (s)", f"{rerun_s:.3f}", "< 2 s", rerun_s < 2),
             ("re-run via CLI, wall, median of 3 (s)", f"{cli_s:.2f}", "< 2 s", cli_s < 2),
             ("sources check via CLI, wall, median of 3 (s)", f"{sources_s:.2f}", "< 2 s", sources_s < 2),

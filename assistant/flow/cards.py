@@ -71,6 +71,7 @@ class CardSupport:
         # index, and the sentences of a set of sources once for all the sentences citing it.
         self._backing: dict[tuple[tuple[str, ...], str], list[tuple[Passage, str]]] = {}
         self._of_sources: dict[tuple[str, ...], tuple[list[tuple[str, dict]], dict[str, Passage]]] = {}
+        self._terms: dict[tuple[str, ...], list[tuple[set, set]]] = {}  # rows' words and numbers
 
     def _get(self, collection, **query):
         try:
@@ -101,7 +102,10 @@ class CardSupport:
         rows, passages = self._sentences_of(sources)
         if not rows:
             return []
-        chosen = _covering(sentence, rows)
+        key = tuple(sorted(sources))
+        if key not in self._terms:  # kept with the rows (cleared with them)
+            self._terms[key] = [_row_terms(doc) for doc, _ in rows]
+        chosen = _covering(sentence, rows, self._terms[key])
         by_passage: dict[str, list[tuple[int, str]]] = {}
         for doc, meta in chosen:
             by_passage.setdefault(meta["passage_id"], []).append((meta.get("pos", 0), doc))
@@ -116,6 +120,7 @@ class CardSupport:
         if key not in self._of_sources:
             if len(self._of_sources) >= self.SOURCES_CACHE:
                 self._of_sources.clear()
+                self._terms.clear()
             self._of_sources[key] = self._by_id(sources) or (self._by_filter(sources), {})
         return self._of_sources[key]
 
@@ -153,28 +158,37 @@ class CardSupport:
 ENOUGH = 0.5  # share of a sentence's content words its quotes must hold: what the citation check needs
 
 
-def _covering(sentence: str, rows: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+def _covering(sentence: str, rows: list[tuple[str, dict]], read: list[tuple[set, set]] | None = None):
+    """The rows that back the sentence (see `by_words`). `read`: each row's content words and
+    numbers, parallel to `rows` (computed here when not given; `CardSupport` keeps them per set
+    of sources, since the same rows are read for every sentence citing those sources)."""
+    read = read if read is not None else [_row_terms(doc) for doc, _ in rows]
     words, need = set(content_words(sentence)), numbers(sentence)
-    chosen: list[tuple[str, dict]] = []
+    left = list(range(len(rows)))  # rows not chosen yet, in the store's order (ties: first wins)
+    chosen: list[int] = []
     covered: set[str] = set()
     for _ in range(3):
         if words and len(covered) / len(words) >= ENOUGH:
             break  # enough: another citation would not be needed, so it would be imprecise
-        best = max(rows, key=lambda r: len((set(content_words(r[0])) & words) - covered), default=None)
-        if best is None or not (set(content_words(best[0])) & words) - covered:
+        best = max(left, key=lambda i: len((read[i][0] & words) - covered), default=None)
+        if best is None or not (read[best][0] & words) - covered:
             break
         chosen.append(best)
-        covered |= set(content_words(best[0])) & words
-        rows = [r for r in rows if r is not best]
-    missing = need - set().union(*(numbers(doc) for doc, _ in chosen))
+        covered |= read[best][0] & words
+        left.remove(best)
+    missing = need - set().union(*(read[i][1] for i in chosen))
     while missing:  # each number must stand in a quote: add the sentences that hold most of them
-        best = max(rows, key=lambda r: len(numbers(r[0]) & missing), default=None)
-        if best is None or not numbers(best[0]) & missing:
+        best = max(left, key=lambda i: len(read[i][1] & missing), default=None)
+        if best is None or not read[best][1] & missing:
             break
         chosen.append(best)
-        missing -= numbers(best[0])
-        rows = [r for r in rows if r is not best]
-    return chosen
+        missing -= read[best][1]
+        left.remove(best)
+    return [rows[i] for i in chosen]
+
+
+def _row_terms(doc: str) -> tuple[set, set]:
+    return set(content_words(doc)), numbers(doc)
 
 
 def claim_card(

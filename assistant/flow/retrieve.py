@@ -164,6 +164,17 @@ class HybridRetriever(BaseRetriever):
             for row in cache[c.passage.id]
         ]
 
+    def preload(self, collection, ids: Sequence[str]) -> list[str]:
+        """Read these passages' rows and sentences into the caches now (a server's start-up),
+        as the first questions would read them; none when they would not all fit (half the
+        cache at most). Returns the sentences' texts."""
+        ids = list(dict.fromkeys(ids))
+        if not ids or len(ids) > ROW_CACHE // 2:
+            return []
+        found = self._read(ids)
+        scored = [ScoredPassage(passage=found[pid][0], score=0.0, dense=0.0) for pid in ids if pid in found]
+        return [row.text for row in self.sentences(collection, scored)]
+
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun
     ) -> list[Document]:

@@ -85,8 +85,10 @@ def ensure_index(settings: Settings) -> None:
 
 def warm_up(assistant: Assistant) -> None:
     """Load the models and the claim registry now, not on the first visitor's question; also
-    the readability and sentence tools a composed answer needs (0.5-2 s on first use)."""
+    the readability and sentence tools a composed answer needs (0.5-2 s on first use), and what
+    the first answers would read from the index (`Assistant.warm_up`)."""
     text.warm_up()
+    assistant.warm_up()
     assistant.ask(EXAMPLES[0])
 
 
