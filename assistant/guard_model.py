@@ -382,6 +382,8 @@ class ClaimModels:
             rows = self.features(vector, word_set(text))
             X.append(rows[int(np.argmax(rows[:, 0]))])
             y.append(int(label != "none"))  # clinic lines and their debunks are about a claim
+        if len(set(y)) < 2:
+            return  # no negative row (a core fitted without dev lines): keep the default weights
         match = LogisticRegression(C=10.0, class_weight="balanced", max_iter=1000)
         match.fit(np.asarray(X)[:, :MATCH_FEATURES], np.asarray(y))
         self.weights = match.coef_[0].astype(np.float32)

@@ -697,3 +697,25 @@ def test_a_persons_own_outcome_told_as_a_story_is_a_testimonial(shipped):
     question = "A friend says her MS went away after two infusions, so it obviously works. Is that true?"
     found = [r.claim.id for r in shipped.guard.in_question(question)]
     assert found and found[0] == "patient-recovered-after-stem-cells", found
+
+
+def test_stance_core_fits_without_labelled_lines():
+    """A clone without the development lines and with no tuning examples (a fresh checkout run
+    alone, `ASSISTANT_GUARD_EXAMPLES` empty) still builds a small library's guard: the core's
+    match model has only the registry's own wordings (one class) and keeps its default weights
+    instead of failing the fit, so the page starts."""
+    from assistant.embeddings import load_embedder
+    from assistant.flow.guard import CORE_REGISTRY
+    from assistant.guard_model import ClaimModels, _core_of
+    from assistant.sources import load_claims
+
+    core, problems = load_claims(CORE_REGISTRY)
+    assert not problems
+    embedder = load_embedder(Settings().embedding_model)
+    rows, labels, _ = _core_of(core, embedder, [], [])
+    assert len(rows) == len(labels) > len(core)
+    assert {"asserts", "refutes"} <= set(labels)  # wordings and their corrections
+    default = ClaimModels(core[:3], embedder)
+    fitted = ClaimModels(core[:3], embedder)
+    fitted._fit_match([], default.matrix[:0], [], [])
+    assert (fitted.weights == default.weights).all() and fitted.bias == default.bias
