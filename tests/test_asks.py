@@ -81,6 +81,8 @@ def test_one_question_put_two_ways_is_one_ask():
         "Seven months after HSCT I had a fever of 100.5 F. Do I still need the ER for that?",
         "my mum is at the clinic having the cell drip and says her chest is tight, what do i do",
         "He phoned from the hospital abroad, he can't get his breath after the infusion. Help?",
+        "Three weeks home after my transplant in Mexico and I got 38 fever tonight, what should I do",
+        "my wife keeps having fevers since she finished hsct in april, is it normal?",
         "Since this morning I'm short of breath and my lips feel odd, 2 weeks out of chemo. Normal?",
     ],
 )
@@ -99,6 +101,8 @@ def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
         "I get shivers down my spine when I read about HSCT, is it scary?",
         "Can a cough make MS symptoms worse?",
         "The budget is tight for us, can we pay for HSCT in instalments?",
+        "I am 38 and had MS for 6 years, is HSCT an option for me after trying two drugs?",
+        "At what temperature are the cord cells stored before the transplant?",
     ],
 )
 def test_ordinary_questions_are_not_urgent(message):

@@ -201,3 +201,17 @@ def test_the_answers_asks_record_shows_the_reviewed_answer_given(shipped_assista
     given = [b for b in answer.blocks if b.kind == "answer"]
     assert given and "younger than 45" in " ".join(b.text for b in given)
     assert [a["answer_id"] for a in answer.asks] == ["ahsct-who-qualifies"]
+
+
+def test_a_fever_after_the_transplant_gets_the_urgent_notice_and_its_reviewed_answer(shipped_assistant):
+    # "what should I do" asks about the person's situation; the reviewed answer written for a
+    # fever after aHSCT is still given (not only "the library cannot judge"), after the notice
+    answer = shipped_assistant.ask(
+        "Three weeks home after my transplant in Mexico and I got 38 fever tonight, what should I do"
+    )
+    kinds = [b.kind for b in answer.blocks]
+    assert kinds[0] == "urgent"
+    assert [a["answer_id"] for a in answer.asks] == ["ahsct-fever-after"]
+    said = " ".join(b.text for b in answer.blocks)
+    assert "68% had a fever" in said and "the same day" in said
+    assert "cannot judge your own situation" not in said

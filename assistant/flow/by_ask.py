@@ -58,9 +58,10 @@ CHOOSING = re.compile(
     r"postpone|delay|or wait|wait (for|until)|push (back|on))\b",
     re.I,
 )
-# The person's own situation, now ("could I carry on with the treatment?", "is it something I
-# have to worry about?"): only the team that knows them can judge it, and general sentences near
-# the topic would read as if they did.
+# The person's own situation, now ("could I carry on with the treatment?", "what should I do?"):
+# only the team that knows them can judge it, and general sentences near the topic would read as
+# if they did. A reviewed answer that matched the situation ("a fever three weeks after my
+# transplant, what should I do?") is still given: it was written for it and ends with who to call.
 SITUATION = re.compile(
     r"\bwhat (?:was|is|will|would) (?:going )?(?:to )?happen (?:to (?:me|us) )?now\b"
     r"|\bwhat (?:should|do|can|could|shall) (?:i|we) do(?: now| next)?\s*\??$"
@@ -109,7 +110,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             yield lead(ask)
         if unseen and i == unseen[1]:
             yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]), ask=i)
-        if ask is not None and SITUATION.search(ask.text):
+        if ask is not None and SITUATION.search(ask.text) and not ask.answer_id:
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
         if ask is not None and not several and not ask.answer_id:

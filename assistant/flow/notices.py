@@ -25,13 +25,16 @@ URGENT = re.compile(
     # stroke signs and a fever in someone whose immune system a transplant has just wiped out
     r"(face|mouth|smile) (is |was )?droop\w*|droop\w* (face|mouth)|slurr\w*|"
     r"(temperature|fever|temp) (of |is |was )?(3[89]|4[0-2])([.,]\d)?|(3[89]|4[0-2])([.,]\d)? ?°|"
+    r"(3[89]|4[0-2])([.,]\d)? ?(c |degrees? )?(fever|temperature|temp)|"  # "I got 38 fever"
     # the same in Fahrenheit (100.4 F is 38 C)
     r"(temperature|fever|temp) (of |is |was )?(100([.,]\d)?|10[1-7]([.,]\d)?) ?(°|degrees|f\b))\b",
     re.I,
 )
 # Weeks after the chemotherapy of a transplant, shivers or a new cough may be an infection while
 # the immune system is still low: urgent there, though not in a message about MS in general.
-INFECTION_SIGNS = re.compile(r"\b(shiver\w*|chills|rigou?rs|feverish|a cough|bad cough|coughing)\b", re.I)
+INFECTION_SIGNS = re.compile(
+    r"\b(shiver\w*|chills|rigou?rs|feverish|fevers?|a (high )?temperature|a cough|bad cough|coughing)\b", re.I
+)
 AFTER_TRANSPLANT = re.compile(
     r"\b(after|since|finished|out from|post)\b[^.?!]{0,40}\b(a?hsct|transplant|chemo\w*)\b"
     r"|\b(a?hsct|transplant|chemo\w*)\b[^.?!]{0,40}\b(ago|days out|weeks out)\b",
