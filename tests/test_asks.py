@@ -419,3 +419,18 @@ def test_a_choice_asks_composed_sentences_speak_of_its_own_words():
     ctx = SimpleNamespace(ask=ask, query=ask.query)
     assert not on_aspect("The magazine article warns people who travel to Mexico for HSCT.", ctx)
     assert on_aspect("Results are best when aHSCT is given early, before disability builds up.", ctx)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My neighbour showed me an advert for cell shots in a clinic in Peru. Is it bogus or the real thing?",
+        "A lady in my MS group went to a clinic in Mexico last year. Is that a scam?",
+    ],
+)
+def test_asking_whether_it_is_a_scam_reads_the_offer_before_it(message):
+    # "bogus", "scam", "the real thing" judge something; they name nothing: the ask is about the
+    # clinic of the sentence before, and asks for the evidence behind it
+    (ask,) = read_asks(message)
+    assert "clinic" in ask.query and ask.query != ask.text
+    assert ask.aspect == "evidence" and ask.treatment == "clinics"

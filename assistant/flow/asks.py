@@ -148,7 +148,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "evidence",
         re.compile(
             r"\b(evidence|studies|study|trials?|research|proven|proof|data|published|"
-            r"(is|are) (it|this|that|they|these|those) (all )?real)\b",  # "is it real??" after a video
+            r"(is|are) (it|this|that|they|these|those) (all )?real|"  # "is it real??" after a video
+            r"bogus|scams?|legit\w*|genuine|fake|quack\w*|snake oil|the real (thing|deal))\b",
             re.I,
         ),
     ),
@@ -220,6 +221,7 @@ VAGUE_WORDS = frozenset(
         "right true correct really go ahead still worth think mean possible okay ok sure happen "
         "normal common usual known effect effects side"  # "Is that a known side effect?"
         " smoothly everything well fine alright plan"  # "Will everything go smoothly?"
+        " bogus scam legit legitimate genuine fake real thing deal"  # "Is it bogus or the real thing?"
     )
 )
 
