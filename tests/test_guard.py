@@ -361,6 +361,8 @@ def test_plain_questions_never_get_a_card(shipped, question):
             "I've seen so many videos of patients improving after stem cells. Isn't that proof?",
             "testimonials",
         ),
+        # what many people say about their own results is a testimonial, not the claim it resembles
+        ("Loads of people on the forum say stem cells helped them.", "testimonials"),
         # the doubted question is about "they": its content is the rest of the sentence
         (
             "Do stem cell infusions cause side effects, or are they completely safe?",
