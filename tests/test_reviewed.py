@@ -215,3 +215,13 @@ def test_a_fever_after_the_transplant_gets_the_urgent_notice_and_its_reviewed_an
     said = " ".join(b.text for b in answer.blocks)
     assert "68% had a fever" in said and "the same day" in said
     assert "cannot judge your own situation" not in said
+
+
+def test_asking_whether_a_transplant_treats_ms_is_not_answered_with_product_approvals(shipped_assistant):
+    # the matcher's nearest answer may be "no stem-cell product is FDA-approved for MS", which
+    # reads as a no to aHSCT; an ask about what the transplant does gets an answer on its results
+    answer = shipped_assistant.ask("Can multiple sclerosis be treated with a stem cell transplant?")
+    (ask,) = answer.asks
+    assert ask["answer_id"].startswith("ahsct-") and ask["aspect"] == "effectiveness"
+    said = " ".join(b.text for b in answer.blocks if b.kind == "answer")
+    assert "aHSCT" in said and "FDA" not in said

@@ -122,6 +122,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if reviewed is not None and not speaks_to(reviewed, ask):
             reviewed = answer_of_its_kind(res.reviewed, ask, plan.vectors.get(ask.query))
             ask = replace(ask, answer_id=reviewed.id if reviewed else None)
+            ask = replace(ask, aspect=reviewed.aspect) if reviewed else ask.composed()
         if reviewed is not None and (broad := broader_answer(res.reviewed, reviewed, ask, plan.person)):
             reviewed, ask = broad, replace(ask, answer_id=broad.id)
         _record(checker.answer, i, ask)  # the answer given, not the matcher's first pick
@@ -217,6 +218,10 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
     treatment cost?" matched to the answer on whether exosomes are approved does not: no price
     and no word on prices; the composer answers it instead (or says it is not covered)."""
     wanted = ask.read_aspect
+    if wanted == "effectiveness" and answer.aspect == "regulation":
+        # "Can MS be treated with a stem cell transplant?" asks what it does, not whether a
+        # product is approved: that no stem-cell product is approved read as a no to aHSCT
+        return False
     if wanted not in WANTS_ITS_KIND or wanted == answer.aspect:
         return True
     said = " ".join([*(s.text for s in answer.answer), answer.not_covered])
