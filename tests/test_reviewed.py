@@ -225,3 +225,16 @@ def test_asking_whether_a_transplant_treats_ms_is_not_answered_with_product_appr
     assert ask["answer_id"].startswith("ahsct-") and ask["aspect"] == "effectiveness"
     said = " ".join(b.text for b in answer.blocks if b.kind == "answer")
     assert "aHSCT" in said and "FDA" not in said
+
+
+def test_an_ask_worded_as_a_reviewed_question_gets_its_answer_below_the_threshold():
+    # the confidence model can split its vote between neighbouring answers; an ask that is
+    # almost one reviewed question word for word is that question (cosine as its confidence)
+    a, b = _unit(1, 0, 0), _unit(0, 1, 0)
+    matcher = _matcher([a] * 6 + [b] * 6)
+    matcher.threshold = 1.01  # no calibrated confidence reaches it
+    same = matcher.best("w6 x6 y6", b)
+    assert same.answer.id == "a-1" and same.confidence == pytest.approx(1.0)
+    near = _unit(0.45, 1, 0)  # cosine 0.91 to answer 1's questions: not a near-duplicate
+    assert matcher._near_duplicate(near) is None
+    assert matcher.best("unrelated text", near).confidence != pytest.approx(float(b @ near))
