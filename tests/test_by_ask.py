@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from assistant.answers import ReviewedAnswer
 from assistant.flow.asks import read_asks
 from assistant.flow.by_ask import asks_the_uncovered_part
@@ -199,6 +201,31 @@ def test_a_personal_decision_hears_first_that_it_is_the_persons_and_the_teams():
     blocks = list(composed_blocks(verified(), ask, 0, None, set()))
     assert [b.kind for b in blocks] == [BlockKind.NOT_COVERED, BlockKind.ANSWER, BlockKind.NEXT_STEP]
     assert "cannot make this choice for you" in blocks[0].text
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Why are there still no big trials of stem cells in progressive MS?",
+        "ok but how come my neuro never mentioned HSCT to me",
+    ],
+)
+def test_a_why_hears_first_that_the_library_holds_no_reviewed_reason(message):
+    # the sentences near the topic are facts, not the reason asked for
+    from assistant.flow.by_ask import WHY_NOT_COVERED, composed_blocks
+    from assistant.models import Block
+    from assistant.vocab import BlockKind
+
+    (ask,) = read_asks(message)
+
+    def verified():
+        yield Block(BlockKind.ANSWER, "MESEMS is the largest placebo-controlled MSC trial in MS [1].", (1,))
+        return 1
+
+    blocks = list(composed_blocks(verified(), ask, 0, None, set()))
+    assert [b.kind for b in blocks][:2] == [BlockKind.NOT_COVERED, BlockKind.ANSWER]
+    assert blocks[0].text == WHY_NOT_COVERED
+    assert sum(b.kind == BlockKind.NOT_COVERED for b in blocks) == 1  # said once, not again after
 
 
 def test_the_drug_a_person_names_shapes_the_next_step_of_a_transplant_decision_once():

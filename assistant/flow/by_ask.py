@@ -81,6 +81,10 @@ WORRY = re.compile(
     re.I,
 )
 SITUATION_NOT_COVERED = "The library cannot judge your own situation; the team that knows you can."
+# "Why is there no big trial of MSCs yet?": sentences near the topic state facts, not the reason;
+# said first, so that the facts below are not read as the explanation.
+WHY = re.compile(r"^\W*(?:(?:but|so|and|then|ok|okay|well|hm+)\W+){0,3}(?:why|how come)\b", re.I)
+WHY_NOT_COVERED = "The library has no reviewed answer to why this is so; here is what its sources say nearby."
 SITUATION_STEP = "Please contact your treating team or your MS team; they know your history."
 SITUATION_STEPS = {"ahsct": "Please contact your transplant team or your MS team; they know your history."}
 SAID_BY_VARIANT = 0.7  # share of an answer sentence's words a variant holds when it says the same
@@ -155,11 +159,12 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
                 yield not_covered(ask, i, missing)
                 yield from next_step(ask, i, steps)
             continue
+        asks_why = ask is not None and bool(WHY.search(ask.own or ask.text))
         ctx.question, ctx.mode, ctx.ask, ctx.limit = (
             plan.message.question,
             checker.answer.mode,
             ask,
-            NARROW_LIMIT if missing.mostly else limit,
+            NARROW_LIMIT if missing.mostly or asks_why else limit,
         )
         blocks = checker.verified(composer, ctx)
         if ask is None:
@@ -453,12 +458,16 @@ def composed_blocks(
     When most of the ask's own topic is not in the library ("ataxia"), that is said first, and no
     figure about something else stands in for the answer; a missing detail ("bacteria or
     hepatitis") is said after the answer. A personal decision ("should I postpone?") first hears
-    that only the person and their team can make it, then what the library holds. The next step
+    that only the person and their team can make it, and a "why" that the library holds no
+    reviewed reason, then what the library holds. The next step
     follows an ask left unanswered (`steps`: those already given)."""
     missing = missing or Missing()
     kept: list[Block] = []
-    first = missing.mostly or (ask.aspect == "decision" and bool(CHOOSING.search(ask.text)))
-    if first:
+    why = not missing.mostly and bool(WHY.search(ask.own or ask.text))
+    first = missing.mostly or why or (ask.aspect == "decision" and bool(CHOOSING.search(ask.text)))
+    if why:
+        yield Block(BlockKind.NOT_COVERED, WHY_NOT_COVERED, ask=index)
+    elif first:
         yield not_covered(ask, index, missing if missing.mostly else None)
     for block in blocks:
         if missing.mostly and block.kind == BlockKind.ANSWER and numbers(block.text):
@@ -535,6 +544,7 @@ def not_covered_texts() -> list[str]:
         NOT_COVERED_ANY,
         NEXT_STEP_ANY,
         SITUATION_NOT_COVERED,
+        WHY_NOT_COVERED,
         SITUATION_STEP,
         *SITUATION_STEPS.values(),
         *NEXT_STEPS.values(),
