@@ -69,6 +69,7 @@ from .guard_text import (
     REQUEST,
     TAG_QUESTION,
     TREATMENT,
+    TREATMENT_NAME,
     about_the_asker,
     attributed,
     claim_core,
@@ -378,8 +379,15 @@ class ClaimGuard(ClaimModels):
         readings = [(sentence, False), *claim_cores(sentence)]
         vectors = [vector, *self._vectors_of(readings[1:])]
         similar = max(float(self.content_similarity(v)[claim]) for v in vectors)
-        covered = max(float(self.coverage(word_set(t))[claim]) for t, _ in readings)
+        covered = max(float(self.content_coverage(t)[claim]) for t, _ in readings)
         return similar >= CARD_CONTENT_SIMILARITY and covered >= CARD_COVERAGE
+
+    def content_coverage(self, text: str) -> np.ndarray:
+        """Per claim: the share of the text's distinctive words that are the claim's, its
+        treatment names (`TREATMENT_NAME`) not counted as the claim's: "Someone in a Facebook
+        group told me about HSCT." names the risk claim's treatment and says nothing of it."""
+        names = word_set(" ".join(m.group(0) for m in TREATMENT_NAME.finditer(text)))
+        return self.coverage(word_set(text), names)
 
     def _core_asserts(self, sentence: str, claim: int) -> bool:
         """Does a stripped reading of the sentence (frames of attribution or doubt removed) assert
@@ -478,7 +486,7 @@ class ClaimGuard(ClaimModels):
         claim by the span or one of its stripped readings reaches CARD_COVERAGE (read with the
         same float conversion as `states_content`)."""
         readings = [span, *(core for core, _ in claim_cores(span))]
-        return max(float(self.coverage(word_set(t)).max()) for t in readings) >= CARD_COVERAGE
+        return max(float(self.content_coverage(t).max()) for t in readings) >= CARD_COVERAGE
 
     def in_question(
         self, question: str, vectors: np.ndarray | None = None, known: Mapping[str, np.ndarray] | None = None
