@@ -524,6 +524,34 @@ def test_being_told_about_a_treatment_is_no_claim(shipped, question):
     assert [r.claim.id for r in shipped.guard.in_question(question)] == []
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the asker's diagnosis and their doctor's prognosis name no treatment: "relapsing-remitting"
+        # and "years" are the halt-progression claim's words ("remission", "years without relapses")
+        "I was diagnosed with relapsing-remitting MS at 44 and the doctor told me 'six years until you "
+        "are in a wheelchair'. Is HSCT real?",
+        "I was diagnosed with relapsing-remitting MS at 44 and the doctor told me 'in six years you will "
+        "be in a wheelchair'. Someone in a Facebook group told me about HSCT. Is it a scam or is it "
+        "real, as a big hospital is researching it?",
+        'I was diagnosed with relapsing-remitting MS last spring and the doctor told me "most people are '
+        'fine for twenty years". Should I look at stem cells?',
+        "I was diagnosed with SPMS at 50 and the doctor said 'in ten years you will need a walker'. What "
+        "are my options?",
+    ],
+)
+def test_the_askers_diagnosis_and_a_doctors_prognosis_get_no_card(shipped, question):
+    assert [r.claim.id for r in shipped.guard.in_question(question)] == []
+
+
+def test_a_clinic_doctors_words_about_a_treatment_still_get_their_card(shipped):
+    question = (
+        "The doctor at the clinic told me 'our stem cell infusions stop MS progression for years'. True?"
+    )
+    found = [r.claim.id for r in shipped.guard.in_question(question)]
+    assert "msc-halt-progression-long-remission" in found, found
+
+
 def test_a_claims_content_words_are_not_its_treatments_name(shipped):
     guard = shipped.guard
     risk_free = [c.id for c in guard.claims].index("ahsct-risk-free")
