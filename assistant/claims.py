@@ -32,9 +32,11 @@ for the asker's feeling ("I'm worried I'm missing out, because clinics there get
 statements with a question mark, and yes/no questions that say the claim was heard or is doubted
 ("Do stem cells really cure MS?"). A plain question ("Am I eligible for HSCT?", "Does it work for
 progressive MS?") gets none, however close its words are to a claim; so does a sentence on a
-claim's topic without its content ("A clinic offers me stem cell shots in Panama.": see
-`states_content`), a clinic offering or selling something, a condition ("If X, ...?") and the
-asker's own clinician's advice ("my doctor said maybe HSCT in 2 years").
+claim's topic without its content ("A clinic offers me stem cell shots in Panama.", "A friend told
+me about HSCT.": see `states_content`; a treatment's name is no content), a clinic offering or
+selling something, a condition ("If X, ...?"), the asker's own clinician's advice ("my doctor said
+maybe HSCT in 2 years") and, on a weak match, words attributed to someone that name no treatment
+("the doctor told me 'six years until you are in a wheelchair'").
 `non_english(text)` says when a text is not English: the guard reads English only.
 Limits: English surface forms; irony and a debunk split over two sentences can be misread;
 hedged assertions ("may cure") count as assertions on purpose, because clinics hedge. Figures:
@@ -69,6 +71,7 @@ from .guard_text import (
     REQUEST,
     TAG_QUESTION,
     TREATMENT,
+    TREATMENT_NAME,
     about_the_asker,
     attributed,
     claim_core,
@@ -344,8 +347,10 @@ class ClaimGuard(ClaimModels):
             return "later clause"  # "I'm worried I'm missing out, because clinics there get amazing results"
         if result.stance in ("asserts", "reports"):
             return ""
-        if attributed(text) and not tells_own_story(text) and self._core_asserts(sentence, claim):
-            # "I'm worried, but the clinic says X": the stance of X, not of the asker's "but"
+        named = result.score < STRONG_MATCH  # a weak match needs what was said to name a treatment
+        if attributed(text) and not tells_own_story(text) and self._core_asserts(sentence, claim, named):
+            # "I'm worried, but the clinic says X": the stance of X, not of the asker's "but"; not
+            # "the doctor told me 'six years until you are in a wheelchair'", which is no treatment's
             return "attributed core"
         if TAG_QUESTION.search(text) and not (QUESTION_START.search(text) or REQUEST.search(text)):
             # a statement with a tag: "X, no?", "X - really?"; a strongly matched X that asserts
@@ -378,12 +383,20 @@ class ClaimGuard(ClaimModels):
         readings = [(sentence, False), *claim_cores(sentence)]
         vectors = [vector, *self._vectors_of(readings[1:])]
         similar = max(float(self.content_similarity(v)[claim]) for v in vectors)
-        covered = max(float(self.coverage(word_set(t))[claim]) for t, _ in readings)
+        covered = max(float(self.content_coverage(t)[claim]) for t, _ in readings)
         return similar >= CARD_CONTENT_SIMILARITY and covered >= CARD_COVERAGE
 
-    def _core_asserts(self, sentence: str, claim: int) -> bool:
+    def content_coverage(self, text: str) -> np.ndarray:
+        """Per claim: the share of the text's distinctive words that are the claim's, its
+        treatment names (`TREATMENT_NAME`) not counted as the claim's: "Someone in a Facebook
+        group told me about HSCT." names the risk claim's treatment and says nothing of it."""
+        names = word_set(" ".join(m.group(0) for m in TREATMENT_NAME.finditer(text)))
+        return self.coverage(word_set(text), names)
+
+    def _core_asserts(self, sentence: str, claim: int, named: bool = False) -> bool:
         """Does a stripped reading of the sentence (frames of attribution or doubt removed) assert
-        the claim, about something other than the asker?"""
+        the claim, about something other than the asker? `named`: the reading must name what a
+        clinic sells or certifies (`TREATMENT`), as a statement must."""
         cores = claim_cores(sentence)
         supposed = opens_conditional(sentence)
         return any(
@@ -395,6 +408,7 @@ class ClaimGuard(ClaimModels):
             # it") and the condition of "If X, ...?" state nothing
             and not re.match(r"\W*" + QUESTION_WORD, core, re.I)
             and not (premise and supposed)
+            and not (named and not TREATMENT.search(core))
             for (core, premise), v in zip(cores, self._vectors_of(cores), strict=True)
         )
 
@@ -478,7 +492,7 @@ class ClaimGuard(ClaimModels):
         claim by the span or one of its stripped readings reaches CARD_COVERAGE (read with the
         same float conversion as `states_content`)."""
         readings = [span, *(core for core, _ in claim_cores(span))]
-        return max(float(self.coverage(word_set(t)).max()) for t in readings) >= CARD_COVERAGE
+        return max(float(self.content_coverage(t).max()) for t in readings) >= CARD_COVERAGE
 
     def in_question(
         self, question: str, vectors: np.ndarray | None = None, known: Mapping[str, np.ndarray] | None = None

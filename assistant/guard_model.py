@@ -213,10 +213,19 @@ class ClaimModels:
             out[k, 1] = recalled[k] / (self.profile_masses[k] + 1e-9)
         return out
 
-    def coverage(self, words: set[str]) -> np.ndarray:
+    def coverage(self, words: set[str], names: set[str] = frozenset()) -> np.ndarray:
         """Per claim: the share of the sentence's distinctive words the claim uses (see
-        `distinctive`)."""
-        return self.distinctive(words)[:, 0]
+        `distinctive`); `names`: words that count in the sentence's total but not as used (a
+        treatment's name is the topic of a claim, not what it says: `ClaimGuard.states_content`)."""
+        shares = self.distinctive(words)[:, 0]
+        named = [w for w in words if w in names]
+        if not named or len(self.claims) < FEW_CLAIMS:
+            return shares
+        total = sum(self.rarity.get(w, self.unseen) for w in words) + 1e-9
+        for w in named:
+            for k, _ in self.claims_of.get(w, ()):
+                shares[k] -= self.rarity.get(w, self.unseen) / total
+        return np.maximum(shares, 0.0)
 
     def _profile(self, claim: int, without: set[str] = frozenset()) -> dict[str, float]:
         """The claim's words, each weighted by its rarity among the claims and the square root of

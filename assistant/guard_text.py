@@ -286,6 +286,14 @@ TREATMENT = re.compile(
     r"drugs?|medicines?|medications?|dmts?)\b",
     re.I,
 )
+# The names of what is given (a subset of TREATMENT): they name a claim's topic, not what the claim
+# says about it. "Someone in a Facebook group told me about HSCT." uses the risk claim's
+# distinctive word "HSCT" and none of what it says ("risk-free"); see `ClaimGuard.states_content`.
+TREATMENT_NAME = re.compile(
+    r"\b(stem|cells?|msc|mscs|hsct|ahsct|transplant\w*|infusions?|injections?|therap\w+|treatments?|"
+    r"exosomes?|procedures?|mesenchymal|ha?ematopoietic|drugs?|medicines?|medications?|dmts?)\b",
+    re.I,
+)
 YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|can|could|will|would|has|have|may|might|isn't|aren't|don't|"
     r"doesn't|won't|can't)\b",

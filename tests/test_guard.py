@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fakes import ScriptedChat, passage_number
 
-from assistant.claims import question_texts
+from assistant.claims import CARD_COVERAGE, question_texts
 from assistant.cli import main
 from assistant.guard_text import declarative, heard_questions, tells_own_story
 from assistant.pipeline import Assistant
@@ -505,6 +505,76 @@ def test_a_claim_the_asker_read_heard_or_fears_gets_its_card(shipped, question, 
 )
 def test_the_askers_own_story_around_a_treatment_gets_no_card(shipped, question):
     assert shipped.guard.in_question(question) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # being told or reading about a treatment names it, it says nothing of it (the risk
+        # claim's card came from the name "HSCT" alone)
+        "Someone in a Facebook group told me about HSCT.",
+        "Someone in a Facebook group told me about HSCT. Is it a scam or is it real, as a big hospital "
+        "is researching it?",
+        "A friend told me about stem cell therapy in Mexico.",
+        "I read about MSC infusions on a forum. Are they any good?",
+        "My cousin mentioned HSCT to me last week. What is it?",
+    ],
+)
+def test_being_told_about_a_treatment_is_no_claim(shipped, question):
+    assert [r.claim.id for r in shipped.guard.in_question(question)] == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the asker's diagnosis and their doctor's prognosis name no treatment: "relapsing-remitting"
+        # and "years" are the halt-progression claim's words ("remission", "years without relapses")
+        "I was diagnosed with relapsing-remitting MS at 44 and the doctor told me 'six years until you "
+        "are in a wheelchair'. Is HSCT real?",
+        "I was diagnosed with relapsing-remitting MS at 44 and the doctor told me 'in six years you will "
+        "be in a wheelchair'. Someone in a Facebook group told me about HSCT. Is it a scam or is it "
+        "real, as a big hospital is researching it?",
+        'I was diagnosed with relapsing-remitting MS last spring and the doctor told me "most people are '
+        'fine for twenty years". Should I look at stem cells?',
+        "I was diagnosed with SPMS at 50 and the doctor said 'in ten years you will need a walker'. What "
+        "are my options?",
+    ],
+)
+def test_the_askers_diagnosis_and_a_doctors_prognosis_get_no_card(shipped, question):
+    assert [r.claim.id for r in shipped.guard.in_question(question)] == []
+
+
+def test_a_clinic_doctors_words_about_a_treatment_still_get_their_card(shipped):
+    question = (
+        "The doctor at the clinic told me 'our stem cell infusions stop MS progression for years'. True?"
+    )
+    found = [r.claim.id for r in shipped.guard.in_question(question)]
+    assert "msc-halt-progression-long-remission" in found, found
+
+
+def test_a_claims_content_words_are_not_its_treatments_name(shipped):
+    guard = shipped.guard
+    risk_free = [c.id for c in guard.claims].index("ahsct-risk-free")
+    # "HSCT" is the claim's own word, yet names its topic: it is not counted as the claim's
+    assert guard.content_coverage("Someone in a Facebook group told me about HSCT.")[risk_free] == 0.0
+    assert guard.content_coverage("HSCT has no risks at all")[risk_free] >= CARD_COVERAGE
+
+
+@pytest.mark.parametrize(
+    ("question", "claim"),
+    [
+        # the same frames, with what was said about the treatment
+        ("Someone in my Facebook group said HSCT has no risks at all.", "ahsct-risk-free"),
+        ("Someone in a Facebook group told me HSCT is completely safe now. Is that true?", "ahsct-risk-free"),
+        ("A friend told me that stem cells cured her MS.", "patient-recovered-after-stem-cells"),
+        (
+            "I read on a forum that MSC infusions halt MS progression and give years of remission.",
+            "msc-halt-progression-long-remission",
+        ),
+    ],
+)
+def test_what_someone_told_the_asker_about_a_treatment_gets_its_card(shipped, question, claim):
+    assert claim in [r.claim.id for r in shipped.guard.in_question(question)]
 
 
 def test_a_stance_the_library_has_no_example_of_gets_no_probability():

@@ -29,9 +29,11 @@ from .by_ask import not_covered_texts
 from .notices import fixed_paragraphs
 
 log = logging.getLogger(__name__)
-# 9: hyphenated words split for the word features, negations typed without an apostrophe (8: the
-# rank model reads the claim's coverage of the sentence's distinctive words)
-CACHE_VERSION = "9"
+# 11: a weakly matched attribution gives a card only if what was said names a treatment (10: a
+# question-side card needs the claim's words besides its treatment's name; 9: hyphenated words
+# split for the word features, negations typed without an apostrophe; 8: the rank model reads the
+# claim's coverage of the sentence's distinctive words)
+CACHE_VERSION = "11"
 CORE_REGISTRY = Path(__file__).resolve().parents[2] / "sources" / "claims.yaml"
 
 
