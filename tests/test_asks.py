@@ -434,3 +434,23 @@ def test_asking_whether_it_is_a_scam_reads_the_offer_before_it(message):
     (ask,) = read_asks(message)
     assert "clinic" in ask.query and ask.query != ask.text
     assert ask.aspect == "evidence" and ask.treatment == "clinics"
+
+
+@pytest.mark.parametrize(
+    ("message", "asked"),
+    [
+        (
+            "I'm 31, RRMS, third drug failed. Who wouldn't want a shot at stopping this? "
+            "Honestly what else am I supposed to do? Is a transplant too risky for me?",
+            ["Is a transplant too risky for me?"],
+        ),
+        ("What have I got to lose? What does HSCT cost in Mexico?", ["What does HSCT cost in Mexico?"]),
+        ("Why me?? Can stem cells fix my balance?", ["Can stem cells fix my balance?"]),
+    ],
+)
+def test_rhetorical_questions_are_the_writers_feeling_not_asks(message, asked):
+    assert [a.text for a in read_asks(message)] == asked
+
+
+def test_a_real_question_about_other_options_is_still_an_ask():
+    assert len(read_asks("My neurologist says I have run out of drugs. What else can I try?")) == 1

@@ -44,6 +44,20 @@ WHAT_CLAUSE = re.compile(
     r"confuses|surprised|shocked|struck|strikes|matters) (?:me|us|her|him|them|most)\b[^?]*$",
     re.I,
 )
+# "Who wouldn't want a chance to stop this disease?", "What have I got to lose?": the writer's
+# feeling put as a question; answering it ("aHSCT stops MS activity in most…") talks past them.
+RHETORICAL = re.compile(
+    r"^\W*(?:(?:but|and|so|honestly|really|i mean|seriously)\W+){0,3}(?:"
+    r"who (?:wouldn'?t|would not|doesn'?t|does not|can blame|could blame|cares)\b"
+    r"|what (?:other )?choice (?:do|did|have|has) (?:i|we|she|he)\b"
+    r"|what else (?:am|are|is) (?:i|we|she|he) (?:supposed|meant|expected) to\b"
+    r"|why me\b"
+    r"|how (?:could|can) (?:i|we) not\b"
+    r"|what (?:have|do) (?:i|we) (?:got )?to lose\b"
+    r"|(?:isn'?t|wasn'?t) (?:that|it|this) what (?:everyone|anyone|we all|every)\b"
+    r")",
+    re.I,
+)
 STATEMENT_START = re.compile(
     r"^\W*(had|has|have|did|was|were)\b(?! (i|you|we|they|he|she|it|there|anyone|any)\b)", re.I
 )
@@ -483,7 +497,9 @@ def treatment_of(text: str) -> str | None:
 def _is_ask(sentence: str) -> bool:
     """A question mark, or a question word first; not "Had HSCT in 2022." or "Was diagnosed in
     May.", where a dropped subject makes a statement start like a question. "and if she goes will
-    she be ok." asks too, without its mark."""
+    she be ok." asks too, without its mark; "Who wouldn't want that?" does not (RHETORICAL)."""
+    if RHETORICAL.match(sentence):
+        return False
     return (
         sentence.rstrip().endswith("?")
         or bool(CONDITIONAL_ASK.match(sentence))
