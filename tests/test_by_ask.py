@@ -505,3 +505,21 @@ def test_a_risks_ask_matched_to_an_answer_without_harms_gets_the_nearest_risks_a
     near = np.array([0.9, 0.44])
     assert answer_of_its_kind(reviewed, ask, near) is cells_risks  # not the transplant's, though nearer
     assert answer_of_its_kind(reviewed, ask, np.array([0.0, -1.0])) is None
+
+
+def test_an_unmatched_price_or_harms_ask_gets_its_kind_only_when_close():
+    import numpy as np
+
+    from assistant.flow.by_ask import kind_match
+
+    not_harms = _answer("msc-safe-not-proof", "evidence", "msc")
+    cells_risks = _answer("msc-risks", "risks", "msc")
+    reviewed = _one_question_each([not_harms, cells_risks], [[1.0, 0.0], [0.8, 0.6]])
+    ask = read_asks("are the MSC infusions safe though?")[0]
+    assert (ask.read_aspect, ask.treatment, ask.answer_id) == ("risks", "msc", None)
+    close = kind_match(reviewed, ask, np.array([0.9, 0.44]))  # cosine 0.98 to the risks question
+    assert (close.answer_id, close.aspect) == ("msc-risks", "risks")
+    loose = kind_match(reviewed, ask, np.array([0.96, -0.28]))  # 0.6: other answers may fit better
+    assert loose.answer_id is None
+    what = read_asks("what are MSC infusions?")[0]  # no price or harms wanted: the matcher's call
+    assert kind_match(reviewed, what, np.array([0.8, 0.6])).answer_id is None

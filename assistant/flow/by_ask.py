@@ -119,6 +119,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             continue
         if ask is not None and not several and not ask.answer_id:
             ask = whole_message_match(res.reviewed, ask, plan)
+        if ask is not None and not ask.answer_id:
+            ask = kind_match(res.reviewed, ask, plan.vectors.get(ask.query))
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
         if reviewed is not None and not same_kind(reviewed, ask, plan.message.asked):
             reviewed = kindred_answer(res.reviewed, reviewed, plan.vectors.get(ask.query))
@@ -305,6 +307,8 @@ def broader_answer(
 
 
 KINDRED_FLOOR = 0.45  # cosine to one of an answer's questions: near enough to be what was asked
+# The same for an ask no answer matched at all: closer, since nothing else vouches for the answer.
+UNMATCHED_FLOOR = 0.7
 
 
 def kindred_answer(reviewed, rejected: ReviewedAnswer, vector) -> ReviewedAnswer | None:
@@ -323,8 +327,25 @@ def answer_of_its_kind(reviewed, ask: Ask, vector) -> ReviewedAnswer | None:
     )
 
 
-def nearest_answer(reviewed, wanted, vector) -> ReviewedAnswer | None:
-    """The `wanted` answer with a question nearest the ask, above KINDRED_FLOOR."""
+def kind_match(reviewed, ask: Ask, vector) -> Ask:
+    """An ask that wants a price or harms of a named treatment ("are MSC infusions safe
+    though?") and matched no reviewed answer: the answer of that aspect about that treatment
+    whose questions are nearest, if one is close (UNMATCHED_FLOOR). The matcher's vote can split
+    between the answer on harms and the one on 'safe is not the same as effective'."""
+    if ask.read_aspect not in WANTS_ITS_KIND or ask.treatment not in SPECIFIC:
+        return ask
+    found = nearest_answer(
+        reviewed,
+        lambda a: a.aspect == ask.read_aspect and a.treatment == ask.treatment,
+        vector,
+        UNMATCHED_FLOOR,
+    )
+    return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+
+
+def nearest_answer(reviewed, wanted, vector, floor: float | None = None) -> ReviewedAnswer | None:
+    """The `wanted` answer with a question nearest the ask, above `floor` (KINDRED_FLOOR)."""
+    floor = KINDRED_FLOOR if floor is None else floor
     if vector is None:
         return None
     kindred = np.array([wanted(a) for a in reviewed.answers])
@@ -332,7 +353,7 @@ def nearest_answer(reviewed, wanted, vector) -> ReviewedAnswer | None:
         return None
     sims = np.where(kindred[reviewed.owner], reviewed.vectors @ vector, -np.inf)
     best = int(np.argmax(sims))  # the first of equals, as the answers' order gives them
-    return reviewed.answers[reviewed.owner[best]] if sims[best] > KINDRED_FLOOR else None
+    return reviewed.answers[reviewed.owner[best]] if sims[best] > floor else None
 
 
 def _carded(ask: Ask, claims: list) -> bool:
