@@ -454,3 +454,8 @@ def test_rhetorical_questions_are_the_writers_feeling_not_asks(message, asked):
 
 def test_a_real_question_about_other_options_is_still_an_ask():
     assert len(read_asks("My neurologist says I have run out of drugs. What else can I try?")) == 1
+
+
+def test_asking_whether_something_treats_multiple_sclerosis_asks_about_its_effect():
+    (ask,) = read_asks("Could fat-derived stem cells treat multiple sclerosis in my sister?")
+    assert ask.aspect == "effectiveness"
