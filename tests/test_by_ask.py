@@ -523,3 +523,14 @@ def test_an_unmatched_price_or_harms_ask_gets_its_kind_only_when_close():
     assert loose.answer_id is None
     what = read_asks("what are MSC infusions?")[0]  # no price or harms wanted: the matcher's call
     assert kind_match(reviewed, what, np.array([0.8, 0.6])).answer_id is None
+
+
+def test_an_ask_about_what_a_treatment_does_is_not_answered_by_approvals():
+    from assistant.flow.by_ask import speaks_to
+
+    approvals = _answer("fda-approved-for-ms", "regulation", "stem-cells-general")
+    ask = read_asks("Can multiple sclerosis be treated with a stem cell transplant?")[0]
+    assert ask.read_aspect == "effectiveness"
+    assert not speaks_to(approvals, ask)  # "no product is approved" read as a no to aHSCT
+    legal = read_asks("Is HSCT approved for MS in the UK?")[0]
+    assert speaks_to(approvals, legal)

@@ -152,7 +152,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(work|works|worked|effective|effect|cure[sd]?|reverse|improve\w*|"
             r"success|results?|outcomes?|stop (my |the )?ms|halt|"
             r"(?<!get )(?<!seek )(?<!for )(?<!some )help|benefit|walk again|permanent\w*|"
-            r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|treat (my |the |her |his )?(ms|multiple sclerosis)|"
+            r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|"
+            r"treat (my |the |her |his )?(ms|multiple sclerosis)|"
             r"any use|of use|any good|do (me )?(any )?good|"
             r"(make|get|feel) (me |her |him |them |you )?better)\b",
             re.I,
