@@ -372,7 +372,9 @@ def _one_question_each(answers, vectors):
 
     import numpy as np
 
-    return SimpleNamespace(answers=answers, owner=np.arange(len(answers)), vectors=np.array(vectors))
+    return SimpleNamespace(
+        answers=answers, owner=np.arange(len(answers)), vectors=np.array(vectors), threshold=0.4
+    )
 
 
 def test_an_ask_about_injected_cells_gets_the_nearest_cells_answer_of_the_same_aspect():
@@ -523,6 +525,8 @@ def test_an_unmatched_price_or_harms_ask_gets_its_kind_only_when_close():
     assert loose.answer_id is None
     what = read_asks("what are MSC infusions?")[0]  # no price or harms wanted: the matcher's call
     assert kind_match(reviewed, what, np.array([0.8, 0.6])).answer_id is None
+    reviewed.threshold = 1.01  # reviewed answers turned off (as the composer tests do)
+    assert kind_match(reviewed, ask, np.array([0.9, 0.44])).answer_id is None
 
 
 def test_an_ask_about_what_a_treatment_does_is_not_answered_by_approvals():

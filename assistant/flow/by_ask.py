@@ -332,8 +332,8 @@ def kind_match(reviewed, ask: Ask, vector) -> Ask:
     though?") and matched no reviewed answer: the answer of that aspect about that treatment
     whose questions are nearest, if one is close (UNMATCHED_FLOOR). The matcher's vote can split
     between the answer on harms and the one on 'safe is not the same as effective'."""
-    if ask.read_aspect not in WANTS_ITS_KIND or ask.treatment not in SPECIFIC:
-        return ask
+    if ask.read_aspect not in WANTS_ITS_KIND or ask.treatment not in SPECIFIC or reviewed.threshold > 1:
+        return ask  # a threshold above 1 turns reviewed answers off (tests of the composers)
     found = nearest_answer(
         reviewed,
         lambda a: a.aspect == ask.read_aspect and a.treatment == ask.treatment,

@@ -157,7 +157,7 @@ class ReviewedAnswers:
         (evals.matching_eval unchanged); at 0.85, 3 would be rescued and 1 sent wrong."""
         sims = self.vectors @ vector
         j = int(np.argmax(sims)) if len(sims) else -1
-        if j < 0 or sims[j] < NEAR_DUPLICATE:
+        if j < 0 or sims[j] < max(NEAR_DUPLICATE, self.threshold):  # a threshold above 1: none
             return None
         return Match(self.answers[self.owner[j]], float(sims[j]))
 
