@@ -236,8 +236,8 @@ def test_an_ask_worded_as_a_reviewed_question_gets_its_answer_below_the_threshol
     same = matcher.best("w6 x6 y6", b)
     assert same.answer.id == "a-1" and same.confidence == pytest.approx(1.0)
     near = _unit(0.45, 1, 0)  # cosine 0.91 to answer 1's questions: not a near-duplicate
-    assert matcher._near_duplicate(near) is None
+    assert matcher._near_duplicate(matcher.vectors @ near) is None
     assert matcher.best("unrelated text", near).confidence != pytest.approx(float(b @ near))
     matcher.threshold = 1.01  # above any cosine: reviewed answers off, no near-duplicate either
     assert matcher.best("w6 x6 y6", b).confidence < 1.01
-    assert matcher._near_duplicate(b) is None
+    assert matcher._near_duplicate(matcher.vectors @ b) is None

@@ -161,7 +161,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
                 yield not_covered(ask, i, missing)
                 yield from next_step(ask, i, steps)
             continue
-        asks_why = ask is not None and bool(WHY.search(ask.own or ask.text))
+        asks_why = ask is not None and why_ask(ask)
         ctx.question, ctx.mode, ctx.ask, ctx.limit = (
             plan.message.question,
             checker.answer.mode,
@@ -318,12 +318,12 @@ def kindred_answer(reviewed, rejected: ReviewedAnswer, vector) -> ReviewedAnswer
     return nearest_answer(reviewed, lambda a: a.treatment != "ahsct" and a.aspect == rejected.aspect, vector)
 
 
-def answer_of_its_kind(reviewed, ask: Ask, vector) -> ReviewedAnswer | None:
+def answer_of_its_kind(reviewed, ask: Ask, vector, floor: float | None = None) -> ReviewedAnswer | None:
     """For an ask that wants a price or harms, matched to an answer without them ("are MSCs
     safe?" to the answer on why safe is not the same as effective): the reviewed answer of that
     aspect about the same treatment whose questions are nearest the ask, if one is near enough."""
     return nearest_answer(
-        reviewed, lambda a: a.aspect == ask.read_aspect and a.treatment == ask.treatment, vector
+        reviewed, lambda a: a.aspect == ask.read_aspect and a.treatment == ask.treatment, vector, floor
     )
 
 
@@ -334,12 +334,7 @@ def kind_match(reviewed, ask: Ask, vector) -> Ask:
     between the answer on harms and the one on 'safe is not the same as effective'."""
     if ask.read_aspect not in WANTS_ITS_KIND or ask.treatment not in SPECIFIC or reviewed.threshold > 1:
         return ask  # a threshold above 1 turns reviewed answers off (tests of the composers)
-    found = nearest_answer(
-        reviewed,
-        lambda a: a.aspect == ask.read_aspect and a.treatment == ask.treatment,
-        vector,
-        UNMATCHED_FLOOR,
-    )
+    found = answer_of_its_kind(reviewed, ask, vector, UNMATCHED_FLOOR)
     return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
 
 
@@ -484,7 +479,7 @@ def composed_blocks(
     follows an ask left unanswered (`steps`: those already given)."""
     missing = missing or Missing()
     kept: list[Block] = []
-    why = not missing.mostly and bool(WHY.search(ask.own or ask.text))
+    why = not missing.mostly and why_ask(ask)
     first = missing.mostly or why or (ask.aspect == "decision" and bool(CHOOSING.search(ask.text)))
     if why:
         yield Block(BlockKind.NOT_COVERED, WHY_NOT_COVERED, ask=index)
@@ -554,6 +549,11 @@ def _same_treatment(text: str, ask: Ask) -> bool:
         or ask.treatment in ("stem-cells-general", "none", named)
         or named == "stem-cells-general"
     )
+
+
+def why_ask(ask: Ask) -> bool:
+    """Does the ask, in its own words, ask why ("how come my neuro never mentioned it?")?"""
+    return bool(WHY.search(ask.own or ask.text))
 
 
 def not_covered_texts() -> list[str]:

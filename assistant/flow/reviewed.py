@@ -140,23 +140,22 @@ class ReviewedAnswers:
     def best(self, text: str, vector: np.ndarray) -> Match | None:
         if self.model is None:
             return None
-        idx, feats = self._features(
-            self.vectors @ vector, text, self._nearest_uncovered(vector), probs=self._class_probs(vector)
-        )
+        sims = self.vectors @ vector
+        uncovered, probs = self._nearest_uncovered(vector), self._class_probs(vector)
+        idx, feats = self._features(sims, text, uncovered, probs=probs)
         p = float(_proba(self.model, feats[None, :])[0, 1])
         if p < self.threshold:
-            return self._near_duplicate(vector) or Match(self.answers[idx], p)
+            return self._near_duplicate(sims) or Match(self.answers[idx], p)
         return Match(self.answers[idx], p)
 
-    def _near_duplicate(self, vector: np.ndarray) -> Match | None:
+    def _near_duplicate(self, sims: np.ndarray) -> Match | None:
         """An ask below the threshold worded almost as one of the reviewed questions is that
         question: its answer, with the cosine as confidence. Without this, an ask near several
         answers of its topic ('can MS be treated with a transplant?': what aHSCT is, whether it
         cures, how well it works) split the classifier's vote and fell below the threshold at a
         cosine of 0.96. No held-out paraphrase below the threshold reaches NEAR_DUPLICATE
         (evals.matching_eval unchanged); at 0.85, 3 would be rescued and 1 sent wrong."""
-        sims = self.vectors @ vector
-        j = int(np.argmax(sims)) if len(sims) else -1
+        j = int(np.argmax(sims)) if len(sims) else -1  # `sims`: the ask's cosine to each question
         if j < 0 or sims[j] < max(NEAR_DUPLICATE, self.threshold):  # a threshold above 1: none
             return None
         return Match(self.answers[self.owner[j]], float(sims[j]))
