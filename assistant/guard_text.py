@@ -402,9 +402,18 @@ CLINICIAN_SAYS = re.compile(
 )
 
 
+# "I was diagnosed in May and the doctor told me '…'": the clinician who diagnosed the asker,
+# told to them; not "the doctor at the clinic told me", whose words may be the clinic's claim.
+DIAGNOSING_CLINICIAN = re.compile(
+    r"\bdiagnos\w*\b[^.?!]{0,80}?\b(?:the|a)\s+(?:neurologist|neuro|doctor|dr|consultant|specialist)\s+"
+    r"(?:told|said to|warned)\s+(?:me|us|her|him)\b",
+    re.I,
+)
+
+
 def clinician_says(sentence: str) -> bool:
     """Is the sentence what the asker's own clinician said (advice, not a claim to card)?"""
-    return bool(CLINICIAN_SAYS.match(sentence))
+    return bool(CLINICIAN_SAYS.match(sentence) or DIAGNOSING_CLINICIAN.search(sentence))
 
 
 def attributed(sentence: str) -> bool:

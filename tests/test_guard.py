@@ -791,3 +791,11 @@ def test_stance_core_fits_without_labelled_lines():
     fitted = ClaimModels(core[:3], embedder)
     fitted._fit_match([], default.matrix[:0], [], [])
     assert (fitted.weights == default.weights).all() and fitted.bias == default.bias
+
+
+def test_the_doctor_who_diagnosed_the_asker_speaks_advice_not_a_clinic_claim():
+    from assistant.guard_text import clinician_says
+
+    assert clinician_says("I was diagnosed in March and the neurologist told me 'keep working'.")
+    assert not clinician_says("The doctor at the clinic told me the cells rebuild myelin.")
+    assert not clinician_says("After I was diagnosed, the clinic's doctor said stem cells cure MS.")
