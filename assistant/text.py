@@ -40,7 +40,9 @@ wouldn't y you you'd you'll you're you've your yours yourself yourselves
 """
 NLTK_STOPWORDS = frozenset(_NLTK.split())
 STOPWORDS = NLTK_STOPWORDS | {
-    "also", "may", "might", "must", "shall", "could", "would", "cannot", "can't", "i'm", "i've", "there's"
+    "also", "may", "might", "must", "shall", "could", "would", "cannot", "can't", "i'm", "i've", "there's",
+    # "What's the difference?" names nothing more than "What is the difference?"
+    "what's", "that's", "where's", "who's", "how's", "when's", "why's", "here's", "it'd", "i'd", "we're",
 }  # fmt: skip
 _stemmer = Stemmer.Stemmer("english")
 

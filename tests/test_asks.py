@@ -459,3 +459,21 @@ def test_a_real_question_about_other_options_is_still_an_ask():
 def test_asking_whether_something_treats_multiple_sclerosis_asks_about_its_effect():
     (ask,) = read_asks("Could fat-derived stem cells treat multiple sclerosis in my sister?")
     assert ask.aspect == "effectiveness"
+
+
+def test_a_short_contracted_ask_reads_the_regimens_the_statement_before_it_named():
+    """ "What's the difference?" names nothing ("what's" is not a topic word), and "one of them"
+    points at the things listed before; the chemotherapy regimens name the transplant."""
+    message = (
+        "One hospital does the transplant with BEAM and ATG, the other with cyclophosphamide. "
+        "What's the difference, and is one of them riskier?"
+    )
+    asks = read_asks(message)
+    assert asks and all(a.treatment == "ahsct" for a in asks)
+    assert all("cyclophosphamide" in a.query for a in asks)
+    assert "risks" in [a.aspect for a in asks]
+
+
+def test_beam_as_an_ordinary_word_names_no_treatment():
+    (ask,) = read_asks("My physio wants me to walk along a balance beam. Is that safe with MS?")
+    assert ask.treatment != "ahsct"

@@ -125,6 +125,13 @@ def shipped(tmp_path_factory):
         # infections).
         ("Should we pay to store our newborn's cord blood for the family's MS?", "cord-blood-banking"),
         ("How will my children manage while I am in hospital for HSCT?", "ahsct-practical-planning"),
+        # Seen in the eval suite: an atrophy ask got the answer on disability improving; a named
+        # hospital's results went to the composer, which let a survey of other clinics stand in.
+        ("Could the transplant keep my brain from shrinking any further?", "ahsct-brain-atrophy"),
+        (
+            "How good are the MS results of the transplant unit at a big hospital in Minsk?",
+            "ahsct-clinic-success-rates",
+        ),
     ],
 )
 def test_asks_reach_their_reviewed_answer(shipped, ask, answer_id):
@@ -139,6 +146,7 @@ def test_asks_reach_their_reviewed_answer(shipped, ask, answer_id):
         "Does Tysabri raise my risk of the PML brain infection?",
         "what helps the pins and needles feeling in my feet at night",
         "Can I keep my driving licence now that I have multiple sclerosis?",
+        "How do the MS drugs I take actually change the disease?",  # not how stem cells help
     ],
 )
 def test_asks_about_ms_in_general_get_no_reviewed_answer(shipped, ask):

@@ -105,7 +105,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "risks",
         re.compile(
-            r"\b(risks?|risky|safe|safety|side[- ]effects?|danger\w*|die|dies|died|dying|deaths?|fatal\w*|"
+            r"\b(risks?|risky|riskier|safer|safest|safe|safety|side[- ]effects?|danger\w*|"
+            r"die|dies|died|dying|deaths?|fatal\w*|"
             r"fevers?|"
             r"mortality|infections?|complications?|harm\w*|cancer|infertil\w*|known (side )?effects?)\b",
             re.I,
@@ -188,7 +189,9 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(a?hsct|transplant\w*|haematopoietic|hematopoietic|chemo\w*|bmt|haematolog\w*|"
             r"hematolog\w*|conditioning|neutropeni\w*|apheresis|mobili[sz]ation|stem cell harvest|"
-            r"starms|beat-?ms|ram-?ms|mist)\b",  # the transplant's trials
+            r"starms|beat-?ms|ram-?ms|mist|"  # the transplant's trials
+            # its chemotherapy regimens: "BEAM with ATG or cyclophosphamide with ATG?"
+            r"cyclophosphamide|busulfan|melphalan|myeloablative|non-myeloablative|atg|(?-i:BEAM))\b",
             re.I,
         ),
     ),
@@ -207,7 +210,7 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(dmts?|ocrevus|ocrelizumab|tysabri|natalizumab|lemtrada|alemtuzumab|"
             r"kesimpta|ofatumumab|mavenclad|cladribine|tecfidera|gilenya|copaxone|"
-            r"interferon|rituximab|drugs?|medications?|medicines?)\b",
+            r"interferon|rituximab|drugs?|medications?|medicines?|disease[- ]modifying)\b",
             re.I,
         ),
     ),
@@ -229,6 +232,10 @@ THAT_THING = re.compile(
     r"\b(?:that|this|these|those) (?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|"
     r"side effects?|results?|claims?|promises?|offers?|prices?|quotes?|things?)\b",
     re.I,
+)
+# "Is one of them more dangerous?": the things the statement before the ask listed
+ONE_OF_THEM = re.compile(
+    r"\b(?:one|either|neither|both|each|which|any) of (?:them|those|these|the two)\b", re.I
 )
 # Stems that name no topic: an ask made only of these points at what was said before it.
 VAGUE_WORDS = frozenset(
@@ -416,7 +423,7 @@ def points_back(text: str) -> bool:
     """An ask that points at the statement before it: it names nothing but the field's own words
     ("Is that a known effect of HSCT?", "can it happen years later?"), or it names a thing of
     that statement ("How can that risk not have been raised by HSCT?", "those numbers")."""
-    if THAT_THING.search(text):
+    if THAT_THING.search(text) or ONE_OF_THEM.search(text):
         return True
     if not POINTER.search(text):
         return False
