@@ -132,6 +132,17 @@ def shipped(tmp_path_factory):
             "How good are the MS results of the transplant unit at a big hospital in Minsk?",
             "ahsct-clinic-success-rates",
         ),
+        # A recent infection before the transplant got the infection-risk answer, whose Swedish
+        # fever figure stood in for the timing the library does not have.
+        (
+            "I have had a nasty sinus infection this month and my HSCT is booked for the start of "
+            "next month. Will they still go ahead?",
+            "ahsct-infection-before-treatment",
+        ),
+        (
+            "Why does the transplant team make me take antiviral pills for months afterwards?",
+            "ahsct-shingles-antivirals",
+        ),
     ],
 )
 def test_asks_reach_their_reviewed_answer(shipped, ask, answer_id):
