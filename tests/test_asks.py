@@ -477,3 +477,31 @@ def test_a_short_contracted_ask_reads_the_regimens_the_statement_before_it_named
 def test_beam_as_an_ordinary_word_names_no_treatment():
     (ask,) = read_asks("My physio wants me to walk along a balance beam. Is that safe with MS?")
     assert ask.treatment != "ahsct"
+
+
+def test_stopping_a_drug_because_a_clinic_says_so_is_a_choice_about_the_transplant():
+    """Seen in use: the ask read as a clinic claim about the drug, matched nothing, and the
+    composer answered with a sentence on stopping smoking."""
+    message = (
+        "A centre in Mexico has accepted my husband for HSCT in spring. They say he must come off "
+        "Kesimpta straight away. Should he stop the Kesimpta now like they say?"
+    )
+    ask = read_asks(message)[-1]
+    assert ask.aspect == "decision"
+    assert ask.treatment == "ahsct"
+
+
+def test_stopping_a_drug_with_no_other_treatment_named_stays_a_drug_question():
+    (ask,) = read_asks("Should I stop Tecfidera because of the flushing?")
+    assert ask.treatment == "dmt"
+
+
+def test_a_numbered_list_of_questions_is_matched_without_its_numbers():
+    message = (
+        "My partner is booked for HSCT abroad. 1) Should she stop her Ocrevus now like the clinic "
+        "says? 2) Is that price of $50,000 normal?"
+    )
+    asks = read_asks(message)
+    assert [a.text[:2] for a in asks] == ["1)", "2)"]  # the headings keep what was written
+    assert not any(a.query.lstrip("( ").startswith(("1)", "2)")) for a in asks)
+    assert "1)" not in asks[0].query and "2)" not in asks[1].query

@@ -172,7 +172,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "decision",
         re.compile(
-            r"\b(should i|worth it|would you|what would|do i go|decide|decision|"
+            r"\b(should (?:i|she|he|we|my \w+)|worth it|would you|what would|do i go|decide|decision|"
             r"(?:is it )?(?:better|best) to|or (?:to )?wait|wait or)\b",
             re.I,
         ),
@@ -357,7 +357,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
             if same_statement:  # the asks' own words say what kind of answer is wanted
                 aspect = aspect_of(text) if aspect_of(text) != "other" else previous.aspect
                 treatment = previous.treatment
-        query = _standalone(spelled_out(said), treatment, topic)
+        query = _standalone(spelled_out(LIST_MARK.sub("", said)), treatment, topic)
         reading = (named or raw) if text == raw else text  # a merged ask is read whole
         asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading))
         borrowed.append(statement)
@@ -381,6 +381,8 @@ def _with_topic(sentences: list[str]) -> list[str]:
     return out
 
 
+# "1) Should she stop…", "(2) Is that price normal?": a list's numbers are not what is asked
+LIST_MARK = re.compile(r"(?:^|(?<=\s))\(?\d{1,2}\)\s+(?=[A-Za-z])|^\s*\d{1,2}\.\s+(?=[A-Za-z])")
 # Forum shorthand, written out for matching and search ("my neuro", "dx'd in 2019")
 SHORTHAND = {
     "neuro": "neurologist",
@@ -465,8 +467,14 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
     return ""
 
 
+STOPPING = re.compile(r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*|wash-?out)\b", re.I)
+# "Should she stop her Ocrevus now, like they say?": whether to follow what was said is a choice,
+# not a question about a claim
+FOLLOW_ADVICE = re.compile(r"^\W*(?:\d+[.)]\s*)?(?:so\s+)?should (?:i|she|he|we|they|my \w+)\b", re.I)
+
+
 def aspect_of(text: str) -> str:
-    if CLAIM_FRAME.search(text):
+    if CLAIM_FRAME.search(text) and not FOLLOW_ADVICE.search(text):
         return "claim"
     for aspect, rule in ASPECT_RULES:
         if rule.search(text):
@@ -482,6 +490,9 @@ def _treatment(ask: str, topic: str | None) -> str:
         return topic
     # "how risky is it compared with staying on drugs?" after "...the chemo...": about the transplant
     if own == "dmt" and topic not in (None, "dmt") and POINTER.search(ask):
+        return topic
+    # "Should she stop the Ocrevus now?" in a message about a transplant: stopping the drug for it
+    if own == "dmt" and topic not in (None, "dmt") and STOPPING.search(ask):
         return topic
     return own or topic or "stem-cells-general"
 
