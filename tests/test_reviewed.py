@@ -143,6 +143,11 @@ def shipped(tmp_path_factory):
             "Why does the transplant team make me take antiviral pills for months afterwards?",
             "ahsct-shingles-antivirals",
         ),
+        # People describe symptoms, not diagnoses: unexplained bruising for low platelets.
+        (
+            "Since my aHSCT I keep getting bruises I can't explain. Is that linked?",
+            "ahsct-secondary-autoimmunity",
+        ),
     ],
 )
 def test_asks_reach_their_reviewed_answer(shipped, ask, answer_id):
