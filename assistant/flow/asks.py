@@ -467,14 +467,13 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
     return ""
 
 
-STOPPING = re.compile(r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*|wash-?out)\b", re.I)
 # "Should she stop her Ocrevus now, like they say?": whether to follow what was said is a choice,
-# not a question about a claim
-FOLLOW_ADVICE = re.compile(r"^\W*(?:\d+[.)]\s*)?(?:so\s+)?should (?:i|she|he|we|they|my \w+)\b", re.I)
+# not a question about a claim (read without a list's "1)", LIST_MARK)
+FOLLOW_ADVICE = re.compile(r"^\W*(?:so\s+)?should (?:i|she|he|we|they|my \w+)\b", re.I)
 
 
 def aspect_of(text: str) -> str:
-    if CLAIM_FRAME.search(text) and not FOLLOW_ADVICE.search(text):
+    if CLAIM_FRAME.search(text) and not FOLLOW_ADVICE.search(LIST_MARK.sub("", text, count=1)):
         return "claim"
     for aspect, rule in ASPECT_RULES:
         if rule.search(text):
@@ -488,15 +487,15 @@ def _treatment(ask: str, topic: str | None) -> str:
     own = treatment_of(ask)
     if own == "clinics" and topic not in (None, "clinics") and POINTER.search(ask) and not CLINIC.search(ask):
         return topic
-    # "how risky is it compared with staying on drugs?" after "...the chemo...": about the transplant
-    if own == "dmt" and topic not in (None, "dmt") and POINTER.search(ask):
-        return topic
-    # "Should she stop the Ocrevus now?" in a message about a transplant: stopping the drug for it
-    if own == "dmt" and topic not in (None, "dmt") and STOPPING.search(ask):
+    # "how risky is it compared with staying on drugs?" after "...the chemo...", and "Should she
+    # stop the Ocrevus now?" in a message about a transplant: both about the transplant
+    if own == "dmt" and topic not in (None, "dmt") and (POINTER.search(ask) or STOPPING.search(ask)):
         return topic
     return own or topic or "stem-cells-general"
 
 
+# Stopping a drug: "stop the Ocrevus", "come off Tysabri", "a washout"
+STOPPING = re.compile(r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*|wash-?out)\b", re.I)
 # "calm the immune attack without chemotherapy": a treatment named only to say it is not used
 NEGATED = re.compile(
     r"\b(?:without|no|not|never|instead of|rather than|avoid(?:ing)?)\s+(?:any\s+|the\s+|a\s+)?"
