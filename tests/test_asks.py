@@ -315,6 +315,28 @@ def test_a_when_clause_before_a_statement_is_no_ask_but_a_question_without_its_m
     assert len(read_asks("when i can go back to work. how much it cost?")) == 2
 
 
+def test_paying_to_store_cord_blood_is_a_choice_not_a_price_question():
+    assert (
+        read_asks("Should she pay to bank her grandson's cord blood in case he gets MS?")[0].aspect
+        == "decision"
+    )
+    assert read_asks("How much would I pay for HSCT in Mexico?")[0].aspect == "cost"
+
+
+def test_a_last_question_that_opens_with_and_asks_even_without_its_mark():
+    asks = read_asks(
+        "is HSCT better than ocrevus? and realistically how long would i be off work after it, I'm a nurse"
+    )
+    assert len(asks) == 2 and asks[1].aspect == "recovery" and "HSCT" in asks[1].query
+    asks = read_asks("Is this normal? And when am I supposed to redo my vaccines, nobody told me anything")
+    assert len(asks) == 2 and "vaccines" in asks[1].text
+    assert len(read_asks("will i lose my hair with hsct? and how many weeks am i in hospital for")) == 2
+    # a statement whose subject was dropped stays a statement after "and"
+    assert [a.text for a in read_asks("I had HSCT in 2022. And had a relapse since. What now?")] == [
+        "What now?"
+    ]
+
+
 def test_it_in_a_later_ask_is_read_as_the_trial_or_treatment_the_question_before_named():
     starms = read_asks("Can I still get into StarMS? When will it report?")
     assert [a.query for a in starms] == ["Can I still get into StarMS?", "When will StarMS report?"]

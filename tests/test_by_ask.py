@@ -32,6 +32,16 @@ def test_an_ask_the_answer_covers_is_not_narrow():
     assert not asks_the_uncovered_part(ask, SIDE_EFFECTS)
 
 
+def test_asking_for_results_is_how_the_question_is_put_not_the_uncovered_part():
+    long_term = ReviewedAnswer(
+        **SIDE_EFFECTS.model_dump(exclude={"answer", "not_covered"}),
+        answer=({"text": "In one study 65% had no MS activity at 10 years.", "sources": ("a-note",)},),
+        not_covered="The library has no reviewed results for the decades after aHSCT.",
+    )
+    assert not asks_the_uncovered_part(read_asks("What are the HSCT results after 10 years?")[0], long_term)
+    assert asks_the_uncovered_part(read_asks("What happens decades after HSCT?")[0], long_term)
+
+
 class _Support:
     """Every reviewed sentence backed by one passage that holds it word for word."""
 

@@ -25,10 +25,16 @@ QUESTION_WORDS = (
     r"would|should|shall|may|might|has|have|had|any|anyone|tell me|explain|please explain|i want to know|"
     r"i'?d like to know|i wonder|wondering|is there|are there"
 )
-QUESTION_START = re.compile(rf"^\W*({QUESTION_WORDS})\b", re.I)
+# "and realistically how long…", "Also, can I…": a joining word or an adverb before the question
+# word; the question often loses its mark at the end of a message
+JOIN_LEAD = (
+    r"(?:(?:and|but|so|also|plus|or|then|ok|okay)\W+)?"
+    r"(?:(?:realistically|honestly|really|roughly|seriously|exactly|basically|also|then)\W+)?"
+)
+QUESTION_START = re.compile(rf"^\W*{JOIN_LEAD}({QUESTION_WORDS})\b", re.I)
 # "When I asked about after-care, they said…": a clause with its subject, then the statement
 WHEN_CLAUSE = re.compile(
-    r"^\W*(?:when|if)\s+(?:i|we|he|she|they|my|our|his|her|the|it)\b[^?]*,\s*"
+    rf"^\W*{JOIN_LEAD}(?:when|if)\s+(?:i|we|he|she|they|my|our|his|her|the|it)\b[^?]*,\s*"
     r"(?:i|we|he|she|they|it|you|the \w+|my \w+)\s+\w+[^?]*$",
     re.I,
 )
@@ -59,7 +65,7 @@ RHETORICAL = re.compile(
     re.I,
 )
 STATEMENT_START = re.compile(
-    r"^\W*(had|has|have|did|was|were)\b(?! (i|you|we|they|he|she|it|there|anyone|any)\b)", re.I
+    rf"^\W*{JOIN_LEAD}(had|has|have|did|was|were)\b(?! (i|you|we|they|he|she|it|there|anyone|any)\b)", re.I
 )
 # "…is it safe and how much does it cost?" → two asks; split only before a new question word.
 JOINED = re.compile(
@@ -71,7 +77,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "cost",
         re.compile(
-            r"\b(cost|costs|costly|price|prices|pricier|pay|paid|afford|expensive|cheap|cheaper|cheapest|"
+            r"\b(cost|costs|costly|price|prices|pricier|paid|"
+            # not "should she pay to bank the cord blood?": whether to store it, not what it costs
+            r"pay(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|afford|expensive|cheap|cheaper|cheapest|"
             r"fund\w*|insurance|insurer|\$|€|£|euros?|dollars?|pounds|fee|fees|the total|"
             # not "is the money likely to buy me real improvement?"
             r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))|"

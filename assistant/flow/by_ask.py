@@ -433,9 +433,13 @@ ALIKE = {"exhaust": "fatigu", "tire": "fatigu", "tired": "fatigu", "worn": "fati
 
 
 # How a question is put, not what it is about: "how long does recovery take" does not ask the part
-# on "how long fatigue lasts" that an answer says it lacks.
+# on "how long fatigue lasts" that an answer says it lacks; "what are the results after 10 years"
+# does not ask for "results for the decades after".
 QUESTION_FRAME = frozenset(
-    content_words("long take takes time soon much many often realistic realistically exactly")
+    content_words(
+        "long take takes time soon much many often realistic realistically exactly "
+        "result results outcome outcomes"
+    )
 )
 
 
