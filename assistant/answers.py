@@ -42,17 +42,10 @@ from pydantic import (
 )
 
 from .sources import ID_RE, Problem
-from .text import split_sentences
+from .text import BACK_REFERENCE_START, split_sentences
 
 MIN_QUESTIONS = 6
 MIN_SENTENCES, MAX_SENTENCES = 2, 5
-# A sentence that opens on a pronoun or a back-reference cannot stand alone when it is shown
-# on its own ("It says…", "For that reason…").
-BARE_START = re.compile(
-    r"^\W*(it|its|it's|this|that|these|those|they|them|their|he|she|his|her|such)\b"
-    r"|^\W*(for|in|at|by|after|from|despite|because of|like) (this|that|these|those|it|them)\b",
-    re.I,
-)
 DIGIT = re.compile(r"\d")
 # An answer's "Yes:" or "No," lead, left out when the question was not a yes/no one (flow/by_ask.py).
 YES_NO_LEAD = re.compile(r"^(?:Yes|No|Usually yes|Usually not)[:,]\s+(?=\S)")
@@ -342,7 +335,7 @@ def _bare_starts(text: str, name: str, field: str) -> list[Problem]:
     return [
         Problem(name, field, f"sentence starts with a bare pronoun or back-reference: '{s[:60]}'")
         for s in split_sentences(text)
-        if BARE_START.match(s)
+        if BACK_REFERENCE_START.match(s)
     ]
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .models import SourceDoc
 from .sources import FRONT_MATTER, Claim, Problem, body_lines, note_paths, read_yaml
-from .text import split_sentences
+from .text import BACK_REFERENCE_START, split_sentences
 
 CLAIMS_FILE = "claims.yaml"
 ALLOW_FILE = "absolutes_allow.yaml"
@@ -74,7 +74,6 @@ ATTRIBUTION = re.compile(
     r"|accepts?|limits?|names?|supports?|under (?:the|its|21 CFR))\b",
     re.I,
 )
-BARE_PRONOUN = re.compile(r"^(?:It|Its|This|These|They|Their|Those|That|He|She|Such)\b")
 SELF_REFERENCE = re.compile(
     r"\bthis note\b|(?<!collected )\bfor this library\b|\bthe link (?:given )?is\b|\bnot given here\b"
     r"|\bare not (?:quoted|summarised) here\b",
@@ -194,8 +193,12 @@ def sentence_problems(docs: Iterable[SourceDoc]) -> list[Problem]:
     out = []
     for doc in docs:
         for sentence in body_sentences(doc.body):
-            if BARE_PRONOUN.match(sentence):
-                out.append(Problem(doc.path.name, "body", f"starts with a bare pronoun: '{sentence}'"))
+            if BACK_REFERENCE_START.match(sentence):
+                out.append(
+                    Problem(
+                        doc.path.name, "body", f"starts with a bare pronoun or back-reference: '{sentence}'"
+                    )
+                )
             elif SELF_REFERENCE.search(sentence):
                 out.append(
                     Problem(doc.path.name, "body", f"talks about the note, not the evidence: '{sentence}'")

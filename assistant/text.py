@@ -19,6 +19,15 @@ if TYPE_CHECKING:  # pysbd loads on the first sentence split: commands that spli
 
 CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 # Numbers as written in medical text: 2.1, 1,012, 0.19, 3/55, 10^6; a leading minus is kept apart.
+# A sentence that opens on a pronoun or a back-reference cannot stand alone when it is shown on
+# its own ("It says…", "For that reason…", "Until then…"): library notes and reviewed answers
+# are checked against it.
+BACK_REFERENCE_START = re.compile(
+    r"^\W*(it|its|it's|this|that|these|those|they|them|their|he|she|his|her|such)\b"
+    r"|^\W*(for|in|at|by|after|from|despite|because of|like) (this|that|these|those|it|them)\b(?! library\b)"
+    r"|^\W*(until then|even so|as such|if so|if not)\b",
+    re.I,
+)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 WORD = re.compile(r"[a-z0-9][a-z0-9\-']*")
 # NLTK's English stop words, as bm25s ships them (bm25s.stopwords.STOPWORDS_EN_PLUS; written out

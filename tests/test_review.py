@@ -108,6 +108,13 @@ def test_bare_pronoun_and_self_reference_are_flagged():
     assert "the note" in found[1].problem
 
 
+def test_back_references_that_lean_on_the_sentence_before_are_flagged():
+    body = "## Found\nFor that reason, MS Australia advises against it. Until then, claims rest on cohorts."
+    assert [p.problem.split(":")[0] for p in sentence_problems([doc(body)])] == [
+        "starts with a bare pronoun or back-reference"
+    ] * 2
+
+
 def test_sentences_that_name_their_subject_pass():
     body = "## Found\nThe MIST trial found less progression. In this library, MIST is the main aHSCT RCT."
     assert sentence_problems([doc(body)]) == []
