@@ -148,6 +148,10 @@ def shipped(tmp_path_factory):
             "Since my aHSCT I keep getting bruises I can't explain. Is that linked?",
             "ahsct-secondary-autoimmunity",
         ),
+        # A comparison with a drug that has no answer of its own got two loose sentences; ten-year
+        # results went to the answer on years since diagnosis.
+        ("Is HSCT any better than switching to cladribine tablets?", "ahsct-vs-other-ms-drugs"),
+        ("What do the results look like ten years on, not only after two or three?", "ahsct-long-term"),
     ],
 )
 def test_asks_reach_their_reviewed_answer(shipped, ask, answer_id):
