@@ -315,6 +315,38 @@ def test_a_when_clause_before_a_statement_is_no_ask_but_a_question_without_its_m
     assert len(read_asks("when i can go back to work. how much it cost?")) == 2
 
 
+def test_this_as_the_subject_reads_the_offer_before_it_without_its_price():
+    message = (
+        "My mum has SPMS. A clinic has offered her three infusions of mesenchymal stem cells for "
+        "25,000 dollars. Would this actually stop her decline? And is 25k a normal price for this?"
+    )
+    first, price = read_asks(message)
+    assert first.aspect == "effectiveness" and first.treatment == "msc"
+    assert first.query.startswith("A clinic has offered her three infusions") and "25,000" not in first.query
+    assert price.aspect == "cost"
+    # a determiner is no pointer: "that gap" names its own thing
+    assert read_asks("My last Ocrevus was in August. Is that gap long enough?")[0].query.startswith(
+        "Is that gap"
+    )
+    # an ask about the price keeps it
+    assert "$54,500" in read_asks("They quoted $54,500 for HSCT in Mexico. Is that normal?")[0].query
+
+
+def test_which_one_points_at_the_things_listed_before():
+    asks = read_asks(
+        "One centre uses BEAM, another cyclophosphamide with ATG. "
+        "Which one is stronger and which one is safer?"
+    )
+    assert [a.aspect for a in asks] == ["comparison", "risks"]
+    assert all("BEAM" in a.query and a.treatment == "ahsct" for a in asks)
+
+
+def test_a_few_words_checking_the_last_ask_are_part_of_it():
+    asks = read_asks("please explain simple what is HSCT, my english is not so good. they take my blood?")
+    assert len(asks) == 1 and asks[0].text.endswith("good, they take my blood?")
+    assert [a.aspect for a in read_asks("Is HSCT safe? Costs?")] == ["risks", "cost"]  # a new kind of ask
+
+
 def test_paying_to_store_cord_blood_is_a_choice_not_a_price_question():
     assert (
         read_asks("Should she pay to bank her grandson's cord blood in case he gets MS?")[0].aspect

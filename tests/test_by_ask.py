@@ -335,6 +335,10 @@ def test_a_transplant_answer_is_not_given_for_stem_cell_injections_at_a_clinic()
     assert same_kind(answer, read_asks(transplant)[-1], transplant)
     cord = "Could umbilical cord cells give me back my hands?"
     assert not same_kind(answer, read_asks(cord)[0], cord)
+    spine = (
+        "Three months ago I had stem cells injected into my spine abroad. Could that explain my numb legs?"
+    )
+    assert not same_kind(answer, read_asks(spine)[-1], spine)
 
 
 def test_units_after_numbers_and_how_a_question_is_put_are_no_topic():

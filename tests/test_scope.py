@@ -19,6 +19,8 @@ DECLINED = [
     ("Does HSCT work for lupus?", "other-condition"),
     ("Can stem cells help my Parkinson's?", "other-condition"),
     ("Is my dog likely to get multiple sclerosis?", "other-condition"),
+    ("Can stem cells help my dog's arthritis?", "other-condition"),
+    ("My cat has MS-like symptoms, what stem cells would help?", "other-condition"),
     # Other diseases in this library's words (aHSCT, myelin, relapsing, sclerosis, cord blood).
     ("Would aHSCT be offered for neuromyelitis optica?", "other-condition"),
     ("Has HSCT been tried in systemic sclerosis?", "other-condition"),
@@ -59,6 +61,9 @@ ANSWERED = [
     "Can HSCT cause leukaemia later on?",
     "Which infections are a risk after HSCT, and is diabetes a problem?",
     "I have MS and a bad knee. Would stem cells in the knee help my MS?",
+    # A pet as company after the transplant, not the patient (was declined as another condition).
+    "Coming home next week after HSCT. When can I garden again, and is it ok to cuddle my dog?",
+    "My dog is sick, can I still go for my HSCT next week?",
 ]
 
 

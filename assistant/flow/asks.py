@@ -142,7 +142,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "comparison",
         re.compile(
             r"\b(compare\w*|comparison|versus|vs\.?|better than|instead of|rather than|"
-            r"or (should i )?(stay|keep|switch)|difference between)\b",
+            r"or (should i )?(stay|keep|switch)|difference between|stronger|more effective|"
+            r"works? better)\b",
             re.I,
         ),
     ),
@@ -160,6 +161,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(work|works|worked|effective|effect|cure[sd]?|reverse|improve\w*|"
             r"success|results?|outcomes?|stop (my |the )?ms|halt|"
+            r"(stop|slow|halt) (my |her |his |the |their )?(decline|progression|worsening|getting worse)|"
             r"(?<!get )(?<!seek )(?<!for )(?<!some )help|benefit|walk again|permanent\w*|"
             r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|"
             r"treat (my |the |her |his )?(ms|multiple sclerosis)|"
@@ -241,9 +243,26 @@ THAT_THING = re.compile(
     r"side effects?|results?|claims?|promises?|offers?|prices?|quotes?|things?)\b",
     re.I,
 )
+# "Would this actually stop her decline?": "this" as the ask's subject is the offer or treatment
+# the statement before it described ("it" is left out: "is it safe to fly?" names no statement)
+THIS_DOES = re.compile(
+    r"^\W*(?:(?:and|but|so)\W+)?(?:would|will|does|do|did|can|could|is|was|might|may) "
+    r"(?:this|that|these|those) (?:actually |really |still |even |ever )?"
+    r"(?:help|work|stop|slow|cure|fix|reverse|hurt|harm|cause|improve|change|last|be|make|do|give)\b",
+    re.I,
+)
+# A price in the statement an ask borrows: it would pull an ask about what the treatment does
+# to the answers on prices
+PRICE_PHRASE = re.compile(
+    r"\s*\b(?:for|at|costing|priced at)?\s*(?:[$€£]\s?\d[\d,.]*\s*(?:k|thousand)?\b"
+    r"|\b\d[\d,.]*\s*(?:k|thousand)?\s*(?:dollars|euros?|pounds|usd|eur|gbp)\b)",
+    re.I,
+)
 # "Is one of them more dangerous?": the things the statement before the ask listed
 ONE_OF_THEM = re.compile(
-    r"\b(?:one|either|neither|both|each|which|any) of (?:them|those|these|the two)\b", re.I
+    r"\b(?:one|either|neither|both|each|which|any) of (?:them|those|these|the two)\b"
+    r"|\b(?:which|the first|the second|the other) ones?\b",  # "Which one is safer?"
+    re.I,
 )
 # Stems that name no topic: an ask made only of these points at what was said before it.
 VAGUE_WORDS = frozenset(
@@ -332,6 +351,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
             bool(ats) and ats[-1] == at >= 0 and not borrowed[-1] and bool(POINTER.search(own_words))
         )
         statement = _around(sentences, at, raw) if pointing and not same_sentence else ""
+        if aspect_of(raw) not in ("cost", "other"):  # "…for 25,000 dollars. Would this stop her decline?"
+            statement = re.sub(r"\s+(?=[.,;?!])", "", " ".join(PRICE_PHRASE.sub(" ", statement).split()))
         # "Can I still join StarMS? When will it report?": the question before says what about
         # …and when that question names a treatment or trial, it stands in for "it": "When will
         # StarMS report?" is matched as such, not as a second "Can I still join StarMS?"
@@ -352,15 +373,21 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # is any of it funded?"), not the question it borrowed ("Where is StarMS? Can I join?")
         # "How long is recovery, and when can I work?": "and" before a new question asks again
         and_again = bool(ats) and ats[-1] == at >= 0 and _joined_by_and(sentences[at], raw)
-        if same_statement or (
-            not and_again
-            and _same_ask(asks, own if after_ask else aspect, treatment, bool(statement) and not after_ask)
+        if (
+            same_statement
+            or _checks_the_last(raw, own, asks)
+            or (
+                not and_again
+                and _same_ask(
+                    asks, own if after_ask else aspect, treatment, bool(statement) and not after_ask
+                )
+            )
         ):
             # "What's recovery like? How long off work?": one ask put two ways
             previous = asks.pop()
             borrowed.pop()
             ats.pop()
-            text = f"{previous.text.rstrip('?')}, {raw[:1].lower()}{raw[1:]}"
+            text = f"{previous.text.rstrip('?.!')}, {raw[:1].lower()}{raw[1:]}"
             said = f"{previous.query} {raw}"
             if same_statement:  # the asks' own words say what kind of answer is wanted
                 aspect = aspect_of(text) if aspect_of(text) != "other" else previous.aspect
@@ -424,6 +451,14 @@ def _same_ask(asks: list[Ask], aspect: str, treatment: str, borrowed: bool) -> b
     return (asks[-1].aspect, asks[-1].treatment) == (aspect, treatment)
 
 
+def _checks_the_last(raw: str, own: str, asks: list[Ask]) -> bool:
+    """A few words with a question mark and no question word, right after an ask ("What is HSCT?
+    They take my blood? And then chemo?"): the person checking what they understood of the ask
+    before, not a new ask; unless they name a new kind of answer ("Costs?")."""
+    short = len(raw.split()) <= 5 and not QUESTION_START.match(raw)
+    return bool(asks) and short and own in ("other", asks[-1].aspect)
+
+
 def vague(text: str) -> bool:
     """An ask that names nothing ("Is that true?", "Should I still go ahead?")."""
     return len(set(content_words(text)) - VAGUE_WORDS) < 2
@@ -433,7 +468,7 @@ def points_back(text: str) -> bool:
     """An ask that points at the statement before it: it names nothing but the field's own words
     ("Is that a known effect of HSCT?", "can it happen years later?"), or it names a thing of
     that statement ("How can that risk not have been raised by HSCT?", "those numbers")."""
-    if THAT_THING.search(text) or ONE_OF_THEM.search(text):
+    if THAT_THING.search(text) or ONE_OF_THEM.search(text) or THIS_DOES.match(text):
         return True
     if not POINTER.search(text):
         return False

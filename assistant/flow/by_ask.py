@@ -240,7 +240,8 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
 # Cells injected or infused at a clinic: not the transplant, whatever the clinic calls it.
 CELL_SHOTS = re.compile(
     r"\bstem[- ]?cells?\s+(?:injections?|shots?|infusions?|jabs?|drips?|IVs?)\b"
-    r"|\b(?:injections?|shots?|infusions?|jabs?|drips?) of (?:\w+ )?stem[- ]?cells?\b",
+    r"|\b(?:injections?|shots?|infusions?|jabs?|drips?) of (?:\w+ )?stem[- ]?cells?\b"
+    r"|\bstem[- ]?cells? (?:were |was )?(?:injected|infused)\b",  # "stem cells injected into my spine"
     re.I,
 )
 

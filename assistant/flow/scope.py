@@ -85,6 +85,16 @@ DOMAIN = re.compile(
     re.I,
 )
 PETS = re.compile(r"\b(dogs?|cats?|horses?|pets?|puppy|puppies|kittens?)\b", re.I)
+# The animal is the patient ("stem cells for my dog's hips"), not company after a transplant
+# ("is it ok to cuddle my dog after HSCT?"), which the aftercare answers cover.
+PET_TREATED = re.compile(
+    r"\b(?:for|treat\w*|injected into|give|gave) (?:my|our|a|the|his|her) "
+    r"(?:dogs?|cats?|horses?|pets?|puppy|kittens?)\b(?! (?:hair|fur|saliva|bowl|bed)\b)"
+    r"|\b(?:dog|cat|horse|pet|puppy|kitten)'?s (?:arthritis|hips?|joints?|legs?|illness|cancer|ms)\b"
+    r"|\b(?:dog|cat|horse|pet|puppy|kitten)s? (?:has|have|had|is|got|gets) (?:\w+[- ]){0,3}"
+    r"(?:ms|multiple sclerosis|symptoms|arthritis|cancer|disease)\b",
+    re.I,
+)
 DOSE = re.compile(
     r"\b(what|which|how much|how many|how often)\b[^?]{0,50}\b(dose|dosage|units?|mg|milligrams?|"
     r"tablets?|pills?|injections?)\b[^?]{0,40}\b(should|shall|must|can|do) (i|we|he|she|they|my \w+) "
@@ -135,7 +145,8 @@ def _decline(text: str) -> DeclineReason | None:
         return DeclineReason.PERSONAL_ADVICE
     if SHORTEST_WAIT.search(text) or (LIVE_WHEN.search(text) and LIVE_WHAT.search(text)):
         return DeclineReason.LIVE_INFO
-    if PETS.search(text) or (not MS.search(text) and _other_subject(text)):
+    pet = PET_TREATED.search(text) or (PETS.search(text) and not DOMAIN.search(text))
+    if pet or (not MS.search(text) and _other_subject(text)):
         return DeclineReason.OTHER_CONDITION
     return None
 
