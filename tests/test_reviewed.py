@@ -231,6 +231,19 @@ def test_the_answers_asks_record_shows_the_reviewed_answer_given(shipped_assista
     assert [a["answer_id"] for a in answer.asks] == ["ahsct-who-qualifies"]
 
 
+def test_two_asks_never_get_the_same_broadest_answer_twice(shipped_assistant):
+    # age, EDSS and PPMS named: the first ask gets the answer on every criterion; the second
+    # ("does it do anything for PPMS?") had been given that same answer again
+    answer = shipped_assistant.ask(
+        "I'm 55, PPMS for 3 years, EDSS 5.0. Would a transplant centre look at me at my age, "
+        "and does HSCT do anything for primary progressive?"
+    )
+    texts = [b.text for b in answer.blocks if b.kind == "answer"]
+    assert len(texts) == len(set(texts))
+    assert [a["answer_id"] for a in answer.asks][0] == "ahsct-who-qualifies"
+    assert "progressive" in " ".join(b.text for b in answer.blocks if b.kind == "answer" and b.ask == 1)
+
+
 def test_a_fever_after_the_transplant_gets_the_urgent_notice_and_its_reviewed_answer(shipped_assistant):
     # "what should I do" asks about the person's situation; the reviewed answer written for a
     # fever after aHSCT is still given (not only "the library cannot judge"), after the notice

@@ -129,7 +129,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             reviewed = answer_of_its_kind(res.reviewed, ask, plan.vectors.get(ask.query))
             ask = replace(ask, answer_id=reviewed.id if reviewed else None)
             ask = replace(ask, aspect=reviewed.aspect) if reviewed else ask.composed()
-        if reviewed is not None and (broad := broader_answer(res.reviewed, reviewed, ask, plan.person)):
+        broad = broader_answer(res.reviewed, reviewed, ask, plan.person) if reviewed is not None else None
+        if broad is not None and broad.id not in given:  # given to an earlier ask: not twice
             reviewed, ask = broad, replace(ask, answer_id=broad.id)
         _record(checker.answer, i, ask)  # the answer given, not the matcher's first pick
         if reviewed is not None:
