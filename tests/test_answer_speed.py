@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from assistant import claims
+from assistant.flow import by_ask
 from assistant.flow.cards import _covering
 from assistant.guard_model import _f1
 from assistant.pipeline import Assistant
@@ -128,6 +129,7 @@ def test_warm_up_reads_ahead_and_answers_the_same(tiny_settings):
         warm.warm_up()
         assert warm.card_support._backing  # reviewed and correction sentences backed already
         assert warm.retriever._rows and warm.retriever._sentence_rows
+        assert by_ask.easy_stems.cache_info().currsize == 1  # the topic word lists are read
         for question in (
             "What did the MIST trial find?",
             "My clinic says umbilical cord cells cannot be rejected. Is that true?",
