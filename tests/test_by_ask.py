@@ -552,3 +552,18 @@ def test_an_ask_about_what_a_treatment_does_is_not_answered_by_approvals():
     assert not speaks_to(approvals, ask)  # "no product is approved" read as a no to aHSCT
     legal = read_asks("Is HSCT approved for MS in the UK?")[0]
     assert speaks_to(approvals, legal)
+
+
+def test_an_ask_about_another_disease_in_a_message_about_ms_is_said_to_be_outside_the_library(
+    tiny_assistant,
+):
+    from assistant.flow.by_ask import OTHER_CONDITION_NOT_COVERED, asks_about_another_condition
+
+    message = "The clinic that treats my MS also offers stem cells for autism. Does it work for autism?"
+    assert asks_about_another_condition(read_asks(message)[0])
+    answer = tiny_assistant.ask(message)
+    assert [b.text for b in answer.blocks if b.kind == "not_covered"] == [OTHER_CONDITION_NOT_COVERED]
+    assert not [b for b in answer.blocks if b.kind == "answer"]  # no MS sentences stand in
+    # another illness beside MS is context, not the subject of the ask
+    assert not asks_about_another_condition(read_asks("I have MS and arthritis. Can I still have HSCT?")[0])
+    assert not asks_about_another_condition(read_asks("Does HSCT help MS and also lupus?")[0])

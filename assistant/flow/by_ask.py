@@ -27,6 +27,8 @@ from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatm
 from .cards import CardSupport, Citer
 from .person import DRUGS, PersonContext
 from .retrieve import relevant, retrieve
+from .scope import MS as MS_NAMED
+from .scope import OTHER_CONDITION
 
 if TYPE_CHECKING:  # the assistant's opened resources; imported for types only
     from ..pipeline import Assistant
@@ -86,6 +88,13 @@ SITUATION_NOT_COVERED = "The library cannot judge your own situation; the team t
 WHY = re.compile(r"^\W*(?:(?:but|so|and|then|ok|okay|well|hm+)\W+){0,3}(?:why|how come)\b", re.I)
 WHY_NOT_COVERED = "The library has no reviewed answer to why this is so; here is what its sources say nearby."
 SITUATION_STEP = "Please contact your treating team or your MS team; they know your history."
+# An ask about another disease inside a message about MS ("The clinic also treats autism. Does it
+# work for autism?"): scope declines such a message only when it never names MS.
+OTHER_CONDITION_NOT_COVERED = (
+    "The library covers stem-cell treatment for MS only, so it cannot say whether a treatment helps "
+    "another condition."
+)
+OTHER_CONDITION_STEP = "A doctor who treats that condition, or a charity for it, can help."
 SITUATION_STEPS = {"ahsct": "Please contact your transplant team or your MS team; they know your history."}
 SAID_BY_VARIANT = 0.7  # share of an answer sentence's words a variant holds when it says the same
 NOT_COVERED_ANY = "The library has no reviewed information that answers this part of your question."
@@ -114,6 +123,11 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             yield lead(ask)
         if unseen and i == unseen[1]:
             yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]), ask=i)
+        if ask is not None and asks_about_another_condition(ask):
+            kept += 1
+            yield Block(BlockKind.NOT_COVERED, OTHER_CONDITION_NOT_COVERED, ask=i)
+            yield Block(BlockKind.NEXT_STEP, OTHER_CONDITION_STEP, ask=i)
+            continue
         if ask is not None and SITUATION.search(ask.text) and not ask.answer_id:
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
@@ -529,6 +543,13 @@ def situation_blocks(
     return 1
 
 
+def asks_about_another_condition(ask: Ask) -> bool:
+    """Does the ask, in its own words, name a disease outside the library and not MS?"""
+    own = ask.own or ask.text
+    found = OTHER_CONDITION.search(own)
+    return bool(found and found.group(1)) and not MS_NAMED.search(own)
+
+
 def in_field(message: str) -> bool:
     """Is the message about MS or a stem-cell treatment (the library's field)?"""
     return bool(MS_WORDS.search(message)) or treatment_of(message) not in (None, "dmt")
@@ -573,6 +594,8 @@ def not_covered_texts() -> list[str]:
         SITUATION_NOT_COVERED,
         WHY_NOT_COVERED,
         SITUATION_STEP,
+        OTHER_CONDITION_NOT_COVERED,
+        OTHER_CONDITION_STEP,
         *SITUATION_STEPS.values(),
         *NEXT_STEPS.values(),
     ] + [t.format(t=name) for t in NOT_COVERED.values() for name in TREATMENT_NAMES.values()]
