@@ -56,6 +56,9 @@ def cmd_sources_check(args) -> int:
     from .text import SPLITS, SPLITS_FILE
     from .trust import check_sources
 
+    # a check's output is its report: the model's "Loading weights" bar (drawn when the content
+    # checks are not cached yet, as in a fresh clone) reads as an error on stderr
+    _hush()
     settings = _settings(args)
     SPLITS.load(settings.index_dir / SPLITS_FILE)  # lines split by an earlier run are not split again
     docs, claims, problems = check_library(settings.sources_dir)

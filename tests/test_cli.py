@@ -5,6 +5,7 @@ import argparse
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +57,25 @@ def test_quiet_means_no_model_loading_bar(tiny_settings):
     )
     assert run.returncode == 0, run.stderr
     assert "MIST" in run.stdout
+    assert "Loading" not in run.stderr and "it/s" not in run.stderr
+
+
+def test_sources_check_prints_its_report_and_no_model_loading_bar(tmp_path):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
+    env.pop("HF_HUB_DISABLE_PROGRESS_BARS", None)
+    # the shipped library and an empty index folder: nothing cached, so the content checks open
+    # the embedding model, as in a fresh clone
+    shipped = Path(__file__).resolve().parents[1] / "sources"
+    folders = ["--sources-dir", str(shipped), "--index-dir", str(tmp_path / "index")]
+    run = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *folders, "sources", "check"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "0 problems" in run.stdout
     assert "Loading" not in run.stderr and "it/s" not in run.stderr
 
 
