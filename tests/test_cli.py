@@ -44,16 +44,23 @@ def test_backend_is_offered_wherever_an_answer_is_written(command):
     assert args.backend == "ollama:llama3.2"
 
 
-def test_quiet_means_no_model_loading_bar(tiny_settings):
+def _run(sources_dir, index_dir, *command: str) -> subprocess.CompletedProcess:
+    """The command as a process, with the model libraries free to draw their progress bars."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
     env.pop("HF_HUB_DISABLE_PROGRESS_BARS", None)
-    folders = ["--sources-dir", str(tiny_settings.sources_dir), "--index-dir", str(tiny_settings.index_dir)]
-    run = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *folders, "ask", "--quiet", "What did the MIST trial find?"],
+    folders = ["--sources-dir", str(sources_dir), "--index-dir", str(index_dir)]
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *folders, *command],
         capture_output=True,
         text=True,
         env=env,
         timeout=300,
+    )
+
+
+def test_quiet_means_no_model_loading_bar(tiny_settings):
+    run = _run(
+        tiny_settings.sources_dir, tiny_settings.index_dir, "ask", "--quiet", "What did the MIST trial find?"
     )
     assert run.returncode == 0, run.stderr
     assert "MIST" in run.stdout
@@ -61,19 +68,9 @@ def test_quiet_means_no_model_loading_bar(tiny_settings):
 
 
 def test_sources_check_prints_its_report_and_no_model_loading_bar(tmp_path):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False"}
-    env.pop("HF_HUB_DISABLE_PROGRESS_BARS", None)
     # the shipped library and an empty index folder: nothing cached, so the content checks open
     # the embedding model, as in a fresh clone
-    shipped = Path(__file__).resolve().parents[1] / "sources"
-    folders = ["--sources-dir", str(shipped), "--index-dir", str(tmp_path / "index")]
-    run = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *folders, "sources", "check"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-    )
+    run = _run(Path(__file__).resolve().parents[1] / "sources", tmp_path / "index", "sources", "check")
     assert run.returncode == 0, run.stderr
     assert "0 problems" in run.stdout
     assert "Loading" not in run.stderr and "it/s" not in run.stderr

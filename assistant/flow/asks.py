@@ -344,6 +344,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
         # "Is that right?" means the statement before it: read aspect and treatment from both
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
+        own = aspect_of(raw)  # the kind of answer the ask's own words want
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
         # the first part named its subject itself)
         pointing = vague(own_words) or points_back(own_words)
@@ -351,8 +352,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
             bool(ats) and ats[-1] == at >= 0 and not borrowed[-1] and bool(POINTER.search(own_words))
         )
         statement = _around(sentences, at, raw) if pointing and not same_sentence else ""
-        if aspect_of(raw) not in ("cost", "other"):  # "…for 25,000 dollars. Would this stop her decline?"
-            statement = re.sub(r"\s+(?=[.,;?!])", "", " ".join(PRICE_PHRASE.sub(" ", statement).split()))
+        if own not in ("cost", "other"):  # "…for 25,000 dollars. Would this stop her decline?"
+            statement = _without_price(statement)
         # "Can I still join StarMS? When will it report?": the question before says what about
         # …and when that question names a treatment or trial, it stands in for "it": "When will
         # StarMS report?" is matched as such, not as a second "Can I still join StarMS?"
@@ -363,11 +364,10 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         statement = asks[-1].text if after_ask and not named else statement
         said = named or f"{statement} {raw}".strip()
         treatment = _treatment(said, topic)
-        aspect = aspect_of(raw) if aspect_of(raw) != "other" else aspect_of(said)
+        aspect = own if own != "other" else aspect_of(said)
         text = raw
         # "Is that right, and should I still go ahead?" both about one statement: one ask; not
         # "Is that realistic, and what would it cost?", whose second ask names what it wants
-        own = aspect_of(raw)
         same_statement = bool(statement) and borrowed[-1:] == [statement] and own in ("other", "decision")
         # after a question, only the ask's own words can make it the same ask ("how would I pay,
         # is any of it funded?"), not the question it borrowed ("Where is StarMS? Can I join?")
@@ -449,6 +449,10 @@ def _same_ask(asks: list[Ask], aspect: str, treatment: str, borrowed: bool) -> b
     if not asks or aspect == "other" or borrowed:
         return False
     return (asks[-1].aspect, asks[-1].treatment) == (aspect, treatment)
+
+
+def _without_price(statement: str) -> str:
+    return re.sub(r"\s+(?=[.,;?!])", "", " ".join(PRICE_PHRASE.sub(" ", statement).split()))
 
 
 def _checks_the_last(raw: str, own: str, asks: list[Ask]) -> bool:
