@@ -84,6 +84,8 @@ def test_one_question_put_two_ways_is_one_ask():
         "Three weeks home after my transplant in Mexico and I got 38 fever tonight, what should I do",
         "my wife keeps having fevers since she finished hsct in april, is it normal?",
         "Since this morning I'm short of breath and my lips feel odd, 2 weeks out of chemo. Normal?",
+        "got stem cells injected in my lower back in Lima 10 days ago, since then bad headache and fever, normal??",
+        "My brother had the cord cell infusion on friday and now he has chills and a stiff neck",
     ],
 )
 def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
@@ -103,6 +105,8 @@ def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
         "The budget is tight for us, can we pay for HSCT in instalments?",
         "I am 38 and had MS for 6 years, is HSCT an option for me after trying two drugs?",
         "At what temperature are the cord cells stored before the transplant?",
+        "Is a fever common with stem cell infusions, and how long does it last?",
+        "The clinic said the injections have no side effects like fevers, is that true?",
     ],
 )
 def test_ordinary_questions_are_not_urgent(message):

@@ -31,13 +31,19 @@ URGENT = re.compile(
     re.I,
 )
 # Weeks after the chemotherapy of a transplant, shivers or a new cough may be an infection while
-# the immune system is still low: urgent there, though not in a message about MS in general.
+# the immune system is still low; after cells injected into the spine or a vein, a fever or a stiff
+# neck may be an infection or meningitis (the harms the case reports describe). Urgent there,
+# though not in a message about MS in general.
 INFECTION_SIGNS = re.compile(
-    r"\b(shiver\w*|chills|rigou?rs|feverish|fevers?|a (high )?temperature|a cough|bad cough|coughing)\b", re.I
+    r"\b(shiver\w*|chills|rigou?rs|feverish|fevers?|a (high )?temperature|a cough|bad cough|coughing|"
+    r"stiff neck|neck is stiff)\b",
+    re.I,
 )
+_PROCEDURE = r"(a?hsct|transplant|chemo\w*|stem ?cells?|injection|injected|infusions?|infused|drip|shots?)"
 AFTER_TRANSPLANT = re.compile(
-    r"\b(after|since|finished|out from|post)\b[^.?!]{0,40}\b(a?hsct|transplant|chemo\w*)\b"
-    r"|\b(a?hsct|transplant|chemo\w*)\b[^.?!]{0,40}\b(ago|days out|weeks out)\b",
+    rf"\b(after|since|finished|out from|post)\b[^.?!]{{0,40}}\b{_PROCEDURE}"
+    rf"|\b{_PROCEDURE}[^.?!]{{0,60}}\b(ago|days out|weeks out|since|and now|yesterday|last night|on \w+day)"
+    r"\b",
     re.I,
 )
 
