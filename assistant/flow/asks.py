@@ -106,7 +106,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(recover\w*|back to work|"
             r"how long (until|till|before|does (it|that|this) take)|fatigue after|aftercare|(time )?off work|"
-            r"hair (loss|grow)|months after|weeks after|rehab\w*)\b",
+            r"hair (loss|grow|will fall|falls?|fell)|lose (my |her |his |their )?hair|"
+            r"months after|weeks after|rehab\w*)\b",
             re.I,
         ),
     ),
@@ -143,7 +144,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(compare\w*|comparison|versus|vs\.?|better than|instead of|rather than|"
             r"or (should i )?(stay|keep|switch)|difference between|stronger|more effective|"
-            r"works? better)\b",
+            r"works? better|"
+            r"which (?:one )?(?:is|would be|will be|'s) (?:the )?(?:better|best|safer|stronger))\b",
             re.I,
         ),
     ),
@@ -261,7 +263,8 @@ PRICE_PHRASE = re.compile(
 # "Is one of them more dangerous?": the things the statement before the ask listed
 ONE_OF_THEM = re.compile(
     r"\b(?:one|either|neither|both|each|which|any) of (?:them|those|these|the two)\b"
-    r"|\b(?:which|the first|the second|the other) ones?\b",  # "Which one is safer?"
+    r"|\b(?:which|the first|the second|the other) ones?\b"  # "Which one is safer?"
+    r"|\bwhich (?:is|would be|will be|'s) (?:the )?(?:better|best|safer|riskier|stronger)\b",
     re.I,
 )
 # Stems that name no topic: an ask made only of these points at what was said before it.
@@ -345,9 +348,10 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # "Is that right?" means the statement before it: read aspect and treatment from both
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
         own = aspect_of(raw)  # the kind of answer the ask's own words want
+        raw, own = _same_question_of(raw, own, earlier)
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
         # the first part named its subject itself)
-        pointing = vague(own_words) or points_back(own_words)
+        pointing = vague(own_words) or points_back(own_words) or names_no_topic(own_words)
         same_sentence = (
             bool(ats) and ats[-1] == at >= 0 and not borrowed[-1] and bool(POINTER.search(own_words))
         )
@@ -365,6 +369,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         said = named or f"{statement} {raw}".strip()
         treatment = _treatment(said, topic)
         aspect = own if own != "other" else aspect_of(said)
+        if statement and PRONOUN_FIRST.match(own_words) and _topic_kind(statement) != "other":
+            aspect = _topic_kind(statement)  # "…hair will fall. It come back after?": hair, not MS
         text = raw
         # "Is that right, and should I still go ahead?" both about one statement: one ask; not
         # "Is that realistic, and what would it cost?", whose second ask names what it wants
@@ -372,7 +378,9 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # after a question, only the ask's own words can make it the same ask ("how would I pay,
         # is any of it funded?"), not the question it borrowed ("Where is StarMS? Can I join?")
         # "How long is recovery, and when can I work?": "and" before a new question asks again
-        and_again = bool(ats) and ats[-1] == at >= 0 and _joined_by_and(sentences[at], raw)
+        and_again = bool(ats) and (
+            (ats[-1] == at >= 0 and _joined_by_and(sentences[at], raw)) or bool(AND_OPENING.match(raw))
+        )
         if (
             same_statement
             or _checks_the_last(raw, own, asks)
@@ -400,9 +408,40 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
 
 
+# "What is the success rate of HSCT? / what about my brother, he has PPMS": the same question
+# asked of another person or case; its own words name no kind of answer
+WHAT_ABOUT = re.compile(r"^\W*(?:(?:ok|okay|and|but|so)\W+){0,2}(?:what|how) about\b", re.I)
+# "…approved in Europe? / and in america?": a place, person or case put in its stead
+AND_IN = re.compile(r"^\W*(?:(?:ok|okay|and|but|so)\W+){1,2}(?:in|for|with|at|on)\b[^?]{0,40}\??\s*$", re.I)
+ASKED_FOR = {
+    "effectiveness": "the results of",
+    "risks": "the risks of",
+    "cost": "the cost of",
+    "eligibility": "who qualifies for",
+    "recovery": "recovery after",
+    "procedure": "what happens in",
+    "access": "where to get",
+    "regulation": "the approval of",
+    "evidence": "the evidence on",
+}
+
+
+def _same_question_of(raw: str, own: str, earlier: str) -> tuple[str, str]:
+    """A "what about…" follow-up takes the kind of answer the previous turn asked for."""
+    own_words = CARRIED_TAIL.sub("", raw)
+    follow_on = WHAT_ABOUT.match(own_words) or AND_IN.match(own_words)
+    wanted = aspect_of(earlier) if earlier and own == "other" and follow_on else "other"
+    if wanted not in ASKED_FOR:
+        return raw, own
+    carried = CARRIED_TAIL.search(raw)
+    if carried:
+        return CARRIED_TAIL.sub(f" (about {ASKED_FOR[wanted]} {carried.group(1)})", raw), wanted
+    return f"{raw.rstrip()} ({ASKED_FOR[wanted]} it)", wanted
+
+
 # The topic a follow-up's reading carries after its question (condense: "…take part? (about X)")
 CARRIED = re.compile(r"^\(about [^()]+\)$")
-CARRIED_TAIL = re.compile(r"\s*\(about [^()]+\)$")
+CARRIED_TAIL = re.compile(r"\s*\(about ([^()]+)\)$")
 
 
 def _with_topic(sentences: list[str]) -> list[str]:
@@ -434,6 +473,17 @@ SHORT_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, SHORTHAND)) + r
 
 def spelled_out(text: str) -> str:
     return SHORT_WORD.sub(lambda m: SHORTHAND[m.group(1).lower()], text)
+
+
+# "Is it free on the NHS? And if I went private, how much?": a question opening with "And" is
+# another ask, even of the same kind
+# "Will it stop my MS? If it does, will that last?": a question on what follows from the answer
+# to the one before is another ask, not the same one put again
+AND_OPENING = re.compile(
+    r"^\W*(?:(?:and|also|plus|if so|in that case)\b"
+    r"|if (?:it|that|this|yes|not|they)(?: (?:does|do|did|works?|is|are))?(?: so)?,)",
+    re.I,
+)
 
 
 def _joined_by_and(sentence: str, part: str) -> bool:
@@ -468,12 +518,43 @@ def vague(text: str) -> bool:
     return len(set(content_words(text)) - VAGUE_WORDS) < 2
 
 
+# "Doctor said her hair will fall out. It come back after?": a short ask whose subject is "it"
+# or "they" and that names at most one thing of its own is about the statement before it
+PRONOUN_SUBJECT = re.compile(
+    r"^\W*(?:(?:and|but|so)\W+)?(?:(?:will|would|does|do|did|can|could|is|are|was|might|may|should)\s+)?"
+    r"(?:it|they)\s+(?!(?:is|are|was|were)\b)\w+",
+    re.I,
+)
+
+
+# Words of how a question is put, not of what it is about: "How careful will I have to be, and
+# for how long?" names no topic of its own
+FRAME_WORDS = frozenset(
+    content_words(
+        "long careful soon often quickly fast much many big bad badly worse better likely chance chances"
+    )
+)
+
+
+def names_no_topic(text: str) -> bool:
+    """An ask made only of the field's words and words of how it is put: its topic is the
+    statement before it."""
+    return not set(content_words(text)) - VAGUE_WORDS - GENERIC - FRAME_WORDS
+
+
+# "It come back after?": the pronoun first, its verb's helper dropped (how many write in a second
+# language); the ask's own verb says little of what kind of answer it wants
+PRONOUN_FIRST = re.compile(r"^\W*(?:(?:and|but|so)\W+)?(?:it|they)\s+(?!(?:is|are|was|were)\b)\w+", re.I)
+
+
 def points_back(text: str) -> bool:
     """An ask that points at the statement before it: it names nothing but the field's own words
     ("Is that a known effect of HSCT?", "can it happen years later?"), or it names a thing of
     that statement ("How can that risk not have been raised by HSCT?", "those numbers")."""
     if THAT_THING.search(text) or ONE_OF_THEM.search(text) or THIS_DOES.match(text):
         return True
+    if PRONOUN_SUBJECT.match(text) and len(text.split()) <= 6:
+        return len(set(content_words(text)) - VAGUE_WORDS - GENERIC) <= 2
     if not POINTER.search(text):
         return False
     return len(set(content_words(text)) - VAGUE_WORDS - GENERIC) < 2
@@ -517,6 +598,12 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
 # "Should she stop her Ocrevus now, like they say?": whether to follow what was said is a choice,
 # not a question about a claim (read without a list's "1)", LIST_MARK)
 FOLLOW_ADVICE = re.compile(r"^\W*(?:so\s+)?should (?:i|she|he|we|they|my \w+)\b", re.I)
+
+
+def _topic_kind(statement: str) -> str:
+    """The aspect of what a statement is about, whoever said it ("The doctor said her hair will
+    fall out" is about hair loss, not a claim)."""
+    return next((aspect for aspect, rule in ASPECT_RULES if rule.search(statement)), "other")
 
 
 def aspect_of(text: str) -> str:

@@ -80,14 +80,25 @@ TOPICS: list[tuple[str, re.Pattern]] = [
     ),
     (
         "place",
-        re.compile(r"\b(abroad|in (the )?(UK|US|USA|Mexico|Russia|India|Germany|Europe)|on the NHS)\b", re.I),
+        re.compile(
+            r"\b(abroad|(?:in|for) (the )?(UK|US|USA|America|United States|Canada|Australia|Mexico|"
+            r"Russia|India|Germany|Europe|EU|Panama|Turkey|Poland|Israel)|on the NHS)\b",
+            re.I,
+        ),
     ),
 ]
 # Kinds that make a message stand alone ("ms" and "place" do not: "what about for progressive?").
 OWN_SUBJECT = {"trial", "therapy", "drug", "claim"}
 REFERRING = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|one)\b", re.I)
 # A pronoun the topic can stand in for ("is it true?" and "it's worth" are left alone).
-PRONOUN = re.compile(r"\b(it|they|them)\b(?!\s+(true|right|possible|worth|likely|normal|ok|okay)\b)", re.I)
+# "they" doing what people do ("the injection they give", "what they told me") is the staff, not
+# the treatment
+PRONOUN = re.compile(
+    r"\b(it|they|them)\b(?!\s+(true|right|possible|worth|likely|normal|ok|okay)\b)"
+    r"(?<!\bthey(?=\s+(?:give|gave|say|said|tell|told|use|used|do|did|offer|offered|charge|charged|"
+    r"want|wanted|call|called|put|ask|asked|recommend|recommended)\b))",
+    re.I,
+)
 COMMON = re.compile(r"\b(trials?|studies|study|products?|infusions?|cells?|clinics?|drugs?)$", re.I)
 POINTING = re.compile(
     r"\b(that|this|those|these|the same)\s+(trial|study|studies|paper|research|results?|treatment|"
