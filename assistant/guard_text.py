@@ -63,15 +63,17 @@ NEGATION = re.compile(
 )
 # Frames around a claim that say who said it or ask about it; stripped before matching so the
 # claim itself is compared with the registry ("The clinic says X, is that true?" -> "X").
+# "And is it true that…": a joining word before the frame
+_JOIN = r"(?:(?:and|but|so|also|ok|okay)\W+)?"
 FRAME_START = re.compile(
-    r"^\s*((the|my|a|one|some|their|our|this|that)\s+)?(\w+(?:'s)?\s+){0,2}?"
+    rf"^\s*{_JOIN}((the|my|a|one|some|their|our|this|that)\s+)?(\w+(?:'s)?\s+){{0,2}}?"
     r"(clinics?|doctors?|websites?|brochures?|ads?|adverts?|salesperson|centres?|centers?|they|"
     r"someone|people|friends?|groups?|providers?|company)\s+"
     r"(says?|said|claims?|claimed|told me|tells me|tell me|promises?|promised|advertises?|"
     r"advertised|states?|stated|insists?|swears?)\s+(that\s+)?"
-    r"|^\s*i(?:\s+have|'ve|’ve)?\s+(read|heard|seen|saw|was told|keep hearing|learned)\s+"
+    rf"|^\s*{_JOIN}i(?:\s+have|'ve|’ve)?\s+(read|heard|seen|saw|was told|keep hearing|learned)\s+"
     r"(online\s+|somewhere\s+)?(that\s+)?(?!about\b|of\b|up\b)"  # "I read about HSCT" names no claim
-    r"|^\s*(is it (really )?true|is it right|is it correct)\s+(that\s+)?",
+    rf"|^\s*{_JOIN}(is it (really )?true|is it right|is it correct)\s+(that\s+)?",
     re.I,
 )
 FRAME_END = re.compile(
@@ -358,6 +360,10 @@ PREPOSED_QUESTION = re.compile(
 )
 
 
+# "and are they FDA approved?": a joining word before the question word still opens a question
+LEADING_JOIN = r"\W*(?:(?:and|but|so|also|or|then|ok|okay|plus)\W+)?"
+
+
 def declarative(question: str) -> bool:
     """A statement with a question mark ("Approved by the ethics board = proven safe?"): no part
     of it opens like a question ("For someone like me, wouldn't the risks ...?" and "At what
@@ -365,7 +371,7 @@ def declarative(question: str) -> bool:
     parts = re.split(r"[,;:]|\s[-–—=]+\s", question)
     return not (
         REQUEST.search(question)
-        or any(re.match(r"\W*" + QUESTION_WORD, p, re.I) or PREPOSED_QUESTION.match(p) for p in parts)
+        or any(re.match(LEADING_JOIN + QUESTION_WORD, p, re.I) or PREPOSED_QUESTION.match(p) for p in parts)
     )
 
 

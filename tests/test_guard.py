@@ -11,7 +11,7 @@ from fakes import ScriptedChat, passage_number
 
 from assistant.claims import CARD_COVERAGE, question_texts
 from assistant.cli import main
-from assistant.guard_text import declarative, heard_questions, tells_own_story
+from assistant.guard_text import claim_core, declarative, heard_questions, tells_own_story
 from assistant.pipeline import Assistant
 from assistant.settings import Settings
 
@@ -394,6 +394,10 @@ def test_the_text_rules_behind_the_cards():
     assert heard_questions(both) == [both]  # "they" takes its content from the whole sentence
     assert declarative("Approved by an ethics board = proven safe?")
     assert not declarative("For someone like me, wouldn't the risks be too high?")
+    assert not declarative("and are they FDA approved?")  # seen in use: read as a statement, got a card
+    assert declarative("and FDA approved = safe?")
+    # a joining word before the frame: the claim is still stripped out and checked
+    assert claim_core("And is it true that stem cells repair myelin?") == "stem cells repair myelin"
     assert tells_own_story("She is considering stem cell treatment abroad.")
     assert not tells_own_story("They say my own fat cells cannot harm me.")
     assert not tells_own_story("Our stem cells repair damaged myelin")
