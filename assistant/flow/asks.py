@@ -519,7 +519,7 @@ def vague(text: str) -> bool:
 
 
 # "Doctor said her hair will fall out. It come back after?": a short ask whose subject is "it"
-# or "they" and that names at most one thing of its own is about the statement before it
+# or "they" and that names at most two things of its own is about the statement before it
 PRONOUN_SUBJECT = re.compile(
     r"^\W*(?:(?:and|but|so)\W+)?(?:(?:will|would|does|do|did|can|could|is|are|was|might|may|should)\s+)?"
     r"(?:it|they)\s+(?!(?:is|are|was|were)\b)\w+",

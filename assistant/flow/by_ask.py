@@ -505,16 +505,14 @@ def composed_blocks(
         yield Block(BlockKind.NOT_COVERED, WHY_NOT_COVERED, ask=index)
     elif first:
         yield not_covered(ask, index, missing if missing.mostly else None)
-    held: list[Block] = []
     for block in blocks:
         if missing.mostly and block.kind == BlockKind.ANSWER and numbers(block.text):
             continue
         tagged = Block(block.kind, block.text, block.citations, block.claim, index, block.reason)
         if tagged.kind == BlockKind.ANSWER:
             kept.append(tagged)
-        held.append(tagged)
+        yield tagged
     answered = not first and addresses(kept, ask)
-    yield from held
     if not first and not answered:
         yield not_covered(ask, index, missing)  # the missing words when there are some
     elif missing.words and not missing.mostly:
