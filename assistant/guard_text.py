@@ -63,8 +63,9 @@ NEGATION = re.compile(
 )
 # Frames around a claim that say who said it or ask about it; stripped before matching so the
 # claim itself is compared with the registry ("The clinic says X, is that true?" -> "X").
-# "And is it true that…": a joining word before the frame
-_JOIN = r"(?:(?:and|but|so|also|ok|okay)\W+)?"
+# "And is it true that…", "and are they FDA approved?": a joining word before a frame or a question
+_JOIN_WORDS = "and|but|so|also|ok|okay"
+_JOIN = rf"(?:(?:{_JOIN_WORDS})\W+)?"
 FRAME_START = re.compile(
     rf"^\s*{_JOIN}((the|my|a|one|some|their|our|this|that)\s+)?(\w+(?:'s)?\s+){{0,2}}?"
     r"(clinics?|doctors?|websites?|brochures?|ads?|adverts?|salesperson|centres?|centers?|they|"
@@ -360,8 +361,8 @@ PREPOSED_QUESTION = re.compile(
 )
 
 
-# "and are they FDA approved?": a joining word before the question word still opens a question
-LEADING_JOIN = r"\W*(?:(?:and|but|so|also|or|then|ok|okay|plus)\W+)?"
+# a joining word before the question word still opens a question
+LEADING_JOIN = rf"\W*(?:(?:{_JOIN_WORDS}|or|then|plus)\W+)?"
 
 
 def declarative(question: str) -> bool:

@@ -348,7 +348,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # "Is that right?" means the statement before it: read aspect and treatment from both
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
         own = aspect_of(raw)  # the kind of answer the ask's own words want
-        raw, own = _same_question_of(raw, own, earlier)
+        raw, own = _same_question_of(raw, own_words, own, earlier)
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
         # the first part named its subject itself)
         pointing = vague(own_words) or points_back(own_words) or names_no_topic(own_words)
@@ -369,8 +369,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         said = named or f"{statement} {raw}".strip()
         treatment = _treatment(said, topic)
         aspect = own if own != "other" else aspect_of(said)
-        if statement and PRONOUN_FIRST.match(own_words) and _topic_kind(statement) != "other":
-            aspect = _topic_kind(statement)  # "…hair will fall. It come back after?": hair, not MS
+        kind = _topic_kind(statement) if statement and PRONOUN_FIRST.match(own_words) else "other"
+        aspect = kind if kind != "other" else aspect  # "…hair will fall. It come back after?": hair
         text = raw
         # "Is that right, and should I still go ahead?" both about one statement: one ask; not
         # "Is that realistic, and what would it cost?", whose second ask names what it wants
@@ -426,9 +426,9 @@ ASKED_FOR = {
 }
 
 
-def _same_question_of(raw: str, own: str, earlier: str) -> tuple[str, str]:
-    """A "what about…" follow-up takes the kind of answer the previous turn asked for."""
-    own_words = CARRIED_TAIL.sub("", raw)
+def _same_question_of(raw: str, own_words: str, own: str, earlier: str) -> tuple[str, str]:
+    """A "what about…" follow-up takes the kind of answer the previous turn asked for
+    (`own_words`: the ask without the topic a follow-up carries)."""
     follow_on = WHAT_ABOUT.match(own_words) or AND_IN.match(own_words)
     wanted = aspect_of(earlier) if earlier and own == "other" and follow_on else "other"
     if wanted not in ASKED_FOR:
@@ -520,10 +520,11 @@ def vague(text: str) -> bool:
 
 # "Doctor said her hair will fall out. It come back after?": a short ask whose subject is "it"
 # or "they" and that names at most two things of its own is about the statement before it
+# the pronoun as subject and its verb ("it come", "they grow"), after an optional joining word
+_LEAD = r"^\W*(?:(?:and|but|so)\W+)?"
+_PRONOUN_VERB = r"(?:it|they)\s+(?!(?:is|are|was|were)\b)\w+"
 PRONOUN_SUBJECT = re.compile(
-    r"^\W*(?:(?:and|but|so)\W+)?(?:(?:will|would|does|do|did|can|could|is|are|was|might|may|should)\s+)?"
-    r"(?:it|they)\s+(?!(?:is|are|was|were)\b)\w+",
-    re.I,
+    _LEAD + r"(?:(?:will|would|does|do|did|can|could|is|are|was|might|may|should)\s+)?" + _PRONOUN_VERB, re.I
 )
 
 
@@ -544,7 +545,7 @@ def names_no_topic(text: str) -> bool:
 
 # "It come back after?": the pronoun first, its verb's helper dropped (how many write in a second
 # language); the ask's own verb says little of what kind of answer it wants
-PRONOUN_FIRST = re.compile(r"^\W*(?:(?:and|but|so)\W+)?(?:it|they)\s+(?!(?:is|are|was|were)\b)\w+", re.I)
+PRONOUN_FIRST = re.compile(_LEAD + _PRONOUN_VERB, re.I)
 
 
 def points_back(text: str) -> bool:
@@ -553,11 +554,10 @@ def points_back(text: str) -> bool:
     that statement ("How can that risk not have been raised by HSCT?", "those numbers")."""
     if THAT_THING.search(text) or ONE_OF_THEM.search(text) or THIS_DOES.match(text):
         return True
+    named = len(set(content_words(text)) - VAGUE_WORDS - GENERIC)
     if PRONOUN_SUBJECT.match(text) and len(text.split()) <= 6:
-        return len(set(content_words(text)) - VAGUE_WORDS - GENERIC) <= 2
-    if not POINTER.search(text):
-        return False
-    return len(set(content_words(text)) - VAGUE_WORDS - GENERIC) < 2
+        return named <= 2
+    return bool(POINTER.search(text)) and named < 2
 
 
 def _named(ask: str, question: str) -> str:
