@@ -638,3 +638,65 @@ def test_a_question_on_what_follows_from_the_one_before_is_another_ask():
         "If it does, will that be permanent?",
     ]
     assert "HSCT" in asks[1].query
+
+
+def test_a_reported_question_is_an_ask_and_the_reply_frame_is_not():
+    # how staff write: the member's questions are reported, then "what can I say to her?"
+    asks = read_asks(
+        "A member rang asking whether a clinic in Kyiv selling stem cell injections is legitimate. "
+        "She also wants to know why prices for HSCT abroad vary so much. What can I say to her?"
+    )
+    assert len(asks) == 2
+    assert "legitimate" in asks[0].text
+    assert asks[1].aspect == "cost"
+    # alone, the frame is the ask and reads the statement before it
+    (alone,) = read_asks("A caller wants to know if HSCT is on the NHS. What should we tell her?")
+    assert alone.aspect == "access"
+
+
+def test_what_someone_asked_in_the_past_is_a_story_not_an_ask():
+    asks = read_asks("I asked my neuro if I qualify and he said no. Why would that be?")
+    assert [a.text for a in asks] == ["Why would that be?"]
+
+
+def test_a_number_like_that_reads_the_figure_before_it():
+    message = "A leaflet says 90% of patients stop progressing. Can I trust a number like that?"
+    (ask,) = read_asks(message)
+    assert "90%" in ask.query
+
+
+def test_being_bald_is_about_hair_loss_and_they_who_cope_are_people():
+    from assistant.flow.condense import put_in
+
+    (ask,) = read_asks("I'm booked for HSCT. How will my kids cope seeing me bald?")
+    assert ask.aspect == "recovery"
+    assert put_in("how will they cope seeing me bald?", "aHSCT") == ""
+
+
+def test_asking_for_help_with_the_reply_is_no_ask_of_its_own():
+    asks = read_asks(
+        "A member, 24, wants to know if she can have HSCT before any drug. Could you help me write back?"
+    )
+    assert len(asks) == 1
+
+
+def test_those_after_a_list_of_symptoms_reads_the_list():
+    (first, _) = read_asks(
+        "My worst symptoms are fatigue and brain fog. Does HSCT help with those? Or does it stop relapses?"
+    )
+    assert "fatigue" in first.query
+
+
+def test_two_reported_questions_are_two_asks():
+    asks = read_asks(
+        "A member wants to know if she can have HSCT before trying any drug, and whether it is on the NHS."
+    )
+    assert len(asks) == 2
+    assert asks[1].aspect == "access"
+
+
+def test_they_in_the_second_half_of_a_question_is_the_first_halfs_subject():
+    message = "I'm 46 with RRMS on Gilenya. Do MSCs work for MS, and are they safe?"
+    asks = read_asks(message)
+    assert [a.treatment for a in asks] == ["msc", "msc"]
+    assert "Gilenya" not in asks[1].query

@@ -106,7 +106,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(recover\w*|back to work|"
             r"how long (until|till|before|does (it|that|this) take)|fatigue after|aftercare|(time )?off work|"
-            r"hair (loss|grow|will fall|falls?|fell)|lose (my |her |his |their )?hair|"
+            r"hair (loss|grow|will fall|falls?|fell)|lose (my |her |his |their )?hair|bald\w*|"
             r"months after|weeks after|rehab\w*)\b",
             re.I,
         ),
@@ -135,7 +135,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(where can|where (do|should|could) i|where (i|we) (can|could)|where to (get|go|have)|near me|"
             r"nhs|referr\w*|waiting list|"
             r"which (hospital|centre|center|country)|get it (in|on)|available (in|on)|"
-            r"offer(ed)? (in|on|by)|abroad|travel)\b",
+            r"offer(ed)? (in|on|by)|abroad|travel|"
+            r"(hospitals?|centres?|centers?|doctors?|they) (here |there )?(\w+ )?offer)\b",
             re.I,
         ),
     ),
@@ -229,7 +230,10 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
     ("stem-cells-general", re.compile(r"\bstem[- ]?cells?\b", re.I)),
 ]
 WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
-POINTER = re.compile(r"\b(it|this|that|the treatment|the procedure)\b", re.I)
+# "Does HSCT help with those at all?" after "My worst symptoms are fatigue and brain fog."
+POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\b", re.I)
+# "Do MSCs work for MS, and are they safe?": in the same sentence "they" is the first part's too
+SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|them|"), re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
 # "Can I ask a question - if I had…": asking leave to ask is not the question
 PREAMBLE = re.compile(
@@ -239,10 +243,48 @@ PREAMBLE = re.compile(
 )
 # "Two practical things: will my hair fall out?": a heading before the question is not part of it
 LEAD_IN = re.compile(rf"^[^:?!.]{{1,40}}:\s+(?=(?:{QUESTION_WORDS})\b)", re.I)
+# "A member rang asking whether the clinic is legitimate.", "She also wants to know why prices
+# vary so much.": a question reported for someone (how staff write) asks it; the past "asked
+# whether" is left out ("I asked my neuro if I qualify and he said no" tells what happened)
+REPORTED = re.compile(
+    r"^([^?]{0,80}?\b(?:asking|asks|wants? to know|would like to know|wonders|wondering|unsure|not sure)\s+)"
+    r"(?=(?:whether|if|why|how|what|when|where|who|which)\b)([^?]*?)[.!]?$",  # see _REPORTED_WORD
+    re.I,
+)
+
+
+# "What can I say to her?", "What should we tell him?": how staff ask for the reply itself
+_REPLY = r"(?:say|tell|answer|reply|respond|write)(?:\s+back)?"
+_TO_WHOM = r"(?:\s+(?:to\s+)?(?:her|him|them|this person|the caller|the member))?"
+REPLY_FRAME = re.compile(
+    rf"^\W*(?:so\W+)?(?:(?:what|how)\s+(?:can|could|should|do|shall)\s+(?:i|we)\s+{_REPLY}"
+    rf"|(?:could|can|would)\s+you\s+(?:please\s+)?help\s+(?:me|us)\s+(?:to\s+)?{_REPLY}){_TO_WHOM}\W*$",
+    re.I,
+)
+
+
+_REPORTED_WORD = r"(?:whether|if|why|how|what|when|where|who|which)\b"
+
+
+def _reported(sentence: str) -> list[str]:
+    """A reported question as the questions it reports, the first with who asks it ("My boss
+    asks when I'm back at work?" is about work): "…if she can have HSCT first, and whether it is
+    on the NHS" reports two."""
+    found = REPORTED.match(sentence)
+    if not found:
+        return [sentence]
+    first, *more = re.split(rf",?\s+and\s+(?={_REPORTED_WORD})", found.group(2))
+    return [f"{found.group(1)}{first}?", *(f"{q}?" for q in more)]
+
+
 # "that risk", "those numbers", "these symptoms": a thing the statement before the ask named
+_THINGS = (
+    r"(?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|side effects?|results?|claims?|"
+    r"promises?|offers?|prices?|quotes?|things?)"
+)
+# "those numbers", and "a number like that" / "such figures" (the thing named, then pointed at)
 THAT_THING = re.compile(
-    r"\b(?:that|this|these|those) (?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|"
-    r"side effects?|results?|claims?|promises?|offers?|prices?|quotes?|things?)\b",
+    rf"\b(?:(?:that|this|these|those|such) {_THINGS}|(?:an?|the) {_THINGS} like (?:that|this|those|these))\b",
     re.I,
 )
 # "Would this actually stop her decline?": "this" as the ask's subject is the offer or treatment
@@ -336,7 +378,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     `earlier`: how the conversation's previous turn was read (condense.previous_reading); its
     treatment is the message's when the message names none ("Thanks. Will my hair fall out?"
     after a question on aHSCT asks about aHSCT)."""
-    sentences = _with_topic([LEAD_IN.sub("", PREAMBLE.sub("", s)) for s in split_sentences(message)])
+    read = [q for s in split_sentences(message) for q in _reported(LEAD_IN.sub("", PREAMBLE.sub("", s)))]
+    sentences = _with_topic(read)
     sentences = sentences or [message]
     found = [(part, i) for i, s in enumerate(sentences) if _is_ask(s) for part in _split_joined(s)]
     found = found or [(message, -1)]
@@ -345,6 +388,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
     ats: list[int] = []  # per ask, the sentence it was read from
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
+        if asks and REPLY_FRAME.match(raw):
+            continue  # "…wants to know why prices vary. What can I say to her?" asks nothing new
         # "Is that right?" means the statement before it: read aspect and treatment from both
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
         own = aspect_of(raw)  # the kind of answer the ask's own words want
@@ -353,7 +398,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # the first part named its subject itself)
         pointing = vague(own_words) or points_back(own_words) or names_no_topic(own_words)
         same_sentence = (
-            bool(ats) and ats[-1] == at >= 0 and not borrowed[-1] and bool(POINTER.search(own_words))
+            bool(ats) and ats[-1] == at >= 0 and not borrowed[-1] and bool(SAME_SUBJECT.search(own_words))
         )
         statement = _around(sentences, at, raw) if pointing and not same_sentence else ""
         if own not in ("cost", "other"):  # "…for 25,000 dollars. Would this stop her decline?"
