@@ -78,6 +78,10 @@ class Settings(BaseSettings):
     # A composed sentence scoring below this (cosine to the ask plus its bonuses) is not near
     # enough to answer it; with none left the ask is said to be not covered.
     min_sentence_relevance: float = 0.25
+    # A sentence that shares none of the ask's own words needs at least this cosine to the ask:
+    # bonuses for evidence and section lifted a rule on FDA registration into "how soon will I
+    # know if it worked?"
+    min_unshared_cosine: float = 0.30
 
     # Verification of answer sentences
     support_cosine: float = 0.72  # supported on meaning alone

@@ -567,3 +567,57 @@ def test_an_ask_about_another_disease_in_a_message_about_ms_is_said_to_be_outsid
     # another illness beside MS is context, not the subject of the ask
     assert not asks_about_another_condition(read_asks("I have MS and arthritis. Can I still have HSCT?")[0])
     assert not asks_about_another_condition(read_asks("Does HSCT help MS and also lupus?")[0])
+
+
+def test_a_country_the_library_never_names_is_said_to_be_not_covered():
+    from assistant.flow.by_ask import unknown_place
+    from assistant.flow.person import read_context
+
+    known = {"mexico", "sweden", "nhs"}
+    message = "I live in Ireland and have RRMS. Why don't the hospitals here offer HSCT?"
+    (ask,) = read_asks(message)
+    assert unknown_place(ask, read_context(message), known) == "Ireland"
+    # named in the ask itself
+    assert unknown_place(read_asks("Is HSCT available in Poland?")[0], None, known) == "Poland"
+    # a clinic judged, not where it is
+    assert unknown_place(read_asks("Is the clinic in India to blame?")[0], None, known) is None
+    # places the library speaks of (the UK's NHS, the US), or does name, are not missing
+    scot = "I'm from Scotland. Can I get HSCT on the NHS?"
+    assert unknown_place(read_asks(scot)[0], read_context(scot), known) is None
+    assert unknown_place(read_asks("What are HSCT results in Sweden?")[0], None, known) is None
+    # where a person lives does not bound an ask about side effects
+    side = "I live in Ireland. Will HSCT make my hair fall out?"
+    assert unknown_place(read_asks(side)[0], read_context(side), known) is None
+
+
+def test_a_notes_word_list_answers_only_what_a_word_means():
+    from assistant.flow.compose import GLOSSARY
+
+    assert GLOSSARY.match("In the 2012 EAE review, myelin refers to the fatty coating around nerve fibres.")
+    assert GLOSSARY.match("Sensitised means the immune system has learned to recognise the donor.")
+    assert not GLOSSARY.match("For a person with MS, the 2012 review means that animal data are no proof.")
+    assert not GLOSSARY.match("MS Australia states that no stem-cell treatment repairs myelin.")
+
+
+def test_a_composed_sentence_needs_the_asks_meaning_or_one_of_its_words():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from assistant.flow.compose import ExtractiveComposer
+    from assistant.settings import Settings
+
+    composer = ExtractiveComposer(Settings())
+    ask = np.array([1.0, 0.0])
+    ctx = SimpleNamespace(query="How soon will I know if the transplant worked?", query_vector=ask, ask=None)
+    far = np.array([0.2, 0.98])  # cosine 0.2
+    rule = SimpleNamespace(text="Registering a firm with the FDA is a separate duty.", vector=far)
+    assert not composer.near_enough(rule, ctx)
+    assert composer.near_enough(SimpleNamespace(text="It worked in most people.", vector=far), ctx)
+    assert composer.near_enough(SimpleNamespace(text=rule.text, vector=np.array([0.5, 0.87])), ctx)
+    # an ask of a kind the rules read is held to sentences of that kind instead (on_aspect)
+    risks = SimpleNamespace(query="Are MSCs safe?", query_vector=ask, ask=SimpleNamespace(aspect="risks"))
+    assert composer.near_enough(rule, risks)
+    # an ask of the field's words only names nothing to share
+    plain = SimpleNamespace(query="Is MSC treatment right for MS?", query_vector=ask, ask=None)
+    assert composer.near_enough(rule, plain)

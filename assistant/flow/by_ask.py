@@ -25,7 +25,7 @@ from ..text import STOPWORDS, content_words, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
 from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of
 from .cards import CardSupport, Citer
-from .person import DRUGS, PersonContext
+from .person import COUNTRIES, DRUGS, PersonContext
 from .retrieve import relevant, retrieve
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
@@ -150,7 +150,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if reviewed is not None:
             given.add(reviewed.id)
             narrow = asks_the_uncovered_part(ask, reviewed)
-            missing = Missing() if narrow else ask_missing(res, ask)
+            missing = Missing() if narrow else ask_missing(res, ask, plan.person)
             support = res.card_support
             blocks = reviewed_blocks(
                 reviewed, plan.person, i, checker.citer, support, narrow, missing, yes_or_no(ask)
@@ -167,7 +167,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         text = ask.query if several else plan.query
         ctx = retrieve(res.retriever, res.collections[1], text, plan.vectors[text], focus)
         checker.answer.timings_ms.setdefault("retrieve", round((time.perf_counter() - started) * 1000))
-        missing = Missing() if ask is None else ask_missing(res, ask)
+        missing = Missing() if ask is None else ask_missing(res, ask, plan.person)
         if not relevant(ctx.passages, res.settings):
             # An ask about this field that the library cannot answer is said to be not covered;
             # a message outside the field (a recipe, the weather) is left to the abstention.
@@ -524,8 +524,37 @@ def composed_blocks(
     return len(kept) + (not answered or bool(missing.words))
 
 
-def ask_missing(res: Assistant, ask: Ask) -> Missing:
-    return missing_topic(ask.query, library_terms(res), common(res))
+def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -> Missing:
+    known = library_terms(res)
+    missing = missing_topic(ask.query, known, common(res))
+    place = unknown_place(ask, person, known)
+    if place and place not in missing.words:
+        # where the answer depends on the place, the place the library lacks is most of the ask
+        return Missing((*missing.words[:2], place), missing.mostly or ask.aspect in WHERE_BOUND)
+    return missing
+
+
+COUNTRY = re.compile(rf"\b(?:{COUNTRIES})\b")
+# Places whose care the library speaks of as the UK's or the US's (NHS, FDA)
+SPOKEN_OF_AS = {"England": "UK", "Scotland": "UK", "Wales": "UK", "United Kingdom": "UK", "America": "US"}
+SPOKEN_OF_AS |= {"USA": "US", "United States": "US"}
+# Asks whose answer depends on where the person lives: access, price, the law
+WHERE_BOUND = frozenset({"access", "cost", "regulation"})
+
+
+def unknown_place(ask: Ask, person: PersonContext | None, known) -> str | None:
+    """For an ask on access, cost or the law: the country it is about (named in it, or where the
+    person said they live) when the library never names it. "I live in Ireland. Why don't the
+    hospitals here offer HSCT?" is not answered by the NHS sentences near it; "Is the clinic in
+    India to blame?" is about the clinic, not the country."""
+    if ask.aspect not in WHERE_BOUND:
+        return None
+    named = COUNTRY.search(ask.own or ask.text)
+    place = named.group() if named else person.country if person is not None else None
+    if not place or SPOKEN_OF_AS.get(place, place) in ("UK", "US"):
+        return None
+    stems = content_words(normalize_terms(place))
+    return place if stems and not all(s in known for s in stems) else None
 
 
 def situation_blocks(
@@ -677,7 +706,9 @@ STORY_WORDS = frozenset(
         "someone lot bit kind sort guys everyone advice opinion experience experiences appreciate "
         "wanted wants looking look idea ideas able whether okay fine worth situation grandkid "
         "grandkids grandchild grandchildren baby babies boss colleague colleagues neighbour neighbor "
-        "video videos blog vlog post posts photo photos picture pictures story stories testimonial"
+        "video videos blog vlog post posts photo photos picture pictures story stories testimonial "
+        "brochure brochures leaflet leaflets flyer flyers pamphlet email emails advert adverts "
+        "newsletter message messages letter"
     )
 )
 # Everyday words (verbs, numbers) a small library never uses: no topic of an ask.

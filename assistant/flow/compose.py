@@ -110,6 +110,20 @@ def salient(text: str) -> set[str]:
     return set(content_words(text)) - GENERIC
 
 
+# A note's word list ("In the 2012 EAE review, myelin refers to the fatty coating…"): an answer
+# only to what a word means; near any other ask it fills a place an answer should have
+GLOSSARY = re.compile(
+    r"^(?:In [^,]{0,60}, )?[\"“]?[\w-]+(?: [\w-]+){0,3}[\"”]? "
+    r"(?:refers to|means|is short for|stands for)\b(?! that)",
+    re.I,
+)
+MEANING = re.compile(r"\b(?:mean\w*|stand for|stands for|defin\w*|what(?:'s| is| are| does))\b", re.I)
+
+
+def asks_meaning(ctx: Context) -> bool:
+    return bool(MEANING.search(ctx.ask.text if ctx.ask is not None else ctx.question))
+
+
 class ExtractiveComposer:
     """Picks the passage sentences that best answer the question (relevance, then diversity)."""
 
@@ -136,6 +150,18 @@ class ExtractiveComposer:
             relevance -= ABOUT_THE_SOURCE_PENALTY  # staff replies may weigh the kind of source
         return relevance - (0.2 if words < 6 else 0.0)
 
+    def near_enough(self, row: SentenceRow, ctx: Context) -> bool:
+        """Near the ask in meaning, or sharing one of its own words. An ask of a kind the rules
+        read (risks, cost…) is already held to sentences of that kind (`on_aspect`); an ask of
+        the field's words only names nothing to share."""
+        own = salient(ctx.query)
+        aspect = getattr(ctx.ask, "aspect", None)
+        if not own or aspect in STRICT_ASPECTS:
+            return True
+        if float(np.dot(ctx.query_vector, row.vector)) >= self.settings.min_unshared_cosine:
+            return True
+        return bool(own & set(content_words(row.text)))
+
     def select(self, ctx: Context) -> list[SentenceRow]:
         limit = ctx.limit or (
             self.settings.patient_sentences if ctx.mode == "patient" else self.settings.staff_sentences
@@ -144,9 +170,11 @@ class ExtractiveComposer:
             (self.score(r, ctx), r)
             for r in ctx.sentences
             if not ABOUT_THE_NOTE.search(r.text)
+            and not (GLOSSARY.match(r.text) and not asks_meaning(ctx))
             and not off_topic_price(r.text, ctx.ask)
             and not other_treatment(r.text, ctx.ask)
             and on_aspect(r.text, ctx)
+            and self.near_enough(r, ctx)
         ]
         pool = [(s, r) for s, r in pool if s >= self.settings.min_sentence_relevance]
         chosen: list[tuple[float, SentenceRow]] = []
