@@ -362,7 +362,16 @@ PREPOSED_QUESTION = re.compile(
 
 
 # a joining word before the question word still opens a question
-LEADING_JOIN = rf"\W*(?:(?:{_JOIN_WORDS}|or|then|plus)\W+)?"
+LEADING_JOIN = (
+    rf"\W*(?:(?:{_JOIN_WORDS}|or|then|plus)\W+)?"
+    # and a word of how it is asked: "honestly where do you stand on…?", "seriously, is it…?"
+    r"(?:(?:honestly|seriously|really|realistically|basically|genuinely|frankly|ok|okay|well)\W+)?"
+)
+
+
+# "It is approved treatment?", "this is safe?": a short yes/no question about "it" without the
+# verb moved first, as many write in a second language; it repeats no one's claim
+UNINVERTED = re.compile(r"^\W*(?:it|this|that|they|these|those)\s+(?:is|are|was|were|will|can)\s+\w+", re.I)
 
 
 def declarative(question: str) -> bool:
@@ -371,7 +380,8 @@ def declarative(question: str) -> bool:
     point does HSCT become an option?" do)."""
     parts = re.split(r"[,;:]|\s[-–—=]+\s", question)
     return not (
-        REQUEST.search(question)
+        (UNINVERTED.match(question) and len(question.split()) <= 6)
+        or REQUEST.search(question)
         or any(re.match(LEADING_JOIN + QUESTION_WORD, p, re.I) or PREPOSED_QUESTION.match(p) for p in parts)
     )
 

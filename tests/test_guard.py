@@ -247,6 +247,9 @@ def test_comparison_and_restriction_read_against_the_claim():
         "Am I eligible for HSCT?",
         "What are the risks of aHSCT?",
         "How much does stem cell treatment cost abroad?",
+        # "honestly" before the question word had made it a statement with a question mark, and
+        # "stand" then matched a patient's story of standing again
+        "honestly where do you guys stand on stem cells for ms?",
     ],
 )
 def test_plain_questions_get_no_card(shipped, question):
@@ -396,6 +399,10 @@ def test_the_text_rules_behind_the_cards():
     assert not declarative("For someone like me, wouldn't the risks be too high?")
     assert not declarative("and are they FDA approved?")  # seen in use: read as a statement, got a card
     assert declarative("and FDA approved = safe?")
+    assert not declarative("honestly where do you stand on stem cells?")
+    assert not declarative("It is approved treatment?")  # seen in use: got the FDA-registered card
+    assert declarative("It is approved by the FDA, so it is safe?")
+    assert declarative("Honestly, stem cells repair myelin?")
     # a joining word before the frame: the claim is still stripped out and checked
     assert claim_core("And is it true that stem cells repair myelin?") == "stem cells repair myelin"
     assert tells_own_story("She is considering stem cell treatment abroad.")
