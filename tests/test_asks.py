@@ -700,3 +700,10 @@ def test_they_in_the_second_half_of_a_question_is_the_first_halfs_subject():
     asks = read_asks(message)
     assert [a.treatment for a in asks] == ["msc", "msc"]
     assert "Gilenya" not in asks[1].query
+
+
+def test_a_choice_between_two_things_to_do_is_a_decision_whatever_its_words():
+    (ask,) = read_asks("My neuro wants me to wait for a trial. Should I wait for that or just pay and go private?")
+    assert ask.aspect == "decision"
+    (cost,) = read_asks("How much would I pay to go private?")
+    assert cost.aspect == "cost"

@@ -75,6 +75,16 @@ JOINED = re.compile(
 )
 ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
+        # "Should I wait for the trial or just pay and go private?": a choice between two things
+        # to do, whatever the words of either (a price named in it does not make it a cost ask)
+        "decision",
+        re.compile(
+            r"\bshould (?:i|we|she|he|my \w+) [^?]{1,60}?\bor (?:just |simply |rather |instead )?"
+            r"(?:go|wait|pay|stay|try|do|join|have|get|take|keep|switch|start|stop|book)\b",
+            re.I,
+        ),
+    ),
+    (
         "cost",
         re.compile(
             r"\b(cost|costs|costly|price|prices|pricier|paid|"
