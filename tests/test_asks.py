@@ -86,6 +86,9 @@ def test_one_question_put_two_ways_is_one_ask():
         "Since this morning I'm short of breath and my lips feel odd, 2 weeks out of chemo. Normal?",
         "got stem cells injected in my back in Lima 10 days ago, since then headache and fever, normal?",
         "My brother had the cord cell infusion on friday and now he has chills and a stiff neck",
+        # low platelets months after the transplant (ITP): bleeding gums, tiny red dots
+        "Had HSCT 8 months ago. Today I see tiny red dots on my legs and my gums bleed. Can it wait?",
+        "since my transplant last year I bruise from nothing and had a nosebleed that lasted an hour",
     ],
 )
 def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
@@ -107,6 +110,7 @@ def test_stroke_signs_and_fever_after_transplant_are_urgent(message):
         "At what temperature are the cord cells stored before the transplant?",
         "Is a fever common with stem cell infusions, and how long does it last?",
         "The clinic said the injections have no side effects like fevers, is that true?",
+        "Do stem cell injections bruise much where the needle goes in?",
     ],
 )
 def test_ordinary_questions_are_not_urgent(message):

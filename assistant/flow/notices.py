@@ -36,7 +36,11 @@ URGENT = re.compile(
 # though not in a message about MS in general.
 INFECTION_SIGNS = re.compile(
     r"\b(shiver\w*|chills|rigou?rs|feverish|fevers?|a (high )?temperature|a cough|bad cough|coughing|"
-    r"stiff neck|neck is stiff)\b",
+    r"stiff neck|neck is stiff|"
+    # and signs of low platelets (ITP, a late autoimmune effect of the transplant): bleeding
+    # gums, tiny red or purple dots on the skin, bruises from nothing, blood in urine
+    r"bleeds?|bled|bruis\w*|(?:tiny |small |little )?(?:red|purple) (?:dots|spots)|petechiae|"
+    r"nose ?bleeds?|blood in (?:my |the |his |her )?(?:urine|pee|stool|poo))\b",
     re.I,
 )
 _PROCEDURE = r"(a?hsct|transplant|chemo\w*|stem ?cells?|injection|injected|infusions?|infused|drip|shots?)"
