@@ -707,7 +707,20 @@ def test_they_in_the_second_half_of_a_question_is_the_first_halfs_subject():
 
 
 def test_a_choice_between_two_things_to_do_is_a_decision_whatever_its_words():
-    (ask,) = read_asks("My neuro wants me to wait for a trial. Should I wait for that or just pay and go private?")
+    (ask,) = read_asks("My neuro wants me to wait for a trial. Should I wait or just pay and go private?")
     assert ask.aspect == "decision"
     (cost,) = read_asks("How much would I pay to go private?")
     assert cost.aspect == "cost"
+
+
+def test_what_it_would_do_for_someone_asks_what_it_achieves_not_what_they_would_do():
+    from assistant.flow.asks import aspect_of
+
+    assert aspect_of("What would it even do for him at this stage?") == "effectiveness"
+    assert aspect_of("What would you do in my place?") == "decision"
+
+
+def test_a_price_in_any_currency_is_left_out_of_a_risks_ask():
+    asks = read_asks("A hospital in Turkey offers hsct for 35000 dollar. is the price normal and is it safe?")
+    assert [a.aspect for a in asks] == ["cost", "risks"]
+    assert "35000" not in asks[1].query

@@ -179,6 +179,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|"
             r"treat (my |the |her |his )?(ms|multiple sclerosis)|"
             r"any use|of use|any good|do (me )?(any )?good|"
+            # "What would it even do for him at this stage?"
+            r"(would|will|can|could|does|do) (it|this|that|they|these|those) (\w+ )?do (for|to)|"
             r"(make|get|feel) (me |her |him |them |you )?better)\b",
             re.I,
         ),
@@ -195,7 +197,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "decision",
         re.compile(
-            r"\b(should (?:i|she|he|we|my \w+)|worth it|would you|what would|do i go|decide|decision|"
+            r"\b(should (?:i|she|he|we|my \w+)|worth it|would you|what would (?:you|i|we)|do i go|"
+            r"decide|decision|"
             r"(?:is it )?(?:better|best) to|or (?:to )?wait|wait or)\b",
             re.I,
         ),
@@ -309,7 +312,7 @@ THIS_DOES = re.compile(
 # to the answers on prices
 PRICE_PHRASE = re.compile(
     r"\s*\b(?:for|at|costing|priced at)?\s*(?:[$€£]\s?\d[\d,.]*\s*(?:k|thousand)?\b"
-    r"|\b\d[\d,.]*\s*(?:k|thousand)?\s*(?:dollars|euros?|pounds|usd|eur|gbp)\b)",
+    r"|\b\d[\d,.]*\s*(?:k|thousand)?\s*(?:dollars?|euros?|pounds?|usd|eur|gbp|lakh|rupees?)\b)",
     re.I,
 )
 # "Is one of them more dangerous?": the things the statement before the ask listed
