@@ -724,3 +724,9 @@ def test_a_price_in_any_currency_is_left_out_of_a_risks_ask():
     asks = read_asks("A hospital in Turkey offers hsct for 35000 dollar. is the price normal and is it safe?")
     assert [a.aspect for a in asks] == ["cost", "risks"]
     assert "35000" not in asks[1].query
+
+
+def test_them_after_a_comparison_is_another_ask_not_the_same_one():
+    # "them" is the two regimens compared: how to choose between them is a second ask
+    asks = read_asks("Is non-myeloablative as effective as myeloablative, and how do I choose between them?")
+    assert len(asks) == 2

@@ -246,7 +246,7 @@ WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 # "Does HSCT help with those at all?" after "My worst symptoms are fatigue and brain fog."
 POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\b", re.I)
 # "Do MSCs work for MS, and are they safe?": in the same sentence "they" is the first part's too
-SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|them|"), re.I)
+SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|"), re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
 # "Can I ask a question - if I had…": asking leave to ask is not the question
 PREAMBLE = re.compile(
