@@ -259,9 +259,10 @@ LEAD_IN = re.compile(rf"^[^:?!.]{{1,40}}:\s+(?=(?:{QUESTION_WORDS})\b)", re.I)
 # "A member rang asking whether the clinic is legitimate.", "She also wants to know why prices
 # vary so much.": a question reported for someone (how staff write) asks it; the past "asked
 # whether" is left out ("I asked my neuro if I qualify and he said no" tells what happened)
+_REPORTED_WORD = r"(?:whether|if|why|how|what|when|where|who|which)\b"
 REPORTED = re.compile(
     r"^([^?]{0,80}?\b(?:asking|asks|wants? to know|would like to know|wonders|wondering|unsure|not sure)\s+)"
-    r"(?=(?:whether|if|why|how|what|when|where|who|which)\b)([^?]*?)[.!]?$",  # see _REPORTED_WORD
+    rf"(?={_REPORTED_WORD})([^?]*?)[.!]?$",
     re.I,
 )
 
@@ -274,9 +275,6 @@ REPLY_FRAME = re.compile(
     rf"|(?:could|can|would)\s+you\s+(?:please\s+)?help\s+(?:me|us)\s+(?:to\s+)?{_REPLY}){_TO_WHOM}\W*$",
     re.I,
 )
-
-
-_REPORTED_WORD = r"(?:whether|if|why|how|what|when|where|who|which)\b"
 
 
 def _reported(sentence: str) -> list[str]:

@@ -536,8 +536,10 @@ def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -
 
 COUNTRY = re.compile(rf"\b(?:{COUNTRIES})\b")
 # Places whose care the library speaks of as the UK's or the US's (NHS, FDA)
-SPOKEN_OF_AS = {"England": "UK", "Scotland": "UK", "Wales": "UK", "United Kingdom": "UK", "America": "US"}
-SPOKEN_OF_AS |= {"USA": "US", "United States": "US"}
+SPOKEN_OF_AS = {
+    **dict.fromkeys(("UK", "England", "Scotland", "Wales", "United Kingdom"), "UK"),
+    **dict.fromkeys(("US", "USA", "United States", "America"), "US"),
+}
 # Asks whose answer depends on where the person lives: access, price, the law
 WHERE_BOUND = frozenset({"access", "cost", "regulation"})
 
@@ -551,7 +553,7 @@ def unknown_place(ask: Ask, person: PersonContext | None, known) -> str | None:
         return None
     named = COUNTRY.search(ask.own or ask.text)
     place = named.group() if named else person.country if person is not None else None
-    if not place or SPOKEN_OF_AS.get(place, place) in ("UK", "US"):
+    if not place or place in SPOKEN_OF_AS:
         return None
     stems = content_words(normalize_terms(place))
     return place if stems and not all(s in known for s in stems) else None

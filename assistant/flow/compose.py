@@ -150,11 +150,12 @@ class ExtractiveComposer:
             relevance -= ABOUT_THE_SOURCE_PENALTY  # staff replies may weigh the kind of source
         return relevance - (0.2 if words < 6 else 0.0)
 
-    def near_enough(self, row: SentenceRow, ctx: Context) -> bool:
+    def near_enough(self, row: SentenceRow, ctx: Context, own: set[str] | None = None) -> bool:
         """Near the ask in meaning, or sharing one of its own words. An ask of a kind the rules
         read (risks, cost…) is already held to sentences of that kind (`on_aspect`); an ask of
-        the field's words only names nothing to share."""
-        own = salient(ctx.query)
+        the field's words only names nothing to share. `own`: the ask's words, read once per
+        selection by `select`."""
+        own = salient(ctx.query) if own is None else own
         aspect = getattr(ctx.ask, "aspect", None)
         if not own or aspect in STRICT_ASPECTS:
             return True
@@ -166,6 +167,7 @@ class ExtractiveComposer:
         limit = ctx.limit or (
             self.settings.patient_sentences if ctx.mode == "patient" else self.settings.staff_sentences
         )
+        own = salient(ctx.query)
         pool = [
             (self.score(r, ctx), r)
             for r in ctx.sentences
@@ -174,7 +176,7 @@ class ExtractiveComposer:
             and not off_topic_price(r.text, ctx.ask)
             and not other_treatment(r.text, ctx.ask)
             and on_aspect(r.text, ctx)
-            and self.near_enough(r, ctx)
+            and self.near_enough(r, ctx, own)
         ]
         pool = [(s, r) for s, r in pool if s >= self.settings.min_sentence_relevance]
         chosen: list[tuple[float, SentenceRow]] = []
