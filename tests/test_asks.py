@@ -730,3 +730,37 @@ def test_them_after_a_comparison_is_another_ask_not_the_same_one():
     # "them" is the two regimens compared: how to choose between them is a second ask
     asks = read_asks("Is non-myeloablative as effective as myeloablative, and how do I choose between them?")
     assert len(asks) == 2
+
+
+def test_tiredness_after_the_transplant_asks_about_recovery():
+    from assistant.flow.asks import aspect_of
+
+    (ask,) = read_asks("my dad had hsct 2 weeks ago and hes exhausted all day. is that normal?")
+    assert ask.aspect == "recovery"
+    assert aspect_of("how long does the fatigue last after hsct") == "recovery"
+    # whether a treatment helps MS fatigue is still about its effect
+    assert aspect_of("Does HSCT help with MS fatigue?") == "effectiveness"
+
+
+def test_possible_for_a_young_person_asks_who_qualifies():
+    from assistant.flow.asks import aspect_of
+
+    assert aspect_of("Transplant is possible for young person?") == "eligibility"
+    assert aspect_of("is it possible for me at 52") == "eligibility"
+    assert aspect_of("Is it possible to pay in two parts?") != "eligibility"
+
+
+def test_her_type_is_the_type_of_ms_the_message_names():
+    message = "My brother has SPMS since 2015. Are there any trials for his type?"
+    (ask,) = read_asks(message)
+    assert "his type (secondary progressive MS)" in ask.query
+    # no type named: the words stay
+    (plain,) = read_asks("Are there any trials for my type?")
+    assert "my type" in plain.query
+
+
+def test_both_is_the_other_disease_and_ms():
+    (ask,) = read_asks("I have psoriasis and MS. Would a transplant fix both?")
+    assert "psoriasis and MS" in ask.query
+    (us,) = read_asks("My wife and I both read about HSCT for MS. Is it safe?")
+    assert "and MS" not in us.query.replace("HSCT for MS", "")

@@ -621,3 +621,39 @@ def test_a_composed_sentence_needs_the_asks_meaning_or_one_of_its_words():
     # an ask of the field's words only names nothing to share
     plain = SimpleNamespace(query="Is MSC treatment right for MS?", query_vector=ask, ask=None)
     assert composer.near_enough(rule, plain)
+
+
+def test_a_treatment_asked_for_ms_and_another_disease_declines_the_other_and_answers_for_ms(tiny_assistant):
+    from assistant.flow.by_ask import also_another_condition
+
+    message = "I have lupus and MS both. Could a transplant treat both at once?"
+    (ask,) = read_asks(message)
+    assert also_another_condition(ask)
+    answer = tiny_assistant.ask(message)
+    declines = [b.text for b in answer.blocks if "lupus" in b.text]
+    assert len(declines) == 1 and declines[0].startswith("The library covers stem-cell treatment for MS only")
+    assert also_another_condition(read_asks("Does HSCT help MS and also lupus?")[0])
+    # the other disease as context of a safety question is not asked about
+    assert not also_another_condition(read_asks("I have MS and arthritis, is hsct safe for me?")[0])
+    assert not also_another_condition(read_asks("Does HSCT help MS?")[0])
+    # a study of both diseases is asked about, not a treatment for them
+    assert not also_another_condition(read_asks("What was the early study of stem cells in MS and ALS?")[0])
+
+
+def test_remedies_in_everyday_words_are_named_when_the_library_lacks_them():
+    from assistant.flow.by_ask import missing_topic
+
+    known = {"stem", "cell", "help", "support", "shot", "togeth", "swear", "milk"}
+    text = "Someone swears by camel milk and bee stings with stem cell shots. Does any of that help MS?"
+    assert missing_topic(text, known).words[:2] == ("camel milk", "bee stings")
+    assert missing_topic("Does Vitamin D help MS?", known).words == ("vitamin D",)
+    # a remedy the library does speak of is not named
+    assert "vitamin D" not in missing_topic("Does vitamin D help MS?", known | {"vitamin", "d"}).words
+
+
+def test_a_contraction_typed_without_its_apostrophe_is_no_missing_topic():
+    from assistant.flow.by_ask import missing_topic
+
+    assert (
+        missing_topic("shes so tired and cant sleep, is that normal", {"tire", "sleep", "normal"}).words == ()
+    )

@@ -18,6 +18,8 @@ import numpy as np
 from ..text import content_words, split_sentences
 from . import condense
 from .person import PersonContext
+from .scope import MS as MS_NAMED
+from .scope import OTHER_CONDITION
 from .understand import Message
 
 QUESTION_WORDS = (
@@ -107,7 +109,10 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"accept\w*|(can|could) (i|she|he|my \w+|they) (have|get)|am i (a|an|too)|"
             r"age limit|old for|right for me|rule[sd]? (me |her |him )?out|definitely out|"
             r"consider(ed)? (me|her|him)|who (can|should|could) (have|get)|"
-            r"(meant|intended|made) for|for whom|who (is|'s) (it|hsct|ahsct|this|the \w+)( \w+)? for)\b",
+            r"(meant|intended|made) for|for whom|who (is|'s) (it|hsct|ahsct|this|the \w+)( \w+)? for|"
+            # non-native "Stem cell is possible for young person?"
+            r"possible for (me|her|him|them|us|(a |an |my )?(young|old|older|younger|teen\w*|child|"
+            r"person|people|someone|patient)))\b",
             re.I,
         ),
     ),
@@ -117,7 +122,12 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(recover\w*|back to work|"
             r"how long (until|till|before|does (it|that|this) take)|fatigue after|aftercare|(time )?off work|"
             r"hair (loss|grow|will fall|falls?|fell)|lose (my |her |his |their )?hair|bald\w*|"
-            r"months after|weeks after|rehab\w*)\b",
+            r"months after|weeks after|rehab\w*|"
+            # "3 weeks after HSCT and so tired, is that normal?", "how long does the tiredness last"
+            r"(?:tired\w*|fatigue\w*|exhaust\w*|worn out|no energy|weak(?:ness)?)\b[^.?!]{0,60}"
+            r"\b(?:last|normal|go away)|"
+            r"(?:days?|weeks?|months?) (?:ago|post|since)\b[^.?!]{0,60}\b(?:tired\w*|fatigue\w*|exhaust\w*|"
+            r"worn out|weak\w*))\b",
             re.I,
         ),
     ),
@@ -177,7 +187,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"(stop|slow|halt) (my |her |his |the |their )?(decline|progression|worsening|getting worse)|"
             r"(?<!get )(?<!seek )(?<!for )(?<!some )help|benefit|walk again|permanent\w*|"
             r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|"
-            r"treat (my |the |her |his )?(ms|multiple sclerosis)|"
+            r"treat (my |the |her |his )?(\w+'?s? (and|or) )?(ms|multiple sclerosis)|"
             r"any use|of use|any good|do (me )?(any )?good|"
             # "What would it even do for him at this stage?"
             r"(would|will|can|could|does|do) (it|this|that|they|these|those) (\w+ )?do (for|to)|"
@@ -355,6 +365,9 @@ class Ask:
     # The ask in its own words, an "it" replaced by the subject the question before it named, with
     # no statement borrowed and no treatment added: what its answer's sentences must speak of.
     own: str = ""
+    # Another disease the ask also wanted treated ("…treat both, my lupus and my MS?"), declined
+    # on its own line (by_ask.answer_asks): no "missing topic" line names it again.
+    declined: str = ""
 
     def composed(self) -> Ask:
         """The ask as the composer answers it when no reviewed answer matched: with the aspect
@@ -457,11 +470,52 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
                 aspect = aspect_of(text) if aspect_of(text) != "other" else previous.aspect
                 treatment = previous.treatment
         query = _standalone(spelled_out(LIST_MARK.sub("", said)), treatment, topic)
+        query = _both(_their_type(query, message), message)
         reading = (named or raw) if text == raw else text  # a merged ask is read whole
         asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading))
         borrowed.append(statement)
         ats.append(at)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+
+
+# "Is there anything in trials for her type?" after "My sister has PPMS": the type, named
+THEIR_TYPE = re.compile(
+    r"\b(?:my|her|his|their|your) (?:type|kind|form)(?: of (?:ms|multiple sclerosis))?\b", re.I
+)
+# Only the progressive types: the evidence the library holds is mostly on relapsing MS, which an
+# ask without a type is read as already ("Is HSCT good for her type?" after "relapsing MS" is an
+# eligibility question, and naming the type turned it into one about results).
+MS_TYPES = [
+    (re.compile(r"\bppms\b|\bprimary[- ]progressive\b", re.I), "primary progressive MS"),
+    (re.compile(r"\bspms\b|\bsecondary[- ]progressive\b", re.I), "secondary progressive MS"),
+    (re.compile(r"\bprogressive ms\b", re.I), "progressive MS"),
+]
+
+
+def _their_type(query: str, message: str) -> str:
+    """ "her type" in an ask, when the message names the type of MS, is read with that type
+    beside it ("…trials for her type (primary progressive MS)?")."""
+    if not THEIR_TYPE.search(query):
+        return query
+    named = next((name for rule, name in MS_TYPES if rule.search(message)), None)
+    return THEIR_TYPE.sub(lambda m: f"{m.group()} ({named})", query, count=1) if named else query
+
+
+# "I have lupus and MS. Could a transplant treat both?": both conditions, named
+BOTH = re.compile(
+    r"\bboth\b(?! of (?:us|them|you|my|our)\b)(?: (?:conditions|diseases|illnesses|of them))?", re.I
+)
+# Uses outside the library that are not diseases a person has beside MS
+NOT_A_DISEASE = re.compile(r"cartilage|knee|hip|erectile|hair|ag(?:e|)ing", re.I)
+
+
+def _both(query: str, message: str) -> str:
+    found = OTHER_CONDITION.search(message)
+    if not BOTH.search(query) or not found or not found.group(1) or not MS_NAMED.search(message):
+        return query
+    if NOT_A_DISEASE.match(found.group(1)):
+        return query
+    return BOTH.sub(f"{found.group(1)} and MS", query, count=1)
 
 
 # "What is the success rate of HSCT? / what about my brother, he has PPMS": the same question

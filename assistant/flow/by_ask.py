@@ -128,6 +128,14 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             yield Block(BlockKind.NOT_COVERED, OTHER_CONDITION_NOT_COVERED, ask=i)
             yield Block(BlockKind.NEXT_STEP, OTHER_CONDITION_STEP, ask=i)
             continue
+        # not when a reviewed answer matched the ask as a whole (other-conditions-not-ms)
+        if ask is not None and not ask.answer_id and also_another_condition(ask):
+            yield Block(BlockKind.NOT_COVERED, other_condition_not_covered(ask), ask=i)
+            other = OTHER_CONDITION.search(ask.query).group(1)
+            # what is left to answer: does it help MS
+            ask = replace(ask, aspect="effectiveness", read_aspect="effectiveness", declined=other)
+            found = answer_of_its_kind(res.reviewed, ask, plan.vectors.get(ask.query), UNMATCHED_FLOOR)
+            ask = replace(ask, answer_id=found.id) if found and not ask.answer_id else ask
         if ask is not None and SITUATION.search(ask.text) and not ask.answer_id:
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
@@ -527,6 +535,8 @@ def composed_blocks(
 def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -> Missing:
     known = library_terms(res)
     missing = missing_topic(ask.query, known, common(res))
+    if ask.declined:  # the other disease is declined on its own line
+        missing = Missing(tuple(w for w in missing.words if w.lower() != ask.declined.lower()))
     place = unknown_place(ask, person, known)
     if place and place not in missing.words:
         # where the answer depends on the place, the place the library lacks is most of the ask
@@ -581,6 +591,38 @@ def asks_about_another_condition(ask: Ask) -> bool:
     return bool(found and found.group(1)) and not MS_NAMED.search(own)
 
 
+def also_another_condition(ask: Ask) -> bool:
+    """Does the ask want one treatment for MS and another disease ("could a transplant treat both,
+    my lupus and my MS?")? The other disease is declined, the MS part answered."""
+    found = OTHER_CONDITION.search(ask.query)
+    if (ask.read_aspect or ask.aspect) not in ("effectiveness", "other", "comparison", "evidence"):
+        return False  # "I have MS and arthritis, is it safe for me?": the other disease is context
+    own = ask.own or ask.text
+    return (
+        bool(found and found.group(1))
+        and bool(MS_NAMED.search(ask.query))
+        and bool(OTHER_CONDITION.search(own) or BOTH_ASKED.search(own))
+        and bool(TREATING.search(own))  # not "the early study in MS and ALS patients"
+    )
+
+
+def other_condition_not_covered(ask: Ask) -> str:
+    """The decline, naming the other disease as the asker wrote it."""
+    found = OTHER_CONDITION.search(ask.query)
+    return OTHER_CONDITION_NAMED.format(condition=found.group(1)) if found else OTHER_CONDITION_NOT_COVERED
+
+
+OTHER_CONDITION_NAMED = (
+    "The library covers stem-cell treatment for MS only and has no reviewed information on whether a "
+    "treatment helps {condition}."
+)
+# "treat both", "help that too", "at the same time": one treatment asked for two conditions
+TREATING = re.compile(
+    r"\b(?:treat\w*|help\w*|cure\w*|work\w*|fix\w*|heal\w*|benefit\w*|good for|improv\w*)\b", re.I
+)
+BOTH_ASKED = re.compile(r"\b(?:both|as well|too|also|at once|at the same time)\b", re.I)
+
+
 def in_field(message: str) -> bool:
     """Is the message about MS or a stem-cell treatment (the library's field)?"""
     return bool(MS_WORDS.search(message)) or treatment_of(message) not in (None, "dmt")
@@ -626,6 +668,7 @@ def not_covered_texts() -> list[str]:
         WHY_NOT_COVERED,
         SITUATION_STEP,
         OTHER_CONDITION_NOT_COVERED,
+        OTHER_CONDITION_NAMED.format(condition="lupus"),
         OTHER_CONDITION_STEP,
         *SITUATION_STEPS.values(),
         *NEXT_STEPS.values(),
@@ -710,7 +753,10 @@ STORY_WORDS = frozenset(
         "grandkids grandchild grandchildren baby babies boss colleague colleagues neighbour neighbor "
         "video videos blog vlog post posts photo photos picture pictures story stories testimonial "
         "brochure brochures leaflet leaflets flyer flyers pamphlet email emails advert adverts "
-        "newsletter message messages letter"
+        "newsletter message messages letter "
+        # typed without the apostrophe: "shes so tired", "im scared"
+        "shes hes ive im dont cant wont isnt doesnt didnt wasnt arent theyre youre thats whats theres "
+        "wouldnt couldnt shouldnt havent hasnt"
     )
 )
 # Everyday words (verbs, numbers) a small library never uses: no topic of an ask.
@@ -777,12 +823,15 @@ def topic_words(text: str) -> dict[str, list[str]]:
     inside a sentence), adverbs and participles, everyday words (Dale-Chall's list of words most
     children know: "hug", "crowd"), story words and the field's own words do not count: naming
     them as the missing part would be noise."""
-    found: dict[str, list[str]] = {}
+    remedies = list(REMEDY.finditer(text))  # "camel milk", "bee stings": topics in easy words
+    found = {_as_named(r.group()): content_words(normalize_terms(r.group())) for r in remedies}
     for m in CANDIDATE.finditer(text):
         word = m.group()
         if _a_name(text, m.start(), word) or NOT_A_NOUN.search(word) or UNIT.search(text[: m.start()]):
             continue
         if DRUG_NAME.fullmatch(word):  # the person's drug is their context (drug_step), not a topic
+            continue
+        if any(r.start() <= m.start() < r.end() for r in remedies):
             continue
         stems = content_words(normalize_terms(word))
         if stems and not any(s in IGNORED or s in easy_stems() for s in stems):
@@ -790,7 +839,23 @@ def topic_words(text: str) -> dict[str, list[str]]:
     return found
 
 
+def _as_named(words: str) -> str:
+    """A remedy as the asker wrote it, lower-cased unless it starts with an acronym ("vitamin D",
+    "CBD oil")."""
+    return words if words.split()[0].isupper() else words[:1].lower() + words[1:]
+
+
 DRUG_NAME = re.compile("|".join(DRUGS.values()), re.I)
+# Remedies people try beside or instead of stem cells, named in everyday words ("camel milk", "bee
+# stings"): the topic of the ask even though a child knows the words, when the library lacks one.
+REMEDY = re.compile(
+    r"\b(?:(?:camel|goat|donkey|raw) milk|bee (?:stings?|venom)|apitherapy|snake venom|honey|"
+    r"vitamin [a-z]\d{0,2}|supplements?|herbal \w+|herbs|cannabis|cbd(?: oil)?|marijuana|ozone|"
+    r"chelation|hyperbaric oxygen|acupuncture|turmeric|curcumin|ldn|low[- ]dose naltrexone|"
+    r"colloidal silver|mushrooms?|peptides?|placenta|keto(?: diet)?|paleo(?: diet)?|gluten[- ]free|"
+    r"juicing|detox\w*|cupping|leeches|homeopath\w*|fasting)\b",
+    re.I,
+)
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.
 UNIT = re.compile(r"\d[\d,.]*\s*(?:[A-Za-z]+\s+)?$")
 
