@@ -621,6 +621,8 @@ def test_they_doing_what_staff_do_is_not_the_treatment():
 
     assert put_in("is the injection they give before it safe?", "HSCT").count("they give") == 1
     assert put_in("do they work for MS?", "the MSCs") == "do the MSCs work for MS?"
+    # the transplant centre accepts people, not the drug named before
+    assert "Kesimpta accept" not in put_in("what tests do they do before they accept you?", "Kesimpta")
 
 
 def test_and_in_another_place_asks_the_previous_question_of_that_place():

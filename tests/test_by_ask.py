@@ -557,12 +557,13 @@ def test_an_ask_about_what_a_treatment_does_is_not_answered_by_approvals():
 def test_an_ask_about_another_disease_in_a_message_about_ms_is_said_to_be_outside_the_library(
     tiny_assistant,
 ):
-    from assistant.flow.by_ask import OTHER_CONDITION_NOT_COVERED, asks_about_another_condition
+    from assistant.flow.by_ask import OTHER_CONDITION_NAMED, asks_about_another_condition
 
     message = "The clinic that treats my MS also offers stem cells for autism. Does it work for autism?"
     assert asks_about_another_condition(read_asks(message)[0])
     answer = tiny_assistant.ask(message)
-    assert [b.text for b in answer.blocks if b.kind == "not_covered"] == [OTHER_CONDITION_NOT_COVERED]
+    named = OTHER_CONDITION_NAMED.format(condition="autism")
+    assert [b.text for b in answer.blocks if b.kind == "not_covered"] == [named]
     assert not [b for b in answer.blocks if b.kind == "answer"]  # no MS sentences stand in
     # another illness beside MS is context, not the subject of the ask
     assert not asks_about_another_condition(read_asks("I have MS and arthritis. Can I still have HSCT?")[0])
@@ -657,3 +658,11 @@ def test_a_contraction_typed_without_its_apostrophe_is_no_missing_topic():
     assert (
         missing_topic("shes so tired and cant sleep, is that normal", {"tire", "sleep", "normal"}).words == ()
     )
+
+
+def test_a_message_about_another_disease_that_is_not_ms_is_declined_whatever_its_asks_say(tiny_assistant):
+    message = "My uncle has MSA, not MS. Is stem cell treatment an option for him, or only for MS?"
+    answer = tiny_assistant.ask(message)
+    texts = [b.text for b in answer.blocks if b.kind == "not_covered"]
+    assert any("MSA (multiple system atrophy)" in t for t in texts)
+    assert not [b for b in answer.blocks if b.kind == "answer"]

@@ -301,7 +301,7 @@ def _reported(sentence: str) -> list[str]:
 # "that risk", "those numbers", "these symptoms": a thing the statement before the ask named
 _THINGS = (
     r"(?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|side effects?|results?|claims?|"
-    r"promises?|offers?|prices?|quotes?|things?)"
+    r"promises?|offers?|prices?|quotes?|things?|phrases?|sayings?|slogans?|statements?|headlines?|terms?)"
 )
 # "those numbers", and "a number like that" / "such figures" (the thing named, then pointed at)
 THAT_THING = re.compile(
@@ -434,7 +434,11 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         after_ask = (
             (bool(named) or vague(own_words) or (pointing and same_sentence)) and not statement and bool(asks)
         )
-        statement = asks[-1].text if after_ask and not named else statement
+        if after_ask and not named:
+            # "…'the closest thing to a cure'. Where does that phrase come from, and is it fair?":
+            # "it" is what the ask before it was about, with the statement that ask borrowed
+            statement = f"{borrowed[-1]} {asks[-1].text}".strip()
+            statement = _without_price(statement) if own not in ("cost", "other") else statement
         said = named or f"{statement} {raw}".strip()
         treatment = _treatment(said, topic)
         aspect = own if own != "other" else aspect_of(said)

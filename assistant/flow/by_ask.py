@@ -111,6 +111,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     limit = max(2, per_message // len(plan.asks)) if several else None
     given: set[str] = set()
     unseen = unseen_item(plan.message.asked, plan.asks)
+    not_ms = another_condition_not_ms(plan.message.asked)
     steps: set[str] = set()  # next steps already given: one per kind of team, not one per ask
     if unseen and unseen[1] is None:
         yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
@@ -123,14 +124,14 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             yield lead(ask)
         if unseen and i == unseen[1]:
             yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]), ask=i)
-        if ask is not None and asks_about_another_condition(ask):
+        if ask is not None and (asks_about_another_condition(ask) or not_ms):
             kept += 1
-            yield Block(BlockKind.NOT_COVERED, OTHER_CONDITION_NOT_COVERED, ask=i)
+            yield Block(BlockKind.NOT_COVERED, other_condition_not_covered(ask.own or ask.text, plan), ask=i)
             yield Block(BlockKind.NEXT_STEP, OTHER_CONDITION_STEP, ask=i)
             continue
         # not when a reviewed answer matched the ask as a whole (other-conditions-not-ms)
         if ask is not None and not ask.answer_id and also_another_condition(ask):
-            yield Block(BlockKind.NOT_COVERED, other_condition_not_covered(ask), ask=i)
+            yield Block(BlockKind.NOT_COVERED, other_condition_not_covered(ask.query, plan), ask=i)
             other = OTHER_CONDITION.search(ask.query).group(1)
             # what is left to answer: does it help MS
             ask = replace(ask, aspect="effectiveness", read_aspect="effectiveness", declined=other)
@@ -606,10 +607,22 @@ def also_another_condition(ask: Ask) -> bool:
     )
 
 
-def other_condition_not_covered(ask: Ask) -> str:
-    """The decline, naming the other disease as the asker wrote it."""
-    found = OTHER_CONDITION.search(ask.query)
-    return OTHER_CONDITION_NAMED.format(condition=found.group(1)) if found else OTHER_CONDITION_NOT_COVERED
+def other_condition_not_covered(text: str, plan: Plan) -> str:
+    """The decline, naming the other disease as the asker wrote it (in the ask, else in the
+    message: "is it an option for him?" after "he has MSA, not MS")."""
+    found = OTHER_CONDITION.search(text) or OTHER_CONDITION.search(plan.message.asked)
+    if not found or not found.group(1):
+        return OTHER_CONDITION_NOT_COVERED
+    return OTHER_CONDITION_NAMED.format(condition=SPELLED_OUT.get(found.group(1), found.group(1)))
+
+
+# "my father in law has MSA, not MS": a message about another disease, whatever its asks say of MS
+NOT_MS = re.compile(r"\b(?:not|isn'?t|is not|no)\s+(?:ms|multiple sclerosis)\b", re.I)
+
+
+def another_condition_not_ms(message: str) -> bool:
+    found = OTHER_CONDITION.search(message)
+    return bool(found and found.group(1)) and bool(NOT_MS.search(message))
 
 
 OTHER_CONDITION_NAMED = (
@@ -800,6 +813,7 @@ SPELLED_OUT = {
     "ADEM": "ADEM (acute disseminated encephalomyelitis)",
     "CIDP": "CIDP (chronic inflammatory demyelinating polyneuropathy)",
     "ALS": "ALS (motor neurone disease)",
+    "MSA": "MSA (multiple system atrophy)",
 }
 
 

@@ -97,7 +97,8 @@ PRONOUN = re.compile(
     r"\b(it|they|them)\b(?!\s+(true|right|possible|worth|likely|normal|ok|okay)\b)"
     r"(?<!\bthey(?=\s+(?:give|gave|say|said|tell|told|use|used|do|did|offer|offered|charge|charged|"
     r"want|wanted|call|called|put|ask|asked|recommend|recommended|cope|feel|felt|handle|react|"
-    r"understand|think|worry|see|saw)\b))",
+    r"understand|think|worry|see|saw|accept|accepted|require|required|check|checked|test|tested|"
+    r"refuse|refused|decide|decided|choose|chose|let|allow|allowed|send|sent)\b))",
     re.I,
 )
 COMMON = re.compile(r"\b(trials?|studies|study|products?|infusions?|cells?|clinics?|drugs?)$", re.I)
