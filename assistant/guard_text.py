@@ -733,4 +733,12 @@ def quoted_spans(text: str) -> list[str]:
     clinic wording, checked as statements on their own."""
     quoted = [a or b for a, b in QUOTED.findall(text)]
     pasted = [part.split("?")[0] for part in re.split(r":\s+", text)[1:]]
+    # "Different question: I have RRMS, am I eligible?" is the asker's own question, not a paste
+    pasted = [p for p in pasted if not (QUESTION_START.match(p) or INVERTED_CLAUSE.search(p))]
     return [s.strip() for s in [*quoted, *pasted] if len(s.split()) >= 3]
+
+
+# A question put after a comma: "I have RRMS, am I eligible for HSCT"
+INVERTED_CLAUSE = re.compile(
+    r",\s*(?:am|is|are|can|could|do|does|should|will|would)\s+(?:i|it|we|he|she|they|my|this|that)\b", re.I
+)

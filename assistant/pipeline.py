@@ -26,6 +26,7 @@ from .flow.guard import load_guard
 from .flow.person import read_context
 from .flow.retrieve import HybridRetriever
 from .flow.reviewed import ReviewedAnswers
+from .flow.scope import follow_up_condition
 from .flow.understand import QuestionError, read_message
 from .flow.verify import Checker
 from .index import check_model, read_manifest  # moving to .store (helper in progress)
@@ -178,6 +179,8 @@ class Assistant:
         plan = Plan(
             message, query, vectors, claims, [self._matched(a, vectors[a.query]) for a in asks], person
         )
+        # "where can he get it?" after "my dad has Parkinson's": the disease of the turn it follows
+        plan.earlier_condition = follow_up_condition(message.asked, query, previous_reading(history))
         answer = Answer(
             message.question, "", False, mode, composer.name, warnings=list(message.notices), query=query
         )

@@ -810,3 +810,11 @@ def test_the_doctor_who_diagnosed_the_asker_speaks_advice_not_a_clinic_claim():
     assert clinician_says("I was diagnosed in March and the neurologist told me 'keep working'.")
     assert not clinician_says("The doctor at the clinic told me the cells rebuild myelin.")
     assert not clinician_says("After I was diagnosed, the clinic's doctor said stem cells cure MS.")
+
+
+def test_a_question_after_a_colon_is_the_askers_own_not_pasted_text():
+    from assistant.guard_text import quoted_spans
+
+    assert quoted_spans("Different question: I have RRMS, am I eligible for HSCT?") == []
+    assert quoted_spans("One more thing: how long is recovery?") == []
+    assert quoted_spans("What about this: stem cells cure MS?") == ["stem cells cure MS"]

@@ -114,3 +114,25 @@ def test_an_infection_test_result_is_not_a_treatment_sought_for_it():
     request = read_request("My carer tested positive for COVID on day two. Can I go on with the treatment?")
     assert request.decline is None
     assert read_request("Do stem cells work for COVID?").decline is not None
+
+
+def test_a_follow_up_after_a_turn_about_another_condition_carries_that_condition():
+    from assistant.flow.scope import follow_up_condition
+
+    earlier = "my dad has parkinsons, would stem cells help him?"
+    follow = "ok and where could he get it, and is it legal?"
+    read = f"{follow} (about stem cells)"  # condense read it as a follow-up
+    assert follow_up_condition(follow, read, earlier) == "parkinsons"
+    # a new question that names MS, or one condense did not read as a follow-up, carries none
+    assert follow_up_condition("I have RRMS, am I eligible for HSCT?", "x", earlier) == ""
+    assert follow_up_condition(follow, follow, earlier) == ""
+    # after a turn about MS, none
+    assert follow_up_condition(follow, read, "Is HSCT worth it for MS?") == ""
+
+
+def test_the_follow_up_of_a_turn_about_another_condition_says_so_first_then_answers(tiny_assistant):
+    first = "My dad has Parkinson's. Would stem cells help him?"
+    history = [[first, tiny_assistant.ask(first).answer]]
+    answer = tiny_assistant.ask("ok and where could he get it, and is it legal?", history=history)
+    assert answer.blocks[0].kind == "not_covered" and "Parkinson's" in answer.blocks[0].text
+    assert answer.blocks[0].text.startswith("The library covers stem-cell treatment for MS only")

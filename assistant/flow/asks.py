@@ -106,7 +106,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "eligibility",
         re.compile(
             r"\b(eligib\w*|qualif\w*|candidate|too old|too late|criteria|suitable|"
-            r"accept\w*|(can|could) (i|she|he|my \w+|they) (have|get)|am i (a|an|too)|"
+            r"accept\w*|(?<!where )(can|could) (i|she|he|my \w+|they) (have|get)|am i (a|an|too)|"
             r"age limit|old for|right for me|rule[sd]? (me |her |him )?out|definitely out|"
             r"consider(ed)? (me|her|him)|who (can|should|could) (have|get)|"
             r"(meant|intended|made) for|for whom|who (is|'s) (it|hsct|ahsct|this|the \w+)( \w+)? for|"
@@ -152,7 +152,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "access",
         re.compile(
-            r"\b(where can|where (do|should|could) i|where (i|we) (can|could)|where to (get|go|have)|near me|"
+            r"\b(where can|where (do|should|could) (i|we|he|she|they|my \w+)|where (i|we) (can|could)|"
+            r"where to (get|go|have)|near me|"
             r"nhs|referr\w*|waiting list|"
             r"which (hospital|centre|center|country)|get it (in|on)|available (in|on)|"
             r"offer(ed)? (in|on|by)|abroad|travel|"
@@ -395,6 +396,9 @@ class Plan:
     claims: list
     asks: list[Ask]
     person: PersonContext
+    # Another disease the conversation's earlier turn was about, when this turn follows it
+    # ("where could he get it?" after "my dad has Parkinson's"): said first (scope.follow_up_condition)
+    earlier_condition: str = ""
 
 
 def read_asks(message: str, earlier: str = "") -> list[Ask]:

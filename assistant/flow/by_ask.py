@@ -115,6 +115,9 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     steps: set[str] = set()  # next steps already given: one per kind of team, not one per ask
     if unseen and unseen[1] is None:
         yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
+    if plan.earlier_condition:
+        condition = SPELLED_OUT.get(plan.earlier_condition, plan.earlier_condition)
+        yield Block(BlockKind.NOT_COVERED, OTHER_CONDITION_NAMED.format(condition=condition))
     for i, ask in enumerate(plan.asks or [None]):
         if ask is not None and ask.aspect == "claim" and _carded(ask, plan.claims):
             continue  # the claim card above answers it

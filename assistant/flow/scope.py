@@ -151,6 +151,18 @@ def _decline(text: str) -> DeclineReason | None:
     return None
 
 
+def follow_up_condition(question: str, reading: str, earlier: str) -> str:
+    """The other disease of the turn a follow-up follows ("where could he get it, and is it
+    legal?", read with that turn's topic, so `reading` differs from `question`, after "my dad has
+    Parkinson's…", `earlier`); "" when the follow-up or that turn names MS. The follow-up is still
+    answered (legality, or a procedure's risks, are the library's), after a line that the library
+    cannot say whether a treatment helps that disease."""
+    if reading == question or MS.search(question) or MS.search(earlier):
+        return ""
+    found = OTHER_CONDITION.search(earlier)
+    return found.group(1) if found and found.group(1) else ""
+
+
 def _other_subject(text: str) -> bool:
     """Is the question about another condition? (Called only when MS is not named.)"""
     if OTHER_CONDITION.search(text) or SOUGHT_FOR.search(text):
