@@ -170,17 +170,17 @@ class Assistant:
         query = message.asked
         if not message.decline:  # 3 condense
             query = condense(message.asked, history, model, self.embedder, vectors)
+        earlier = previous_reading(history)  # how the last turn was read
         # a follow-up's asks carry its topic; a message naming no treatment takes the last one's
-        asks = [] if message.decline else read_asks(query, previous_reading(history))
+        asks = [] if message.decline else read_asks(query, earlier)
         # A chat model's own rewrite is the only text the batch could not foresee.
         vectors.update(self._encode([t for t in _searched(query, asks) if t not in vectors]))
         person = read_context(message.asked)
         claims = self.guard.in_question(message.asked, known=vectors)  # 2 guard
-        plan = Plan(
-            message, query, vectors, claims, [self._matched(a, vectors[a.query]) for a in asks], person
-        )
         # "where can he get it?" after "my dad has Parkinson's": the disease of the turn it follows
-        plan.earlier_condition = follow_up_condition(message.asked, query, previous_reading(history))
+        other = follow_up_condition(message.asked, query, earlier)
+        matched = [self._matched(a, vectors[a.query]) for a in asks]
+        plan = Plan(message, query, vectors, claims, matched, person, other)
         answer = Answer(
             message.question, "", False, mode, composer.name, warnings=list(message.notices), query=query
         )

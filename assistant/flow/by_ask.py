@@ -116,8 +116,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     if unseen and unseen[1] is None:
         yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
     if plan.earlier_condition:
-        condition = SPELLED_OUT.get(plan.earlier_condition, plan.earlier_condition)
-        yield Block(BlockKind.NOT_COVERED, OTHER_CONDITION_NAMED.format(condition=condition))
+        yield Block(BlockKind.NOT_COVERED, named_decline(plan.earlier_condition))
     for i, ask in enumerate(plan.asks or [None]):
         if ask is not None and ask.aspect == "claim" and _carded(ask, plan.claims):
             continue  # the claim card above answers it
@@ -133,13 +132,10 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             yield Block(BlockKind.NEXT_STEP, OTHER_CONDITION_STEP, ask=i)
             continue
         # not when a reviewed answer matched the ask as a whole (other-conditions-not-ms)
-        if ask is not None and not ask.answer_id and also_another_condition(ask):
-            yield Block(BlockKind.NOT_COVERED, other_condition_not_covered(ask.query, plan), ask=i)
-            other = OTHER_CONDITION.search(ask.query).group(1)
-            # what is left to answer: does it help MS
-            ask = replace(ask, aspect="effectiveness", read_aspect="effectiveness", declined=other)
-            found = answer_of_its_kind(res.reviewed, ask, plan.vectors.get(ask.query), UNMATCHED_FLOOR)
-            ask = replace(ask, answer_id=found.id) if found and not ask.answer_id else ask
+        other = also_another_condition(ask) if ask is not None and not ask.answer_id else ""
+        if other:
+            yield Block(BlockKind.NOT_COVERED, named_decline(other), ask=i)
+            ask = the_ms_part(res, ask, plan, other)
         if ask is not None and SITUATION.search(ask.text) and not ask.answer_id:
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
@@ -595,28 +591,42 @@ def asks_about_another_condition(ask: Ask) -> bool:
     return bool(found and found.group(1)) and not MS_NAMED.search(own)
 
 
-def also_another_condition(ask: Ask) -> bool:
-    """Does the ask want one treatment for MS and another disease ("could a transplant treat both,
-    my lupus and my MS?")? The other disease is declined, the MS part answered."""
-    found = OTHER_CONDITION.search(ask.query)
+def also_another_condition(ask: Ask) -> str:
+    """The other disease when the ask wants one treatment for MS and for it ("could a transplant
+    treat both, my lupus and my MS?"), else "". The other disease is declined, the MS part
+    answered."""
     if (ask.read_aspect or ask.aspect) not in ("effectiveness", "other", "comparison", "evidence"):
-        return False  # "I have MS and arthritis, is it safe for me?": the other disease is context
+        return ""  # "I have MS and arthritis, is it safe for me?": the other disease is context
+    found = OTHER_CONDITION.search(ask.query)
     own = ask.own or ask.text
-    return (
+    asked = (
         bool(found and found.group(1))
         and bool(MS_NAMED.search(ask.query))
         and bool(OTHER_CONDITION.search(own) or BOTH_ASKED.search(own))
         and bool(TREATING.search(own))  # not "the early study in MS and ALS patients"
     )
+    return found.group(1) if asked else ""
+
+
+def the_ms_part(res: Assistant, ask: Ask, plan: Plan, other: str) -> Ask:
+    """What is left to answer once the other disease is declined: whether the treatment helps MS,
+    with the reviewed answer of that kind when one is close."""
+    ask = replace(ask, aspect="effectiveness", read_aspect="effectiveness", declined=other)
+    found = answer_of_its_kind(res.reviewed, ask, plan.vectors.get(ask.query), UNMATCHED_FLOOR)
+    return replace(ask, answer_id=found.id) if found else ask
 
 
 def other_condition_not_covered(text: str, plan: Plan) -> str:
     """The decline, naming the other disease as the asker wrote it (in the ask, else in the
     message: "is it an option for him?" after "he has MSA, not MS")."""
     found = OTHER_CONDITION.search(text) or OTHER_CONDITION.search(plan.message.asked)
-    if not found or not found.group(1):
-        return OTHER_CONDITION_NOT_COVERED
-    return OTHER_CONDITION_NAMED.format(condition=SPELLED_OUT.get(found.group(1), found.group(1)))
+    return named_decline(found.group(1)) if found and found.group(1) else OTHER_CONDITION_NOT_COVERED
+
+
+def named_decline(condition: str) -> str:
+    """The library's scope, naming the other disease (acronyms spelled out: "MSA (multiple system
+    atrophy)")."""
+    return OTHER_CONDITION_NAMED.format(condition=SPELLED_OUT.get(condition, condition))
 
 
 # "my father in law has MSA, not MS": a message about another disease, whatever its asks say of MS
