@@ -25,7 +25,8 @@ CITATION = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 BACK_REFERENCE_START = re.compile(
     r"^\W*(it|its|it's|this|that|these|those|they|them|their|he|she|his|her|such)\b"
     r"|^\W*(for|in|at|by|after|from|despite|because of|like) (this|that|these|those|it|them)\b(?! library\b)"
-    r"|^\W*(until then|even so|as such|if so|if not)\b",
+    r"|^\W*(until then|even so|as such|if so|if not)\b"
+    r"|^\W*the same\b(?! (?:as|way)\b)",  # "The same review found…": which review?
     re.I,
 )
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")

@@ -115,6 +115,14 @@ def test_back_references_that_lean_on_the_sentence_before_are_flagged():
     ] * 2
 
 
+def test_the_same_without_its_noun_named_is_flagged():
+    # "The same copies state…" reached an answer alone: which copies?
+    body = "## Found\nThe same review found no deaths. The dose was the same as in MIST."
+    found = sentence_problems([doc(body)])
+    assert [p.problem.split(":")[0] for p in found] == ["starts with a bare pronoun or back-reference"]
+    assert "The same review" in found[0].problem
+
+
 def test_sentences_that_name_their_subject_pass():
     body = "## Found\nThe MIST trial found less progression. In this library, MIST is the main aHSCT RCT."
     assert sentence_problems([doc(body)]) == []
