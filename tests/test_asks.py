@@ -766,3 +766,33 @@ def test_both_is_the_other_disease_and_ms():
     assert "psoriasis and MS" in ask.query
     (us,) = read_asks("My wife and I both read about HSCT for MS. Is it safe?")
     assert "and MS" not in us.query.replace("HSCT for MS", "")
+
+
+def test_them_that_no_treatment_stands_for_is_the_earlier_asks_thing():
+    # "them" are the jabs of the ask before, not HSCT: the second ask is read with the first
+    message = "Does HSCT wipe out my childhood jabs like measles? Will I need to get them all again?"
+    first, second = read_asks(message)
+    assert "HSCT all again" not in second.query
+    assert "jabs" in second.query
+    # a plural treatment still stands in for "them"
+    _, where = read_asks("What are MSCs? can I get them in the UK?")
+    assert where.query == "can I get MSCs in the UK?"
+
+
+def test_which_one_after_a_comparison_carries_the_things_compared():
+    asks = read_asks("What does myeloablative vs non-myeloablative mean and which one is used for MS?")
+    assert len(asks) == 2
+    assert "myeloablative" in asks[1].query
+
+
+def test_walking_better_is_a_question_about_results_asked_apart_from_the_price():
+    message = (
+        "my husband have secondary progresive MS, he use cane. clinic offer him mesenchimal cells "
+        "for 15000 dollar. is good price? he will walk better after?"
+    )
+    price, walk = read_asks(message)
+    assert (price.aspect, walk.aspect) == ("cost", "effectiveness")
+    # the misspelt cells are MSCs, and the type of MS the message names goes with the results ask
+    assert walk.treatment == "msc"
+    assert "(secondary progressive MS)" in walk.query
+    assert "progressive" not in price.query

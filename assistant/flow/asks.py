@@ -192,7 +192,10 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"any use|of use|any good|do (me )?(any )?good|"
             # "What would it even do for him at this stage?"
             r"(would|will|can|could|does|do) (it|this|that|they|these|those) (\w+ )?do (for|to)|"
-            r"(make|get|feel) (me |her |him |them |you )?better)\b",
+            r"(make|get|feel) (me |her |him |them |you )?better|"
+            # "he will walk better after?": a lost function back
+            r"(walk|walking|see|talk|speak|move|stand|use (my|his|her) (legs?|hands?|arms?)) "
+            r"(again|better|normally|properly))\b",
             re.I,
         ),
     ),
@@ -233,7 +236,7 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("cord-cells", re.compile(r"\b(cord|umbilical|wharton)\b", re.I)),
-    ("msc", re.compile(r"\b(mesenchymal|mscs?|adipose|fat[- ]derived|bone marrow cells)\b", re.I)),
+    ("msc", re.compile(r"\b(mes[ae]n[cs]h[iy]mal|mscs?|adipose|fat[- ]derived|bone marrow cells)\b", re.I)),
     (
         "clinics",
         re.compile(
@@ -435,9 +438,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # …and when that question names a treatment or trial, it stands in for "it": "When will
         # StarMS report?" is matched as such, not as a second "Can I still join StarMS?"
         named = _named(raw, asks[-1].query) if asks and not statement else ""
-        after_ask = (
-            (bool(named) or vague(own_words) or (pointing and same_sentence)) and not statement and bool(asks)
-        )
+        back = vague(own_words) or (pointing and same_sentence) or _earlier_things(own_words)
+        after_ask = (bool(named) or back) and not statement and bool(asks)
         if after_ask and not named:
             # "…'the closest thing to a cure'. Where does that phrase come from, and is it fair?":
             # "it" is what the ask before it was about, with the statement that ask borrowed
@@ -479,6 +481,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
                 treatment = previous.treatment
         query = _standalone(spelled_out(LIST_MARK.sub("", said)), treatment, topic)
         query = _both(_their_type(query, message), message)
+        query = _of_their_type(query, message) if aspect == "effectiveness" else query
         reading = (named or raw) if text == raw else text  # a merged ask is read whole
         asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading))
         borrowed.append(statement)
@@ -494,9 +497,9 @@ THEIR_TYPE = re.compile(
 # ask without a type is read as already ("Is HSCT good for her type?" after "relapsing MS" is an
 # eligibility question, and naming the type turned it into one about results).
 MS_TYPES = [
-    (re.compile(r"\bppms\b|\bprimary[- ]progressive\b", re.I), "primary progressive MS"),
-    (re.compile(r"\bspms\b|\bsecondary[- ]progressive\b", re.I), "secondary progressive MS"),
-    (re.compile(r"\bprogressive ms\b", re.I), "progressive MS"),
+    (re.compile(r"\bppms\b|\bprimary[- ]progres+ive\b", re.I), "primary progressive MS"),
+    (re.compile(r"\bspms\b|\bsecondary[- ]progres+ive\b", re.I), "secondary progressive MS"),
+    (re.compile(r"\bprogres+ive ms\b", re.I), "progressive MS"),
 ]
 
 
@@ -507,6 +510,15 @@ def _their_type(query: str, message: str) -> str:
         return query
     named = next((name for rule, name in MS_TYPES if rule.search(message)), None)
     return THEIR_TYPE.sub(lambda m: f"{m.group()} ({named})", query, count=1) if named else query
+
+
+def _of_their_type(query: str, message: str) -> str:
+    """An ask about results, in a message that names a progressive type, is read with the type
+    ("…SPMS, he uses a cane. Will he walk better after?"): the results differ by type."""
+    if any(rule.search(query) for rule, _ in MS_TYPES):
+        return query
+    named = next((name for rule, name in MS_TYPES if rule.search(message)), None)
+    return f"{query} ({named})" if named else query
 
 
 # "I have lupus and MS. Could a transplant treat both?": both conditions, named
@@ -676,6 +688,16 @@ def points_back(text: str) -> bool:
     if PRONOUN_SUBJECT.match(text) and len(text.split()) <= 6:
         return named <= 2
     return bool(POINTER.search(text)) and named < 2
+
+
+def _earlier_things(ask: str) -> bool:
+    """The things the ask before named: "…myeloablative vs non-myeloablative? And which one is
+    used for MS?", "…my childhood jabs? Will I need them all again?" (a "them" that no treatment
+    of the ask before stood in for, condense.put_in)."""
+    return bool(ONE_OF_THEM.search(ask)) or (bool(THEM.search(ask)) and not condense.has_own_subject(ask))
+
+
+THEM = re.compile(r"\bthem\b", re.I)
 
 
 def _named(ask: str, question: str) -> str:

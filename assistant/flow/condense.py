@@ -264,9 +264,15 @@ def put_in(question: str, topic: str) -> str:
         )
         return question[: pointing.start()] + named + question[pointing.end() :]
     slot = PRONOUN.search(question)
-    if slot:
+    if slot and not _plural_for_one(slot.group(1), topic):
         return question[: slot.start()] + phrase + question[slot.end() :]
     return ""
+
+
+def _plural_for_one(pronoun: str, topic: str) -> bool:
+    """A "them" cannot stand for one treatment: in "HSCT wipes out my childhood jabs? Will I need
+    them all again?" it means the jabs, not HSCT."""
+    return pronoun.lower() == "them" and not topic.rstrip().lower().endswith("s")
 
 
 def condense(

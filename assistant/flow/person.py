@@ -49,8 +49,8 @@ EDSS = re.compile(r"\bedss\D{0,12}(\d(?:[.,]\d)?|10)\b", re.I)
 # "the maximum EDSS allowed is 6.0", "EDSS below 6": a limit the person quotes, not their own score.
 EDSS_LIMIT = re.compile(r"\b(?:max\w*|limit|cut-?off|below|under|less than|up to|allowed|criteri\w*)\b", re.I)
 PROGRESSIVE = re.compile(
-    r"\b(sp|pp)ms\b|\b(secondary|primary)[- ]progressive\b|\bprogressive ms\b|"
-    r"\bprogressive (form|type)\b|\bms is progressive\b|\b(?:i'?m|i am|she'?s|he'?s|is now) progressive\b",
+    r"\b(sp|pp)ms\b|\b(secondary|primary)[- ]progres+ive\b|\bprogres+ive ms\b|"
+    r"\bprogres+ive (form|type)\b|\bms is progres+ive\b|\b(?:i'?m|i am|she'?s|he'?s|is now) progres+ive\b",
     re.I,
 )
 RELAPSING = re.compile(r"\brrms\b|\brelapsing[- ]remitting\b|\brelapsing ms\b|\brelapsing form\b", re.I)
