@@ -153,6 +153,9 @@ class ReviewedAnswer(_Strict):
     not_covered: str
     next_step: str = Field(min_length=1)
     reviewed: dt.date
+    # The one country whose services the answer is about ("Australia": MS Australia's position
+    # and Australian centres; "UK": the NHS): not the answer for someone who lives elsewhere.
+    place: str | None = None
 
     @field_validator("questions")
     @classmethod

@@ -238,6 +238,40 @@ def test_a_why_hears_first_that_the_library_holds_no_reviewed_reason(message):
     assert sum(b.kind == BlockKind.NOT_COVERED for b in blocks) == 1  # said once, not again after
 
 
+def test_a_why_with_nothing_nearby_kept_does_not_promise_what_follows():
+    from assistant.flow.by_ask import WHY_ALONE, composed_blocks
+
+    (ask,) = read_asks("why is ATG part of the HSCT treatment?")
+
+    def nothing_kept():
+        return 0
+        yield
+
+    blocks = list(composed_blocks(nothing_kept(), ask, 0, None, set()))
+    assert blocks[0].text == WHY_ALONE
+    assert not any("nearby" in b.text for b in blocks)
+
+
+def test_an_answer_about_one_countrys_services_is_not_given_to_someone_elsewhere():
+    from assistant.flow.by_ask import for_another_place
+    from assistant.flow.person import read_context
+
+    answer = ReviewedAnswer.model_validate(SIDE_EFFECTS.model_dump() | {"place": "Australia"})
+    message = "I am from Brazil, RRMS 6 years. the public system here do HSCT for ms?"
+    (ask,) = read_asks(message)
+    assert for_another_place(answer, ask, read_context(message))
+    here = "I live in Australia. Can I get HSCT in a public hospital?"
+    (ask,) = read_asks(here)
+    assert not for_another_place(answer, ask, read_context(here))
+    # the NHS answer is the UK's, and England is in it; no country stated: the answer stands
+    nhs = ReviewedAnswer.model_validate(SIDE_EFFECTS.model_dump() | {"place": "UK"})
+    england = "I live in England. Can I get HSCT on the NHS?"
+    (ask,) = read_asks(england)
+    assert not for_another_place(nhs, ask, read_context(england))
+    (ask,) = read_asks("Can I get HSCT on the public system?")
+    assert not for_another_place(nhs, ask, read_context("Can I get HSCT on the public system?"))
+
+
 def test_the_drug_a_person_names_shapes_the_next_step_of_a_transplant_decision_once():
     from assistant.flow.by_ask import drug_step
     from assistant.flow.person import read_context
@@ -317,9 +351,9 @@ def test_an_article_the_person_read_is_said_to_be_unseen_at_the_ask_about_it():
 
     message = "My aunt had cells in Panama. Is it HSCT? The newspaper article calls it a cure. Is it safe?"
     asks = read_asks(message)
-    assert unseen_item(message, asks) == ("article", None)  # named by no ask: said before the asks
+    assert unseen_item(message, asks) == ("article", None)  # named by no ask: said after the answers
     one = "The newspaper article calls it a cure. Is it HSCT?"
-    assert unseen_item(one, read_asks(one)) == ("article", 0)
+    assert unseen_item(one, read_asks(one)) == ("article", None)
     asks = read_asks("Is it safe? What does the documentary I watched show?")
     assert unseen_item("Is it safe? What does the documentary I watched show?", asks) == ("documentary", 1)
     assert unseen_item("Is HSCT safe?", read_asks("Is HSCT safe?")) is None
@@ -666,3 +700,13 @@ def test_a_message_about_another_disease_that_is_not_ms_is_declined_whatever_its
     texts = [b.text for b in answer.blocks if b.kind == "not_covered"]
     assert any("MSA (multiple system atrophy)" in t for t in texts)
     assert not [b for b in answer.blocks if b.kind == "answer"]
+
+
+def test_missing_words_an_answers_not_covered_line_already_names_are_not_said_twice():
+    from assistant.flow.by_ask import Missing
+
+    missing = Missing(("jabs", "ataxia"), mostly=True)
+    kept = missing.besides("The library has no reviewed advice on repeating vaccinations after aHSCT.")
+    assert kept.words == ("ataxia",)
+    assert missing.besides("Nothing about that here.") is missing
+    assert Missing(("jabs",), mostly=True).besides("No reviewed advice on vaccinations.") == Missing()

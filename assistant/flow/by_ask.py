@@ -87,6 +87,7 @@ SITUATION_NOT_COVERED = "The library cannot judge your own situation; the team t
 # said first, so that the facts below are not read as the explanation.
 WHY = re.compile(r"^\W*(?:(?:but|so|and|then|ok|okay|well|hm+)\W+){0,3}(?:why|how come)\b", re.I)
 WHY_NOT_COVERED = "The library has no reviewed answer to why this is so; here is what its sources say nearby."
+WHY_ALONE = "The library has no reviewed answer to why this is so."  # when nothing nearby is kept
 SITUATION_STEP = "Please contact your treating team or your MS team; they know your history."
 # An ask about another disease inside a message about MS ("The clinic also treats autism. Does it
 # work for autism?"): scope declines such a message only when it never names MS.
@@ -97,7 +98,7 @@ OTHER_CONDITION_NOT_COVERED = (
 OTHER_CONDITION_STEP = "A doctor who treats that condition, or a charity for it, can help."
 SITUATION_STEPS = {"ahsct": "Please contact your transplant team or your MS team; they know your history."}
 SAID_BY_VARIANT = 0.7  # share of an answer sentence's words a variant holds when it says the same
-NOT_COVERED_ANY = "The library has no reviewed information that answers this part of your question."
+NOT_COVERED_ANY = "The library has no reviewed information that answers this question."
 
 
 def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Generator[Block, None, int]:
@@ -113,8 +114,6 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     unseen = unseen_item(plan.message.asked, plan.asks)
     not_ms = another_condition_not_ms(plan.message.asked)
     steps: set[str] = set()  # next steps already given: one per kind of team, not one per ask
-    if unseen and unseen[1] is None:
-        yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
     if plan.earlier_condition:
         yield Block(BlockKind.NOT_COVERED, named_decline(plan.earlier_condition))
     for i, ask in enumerate(plan.asks or [None]):
@@ -151,6 +150,10 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             reviewed = answer_of_its_kind(res.reviewed, ask, plan.vectors.get(ask.query))
             ask = replace(ask, answer_id=reviewed.id if reviewed else None)
             ask = replace(ask, aspect=reviewed.aspect) if reviewed else ask.composed()
+        if reviewed is not None and for_another_place(reviewed, ask, plan.person):
+            # still an ask about access there: the place the library lacks is said first
+            kind = reviewed.aspect
+            reviewed, ask = None, replace(ask, answer_id=None, aspect=kind, read_aspect=kind)
         broad = broader_answer(res.reviewed, reviewed, ask, plan.person) if reviewed is not None else None
         if broad is not None and broad.id not in given:  # given to an earlier ask: not twice
             reviewed, ask = broad, replace(ask, answer_id=broad.id)
@@ -197,6 +200,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             continue
         kept += yield from composed_blocks(blocks, ask, i, missing, steps)
         yield from drug_step(ask, plan.person, i, steps)
+    if unseen and unseen[1] is None:  # mentioned, not asked about: after the answers
+        yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
     return kept
 
 
@@ -232,11 +237,13 @@ UNSEEN_TEXT = "The library cannot see the {thing} you mention, so it cannot say 
 
 def unseen_item(message: str, asks: list[Ask]) -> tuple[str, int | None] | None:
     """(what, ask index) for an article, video or programme the message refers to: the ask that
-    names it, else a message's only ask, else None (said once, before the asks)."""
+    names it (said first there: "What does the documentary show?" is answered by it), else None
+    (said once, after the answers: "Friends send me videos. Should I consider HSCT?" is answered
+    first)."""
     found = UNSEEN.search(message)
     if not found:
         return None
-    at = next((i for i, a in enumerate(asks) if UNSEEN.search(a.text)), None if len(asks) > 1 else 0)
+    at = next((i for i, a in enumerate(asks) if UNSEEN.search(a.text)), None)
     thing = found.group(1).lower()
     return (
         "news report" if thing.startswith("news") else "programme" if thing.startswith("tv") else thing
@@ -407,7 +414,8 @@ def reviewed_blocks(
     they are most of its topic ("can I eat yogurt?" to the answer on recovery) said the same way,
     else after the answer. `yes_no`: the ask can be answered yes or no; else ("How is it
     different?", "Is it X or Y?") an answer's "Yes:" or "No," lead is left out."""
-    missing = missing or Missing()
+    # "…no reviewed advice on repeating vaccinations" already says the library lacks the "jabs"
+    missing = (missing or Missing()).besides(answer.not_covered)
     if narrow:
         yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
     elif missing.mostly:
@@ -452,8 +460,15 @@ def yes_or_no(ask: Ask | None) -> bool:
 JUDGEMENT = re.compile(r"\bcannot (say|weigh|judge)\b", re.I)
 
 
-# The words people use for what the answers call fatigue (stems).
-ALIKE = {"exhaust": "fatigu", "tire": "fatigu", "tired": "fatigu", "worn": "fatigu", "sleepi": "fatigu"}
+# The words people use for what the answers call fatigue or vaccinations (stems).
+ALIKE = {
+    "exhaust": "fatigu",
+    "tire": "fatigu",
+    "tired": "fatigu",
+    "worn": "fatigu",
+    "sleepi": "fatigu",
+    "jab": "vaccin",
+}
 
 
 # How a question is put, not what it is about: "how long does recovery take" does not ask the part
@@ -509,17 +524,19 @@ def composed_blocks(
     kept: list[Block] = []
     why = not missing.mostly and why_ask(ask)
     first = missing.mostly or why or (ask.aspect == "decision" and bool(CHOOSING.search(ask.text)))
-    if why:
-        yield Block(BlockKind.NOT_COVERED, WHY_NOT_COVERED, ask=index)
-    elif first:
+    if first and not why:
         yield not_covered(ask, index, missing if missing.mostly else None)
     for block in blocks:
         if missing.mostly and block.kind == BlockKind.ANSWER and numbers(block.text):
             continue
         tagged = Block(block.kind, block.text, block.citations, block.claim, index, block.reason)
         if tagged.kind == BlockKind.ANSWER:
+            if why and not kept:  # "here is what its sources say nearby" only when some follows
+                yield Block(BlockKind.NOT_COVERED, WHY_NOT_COVERED, ask=index)
             kept.append(tagged)
         yield tagged
+    if why and not kept:
+        yield Block(BlockKind.NOT_COVERED, WHY_ALONE, ask=index)
     answered = not first and addresses(kept, ask)
     if not first and not answered:
         yield not_covered(ask, index, missing)  # the missing words when there are some
@@ -552,6 +569,17 @@ SPOKEN_OF_AS = {
 }
 # Asks whose answer depends on where the person lives: access, price, the law
 WHERE_BOUND = frozenset({"access", "cost", "regulation"})
+
+
+def for_another_place(answer: ReviewedAnswer, ask: Ask, person: PersonContext) -> bool:
+    """Is the answer about one country's services (MS Australia, the NHS) while the ask names
+    another country, or the person said they live in one? "I am from Brazil. The public system
+    here do HSCT?" is not answered by which Australian hospitals offer it."""
+    if not answer.place:
+        return False
+    named = COUNTRY.search(ask.own or ask.text)
+    place = named.group() if named else person.country
+    return bool(place) and SPOKEN_OF_AS.get(place, place) != answer.place
 
 
 def unknown_place(ask: Ask, person: PersonContext | None, known) -> str | None:
@@ -692,6 +720,7 @@ def not_covered_texts() -> list[str]:
         NEXT_STEP_ANY,
         SITUATION_NOT_COVERED,
         WHY_NOT_COVERED,
+        WHY_ALONE,
         SITUATION_STEP,
         OTHER_CONDITION_NOT_COVERED,
         OTHER_CONDITION_NAMED.format(condition="lupus"),
@@ -817,6 +846,12 @@ class Missing:
 
     def sentence(self) -> str:
         return MISSING.format(words=_listed(tuple(SPELLED_OUT.get(w, w) for w in self.words)))
+
+    def besides(self, said: str) -> Missing:
+        """Without the words a not-covered sentence already names (in its words or in ALIKE's)."""
+        named = set(content_words(said))
+        words = tuple(w for w in self.words if not any(ALIKE.get(s, s) in named for s in content_words(w)))
+        return self if words == self.words else Missing(words, self.mostly and bool(words))
 
 
 # Acronyms of neighbouring conditions, spelled out so the reader sees which one is meant.
