@@ -796,3 +796,19 @@ def test_walking_better_is_a_question_about_results_asked_apart_from_the_price()
     assert walk.treatment == "msc"
     assert "(secondary progressive MS)" in walk.query
     assert "progressive" not in price.query
+
+
+def test_how_much_time_asks_for_a_time_not_a_price():
+    from assistant.flow.asks import aspect_of
+
+    assert aspect_of("how much time?") != "cost"
+    assert aspect_of("how much longer will I be tired?") != "cost"
+    assert aspect_of("how much is it in Mexico?") == "cost"
+
+
+def test_the_drug_taken_now_is_the_one_the_decision_is_weighed_against():
+    from assistant.flow.person import read_context
+
+    # named last, or named as the one taken now, it comes last
+    assert read_context("Tecfidera didn't hold it, now on Ocrevus").drugs[-1] == "ocrelizumab"
+    assert read_context("I'm on Ocrevus; before that Tecfidera and Tysabri").drugs[-1] == "ocrelizumab"

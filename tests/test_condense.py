@@ -125,3 +125,12 @@ def test_asking_to_take_part_after_a_trial_continues_about_that_trial_and_its_as
     # without a trial before it, joining something is a question of its own
     assert condense("Can I join?", [("Is HSCT safe?", "")]) == "Can I join? (about HSCT)"
     assert condense("How do I join a stem cell trial?", earlier) == "How do I join a stem cell trial?"
+
+
+def test_a_drug_asked_about_as_a_trials_arm_continues_the_trial():
+    # Kesimpta is a drug, but "the drugs they compared with" are the MIST trial's
+    history = [("What did the MIST trial find?", "MIST compared aHSCT with MS drugs [1].")]
+    reading = condense_rule("was Kesimpta one of the drugs they compared with?", history)
+    assert "MIST" in reading
+    # a drug asked about on its own is a new topic
+    assert "MIST" not in condense_rule("Is Kesimpta safe in pregnancy?", history)

@@ -258,6 +258,15 @@ def test_a_fever_after_the_transplant_gets_the_urgent_notice_and_its_reviewed_an
     assert "cannot judge your own situation" not in said
 
 
+def test_an_ask_about_the_part_an_answer_does_not_cover_is_answered_by_saying_so(shipped_assistant):
+    # the reviewed answer on relapse after aHSCT says it has nothing on a second transplant: that
+    # plain line answers the ask, with no "I can't answer that" paragraph after it
+    answer = shipped_assistant.ask("can you have HSCT a second time if MS comes back after the first one?")
+    kinds = [b.kind for b in answer.blocks]
+    assert "not_covered" in kinds and "abstain" not in kinds
+    assert "second transplant" in " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+
+
 def test_asking_whether_a_transplant_treats_ms_is_not_answered_with_product_approvals(shipped_assistant):
     # the matcher's nearest answer may be "no stem-cell product is FDA-approved for MS", which
     # reads as a no to aHSCT; an ask about what the transplant does gets an answer on its results

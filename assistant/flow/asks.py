@@ -95,9 +95,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"fund\w*|insurance|insurer|\$|€|£|euros?|dollars?|pounds|fee|fees|the total|"
             # not "is the money likely to buy me real improvement?"
             r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))|"
-            # not "how much does it help" or "how much years does it last"
+            # not "how much does it help", "how much years does it last" or "how much time?"
             r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
-            r"difference|trouble)\b))\b"
+            r"difference|trouble|time|longer|months?|weeks?|days?)\b))\b"
             r"|[$€£]\s?\d",  # "$54,500": a price, with no word boundary before its sign
             re.I,
         ),

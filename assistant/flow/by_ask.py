@@ -167,7 +167,9 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
                 reviewed, plan.person, i, checker.citer, support, narrow, missing, yes_or_no(ask)
             )
             for block in blocks:
-                kept += block.kind == BlockKind.ANSWER
+                # its plain "the library has no reviewed guidance on a second transplant" answers
+                # an ask about just that part, without the general "I can't answer" after it
+                kept += block.kind in (BlockKind.ANSWER, BlockKind.NOT_COVERED)
                 yield block
             yield from drug_step(ask, plan.person, i, steps)
             continue

@@ -122,6 +122,12 @@ JOINING = re.compile(
     r"(been )?eligible|qualif\w*)\b",
     re.I,
 )
+# "was Kesimpta one of the drugs they compared with?" after a question on a trial: its arms
+TRIAL_ARMS = re.compile(
+    r"\b(compar\w*|control group|placebo|sham|the other (group|arm)|"
+    r"(drugs?|treatments?) (they|it) (used|gave|tested))\b",
+    re.I,
+)
 SIMILAR = 0.55  # cosine of message and previous turn above which an unmarked message continues
 MAX_TOPIC_CHARS = 120  # a topic is a treatment and a subject ("aHSCT for relapsing MS in the UK")
 
@@ -194,9 +200,17 @@ def is_follow_up(question: str, previous: str = "", similarity: float | None = N
     words = content_words(question)
     if POINTING.search(question) or (CONTINUING.search(question) and len(words) <= 5):
         return True
+    trial_before = any(kind == "trial" for kind, *_ in topics(previous))
+    # a drug named as one of the trial's arms does not make the message a new topic
+    if (
+        trial_before
+        and TRIAL_ARMS.search(question)
+        and not any(kind == "trial" for kind, *_ in topics(question))
+    ):
+        return True
     if has_own_subject(question):
         return False
-    if JOINING.search(question) and any(kind == "trial" for kind, *_ in topics(previous)):
+    if JOINING.search(question) and trial_before:
         return True
     short = len(words) <= 2 or (len(words) == 3 and not topics(question))
     if short or REFERRING.search(question) or CONTINUING.search(question):

@@ -121,7 +121,7 @@ def read_context(message: str) -> PersonContext:
     if own:
         ctx.edss = float(own[0].group(1).replace(",", "."))
     ctx.years_since_diagnosis = _years(message)
-    ctx.drugs = [name for name, rx in DRUGS.items() if re.search(rf"\b({rx})\b", message, re.I)]
+    ctx.drugs = _drugs(message)
     if m := MY_COUNTRY.search(message):
         ctx.country = m.group(1)
     elif NHS.search(message):  # the NHS is the UK's health service: the person is treated there
@@ -138,3 +138,18 @@ def _years(message: str) -> float | None:
         raw = (m.group(1) or m.group(2) or "").lower()
         return float(WORD_NUMBERS.get(raw) or int(raw))
     return None
+
+
+# "now on Ocrevus", "currently taking Kesimpta": the drug the person takes today
+NOW_ON = re.compile(r"\b(?:now|currently|still|i'?m|i am|she'?s|he'?s)\s+(?:on|taking|using)\s+$", re.I)
+
+
+def _drugs(message: str) -> list[str]:
+    """The drugs the message names, in the order named, the one taken now last ("Tecfidera didn't
+    hold it, now on Ocrevus": ocrelizumab is the drug an aHSCT decision is weighed against)."""
+    found = []
+    for name, rx in DRUGS.items():
+        if m := re.search(rf"\b({rx})\b", message, re.I):
+            now = bool(NOW_ON.search(message[max(0, m.start() - 20) : m.start()]))
+            found.append((now, m.start(), name))
+    return [name for *_, name in sorted(found)]
