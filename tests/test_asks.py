@@ -812,3 +812,11 @@ def test_the_drug_taken_now_is_the_one_the_decision_is_weighed_against():
     # named last, or named as the one taken now, it comes last
     assert read_context("Tecfidera didn't hold it, now on Ocrevus").drugs[-1] == "ocrelizumab"
     assert read_context("I'm on Ocrevus; before that Tecfidera and Tysabri").drugs[-1] == "ocrelizumab"
+
+
+def test_what_to_arrange_is_not_a_choice_and_a_misspelt_msc_is_an_msc():
+    from assistant.flow.asks import aspect_of, treatment_of
+
+    assert aspect_of("what should she have in place before she flies?") != "decision"
+    assert aspect_of("Should she stop Ocrevus before HSCT?") == "decision"
+    assert treatment_of("I did stem cell (mesenkimal) 2 times in Istanbul") == "msc"

@@ -64,6 +64,8 @@ ANSWERED = [
     # A pet as company after the transplant, not the patient (was declined as another condition).
     "Coming home next week after HSCT. When can I garden again, and is it ok to cuddle my dog?",
     "My dog is sick, can I still go for my HSCT next week?",
+    # a follow-up about the person's own recovery that names no treatment
+    "different thing - we have a cat, will she have to go somewhere else while I recover?",
 ]
 
 

@@ -211,7 +211,11 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "decision",
         re.compile(
-            r"\b(should (?:i|she|he|we|my \w+)|worth it|would you|what would (?:you|i|we)|do i go|"
+            # "what should she have in place before she flies?" asks what to arrange, not a choice
+            r"\b((?<!\bwhat )should (?:i|she|he|we|my \w+)|"
+            r"(?<=\bwhat )should (?:i|she|he|we|my \w+)(?! (?:have|bring|pack|take|prepare|arrange)\b)|"
+            r"worth it|would you|"
+            r"what would (?:you|i|we)|do i go|"
             r"decide|decision|"
             r"(?:is it )?(?:better|best) to|or (?:to )?wait|wait or)\b",
             re.I,
@@ -236,7 +240,7 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("cord-cells", re.compile(r"\b(cord|umbilical|wharton)\b", re.I)),
-    ("msc", re.compile(r"\b(mes[ae]n[cs]h[iy]mal|mscs?|adipose|fat[- ]derived|bone marrow cells)\b", re.I)),
+    ("msc", re.compile(r"\b(mes[ae]n[cks]h?[iy]mal|mscs?|adipose|fat[- ]derived|bone marrow cells)\b", re.I)),
     (
         "clinics",
         re.compile(

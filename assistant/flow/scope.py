@@ -95,6 +95,13 @@ PET_TREATED = re.compile(
     r"(?:ms|multiple sclerosis|symptoms|arthritis|cancer|disease)\b",
     re.I,
 )
+# The person's own treatment named around a pet ("we have a cat, will she have to go somewhere
+# else while I recover?"): the pet is company during aftercare, not the patient.
+OWN_CARE = re.compile(
+    r"\b(?:while|when|after|during) (?:i|i'm|i am|we|my|the|your|you)\b[^.?!]{0,25}"
+    r"\b(?:recover\w*|transplant|chemo\w*|treatment|hospital|immune system)\b",
+    re.I,
+)
 DOSE = re.compile(
     r"\b(what|which|how much|how many|how often)\b[^?]{0,50}\b(dose|dosage|units?|mg|milligrams?|"
     r"tablets?|pills?|injections?)\b[^?]{0,40}\b(should|shall|must|can|do) (i|we|he|she|they|my \w+) "
@@ -145,7 +152,9 @@ def _decline(text: str) -> DeclineReason | None:
         return DeclineReason.PERSONAL_ADVICE
     if SHORTEST_WAIT.search(text) or (LIVE_WHEN.search(text) and LIVE_WHAT.search(text)):
         return DeclineReason.LIVE_INFO
-    pet = PET_TREATED.search(text) or (PETS.search(text) and not DOMAIN.search(text))
+    pet = PET_TREATED.search(text) or (
+        PETS.search(text) and not DOMAIN.search(text) and not OWN_CARE.search(text)
+    )
     if pet or (not MS.search(text) and _other_subject(text)):
         return DeclineReason.OTHER_CONDITION
     return None
