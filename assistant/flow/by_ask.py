@@ -190,11 +190,12 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
                 yield from next_step(ask, i, steps)
             continue
         asks_why = ask is not None and why_ask(ask)
-        ctx.question, ctx.mode, ctx.ask, ctx.limit = (
+        ctx.question, ctx.mode, ctx.ask, ctx.limit, ctx.no_figures = (
             plan.message.question,
             checker.answer.mode,
             ask,
             NARROW_LIMIT if missing.mostly or asks_why else limit,
+            missing.mostly,
         )
         blocks = checker.verified(composer, ctx)
         if ask is None:

@@ -13,7 +13,15 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from ..settings import Settings
-from ..text import CITATION, content_words, looks_non_english, overlap, reading_grade, split_sentences
+from ..text import (
+    CITATION,
+    content_words,
+    looks_non_english,
+    numbers,
+    overlap,
+    reading_grade,
+    split_sentences,
+)
 from ..vocab import evidence_prior
 from .asks import ASPECT_RULES, GENERIC
 from .by_ask import off_topic_price, other_treatment
@@ -177,6 +185,7 @@ class ExtractiveComposer:
             and not other_treatment(r.text, ctx.ask)
             and on_aspect(r.text, ctx)
             and self.near_enough(r, ctx, own)
+            and not (ctx.no_figures and numbers(r.text))
         ]
         pool = [(s, r) for s, r in pool if s >= self.settings.min_sentence_relevance]
         chosen: list[tuple[float, SentenceRow]] = []

@@ -30,6 +30,10 @@ class Context:
     sentences: list[SentenceRow] = field(default_factory=list)
     ask: Ask | None = None  # the ask being answered, when the message has been read into asks
     limit: int | None = None  # sentences wanted; None: the mode's default from Settings
+    # Figures not wanted: most of the ask's topic is missing from the library, so a number about
+    # something else would stand in for the answer (the composer leaves such sentences out before
+    # they are cited, so no reference is listed for a sentence that is not shown)
+    no_figures: bool = False
 
     def sentences_of(self, n: int) -> list[SentenceRow]:
         return [s for s in self.sentences if s.passage == n]
