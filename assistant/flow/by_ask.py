@@ -21,7 +21,7 @@ import numpy as np
 
 from ..answers import YES_NO_LEAD, ReviewedAnswer, without_yes_no
 from ..models import Block
-from ..text import STOPWORDS, content_words, normalize_terms, numbers, overlap
+from ..text import STOPWORDS, content_words, looks_non_english, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
 from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of
 from .cards import CardSupport, Citer
@@ -553,6 +553,8 @@ def composed_blocks(
 
 
 def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -> Missing:
+    if looks_non_english(ask.query):  # its words are another language's, not topics the library lacks
+        return Missing()
     known = library_terms(res)
     missing = missing_topic(ask.query, known, common(res))
     if ask.declined:  # the other disease is declined on its own line
