@@ -512,16 +512,21 @@ def _their_type(query: str, message: str) -> str:
     beside it ("…trials for her type (primary progressive MS)?")."""
     if not THEIR_TYPE.search(query):
         return query
-    named = next((name for rule, name in MS_TYPES if rule.search(message)), None)
+    named = _type_named(message)
     return THEIR_TYPE.sub(lambda m: f"{m.group()} ({named})", query, count=1) if named else query
+
+
+def _type_named(message: str) -> str | None:
+    """The progressive type of MS the message names, spelled out; None when it names none."""
+    return next((name for rule, name in MS_TYPES if rule.search(message)), None)
 
 
 def _of_their_type(query: str, message: str) -> str:
     """An ask about results, in a message that names a progressive type, is read with the type
     ("…SPMS, he uses a cane. Will he walk better after?"): the results differ by type."""
-    if any(rule.search(query) for rule, _ in MS_TYPES):
+    if _type_named(query):
         return query
-    named = next((name for rule, name in MS_TYPES if rule.search(message)), None)
+    named = _type_named(message)
     return f"{query} ({named})" if named else query
 
 
@@ -694,14 +699,14 @@ def points_back(text: str) -> bool:
     return bool(POINTER.search(text)) and named < 2
 
 
+THEM = re.compile(r"\bthem\b", re.I)
+
+
 def _earlier_things(ask: str) -> bool:
     """The things the ask before named: "…myeloablative vs non-myeloablative? And which one is
     used for MS?", "…my childhood jabs? Will I need them all again?" (a "them" that no treatment
     of the ask before stood in for, condense.put_in)."""
     return bool(ONE_OF_THEM.search(ask)) or (bool(THEM.search(ask)) and not condense.has_own_subject(ask))
-
-
-THEM = re.compile(r"\bthem\b", re.I)
 
 
 def _named(ask: str, question: str) -> str:

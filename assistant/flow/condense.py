@@ -193,6 +193,10 @@ def has_own_subject(message: str) -> bool:
     return any(kind in OWN_SUBJECT for kind, *_ in topics(message))
 
 
+def _names_trial(text: str) -> bool:
+    return any(kind == "trial" for kind, *_ in topics(text))
+
+
 def is_follow_up(question: str, previous: str = "", similarity: float | None = None) -> bool:
     """Does the message continue the previous turn? (See the module docstring for the rule.)"""
     if NEW_TOPIC.search(question):
@@ -200,17 +204,12 @@ def is_follow_up(question: str, previous: str = "", similarity: float | None = N
     words = content_words(question)
     if POINTING.search(question) or (CONTINUING.search(question) and len(words) <= 5):
         return True
-    trial_before = any(kind == "trial" for kind, *_ in topics(previous))
     # a drug named as one of the trial's arms does not make the message a new topic
-    if (
-        trial_before
-        and TRIAL_ARMS.search(question)
-        and not any(kind == "trial" for kind, *_ in topics(question))
-    ):
+    if TRIAL_ARMS.search(question) and not _names_trial(question) and _names_trial(previous):
         return True
     if has_own_subject(question):
         return False
-    if JOINING.search(question) and trial_before:
+    if JOINING.search(question) and _names_trial(previous):
         return True
     short = len(words) <= 2 or (len(words) == 3 and not topics(question))
     if short or REFERRING.search(question) or CONTINUING.search(question):
