@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.flow.asks import read_asks, vague
+from assistant.flow.person import read_context
 
 
 def texts(message: str) -> list[str]:
@@ -820,3 +821,39 @@ def test_what_to_arrange_is_not_a_choice_and_a_misspelt_msc_is_an_msc():
     assert aspect_of("what should she have in place before she flies?") != "decision"
     assert aspect_of("Should she stop Ocrevus before HSCT?") == "decision"
     assert treatment_of("I did stem cell (mesenkimal) 2 times in Istanbul") == "msc"
+
+
+def test_a_lower_case_question_after_a_full_stop_is_its_own_ask():
+    asks = texts("hello, i am from poland, my neurolog say maybe HSCT for me. how many days i stay there?")
+    assert asks == ["how many days i stay there?"]
+
+
+def test_a_relative_clause_after_a_drug_is_not_a_second_ask():
+    assert texts("Am I allowed to go back on Tysabri, which I was on before?") == [
+        "Am I allowed to go back on Tysabri, which I was on before?"
+    ]
+    assert len(texts("wat is risk of dieing from hsct, an is it more then lemtrada")) == 2
+
+
+def test_which_one_reads_the_choice_the_message_offered():
+    message = (
+        "My husband is 38, RRMS, EDSS 2, and he still had two relapses on Ocrevus. "
+        "His neurologist is offering Lemtrada or HSCT. Which one works better?"
+    )
+    (ask,) = read_asks(message)
+    assert "Lemtrada" in ask.query
+
+
+def test_ages_of_family_members_and_teenagers_are_read():
+    assert read_context("My son is 16 and was just diagnosed").age == 16
+    assert read_context("my mum is 60 and has SPMS").age == 60
+    assert read_context("Im 13, i have ms").age == 13
+    assert read_context("I am 12 weeks post HSCT").age is None
+    assert read_context("my husband is 12 weeks post HSCT").age is None
+
+
+def test_a_drug_offered_or_compared_is_not_the_drug_taken():
+    message = "He still had two relapses on Ocrevus. His neurologist is offering Lemtrada or HSCT."
+    assert read_context(message).drugs == ["ocrelizumab"]
+    assert read_context("is it more then lemtrada").drugs == []
+    assert read_context("is hsct better than Ocrevus? I am on Tysabri").drugs == ["natalizumab"]

@@ -17,13 +17,14 @@ import numpy as np
 
 from ..text import content_words, split_sentences
 from . import condense
-from .person import PersonContext
+from .person import DRUGS, PersonContext
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
 from .understand import Message
 
+# ("wat": what, typed fast)
 QUESTION_WORDS = (
-    r"what|which|who|whom|whose|when|where|why|how|is|are|am|was|were|do|does|did|can|could|will|"
+    r"what|wat|which|who|whom|whose|when|where|why|how|is|are|am|was|were|do|does|did|can|could|will|"
     r"would|should|shall|may|might|has|have|had|any|anyone|tell me|explain|please explain|i want to know|"
     r"i'?d like to know|i wonder|wondering|is there|are there"
 )
@@ -71,9 +72,19 @@ STATEMENT_START = re.compile(
 )
 # "…is it safe and how much does it cost?" → two asks; split only before a new question word.
 JOINED = re.compile(
-    r"\s*(?:,|;|\band\b|\balso\b|\bplus\b)+\s+(?=(?:what|which|who|when|where|why|how|is|are|"
-    r"do|does|can|could|will|would|should)\b[^,;]{6,})",
+    # ("an is it more…": "and" typed short)
+    r"\s*(?:,|;|\band\b|\ban\b|\balso\b|\bplus\b)+\s+(?=(?:what|which|who|when|where|why|how|is|are|"
+    r"do|does|can|could|will|would|should)\b[^,;]{6,})"
+    # not "…go back on Tysabri, which I was on before?": a relative clause about the thing before
+    r"(?!which (?:i|we|he|she|they|my \w+) (?:was|were|am|is|are|had|have|has|took|used|tried|started|"
+    r"stopped|got|did)\b)",
     re.I,
+)
+# "hello, i am from poland, my neurolog say maybe HSCT for me. how many days i stay?": a question
+# begun in lower case after a full stop is a sentence of its own (the splitter keeps them together)
+LOWER_QUESTION = re.compile(
+    r"(?<=\w{2}[.!])\s+(?=(?:how|what|when|where|why|which|who|can|could|is|are|will|would|does|do|should)"
+    r"\b[^.!?]*\?)"
 )
 ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
@@ -137,7 +148,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(risks?|risky|riskier|safer|safest|safe|safety|side[- ]effects?|danger\w*|"
             r"die|dies|died|dying|deaths?|fatal\w*|"
             r"fevers?|"
-            r"mortality|infections?|complications?|harm\w*|cancer|infertil\w*|known (side )?effects?)\b",
+            r"mortality|infections?|complications?|harm\w*|cancer|infertil\w*|known (side )?effects?|"
+            r"go(?:es)? wrong|went wrong)\b",
             re.I,
         ),
     ),
@@ -165,6 +177,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "comparison",
         re.compile(
             r"\b(compare\w*|comparison|versus|vs\.?|better than|instead of|rather than|"
+            # "is it more then lemtrada": more or less of something than another treatment
+            r"(?:more|less|higher|lower|riskier|worse) th[ae]n (?!\d)|"
             r"or (should i )?(stay|keep|switch)|difference between|stronger|more effective|"
             r"works? better|"
             r"which (?:one )?(?:is|would be|will be|'s) (?:the )?(?:better|best|safer|stronger))\b",
@@ -176,7 +190,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(what happens|how is it done|procedure|steps|chemo\w*|conditioning|"
             r"mobili[sz]ation|hospital stay|how long in hospital|injected|infusion|"
-            r"intrathecal|lumbar)\b",
+            r"intrathecal|lumbar|collect\w*|harvest\w*|(?:get|take) (?:the |my |your |her |his )?"
+            r"(?:stem )?cells (?:out|from))\b",
             re.I,
         ),
     ),
@@ -338,6 +353,9 @@ ONE_OF_THEM = re.compile(
     r"|\bwhich (?:is|would be|will be|'s) (?:the )?(?:better|best|safer|riskier|stronger)\b",
     re.I,
 )
+# Two things offered as a choice: what "which one" picks from
+_NAMED = r"(?:a?hsct|mscs?|mesenchymal|transplant\w*|stem[- ]cells?|" + "|".join(DRUGS.values()) + ")"
+CHOICE = re.compile(rf"\b{_NAMED}\s+(?:or|vs\.?|versus)\s+(?:an?\s+|the\s+)?{_NAMED}\b", re.I)
 # Stems that name no topic: an ask made only of these points at what was said before it.
 VAGUE_WORDS = frozenset(
     content_words(
@@ -413,7 +431,12 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     `earlier`: how the conversation's previous turn was read (condense.previous_reading); its
     treatment is the message's when the message names none ("Thanks. Will my hair fall out?"
     after a question on aHSCT asks about aHSCT)."""
-    read = [q for s in split_sentences(message) for q in _reported(LEAD_IN.sub("", PREAMBLE.sub("", s)))]
+    read = [
+        q
+        for sentence in split_sentences(message)
+        for s in LOWER_QUESTION.split(sentence)
+        for q in _reported(LEAD_IN.sub("", PREAMBLE.sub("", s)))
+    ]
     sentences = _with_topic(read)
     sentences = sentences or [message]
     found = [(part, i) for i, s in enumerate(sentences) if _is_ask(s) for part in _split_joined(s)]
@@ -606,6 +629,7 @@ SHORTHAND = {
     "docs": "doctors",
     "meds": "medication",
     "pwms": "people with MS",
+    "ambulatory": "outpatient",  # "make the HSCT ambulatory": Spanish and Italian speakers' word
 }
 SHORT_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w'])", re.I)
 
@@ -728,6 +752,10 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
     sentence, the one after it."""
     kind = aspect_of(raw) if THAT_THING.search(raw) else "other"
     before = [j for j in range(at - 1, -1, -1) if not _is_ask(sentences[j])]
+    if ONE_OF_THEM.search(raw):  # "…is offering Lemtrada or HSCT. Which one works better?"
+        found = next((sentences[j] for j in before[:3] if CHOICE.search(sentences[j])), "")
+        if found:
+            return found
     if kind != "other":
         found = next((sentences[j] for j in before if aspect_of(sentences[j]) == kind), "")
         if found:

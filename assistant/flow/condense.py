@@ -36,6 +36,8 @@ CONDENSE_PROMPT = (
 
 # Topic words, by kind: a message that names one of a kind replaces the earlier one of that kind
 # ("and versus alemtuzumab?" after "HSCT versus ocrelizumab" keeps HSCT, drops ocrelizumab).
+# "stem cells" beside a treatment's name is that treatment's cells
+GENERIC_CELLS = re.compile(r"(?:the )?stem[- ]cells?", re.I)
 TOPICS: list[tuple[str, re.Pattern]] = [
     (
         "trial",
@@ -221,6 +223,9 @@ def topic_words(previous: str, message: str) -> str:
     """The previous turn's treatment and subject, minus the kinds the message names itself."""
     own = {kind for kind, *_ in topics(message)}
     kept = [t for t in topics(previous) if t[0] not in own and t[0] != "claim"]
+    # "how do they get the stem cells out for HSCT? does it hurt?": the treatment named, not its cells
+    if any(t[0] == "therapy" and not GENERIC_CELLS.fullmatch(t[1]) for t in kept):
+        kept = [t for t in kept if not (t[0] == "therapy" and GENERIC_CELLS.fullmatch(t[1]))]
     if not kept:
         return ""
     gaps = [previous[a[3] : b[2]] for a, b in zip(kept, kept[1:], strict=False)]

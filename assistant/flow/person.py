@@ -37,10 +37,14 @@ MY_COUNTRY = re.compile(
     re.I,
 )
 AGE = re.compile(
-    r"\b(?:i'?m|i am|aged?|age:?|too old at|old at)\s*(\d{2})\b(?!\s*(?:%|years? (?:ago|since)|months?))"
+    r"\b(?:i'?m|i am|aged?|age:?|too old at|old at)\s*(\d{2})\b"
+    r"(?!\s*(?:%|years? (?:ago|since)|months?|weeks?|days?))"
     r"|\b(\d{2})\s*(?:years?[- ]old|y/?o|yrs? old|years?,)(?!\s*(?:ago|since))"
     # "my sister (41, RRMS)": an age in brackets beside the MS type
-    r"|\((\d{2}),\s*(?:rrms|spms|ppms|ms|relapsing|progressive)\b",
+    r"|\((\d{2}),\s*(?:rrms|spms|ppms|ms|relapsing|progressive)\b"
+    # "My son is 16 and…", "my mum's 60": the age of the family member the message is about
+    r"|\bmy (?:son|daughter|child|kid|boy|girl|husband|wife|partner|mum|mom|mother|dad|father|brother|sister)"
+    r"(?:'s| is) (\d{2})\b(?!\s*(?:%|years? (?:ago|since)|months?|weeks?|days?))",
     re.I,
 )
 DECADE = re.compile(r"\b(?:in my|i'?m in my)\s+(twenties|thirties|forties|fifties|sixties)\b", re.I)
@@ -108,7 +112,7 @@ def read_context(message: str) -> PersonContext:
     ctx = PersonContext()
     if m := AGE.search(message):
         age = int(next(g for g in m.groups() if g))
-        ctx.age = float(age) if 16 <= age <= 90 else None
+        ctx.age = float(age) if 10 <= age <= 90 else None  # a teenager's parent writes too
     elif m := DECADE.search(message):
         ctx.age = float(DECADES[m.group(1).lower()])
     if PROGRESSIVE.search(message):
@@ -141,6 +145,13 @@ def _years(message: str) -> float | None:
 
 
 # "now on Ocrevus", "currently taking Kesimpta": the drug the person takes today
+# A drug offered, weighed or compared with ("…offering Lemtrada", "is it more than Lemtrada"),
+# not one the person takes
+OFFERED = re.compile(
+    r"\b(?:offer\w*|suggest\w*|recommend\w*|propos\w*|consider\w*)\s+(?:\w+\s+){0,3}$"
+    r"|\b(?:th[ae]n|vs\.?|versus|compared (?:with|to)|or)\s+$",
+    re.I,
+)
 NOW_ON = re.compile(r"\b(?:now|currently|still|i'?m|i am|she'?s|he'?s)\s+(?:on|taking|using)\s+$", re.I)
 
 
@@ -150,6 +161,8 @@ def _drugs(message: str) -> list[str]:
     found = []
     for name, rx in DRUGS.items():
         if m := re.search(rf"\b({rx})\b", message, re.I):
+            if OFFERED.search(message[max(0, m.start() - 40) : m.start()]):
+                continue  # "his neurologist is offering Lemtrada or HSCT": not a drug taken
             now = bool(NOW_ON.search(message[max(0, m.start() - 20) : m.start()]))
             found.append((now, m.start(), name))
     return [name for *_, name in sorted(found)]
