@@ -311,3 +311,35 @@ def test_an_ask_worded_as_a_reviewed_question_gets_its_answer_below_the_threshol
     matcher.threshold = 1.01  # above any cosine: reviewed answers off, no near-duplicate either
     assert matcher.best("w6 x6 y6", b).confidence < 1.01
     assert matcher._near_duplicate(matcher.vectors @ b) is None
+
+
+def test_a_teenager_hears_that_the_trials_take_adults_not_the_ideal_age_for_adults(shipped_assistant):
+    # the age-limit answer's figures are about adults ("under 45 is ideal"); for a 16-year-old the
+    # variant for their age is said after the plain line that the library has no guidance for them
+    answer = shipped_assistant.ask("My son is 16 and has very active MS. Can teenagers have HSCT?")
+    text = answer.answer
+    assert "no reviewed guidance on aHSCT for children or teenagers" in text
+    assert "aged 18 or over" in text and "under 45" not in text
+
+
+def test_a_second_ask_that_borrows_the_first_ones_words_gets_an_answer_of_its_own_kind(shipped_assistant):
+    # "which one actually works better?" borrows "HSCT or the mesenchymal stem cells" from the
+    # safety question before it; it is answered on evidence, not skipped as the same question, and
+    # a reviewed sentence both answers hold is read once
+    answer = shipped_assistant.ask(
+        "which one is safer, HSCT or the mesenchymal stem cells? and which one actually works better?"
+    )
+    assert [a["answer_id"] for a in answer.asks] == ["ahsct-vs-msc-safety", "ahsct-vs-other-stem-cells"]
+    said = [b.text for b in answer.blocks if b.kind == "answer"]
+    assert len(said) == len(set(said))
+    assert any("MSCs are still being developed" in s for s in said)
+
+
+def test_the_cells_of_a_named_treatment_are_that_treatment_when_a_pronoun_points_back(shipped_assistant):
+    # "does it hurt?" after "how do they get the stem cells out for HSCT?" is about aHSCT, not
+    # about clinic cell products and their reported harms
+    answer = shipped_assistant.ask("how do they get the stem cells out of you for HSCT? does it hurt?")
+    first, second = answer.asks
+    assert first["answer_id"] == "ahsct-procedure-steps"
+    assert second["treatment"] == "ahsct" and second["answer_id"] != "harms-reported"
+    assert "intrathecal" not in answer.answer and "case reports" not in answer.answer.lower()

@@ -99,6 +99,7 @@ OTHER_CONDITION_STEP = "A doctor who treats that condition, or a charity for it,
 SITUATION_STEPS = {"ahsct": "Please contact your transplant team or your MS team; they know your history."}
 SAID_BY_VARIANT = 0.7  # share of an answer sentence's words a variant holds when it says the same
 NOT_COVERED_ANY = "The library has no reviewed information that answers this question."
+SAID_ONCE = (BlockKind.ANSWER, BlockKind.CONTEXT)
 
 
 def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Generator[Block, None, int]:
@@ -114,13 +115,16 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     unseen = unseen_item(plan.message.asked, plan.asks)
     not_ms = another_condition_not_ms(plan.message.asked)
     steps: set[str] = set()  # next steps already given: one per kind of team, not one per ask
+    shown: set[str] = set()  # reviewed sentences already given to an earlier ask
     if plan.earlier_condition:
         yield Block(BlockKind.NOT_COVERED, named_decline(plan.earlier_condition))
     for i, ask in enumerate(plan.asks or [None]):
         if ask is not None and ask.aspect == "claim" and _carded(ask, plan.claims):
             continue  # the claim card above answers it
         if ask is not None and ask.answer_id in given:
-            continue  # the same question asked again in other words: answered once
+            ask = _not_given(res.reviewed, ask, given, plan.vectors.get(ask.query))
+            if ask is None:
+                continue  # the same question asked again in other words: answered once
         if several:
             yield lead(ask)
         if unseen and i == unseen[1]:
@@ -163,10 +167,15 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             narrow = asks_the_uncovered_part(ask, reviewed)
             missing = Missing() if narrow else ask_missing(res, ask, plan.person)
             support = res.card_support
+            # "I'm 17, can teenagers get it?": the variant for their age answers the uncovered part
+            own_kind = narrow and ask.read_aspect in ("other", reviewed.aspect)
             blocks = reviewed_blocks(
-                reviewed, plan.person, i, checker.citer, support, narrow, missing, yes_or_no(ask)
+                reviewed, plan.person, i, checker.citer, support, narrow, missing, yes_or_no(ask), own_kind
             )
             for block in blocks:
+                if block.kind in SAID_ONCE and block.text in shown:
+                    continue  # a reviewed sentence two answers share is read once, in the first
+                shown.add(block.text)
                 # its plain "the library has no reviewed guidance on a second transplant" answers
                 # an ask about just that part, without the general "I can't answer" after it
                 kept += block.kind in (BlockKind.ANSWER, BlockKind.NOT_COVERED)
@@ -219,6 +228,8 @@ def _record(answer, index: int, ask: Ask | None) -> None:
 # for the other aspects are too loose to overrule the matcher: "can I get access" reads as
 # eligibility, yet the answer on referral answers it).
 WANTS_ITS_KIND = frozenset({"cost", "risks"})
+# Asks whose own words want results: "…which one actually works better?" after a question on safety
+WANTS_RESULTS = frozenset({"comparison", "effectiveness"})
 PLACE = re.compile(r"\b(clinics?|centres?|centers?|hospitals?)\b", re.I)
 # What a risks ask wants to hear about: harms, not "safety standards" or "is it safe to ask".
 HARMS = re.compile(
@@ -306,10 +317,25 @@ def whole_message_match(reviewed, ask: Ask, plan: Plan) -> Ask:
     vector = plan.vectors.get(plan.query)
     if vector is None or plan.query == ask.query:
         return ask
-    found = reviewed.match(plan.query, vector)
+    found = reviewed.match(plan.query, vector) or _agreed(reviewed, plan.query, vector, ask, plan)
     if found is None:
         return ask
     return replace(ask, answer_id=found.answer.id, confidence=found.confidence, aspect=found.answer.aspect)
+
+
+# Two readings of one message that pick the same answer vouch for each other: the whole message
+# and its ask alone each just under the threshold ("is hsct worth it if my ms is mild?? only 1
+# relaps in 5 yrs…": 0.40 and 0.21 for the answer on weighing the risk) still mean that answer.
+AGREED_FLOOR = 0.3
+
+
+def _agreed(reviewed, query: str, vector, ask: Ask, plan: Plan):
+    own = plan.vectors.get(ask.query)
+    if own is None or reviewed.threshold > 1:
+        return None
+    whole, alone = reviewed.best(query, vector), reviewed.best(ask.query, own)
+    same = whole is not None and alone is not None and whole.answer.id == alone.answer.id
+    return whole if same and whole.confidence >= AGREED_FLOOR else None
 
 
 # The answer that covers every criterion of its group: what an ask naming several of them needs.
@@ -361,6 +387,16 @@ def answer_of_its_kind(reviewed, ask: Ask, vector, floor: float | None = None) -
     )
 
 
+def _not_given(reviewed, ask: Ask, given: set[str], vector) -> Ask | None:
+    """An ask matched to an answer already given: None when it asks the same thing again; when its
+    own words want another kind of answer ("Which is safer, HSCT or MSCs? And which works
+    better?", whose second ask borrows the first's words), the nearest answer of that kind."""
+    if ask.read_aspect not in WANTS_RESULTS or ask.read_aspect == reviewed.by_id(ask.answer_id).aspect:
+        return None
+    found = answer_of_its_kind(reviewed, ask, vector, UNMATCHED_FLOOR)
+    return replace(ask, answer_id=found.id, aspect=found.aspect) if found and found.id not in given else None
+
+
 def kind_match(reviewed, ask: Ask, vector) -> Ask:
     """An ask that wants a price or harms of a named treatment ("are MSC infusions safe
     though?") and matched no reviewed answer: the answer of that aspect about that treatment
@@ -409,6 +445,7 @@ def reviewed_blocks(
     narrow: bool = False,
     missing: Missing | None = None,
     yes_no: bool = True,
+    context_too: bool = False,
 ) -> Iterator[Block]:
     """The reviewed answer as blocks: context variants, answer sentences, not covered, next step.
     `narrow`: the ask is about the part the answer says it does not cover ("Will I lose my hair?"
@@ -416,7 +453,9 @@ def reviewed_blocks(
     stands in for the answer. `missing`: the ask's own topic words the library never uses; when
     they are most of its topic ("can I eat yogurt?" to the answer on recovery) said the same way,
     else after the answer. `yes_no`: the ask can be answered yes or no; else ("How is it
-    different?", "Is it X or Y?") an answer's "Yes:" or "No," lead is left out."""
+    different?", "Is it X or Y?") an answer's "Yes:" or "No," lead is left out. `context_too`: a
+    narrow ask of the answer's own kind keeps the variants written for the person's context,
+    figures and all (they are about this person, not the rest of the topic)."""
     # "…no reviewed advice on repeating vaccinations" already says the library lacks the "jabs"
     missing = (missing or Missing()).besides(answer.not_covered)
     if narrow:
@@ -435,7 +474,7 @@ def reviewed_blocks(
         if not any(overlap(s.text, v.text) >= SAID_BY_VARIANT for v in variants)
     ]
     for kind, sentence in sentences:
-        if narrow and numbers(sentence.text):
+        if narrow and numbers(sentence.text) and not (context_too and kind == BlockKind.CONTEXT):
             continue
         if not yes_no and YES_NO_LEAD.match(sentence.text):
             sentence = sentence.model_copy(update={"text": without_yes_no(sentence.text)})
