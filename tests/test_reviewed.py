@@ -343,3 +343,13 @@ def test_the_cells_of_a_named_treatment_are_that_treatment_when_a_pronoun_points
     assert first["answer_id"] == "ahsct-procedure-steps"
     assert second["treatment"] == "ahsct" and second["answer_id"] != "harms-reported"
     assert "intrathecal" not in answer.answer and "case reports" not in answer.answer.lower()
+
+
+def test_a_bare_check_of_a_pasted_advert_is_answered_by_its_card_alone(shipped_assistant):
+    # "real or not?" asks about the advert before it: the card answers it, and no composed figure
+    # about something else (a UK cohort's 94.6% relapse-free rate) stands in after the card
+    answer = shipped_assistant.ask(
+        "the clinic site says: Regenerate your nervous system - 94% patient satisfaction. real or not?"
+    )
+    assert [c.id for c in answer.claims] == ["msc-regenerate-nerves-and-scars"]
+    assert "94.6" not in answer.answer and not [b for b in answer.blocks if b.kind == "answer"]

@@ -23,7 +23,7 @@ from ..answers import YES_NO_LEAD, ReviewedAnswer, without_yes_no
 from ..models import Block
 from ..text import STOPWORDS, content_words, looks_non_english, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
-from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of
+from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of, vague
 from .cards import CardSupport, Citer
 from .person import COUNTRIES, DRUGS, PersonContext
 from .retrieve import relevant, retrieve
@@ -423,8 +423,11 @@ def nearest_answer(reviewed, wanted, vector, floor: float | None = None) -> Revi
 
 def _carded(ask: Ask, claims: list) -> bool:
     """Did a claim card above come from this ask's own words? A card for another sentence of the
-    message does not answer "The clinic says stop my drug now: should I?"."""
-    return any(r.sentence in ask.text or ask.text in r.sentence for r in claims)
+    message does not answer "The clinic says stop my drug now: should I?". A bare check of the
+    statement before it ("…says: Regenerate your nervous system. Real or not?") is answered by
+    that statement's card: composed figures after it would stand in for an answer."""
+    own = any(r.sentence in ask.text or ask.text in r.sentence for r in claims)
+    return own or (vague(ask.text) and any(r.sentence in ask.query for r in claims))
 
 
 def lead(ask: Ask) -> Block:
