@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .models import SourceDoc
 from .sources import FRONT_MATTER, Claim, Problem, body_lines, note_paths, read_yaml
-from .text import BACK_REFERENCE_START, split_sentences
+from .text import BACK_REFERENCE_START, POINTING_BACK, split_sentences
 
 CLAIMS_FILE = "claims.yaml"
 ALLOW_FILE = "absolutes_allow.yaml"
@@ -199,6 +199,8 @@ def sentence_problems(docs: Iterable[SourceDoc]) -> list[Problem]:
                         doc.path.name, "body", f"starts with a bare pronoun or back-reference: '{sentence}'"
                     )
                 )
+            elif POINTING_BACK.search(sentence):
+                out.append(Problem(doc.path.name, "body", f"points back at another sentence: '{sentence}'"))
             elif SELF_REFERENCE.search(sentence):
                 out.append(
                     Problem(doc.path.name, "body", f"talks about the note, not the evidence: '{sentence}'")

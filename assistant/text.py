@@ -29,6 +29,11 @@ BACK_REFERENCE_START = re.compile(
     r"|^\W*the same\b(?! (?:as|way)\b)",  # "The same review found…": which review?
     re.I,
 )
+# "…warns that these complications can be life-threatening": "these" or "those" pointing at a
+# sentence that is not shown with it; not "these 7", "those in the trial", "those who…".
+POINTING_BACK = re.compile(
+    r"\b(these|those)\b(?!\s+(?:\d+|in|of|by|with|who|which|that|at|from|on|for)\b)", re.I
+)
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
 WORD = re.compile(r"[a-z0-9][a-z0-9\-']*")
 # NLTK's English stop words, as bm25s ships them (bm25s.stopwords.STOPWORDS_EN_PLUS; written out

@@ -123,6 +123,18 @@ def test_the_same_without_its_noun_named_is_flagged():
     assert "The same review" in found[0].problem
 
 
+def test_these_or_those_pointing_at_another_sentence_is_flagged():
+    # "The NMSS page warns that these complications can be life-threatening." reached an answer
+    # without the sentence that listed the complications
+    body = (
+        "## Found\nThe NMSS page warns that these complications can be serious. "
+        "In 5 of these 7 people the gain faded. Results like those in MIST are rare."
+    )
+    found = sentence_problems([doc(body)])
+    assert [p.problem.split(":")[0] for p in found] == ["points back at another sentence"]
+    assert "these complications" in found[0].problem
+
+
 def test_sentences_that_name_their_subject_pass():
     body = "## Found\nThe MIST trial found less progression. In this library, MIST is the main aHSCT RCT."
     assert sentence_problems([doc(body)]) == []
