@@ -144,7 +144,6 @@ def _years(message: str) -> float | None:
     return None
 
 
-# "now on Ocrevus", "currently taking Kesimpta": the drug the person takes today
 # A drug offered, weighed or compared with ("…offering Lemtrada", "is it more than Lemtrada"),
 # not one the person takes
 OFFERED = re.compile(
@@ -152,6 +151,7 @@ OFFERED = re.compile(
     r"|\b(?:th[ae]n|vs\.?|versus|compared (?:with|to)|or)\s+$",
     re.I,
 )
+# "now on Ocrevus", "currently taking Kesimpta": the drug the person takes today
 NOW_ON = re.compile(r"\b(?:now|currently|still|i'?m|i am|she'?s|he'?s)\s+(?:on|taking|using)\s+$", re.I)
 
 
