@@ -73,7 +73,8 @@ def test_claims_come_from_the_guard_test_set_or_the_builtin_list(tmp_path):
 # -- the full pipeline with the parrot (real index) ------------------------------------------------
 QUESTIONS = (
     "Can stem cells repair the myelin damaged by MS?",
-    "The clinic says cord blood cells can't be rejected. Is that true?",
+    # not a bare "Is that true?", which the claim card alone answers (no model call to test)
+    "The clinic says cord blood cells can't be rejected. What do studies show about rejection?",
     "What are the risks of HSCT for MS?",
 )
 
