@@ -17,7 +17,7 @@ import numpy as np
 
 from ..text import content_words, split_sentences
 from . import condense
-from .person import DRUGS, PersonContext
+from .person import PersonContext
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
 from .understand import Message
@@ -353,9 +353,8 @@ ONE_OF_THEM = re.compile(
     r"|\bwhich (?:is|would be|will be|'s) (?:the )?(?:better|best|safer|riskier|stronger)\b",
     re.I,
 )
-# Two things offered as a choice: what "which one" picks from
-_NAMED = r"(?:a?hsct|mscs?|mesenchymal|transplant\w*|stem[- ]cells?|" + "|".join(DRUGS.values()) + ")"
-CHOICE = re.compile(rf"\b{_NAMED}\s+(?:or|vs\.?|versus)\s+(?:an?\s+|the\s+)?{_NAMED}\b", re.I)
+# Between two treatments or drugs (condense.topics names them): a choice "which one" picks from
+CHOICE_GAP = re.compile(r"\s+(?:or|vs\.?|versus)\s+(?:an?\s+|the\s+)?", re.I)
 # Stems that name no topic: an ask made only of these points at what was said before it.
 VAGUE_WORDS = frozenset(
     content_words(
@@ -753,7 +752,7 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
     kind = aspect_of(raw) if THAT_THING.search(raw) else "other"
     before = [j for j in range(at - 1, -1, -1) if not _is_ask(sentences[j])]
     if ONE_OF_THEM.search(raw):  # "…is offering Lemtrada or HSCT. Which one works better?"
-        found = next((sentences[j] for j in before[:3] if CHOICE.search(sentences[j])), "")
+        found = next((sentences[j] for j in before[:3] if _offers_a_choice(sentences[j])), "")
         if found:
             return found
     if kind != "other":
@@ -770,6 +769,13 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
     if at == 0 and len(sentences) > 1 and not _is_ask(sentences[1]):
         return sentences[1]
     return ""
+
+
+def _offers_a_choice(sentence: str) -> bool:
+    """Two treatments named side by side as alternatives ("…is offering Lemtrada or HSCT.")."""
+    named = [t for t in condense.topics(sentence) if t[0] in ("therapy", "drug")]
+    pairs = zip(named, named[1:], strict=False)
+    return any(CHOICE_GAP.fullmatch(sentence[a[3] : b[2]]) for a, b in pairs)
 
 
 # "Should she stop her Ocrevus now, like they say?": whether to follow what was said is a choice,
