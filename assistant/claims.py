@@ -92,6 +92,7 @@ from .guard_text import (
     premise_of,
     quoted_spans,
     reason_clause,
+    reported_parts,
     tells_outcome,
     tells_own_story,
     without_debunk,
@@ -557,6 +558,7 @@ def _question_parts(question: str) -> QuestionParts:
     and `in_question` (twice) read the same question, ~3 ms of text rules each time."""
     sentences = split_sentences(question) or [question]
     quotes = [*(q for q in quoted_spans(question) if q not in sentences), *follow_ups(sentences)]
+    quotes += reported_parts(sentences)
     return QuestionParts(tuple(sentences), tuple(quotes), *_texts_of([*sentences, *quotes]))
 
 

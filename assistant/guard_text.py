@@ -114,7 +114,9 @@ FRAME_INSIDE = re.compile(
 QUESTION_WORD = (
     r"(?:why|which|what|how|where|when|who|should|shall|can|could|do|does|did|is|are|will|would|"
     r"has|have|was|were|am|may|might|"
-    r"isn't|aren't|don't|doesn't|shouldn't|wouldn't|can't|won't|wasn't|hasn't|haven't)\b"
+    r"isn't|aren't|don't|doesn't|shouldn't|wouldn't|can't|won't|wasn't|hasn't|haven't|"
+    # typed fast: "cn u get hsct twice…?", "whats the risk", "isnt it…"
+    r"cn|cud|wud|shud|whats|wat|isnt|arent|dont|doesnt|cant|wont)\b"
 )
 # A leading question states its claim as a premise: "Since cord cells can't be rejected, which ...?"
 PREMISE = re.compile(
@@ -352,6 +354,23 @@ def follow_ups(sentences: list[str]) -> list[str]:
     ]
 
 
+# "The clinic told me the cells go to the damaged spots, and that 80% of patients improve": two
+# claims reported in one sentence; the one read from the whole sentence hides the other
+REPORTED_PAIR = re.compile(
+    r"^(?P<frame>.{0,80}?\b(?:told|tells|tell|says|said|say|claims?|claimed|promised?|promises|"
+    r"assured?|assures|wrote|writes)\b(?: (?:me|us|him|her|them))?)(?: that)?\s+(?P<first>.+?),?\s+"
+    r"and (?:also )?that\s+(?P<second>.+)$",
+    re.I,
+)
+
+
+def reported_parts(sentences: list[str]) -> list[str]:
+    """The later claim of a sentence that reports two ("…told me A, and that B" → "…told me that
+    B"), so each claim can be read on its own."""
+    found = (REPORTED_PAIR.match(s.strip()) for s in sentences)
+    return [f"{m['frame']} that {m['second']}" for m in found if m]
+
+
 # A question word after a preposition still opens a question: "At what point does HSCT become an
 # option?", "For how long do the cells stay?"
 PREPOSED_QUESTION = re.compile(
@@ -365,7 +384,8 @@ PREPOSED_QUESTION = re.compile(
 LEADING_JOIN = (
     rf"\W*(?:(?:{_JOIN_WORDS}|or|then|plus)\W+)?"
     # and a word of how it is asked: "honestly where do you stand on…?", "seriously, is it…?"
-    r"(?:(?:honestly|seriously|really|realistically|basically|genuinely|frankly|ok|okay|well)\W+)?"
+    r"(?:(?:honestly|seriously|really|realistically|basically|genuinely|frankly|ok|okay|well|roughly|"
+    r"approximately|exactly)\W+)?"
 )
 
 
