@@ -234,7 +234,7 @@ def _plan(settings: Settings, manifest: dict, report: BuildReport, embedder: Emb
         digest = file_hash(doc)
         old = old_files.get(rel)
         if old and old["hash"] == digest:
-            new_files[rel] = old
+            new_files[rel] = {**old, "topics": list(doc.topics)}  # an index from before topics
             report.unchanged += 1
             continue
         try:
@@ -250,7 +250,12 @@ def _plan(settings: Settings, manifest: dict, report: BuildReport, embedder: Emb
         else:
             report.added += 1
         todo += passages
-        new_files[rel] = {"hash": digest, "id": doc.id, "passages": [p.id for p in passages]}
+        new_files[rel] = {
+            "hash": digest,
+            "id": doc.id,
+            "passages": [p.id for p in passages],
+            "topics": list(doc.topics),
+        }
     for rel, old in old_files.items():
         if rel not in new_files:
             stale += old["passages"]
@@ -285,7 +290,8 @@ def _build(settings: Settings, rebuild: bool, progress: bool, embedder: Embedder
     if report.problems:  # nothing is written: the previous index stays in service
         report.seconds = time.perf_counter() - started
         return report
-    if not (fresh or todo or stale or not bm25_dir.exists() or report.checked != manifest.get("checked")):
+    changed = fresh or todo or stale or not bm25_dir.exists() or report.checked != manifest.get("checked")
+    if not changed and new_files == manifest.get("files"):  # differs once for an index without topics
         report.seconds = time.perf_counter() - started  # nothing changed: no model, no Chroma
         return report
 

@@ -65,6 +65,11 @@ class Assistant:
         return manifest or {}
 
     @cached_property
+    def source_topics(self) -> dict[str, tuple[str, ...]]:
+        """Each indexed note's topics, by source id (empty for an index built before topics)."""
+        return {f["id"]: tuple(f.get("topics") or ()) for f in self.manifest.get("files", {}).values()}
+
+    @cached_property
     def collections(self):
         """(passages, sentences): the two Chroma collections, checked against the model."""
         self.manifest  # noqa: B018  (checks the model before Chroma is touched)
@@ -256,8 +261,14 @@ class Assistant:
 def _searched(query: str, asks: list[Ask]) -> list[str]:
     """The texts retrieval and answer matching embed for a reading: each ask's query, and the
     reading itself only when it is the one ask searched (by_ask.answer_asks); a message of several
-    asks is never searched whole, and embedding it was a quarter of a long message's tokens."""
-    return [*(a.query for a in asks), *([query] if len(asks) == 1 else [])]
+    asks is never searched whole, and embedding it was a quarter of a long message's tokens. Of
+    several asks, each with the statement before it (by_ask.context_match)."""
+    several = len(asks) > 1  # a single ask is matched with its whole message instead
+    return [
+        *(a.query for a in asks),
+        *([query] if len(asks) == 1 else []),
+        *(a.in_context for a in asks if several and a.in_context),
+    ]
 
 
 @cache

@@ -41,6 +41,9 @@ class IndexedFile(BaseModel):
     hash: str  # sha256 of the note (a PDF: of the PDF and its sidecar)
     id: str
     passages: list[str]
+    # the note's front-matter topics: which treatment a sentence speaks of when it names none
+    # ("Early problems come mainly from the chemotherapy…" is about aHSCT; flow/by_ask.py)
+    topics: list[str] = []
 
 
 class Manifest(BaseModel):

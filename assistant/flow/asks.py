@@ -131,14 +131,19 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "recovery",
         re.compile(
             r"\b(recover\w*|back to work|"
-            r"how long (until|till|before|does (it|that|this) take)|fatigue after|aftercare|(time )?off work|"
+            # not "should she stop it, and how long before?" (beforehand), "how long before the transplant"
+            r"how long (until|till|before(?=\s+(?!(?:the|starting|treatment|a?hsct|it|that)\b)\w)|"
+            r"does (it|that|this) take)|fatigue after|aftercare|(time )?off work|"
             r"hair (loss|grow|will fall|falls?|fell)|lose (my |her |his |their )?hair|bald\w*|"
             r"months after|weeks after|rehab\w*|"
+            # what comes after: "how often will I need blood tests in the first year?"
+            r"check-?ups?|blood tests?|"
             # "3 weeks after HSCT and so tired, is that normal?", "how long does the tiredness last"
-            r"(?:tired\w*|fatigue\w*|exhaust\w*|worn out|no energy|weak(?:ness)?)\b[^.?!]{0,60}"
+            # (the symptom told, then asked about: "…still exhausted every afternoon. Is that normal?")
+            r"(?:tired\w*|fatigue\w*|exhaust\w*|worn out|no energy|weak(?:ness)?)\b[^?!]{0,60}"
             r"\b(?:last|normal|go away)|"
-            r"(?:days?|weeks?|months?) (?:ago|post|since)\b[^.?!]{0,60}\b(?:tired\w*|fatigue\w*|exhaust\w*|"
-            r"worn out|weak\w*))\b",
+            r"(?:days?|weeks?|months?) (?:ago|post|since|after)\b[^.?!]{0,60}"
+            r"\b(?:tired\w*|fatigue\w*|exhaust\w*|worn out|weak\w*))\b",
             re.I,
         ),
     ),
@@ -204,7 +209,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"(?<!get )(?<!seek )(?<!for )(?<!some )help|benefit|walk again|permanent\w*|"
             r"last(s|ing)?|for good|in its tracks|come back|(be |get )?treated with|"
             r"treat (my |the |her |his )?(\w+'?s? (and|or) )?(ms|multiple sclerosis)|"
-            r"any use|of use|any good|do (me )?(any )?good|"
+            r"any use|of use|any good|do (me |him |her |them |us |you )?(any |some )?good|"
             # "What would it even do for him at this stage?"
             r"(would|will|can|could|does|do) (it|this|that|they|these|those) (\w+ )?do (for|to)|"
             r"(make|get|feel) (me |her |him |them |you )?better|"
@@ -279,7 +284,8 @@ WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 # "Does HSCT help with those at all?" after "My worst symptoms are fatigue and brain fog."
 POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\b", re.I)
 # "Do MSCs work for MS, and are they safe?": in the same sentence "they" is the first part's too
-SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|"), re.I)
+# ("…BEAM-ATG or cyclophosphamide-ATG, and is one of them safer?": the regimens just named)
+SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|them|"), re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
 # "Can I ask a question - if I had…": asking leave to ask is not the question
 PREAMBLE = re.compile(
@@ -302,7 +308,10 @@ REPORTED = re.compile(
 
 # "What can I say to her?", "What should we tell him?": how staff ask for the reply itself
 _REPLY = r"(?:say|tell|answer|reply|respond|write)(?:\s+back)?"
-_TO_WHOM = r"(?:\s+(?:to\s+)?(?:her|him|them|this person|the caller|the member))?"
+_TO_WHOM = (
+    r"(?:\s+(?:to\s+)?(?:her|him|them|this person|(?:the|a|an|one of our) (?:caller|member|client|patient|"
+    r"reader|enquirer|person|man|woman|lady|gentleman|mum|mother|dad|father)s?))?"
+)
 REPLY_FRAME = re.compile(
     rf"^\W*(?:so\W+)?(?:(?:what|how)\s+(?:can|could|should|do|shall)\s+(?:i|we)\s+{_REPLY}"
     rf"|(?:could|can|would)\s+you\s+(?:please\s+)?help\s+(?:me|us)\s+(?:to\s+)?{_REPLY}){_TO_WHOM}\W*$",
@@ -317,7 +326,10 @@ def _reported(sentence: str) -> list[str]:
     found = REPORTED.match(sentence)
     if not found:
         return [sentence]
-    first, *more = re.split(rf",?\s+and\s+(?={_REPORTED_WORD})", found.group(2))
+    # not "…whether she should stop it and if so how long before": the same question, followed up
+    first, *more = re.split(
+        rf",?\s+and\s+(?!if (?:so|yes|not|she does|he does|they do)\b)(?={_REPORTED_WORD})", found.group(2)
+    )
     return [f"{found.group(1)}{first}?", *(f"{q}?" for q in more)]
 
 
@@ -372,7 +384,7 @@ GENERIC = frozenset(
         "MS multiple sclerosis stem cell cells treatment treatments therapy therapies HSCT aHSCT "
         "transplant transplantation mesenchymal MSC MSCs cord clinic clinics people person patient "
         "patients get need know doctor neurologist every still year years now time go say want "
-        "like think really much many also would could good right sure"
+        "like think really much many also would could good right sure way ways"
     )
 )
 
@@ -393,6 +405,14 @@ class Ask:
     # Another disease the ask also wanted treated ("…treat both, my lupus and my MS?"), declined
     # on its own line (by_ask.answer_asks): no "missing topic" line names it again.
     declined: str = ""
+    # The statement just before the ask's sentence, when the ask borrowed none: what "the
+    # shrinking" in "…shows brain atrophy. Could HSCT slow the shrinking down?" is
+    # (by_ask.context_match reads the two together when the ask alone matched no answer).
+    before: str = ""
+
+    @property
+    def in_context(self) -> str:
+        return f"{self.before} {self.query}" if self.before else ""
 
     def composed(self) -> Ask:
         """The ask as the composer answers it when no reviewed answer matched: with the aspect
@@ -445,8 +465,10 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
     ats: list[int] = []  # per ask, the sentence it was read from
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
-        if asks and REPLY_FRAME.match(raw):
-            continue  # "…wants to know why prices vary. What can I say to her?" asks nothing new
+        if REPLY_FRAME.match(raw) and len(found) > 1:
+            # "…wants to know why prices vary. What can I say to her?", "Could you help me answer
+            # a member? She is on…": asking for the reply asks nothing the other asks do not
+            continue
         # "Is that right?" means the statement before it: read aspect and treatment from both
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
         own = aspect_of(raw)  # the kind of answer the ask's own words want
@@ -509,10 +531,18 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         query = _both(_their_type(query, message), message)
         query = _of_their_type(query, message) if aspect == "effectiveness" else query
         reading = (named or raw) if text == raw else text  # a merged ask is read whole
-        asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading))
+        before = _statement_before(sentences, at) if not statement and text == raw else ""
+        asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading, before=before))
         borrowed.append(statement)
         ats.append(at)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+
+
+def _statement_before(sentences: list[str], at: int) -> str:
+    """The sentence before the ask's, when it is a statement (no greeting, no question)."""
+    if at < 1 or _is_ask(sentences[at - 1]) or len(sentences[at - 1].split()) < 4:
+        return ""
+    return sentences[at - 1].strip()
 
 
 # "Is there anything in trials for her type?" after "My sister has PPMS": the type, named
@@ -814,8 +844,10 @@ def _treatment(ask: str, topic: str | None) -> str:
 # Stopping a drug: "stop the Ocrevus", "come off Tysabri", "a washout"
 STOPPING = re.compile(r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*|wash-?out)\b", re.I)
 # "calm the immune attack without chemotherapy": a treatment named only to say it is not used
+# not "the doctors say no HSCT for him": a refusal of the treatment the message is about
 NEGATED = re.compile(
-    r"\b(?:without|no|not|never|instead of|rather than|avoid(?:ing)?)\s+(?:any\s+|the\s+|a\s+)?"
+    r"\b(?:without|(?<!say )(?<!says )(?<!said )no|not|never|instead of|rather than|avoid(?:ing)?)\s+"
+    r"(?:any\s+|the\s+|a\s+)?"
     r"(?:chemo\w*|transplant\w*|a?hsct)\b",
     re.I,
 )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -144,6 +144,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             continue
         if ask is not None and not several and not ask.answer_id:
             ask = whole_message_match(res.reviewed, ask, plan)
+        if ask is not None and several and not ask.answer_id:
+            ask = context_match(res.reviewed, ask, plan)
         if ask is not None and not ask.answer_id:
             ask = kind_match(res.reviewed, ask, plan.vectors.get(ask.query))
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
@@ -206,6 +208,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             NARROW_LIMIT if missing.mostly or asks_why else limit,
             missing.mostly,
         )
+        ctx.topics = res.source_topics
         blocks = checker.verified(composer, ctx)
         if ask is None:
             kept += yield from blocks
@@ -323,6 +326,17 @@ def whole_message_match(reviewed, ask: Ask, plan: Plan) -> Ask:
     return replace(ask, answer_id=found.answer.id, confidence=found.confidence, aspect=found.answer.aspect)
 
 
+def context_match(reviewed, ask: Ask, plan: Plan) -> Ask:
+    """One of several asks that matched no reviewed answer, matched again with the statement
+    just before it ("My MRI shows brain atrophy. Could HSCT slow the shrinking down?"): the ask
+    alone does not say what "the shrinking" is."""
+    vector = plan.vectors.get(ask.in_context)
+    found = reviewed.match(ask.in_context, vector) if vector is not None else None
+    if found is None:
+        return ask
+    return replace(ask, answer_id=found.answer.id, confidence=found.confidence, aspect=found.answer.aspect)
+
+
 # Two readings of one message that pick the same answer vouch for each other: the whole message
 # and its ask alone each just under the threshold ("is hsct worth it if my ms is mild?? only 1
 # relaps in 5 yrs…": 0.40 and 0.21 for the answer on weighing the risk) still mean that answer.
@@ -345,7 +359,9 @@ CRITERIA = {
     "edss": re.compile(r"\b(edss|disability score|wheelchair|walk\w*)\b", re.I),
     "type": re.compile(r"\b(spms|ppms|rrms|progressive|relapsing)\b", re.I),
     "duration": re.compile(
-        r"\b(how long i(?:'ve| have) had|years? since|diagnosed (?:in|\d)|had ms for)\b", re.I
+        r"\b(how long i(?:'ve| have) had|years? since|diagnosed (?:in|\d)|had ms for|"
+        r"\d+ years? (?:of|with) (?:ms|multiple sclerosis))\b",
+        re.I,
     ),
 }
 
@@ -922,9 +938,21 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
     found = [
         w
         for w, stems in topic.items()
-        if w not in everyday and not _glued(w, known) and not all(_known(s, known) for s in stems)
+        if w not in everyday
+        and not _glued(w, known)
+        and not _swapped(w, everyday)
+        and not all(_known(s, known) for s in stems)
     ]
     return Missing(tuple(found[:3]), len(found) > len(topic) / 2)
+
+
+def _swapped(word: str, everyday: frozenset[str]) -> bool:
+    """Two letters typed the wrong way round ("frist", "recieve"): an everyday word misspelt."""
+    return any(word[:i] + word[i + 1] + word[i] + word[i + 2 :] in everyday for i in range(len(word) - 1))
+
+
+# The asker's own role ("I'm a hospital pharmacist", "I work as a nurse"): who asks, not the topic
+ROLE = re.compile(r"\b(?:i'?m|i am|i work as|working as|as)\s+an?\s+(?:\w+\s+)?$", re.I)
 
 
 def topic_words(text: str) -> dict[str, list[str]]:
@@ -937,6 +965,8 @@ def topic_words(text: str) -> dict[str, list[str]]:
     for m in CANDIDATE.finditer(text):
         word = m.group()
         if _a_name(text, m.start(), word) or NOT_A_NOUN.search(word) or UNIT.search(text[: m.start()]):
+            continue
+        if ROLE.search(text[: m.start()]):
             continue
         if DRUG_NAME.fullmatch(word):  # the person's drug is their context (drug_step), not a topic
             continue
@@ -1037,14 +1067,21 @@ SPECIFIC = {"ahsct", "msc", "cord-cells", "dmt"}
 # The two kinds of cell treatment the library keeps apart: the transplant, and donor or clinic
 # cells (cord cells are mostly MSCs, so those two are one kind here).
 FAMILY = {"ahsct": "transplant", "msc": "cells", "cord-cells": "cells"}
+# a note's topics name the kind too ("adipose-cells" is a source of MSCs)
+TOPIC_FAMILY = {**FAMILY, "adipose-cells": "cells", "neural-progenitors": "cells"}
 
 
-def other_treatment(sentence: str, ask: Ask | None) -> bool:
+def other_treatment(sentence: str, ask: Ask | None, topics: Sequence[str] = ()) -> bool:
     """A sentence about the other kind of cell treatment: an MSC infection rate never answers a
-    question about the risks of aHSCT (unless the ask compares the two)."""
+    question about the risks of aHSCT (unless the ask compares the two). A sentence that names
+    no treatment is of its note's kind when the note's topics hold one kind only ("A key factor
+    is tissue factor…", from a study of MSC products, does not answer blood tests after aHSCT)."""
     if ask is None or ask.aspect == "comparison" or ask.treatment not in FAMILY:
         return False
     named = treatment_of(sentence)
+    if named is None:
+        kinds = {TOPIC_FAMILY[t] for t in topics if t in TOPIC_FAMILY}
+        return len(kinds) == 1 and FAMILY[ask.treatment] not in kinds
     return named in FAMILY and FAMILY[named] != FAMILY[ask.treatment]
 
 

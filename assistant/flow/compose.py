@@ -182,7 +182,7 @@ class ExtractiveComposer:
             if not ABOUT_THE_NOTE.search(r.text)
             and not (GLOSSARY.match(r.text) and not asks_meaning(ctx))
             and not off_topic_price(r.text, ctx.ask)
-            and not other_treatment(r.text, ctx.ask)
+            and not other_treatment(r.text, ctx.ask, ctx.topics_of(r))
             and on_aspect(r.text, ctx)
             and self.near_enough(r, ctx, own)
             and not (ctx.no_figures and numbers(r.text))

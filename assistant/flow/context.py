@@ -34,6 +34,10 @@ class Context:
     # something else would stand in for the answer (the composer leaves such sentences out before
     # they are cited, so no reference is listed for a sentence that is not shown)
     no_figures: bool = False
+    topics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each source's topics, by id
+
+    def topics_of(self, row: SentenceRow) -> tuple[str, ...]:
+        return self.topics.get(self.passages[row.passage - 1].passage.source_id, ())
 
     def sentences_of(self, n: int) -> list[SentenceRow]:
         return [s for s in self.sentences if s.passage == n]

@@ -37,7 +37,8 @@ MY_COUNTRY = re.compile(
     re.I,
 )
 AGE = re.compile(
-    r"\b(?:i'?m|i am|aged?|age:?|too old at|old at)\s*(\d{2})\b"
+    # "And at 47 with 12 years of MS, is it too late?": "at" an age, then the person's MS
+    r"\b(?:i'?m|i am|aged?|age:?|too old at|old at|at(?=\s*\d{2},?\s+(?:with|and|is|am|i)\b))\s*(\d{2})\b"
     r"(?!\s*(?:%|years? (?:ago|since)|months?|weeks?|days?))"
     r"|\b(\d{2})\s*(?:years?[- ]old|y/?o|yrs? old|years?,)(?!\s*(?:ago|since))"
     # "my sister (41, RRMS)": an age in brackets beside the MS type
@@ -64,7 +65,8 @@ DIAGNOSED_YEAR = re.compile(
 )
 DIAGNOSED_AGO = re.compile(
     r"\bdiagnos\w*\s+(\d{1,2}|a|one|two|three|four|five|six|seven|eight|nine|ten)"
-    r"\s+years?\s+ago\b|\b(?:had|have had|living with|have) ms (?:for\s+|since\s+)?(\d{1,2})\s+years?\b",
+    r"\s+years?\s+ago\b|\b(?:had|have had|living with|have) ms (?:for\s+|since\s+)?(\d{1,2})\s+years?\b"
+    r"|\bwith (\d{1,2}) years? of (?:ms|multiple sclerosis)\b",
     re.I,
 )
 WORD_NUMBERS = {
@@ -139,7 +141,7 @@ def _years(message: str) -> float | None:
     if m := DIAGNOSED_YEAR.search(message):
         return float(max(0, THIS_YEAR - int(m.group(1) or m.group(2))))
     if m := DIAGNOSED_AGO.search(message):
-        raw = (m.group(1) or m.group(2) or "").lower()
+        raw = (m.group(1) or m.group(2) or m.group(3) or "").lower()
         return float(WORD_NUMBERS.get(raw) or int(raw))
     return None
 
