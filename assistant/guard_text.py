@@ -368,7 +368,7 @@ def reported_parts(sentences: list[str]) -> list[str]:
     """The later claim of a sentence that reports two ("…told me A, and that B" → "…told me that
     B"), so each claim can be read on its own."""
     found = (REPORTED_PAIR.match(s.strip()) for s in sentences)
-    return [f"{m['frame']} that {m['second']}" for m in found if m]
+    return [f"{m['frame']} that {m['second']}" for m in found if m and len(m["first"].split()) >= 3]
 
 
 # A question word after a preposition still opens a question: "At what point does HSCT become an

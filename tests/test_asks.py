@@ -857,3 +857,48 @@ def test_a_drug_offered_or_compared_is_not_the_drug_taken():
     assert read_context(message).drugs == ["ocrelizumab"]
     assert read_context("is it more then lemtrada").drugs == []
     assert read_context("is hsct better than Ocrevus? I am on Tysabri").drugs == ["natalizumab"]
+
+
+def test_a_staff_request_for_a_reply_and_an_if_so_are_not_asks_of_their_own():
+    asks = read_asks(
+        "Could you help me answer a member? She is on Tecfidera and flies to Moscow for HSCT in March. "
+        "She wants to know whether she should stop the Tecfidera beforehand and if so how long before."
+    )
+    assert len(asks) == 1
+    assert "if so how long before" in asks[0].text
+    assert asks[0].aspect != "recovery"  # "how long before" here means beforehand
+
+
+def test_them_in_the_same_sentence_is_what_its_first_part_named():
+    asks = read_asks(
+        "I'm a hospital pharmacist. Which conditioning regimens do transplant centres use, BEAM-ATG or "
+        "cyclophosphamide-ATG, and is one of them safer?"
+    )
+    assert len(asks) == 2
+    assert "BEAM-ATG" in asks[1].query and "pharmacist" not in asks[1].query
+
+
+def test_a_refused_transplant_stays_the_topic_of_the_message():
+    asks = read_asks(
+        "In Germany the doctors say no HSCT for him. We think about a clinic in Moscow, they accept "
+        "him. What is the chance it helps him?"
+    )
+    assert asks[0].treatment == "ahsct"
+
+
+def test_an_ask_after_a_statement_carries_it_for_matching():
+    asks = read_asks(
+        "My neurologist says my latest MRI shows brain atrophy. Could HSCT slow the shrinking down? "
+        "And at 47, is it too late for me anyway?"
+    )
+    assert asks[0].in_context.startswith("My neurologist says my latest MRI shows brain atrophy.")
+    assert read_context("And at 47 with 12 years of MS, is it too late?").to_dict() == {
+        "age": 47.0,
+        "years_since_diagnosis": 12.0,
+    }
+
+
+def test_blood_tests_after_a_transplant_are_aftercare():
+    assert (
+        read_asks("How often will I need blood tests in the first year after HSCT?")[0].aspect == "recovery"
+    )

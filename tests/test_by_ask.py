@@ -710,3 +710,24 @@ def test_missing_words_an_answers_not_covered_line_already_names_are_not_said_tw
     assert kept.words == ("ataxia",)
     assert missing.besides("Nothing about that here.") is missing
     assert Missing(("jabs",), mostly=True).besides("No reviewed advice on vaccinations.") == Missing()
+
+
+def test_a_sentence_naming_no_treatment_is_of_its_notes_kind():
+    from assistant.flow.by_ask import other_treatment
+
+    ask = read_asks("How often will I need blood tests in the first year after HSCT?")[0]
+    tissue_factor = "A key factor is tissue factor, a protein on the cell surface that starts blood clotting."
+    assert other_treatment(tissue_factor, ask, ("msc", "safety", "cord-cells", "biology"))
+    assert not other_treatment(tissue_factor, ask, ("ahsct", "safety"))
+    assert not other_treatment(tissue_factor, ask, ("ahsct", "msc", "comparison"))  # both kinds
+    assert not other_treatment(tissue_factor, ask)  # an index without topics: as before
+
+
+def test_typos_and_the_askers_role_are_not_named_as_missing():
+    from assistant.flow.by_ask import missing_topic
+
+    everyday = frozenset({"first", "difficult"})
+    assert missing_topic("can you get it twice after the frist one?", LIBRARY_TERMS, everyday).words == ()
+    assert (
+        "pharmacist" not in missing_topic("I'm a hospital pharmacist. Is ataxia common?", LIBRARY_TERMS).words
+    )

@@ -75,3 +75,16 @@ def test_a_small_library_cannot_flip_the_stance(tiny_assistant, tiny_registry, w
 )
 def test_claim_wordings_in_the_simple_present_are_contradicted(wording, flipped):
     assert contradiction(wording) == flipped
+
+
+def test_two_claims_reported_in_one_sentence_are_read_apart():
+    from assistant.guard_text import declarative, reported_parts
+
+    told = (
+        "A clinic told me their cord cells travel to the damaged spots and rebuild the myelin, "
+        "and that 80% of their MS patients get better."
+    )
+    assert reported_parts([told]) == ["A clinic told me that 80% of their MS patients get better."]
+    assert reported_parts(["My neuro said no and that was that."]) == []
+    assert not declarative("cn u get hsct twice if the ms comes back after the frist one?")
+    assert not declarative("Roughly how many people with MS have had HSCT worldwide so far?")

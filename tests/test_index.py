@@ -51,6 +51,15 @@ def test_build_query_and_incremental_update(fresh):
 
     again = build_index(fresh, progress=False)
     assert (again.embedded, again.unchanged) == (0, 6)
+    # each file keeps its note's topics (which treatment a sentence naming none is about),
+    # added without re-embedding to an index built before they were kept
+    assert all(f["topics"] for f in read_manifest(fresh.index_dir)["files"].values())
+    old = read_manifest(fresh.index_dir)
+    for f in old["files"].values():
+        del f["topics"]
+    (fresh.index_dir / "manifest.json").write_text(json.dumps(old))
+    assert build_index(fresh, progress=False).embedded == 0
+    assert Assistant(fresh).source_topics["cord-rejection"]
 
     # A changed note re-embeds only its passages; a removed one disappears from the index.
     write_note(
