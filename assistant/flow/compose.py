@@ -38,7 +38,10 @@ FINDINGS = re.compile(
     re.I,
 )
 # Sentences about the note itself ("not summarised in this note"): editorial, never an answer.
-ABOUT_THE_NOTE = re.compile(r"\b(this|a separate|the) note\b|\bfor this library\b", re.I)
+# ("…is the main source in this library on fertility": where the library keeps something)
+ABOUT_THE_NOTE = re.compile(
+    r"\b(this|a separate|the) note\b|\bfor this library\b|\bsource in this library\b", re.I
+)
 # Sentences that describe a source instead of saying what it found ("The MSFocus article is a
 # magazine piece, not a study"): true, but no answer to what a person asked; ranked lower in
 # patient answers.
