@@ -234,7 +234,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             # "what should she have in place before she flies?" asks what to arrange, not a choice
             r"\b((?<!\bwhat )should (?:i|she|he|we|my \w+)|"
             r"(?<=\bwhat )should (?:i|she|he|we|my \w+)(?! (?:have|bring|pack|take|prepare|arrange)\b)|"
-            r"worth it|would you|"
+            r"worth it|would you|(?:a )?good idea|"
             r"what would (?:you|i|we)|do i go|"
             r"decide|decision|"
             r"(?:is it )?(?:better|best) to|or (?:to )?wait|wait or)\b",
@@ -373,6 +373,7 @@ VAGUE_WORDS = frozenset(
         "right true correct really go ahead still worth think mean possible okay ok sure happen "
         "normal common usual known effect effects side"  # "Is that a known side effect?"
         " smoothly everything well fine alright plan"  # "Will everything go smoothly?"
+        " good idea"  # "Is good idea?" after the offer it means
         " bogus scam legit legitimate genuine fake real thing deal"  # "Is it bogus or the real thing?"
     )
 )
@@ -485,7 +486,9 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # "Can I still join StarMS? When will it report?": the question before says what about
         # …and when that question names a treatment or trial, it stands in for "it": "When will
         # StarMS report?" is matched as such, not as a second "Can I still join StarMS?"
-        named = _named(raw, asks[-1].query) if asks and not statement else ""
+        # not after a question whose own "it" was another treatment ("does she even need it if
+        # Ocrevus is working? also does it hurt": both about the transplant, not Ocrevus)
+        named = _named(raw, asks[-1].query) if asks and not statement and not _pointed(asks[-1]) else ""
         back = vague(own_words) or (pointing and same_sentence) or _earlier_things(own_words)
         after_ask = (bool(named) or back) and not statement and bool(asks)
         if after_ask and not named:
@@ -659,12 +662,19 @@ SHORTHAND = {
     "meds": "medication",
     "pwms": "people with MS",
     "ambulatory": "outpatient",  # "make the HSCT ambulatory": Spanish and Italian speakers' word
+    # typed on a phone: "cn u get hsct twice?"
+    "u": "you",
+    "ur": "your",
+    "cn": "can",
+    "pls": "please",
+    "plz": "please",
 }
-SHORT_WORD = re.compile(r"(?<![\w'])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w'])", re.I)
+SHORT_WORD = re.compile(r"(?<![\w'.])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w']|\.\w)", re.I)
 
 
 def spelled_out(text: str) -> str:
-    return SHORT_WORD.sub(lambda m: SHORTHAND[m.group(1).lower()], text)
+    # a capital "U" is a letter or a name ("vitamin U"), not "you"
+    return SHORT_WORD.sub(lambda m: m.group() if m.group() == "U" else SHORTHAND[m.group(1).lower()], text)
 
 
 # "Is it free on the NHS? And if I went private, how much?": a question opening with "And" is
@@ -760,6 +770,11 @@ def _earlier_things(ask: str) -> bool:
     used for MS?", "…my childhood jabs? Will I need them all again?" (a "them" that no treatment
     of the ask before stood in for, condense.put_in)."""
     return bool(ONE_OF_THEM.search(ask)) or (bool(THEM.search(ask)) and not condense.has_own_subject(ask))
+
+
+def _pointed(ask: Ask) -> bool:
+    """Did the ask take its treatment from elsewhere, its own words naming another or none?"""
+    return treatment_of(ask.own or ask.text) != ask.treatment
 
 
 def _named(ask: str, question: str) -> str:

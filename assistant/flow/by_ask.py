@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import string
 import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -122,9 +123,12 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if ask is not None and ask.aspect == "claim" and _carded(ask, plan.claims):
             continue  # the claim card above answers it
         if ask is not None and ask.answer_id in given:
-            ask = _not_given(res.reviewed, ask, given, plan.vectors.get(ask.query))
-            if ask is None:
-                continue  # the same question asked again in other words: answered once
+            again = _not_given(res.reviewed, ask, given, plan.vectors.get(ask.query))
+            if again is None:  # the same question asked again in other words: answered once,
+                # but the part of it the library lacks is said ("…and could I breastfeed after?")
+                kept += yield from _missing_part(res, ask, i, plan, several)
+                continue
+            ask = again
         if several:
             yield lead(ask)
         if unseen and i == unseen[1]:
@@ -218,6 +222,15 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     if unseen and unseen[1] is None:  # mentioned, not asked about: after the answers
         yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
     return kept
+
+
+def _missing_part(res: Assistant, ask: Ask, index: int, plan: Plan, several: bool):
+    missing = ask_missing(res, ask, plan.person)
+    if not (several and missing.words):
+        return 0
+    yield lead(ask)
+    yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
+    return 1
 
 
 def _record(answer, index: int, ask: Ask | None) -> None:
@@ -896,7 +909,8 @@ EVERYDAY = frozenset(
 IGNORED = GENERIC | VAGUE_WORDS | STORY_WORDS | EVERYDAY
 # Endings of adverbs, participles, adjectives and comparatives ("definitely", "reassured",
 # "reliable", "cheaper"): words about the asking, rarely the thing asked about.
-NOT_A_NOUN = re.compile(r"(ly|ed|ing|able|ible|ous|ful|less|est|ive|al|ary|ever|ier|[^e]er)$", re.I)
+# (not "-eed": "breastfeed", "need" are no participles)
+NOT_A_NOUN = re.compile(r"(ly|(?<!e)ed|ing|able|ible|ous|ful|less|est|ive|al|ary|ever|ier|[^e]er)$", re.I)
 CANDIDATE = re.compile(r"\b(?:[A-Za-z][A-Za-z-]{3,}|[A-Z]{3})\b")  # and acronyms: AVN, ITP
 
 
@@ -947,8 +961,13 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
 
 
 def _swapped(word: str, everyday: frozenset[str]) -> bool:
-    """Two letters typed the wrong way round ("frist", "recieve"): an everyday word misspelt."""
-    return any(word[:i] + word[i + 1] + word[i] + word[i + 2 :] in everyday for i in range(len(word) - 1))
+    """An everyday word typed with two letters the wrong way round ("frist"), or one letter left
+    out or doubled ("diffrence", "untill"): a misspelling, not a topic."""
+    word = word.lower()
+    swaps = (word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1))
+    dropped = (word[:i] + word[i + 1 :] for i in range(len(word)))
+    added = (word[:i] + c + word[i:] for i in range(len(word) + 1) for c in string.ascii_lowercase)
+    return len(word) > 4 and any(w in everyday for w in (*swaps, *dropped, *added))
 
 
 # The asker's own role ("I'm a hospital pharmacist", "I work as a nurse"): who asks, not the topic
