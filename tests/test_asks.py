@@ -902,3 +902,28 @@ def test_blood_tests_after_a_transplant_are_aftercare():
     assert (
         read_asks("How often will I need blood tests in the first year after HSCT?")[0].aspect == "recovery"
     )
+
+
+def test_an_it_after_a_question_about_the_transplant_is_the_transplant():
+    asks = read_asks(
+        "she keeps seeing tiktoks about hsct. does she even need it if ocrevus is working?? also does it hurt"
+    )
+    assert [a.treatment for a in asks] == ["ahsct", "ahsct"]
+    assert "ocrevus hurt" not in asks[1].query.lower()
+
+
+def test_phone_shorthand_is_spelled_out_but_a_capital_u_is_a_letter():
+    from assistant.flow.asks import spelled_out
+
+    assert spelled_out("cn u get hsct twice") == "can you get hsct twice"
+    assert (
+        spelled_out("Is it approved in the U.S.? Is vitamin U real?")
+        == "Is it approved in the U.S.? Is vitamin U real?"
+    )
+
+
+def test_is_good_idea_reads_the_offer_before_it():
+    asks = read_asks(
+        "The hospital in Milano propose him HSCT. Is good idea? How long he stay in the hospital?"
+    )
+    assert asks[0].aspect == "decision" and "Milano propose him HSCT" in asks[0].query

@@ -731,3 +731,11 @@ def test_typos_and_the_askers_role_are_not_named_as_missing():
     assert (
         "pharmacist" not in missing_topic("I'm a hospital pharmacist. Is ataxia common?", LIBRARY_TERMS).words
     )
+
+
+def test_a_misspelt_everyday_word_is_no_topic_but_a_rare_word_is():
+    from assistant.flow.by_ask import _swapped
+
+    everyday = frozenset({"difference", "first", "until"})
+    assert _swapped("diffrence", everyday) and _swapped("frist", everyday) and _swapped("untill", everyday)
+    assert not _swapped("ataxia", everyday) and not _swapped("breastfeed", everyday)

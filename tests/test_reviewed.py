@@ -353,3 +353,40 @@ def test_a_bare_check_of_a_pasted_advert_is_answered_by_its_card_alone(shipped_a
     )
     assert [c.id for c in answer.claims] == ["msc-regenerate-nerves-and-scars"]
     assert "94.6" not in answer.answer and not [b for b in answer.blocks if b.kind == "answer"]
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from conftest import shipped_settings
+
+    from assistant.pipeline import Assistant
+
+    return Assistant(shipped_settings(tmp_path_factory.mktemp("asks-in-context")))
+
+
+def test_an_ask_is_matched_with_the_statement_before_it(assistant):
+    answer = assistant.ask(
+        "My neurologist says my latest MRI shows brain atrophy. Could HSCT slow the shrinking down? "
+        "And at 47, is it too late for me anyway?"
+    )
+    assert answer.asks[0]["answer_id"] == "ahsct-brain-atrophy"
+
+
+def test_a_second_ask_with_the_same_answer_still_hears_what_is_missing(assistant):
+    answer = assistant.ask(
+        "I'm 34 with active RRMS and my neuro mentioned HSCT. Should I have HSCT before or after "
+        "getting pregnant, and could I breastfeed afterwards?"
+    )
+    missing = [b.text for b in answer.blocks if b.kind == "not_covered" and b.ask == 1]
+    assert missing and "breastfeed" in missing[0]
+
+
+def test_a_paid_deposit_gets_the_deposit_answer_not_the_clinic_checklist(assistant):
+    answer = assistant.ask(
+        "Please draft a reply: a man has already paid a deposit to a stem cell clinic in Ukraine and now "
+        "has doubts. He asks how he can get his money back and whether the treatment could still do him "
+        "some good.",
+        mode="staff",
+    )
+    assert answer.asks[0]["answer_id"] == "clinic-deposit-paid"
+    assert "high price is not evidence" not in answer.answer  # no blame for someone who has paid
