@@ -927,3 +927,8 @@ def test_is_good_idea_reads_the_offer_before_it():
         "The hospital in Milano propose him HSCT. Is good idea? How long he stay in the hospital?"
     )
     assert asks[0].aspect == "decision" and "Milano propose him HSCT" in asks[0].query
+
+
+def test_make_that_better_reads_the_symptom_before_it():
+    ask = read_asks("my worst symptom is fatigue. would hsct make that better?")[0]
+    assert "fatigue" in ask.query

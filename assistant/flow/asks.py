@@ -374,6 +374,7 @@ VAGUE_WORDS = frozenset(
         "normal common usual known effect effects side"  # "Is that a known side effect?"
         " smoothly everything well fine alright plan"  # "Will everything go smoothly?"
         " good idea"  # "Is good idea?" after the offer it means
+        " make better worse"  # "my worst symptom is fatigue. would hsct make that better?"
         " bogus scam legit legitimate genuine fake real thing deal"  # "Is it bogus or the real thing?"
     )
 )
@@ -773,8 +774,9 @@ def _earlier_things(ask: str) -> bool:
 
 
 def _pointed(ask: Ask) -> bool:
-    """Did the ask take its treatment from elsewhere, its own words naming another or none?"""
-    return treatment_of(ask.own or ask.text) != ask.treatment
+    """Did the ask take its treatment from elsewhere, its own words naming another one?"""
+    own = treatment_of(ask.own or ask.text)
+    return own is not None and own != ask.treatment
 
 
 def _named(ask: str, question: str) -> str:
