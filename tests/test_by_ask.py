@@ -734,8 +734,8 @@ def test_typos_and_the_askers_role_are_not_named_as_missing():
 
 
 def test_a_misspelt_everyday_word_is_no_topic_but_a_rare_word_is():
-    from assistant.flow.by_ask import _swapped
+    from assistant.flow.by_ask import _misspelt
 
     everyday = frozenset({"difference", "first", "until"})
-    assert _swapped("diffrence", everyday) and _swapped("frist", everyday) and _swapped("untill", everyday)
-    assert not _swapped("ataxia", everyday) and not _swapped("breastfeed", everyday)
+    assert _misspelt("diffrence", everyday) and _misspelt("frist", everyday) and _misspelt("untill", everyday)
+    assert not _misspelt("ataxia", everyday) and not _misspelt("breastfeed", everyday)

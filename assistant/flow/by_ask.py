@@ -225,6 +225,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
 
 
 def _missing_part(res: Assistant, ask: Ask, index: int, plan: Plan, several: bool):
+    """An ask whose answer an earlier ask was given: its lead and, by name, what it asks that
+    the library lacks; nothing when it lacks nothing (then it was the same question again)."""
     missing = ask_missing(res, ask, plan.person)
     if not (several and missing.words):
         return 0
@@ -954,13 +956,13 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
         for w, stems in topic.items()
         if w not in everyday
         and not _glued(w, known)
-        and not _swapped(w, everyday)
+        and not _misspelt(w, everyday)
         and not all(_known(s, known) for s in stems)
     ]
     return Missing(tuple(found[:3]), len(found) > len(topic) / 2)
 
 
-def _swapped(word: str, everyday: frozenset[str]) -> bool:
+def _misspelt(word: str, everyday: frozenset[str]) -> bool:
     """An everyday word typed with two letters the wrong way round ("frist"), or one letter left
     out or doubled ("diffrence", "untill"): a misspelling, not a topic."""
     word = word.lower()
@@ -971,7 +973,7 @@ def _swapped(word: str, everyday: frozenset[str]) -> bool:
 
 
 # The asker's own role ("I'm a hospital pharmacist", "I work as a nurse"): who asks, not the topic
-ROLE = re.compile(r"\b(?:i'?m|i am|i work as|working as|as)\s+an?\s+(?:\w+\s+)?$", re.I)
+ROLE = re.compile(r"\b(?:i'?m|i am|i work as|working as)\s+an?\s+(?:\w+\s+)?$", re.I)
 
 
 def topic_words(text: str) -> dict[str, list[str]]:
