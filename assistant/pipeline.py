@@ -262,12 +262,12 @@ def _searched(query: str, asks: list[Ask]) -> list[str]:
     """The texts retrieval and answer matching embed for a reading: each ask's query, and the
     reading itself only when it is the one ask searched (by_ask.answer_asks); a message of several
     asks is never searched whole, and embedding it was a quarter of a long message's tokens. Of
-    several asks, each with the statement before it (by_ask.context_match)."""
+    several asks, the statement before a short one, once (by_ask.context_match)."""
     several = len(asks) > 1  # a single ask is matched with its whole message instead
     return [
         *(a.query for a in asks),
         *([query] if len(asks) == 1 else []),
-        *(a.in_context for a in asks if several and a.in_context),
+        *(a.before for a in asks if several and a.before),
     ]
 
 

@@ -374,7 +374,7 @@ VAGUE_WORDS = frozenset(
         "normal common usual known effect effects side"  # "Is that a known side effect?"
         " smoothly everything well fine alright plan"  # "Will everything go smoothly?"
         " good idea"  # "Is good idea?" after the offer it means
-        " make better worse"  # "my worst symptom is fatigue. would hsct make that better?"
+        " make"  # "my worst symptom is fatigue. would hsct make that better?"
         " bogus scam legit legitimate genuine fake real thing deal"  # "Is it bogus or the real thing?"
     )
 )
@@ -487,9 +487,10 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # "Can I still join StarMS? When will it report?": the question before says what about
         # …and when that question names a treatment or trial, it stands in for "it": "When will
         # StarMS report?" is matched as such, not as a second "Can I still join StarMS?"
-        # not after a question whose own "it" was another treatment ("does she even need it if
-        # Ocrevus is working? also does it hurt": both about the transplant, not Ocrevus)
-        named = _named(raw, asks[-1].query) if asks and not statement and not _pointed(asks[-1]) else ""
+        # …but not a name of another treatment than the question was about ("does she even need
+        # it if Ocrevus is working? also does it hurt": both about the transplant, not Ocrevus)
+        named = _named(raw, asks[-1].query) if asks and not statement else ""
+        named = "" if named and treatment_of(named) not in (None, asks[-1].treatment) else named
         back = vague(own_words) or (pointing and same_sentence) or _earlier_things(own_words)
         after_ask = (bool(named) or back) and not statement and bool(asks)
         if after_ask and not named:
@@ -535,11 +536,16 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         query = _both(_their_type(query, message), message)
         query = _of_their_type(query, message) if aspect == "effectiveness" else query
         reading = (named or raw) if text == raw else text  # a merged ask is read whole
-        before = _statement_before(sentences, at) if not statement and text == raw else ""
+        # only a short ask, which may lean on it (each adds its text to the answer's one batch)
+        short = len(own_words.split()) <= SHORT_ASK
+        before = _statement_before(sentences, at) if short and not statement and text == raw else ""
         asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading, before=before))
         borrowed.append(statement)
         ats.append(at)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+
+
+SHORT_ASK = 8  # words: "Could HSCT slow the shrinking down?" leans on the sentence before it
 
 
 def _statement_before(sentences: list[str], at: int) -> str:
@@ -771,12 +777,6 @@ def _earlier_things(ask: str) -> bool:
     used for MS?", "…my childhood jabs? Will I need them all again?" (a "them" that no treatment
     of the ask before stood in for, condense.put_in)."""
     return bool(ONE_OF_THEM.search(ask)) or (bool(THEM.search(ask)) and not condense.has_own_subject(ask))
-
-
-def _pointed(ask: Ask) -> bool:
-    """Did the ask take its treatment from elsewhere, its own words naming another one?"""
-    own = treatment_of(ask.own or ask.text)
-    return own is not None and own != ask.treatment
 
 
 def _named(ask: str, question: str) -> str:

@@ -345,11 +345,20 @@ def context_match(reviewed, ask: Ask, plan: Plan) -> Ask:
     """One of several asks that matched no reviewed answer, matched again with the statement
     just before it ("My MRI shows brain atrophy. Could HSCT slow the shrinking down?"): the ask
     alone does not say what "the shrinking" is."""
-    vector = plan.vectors.get(ask.in_context)
+    vector = _read_together(plan.vectors, ask.before, ask.query)
     found = reviewed.match(ask.in_context, vector) if vector is not None else None
     if found is None:
         return ask
     return replace(ask, answer_id=found.answer.id, confidence=found.confidence, aspect=found.answer.aspect)
+
+
+def _read_together(vectors, *texts: str) -> np.ndarray | None:
+    """The vector of texts read as one, from their own (mean-pooled sentence vectors, weighted by
+    length): no second embedding call, and a statement two asks lean on is embedded once."""
+    if not all(t in vectors for t in texts):
+        return None
+    together = sum(len(t.split()) * vectors[t] for t in texts)
+    return together / np.linalg.norm(together)
 
 
 # Two readings of one message that pick the same answer vouch for each other: the whole message
