@@ -432,6 +432,11 @@ class Ask:
         }
 
 
+def with_answer(ask: Ask, match) -> Ask:
+    """The ask with a reviewed answer's match (flow/reviewed.py): its id, confidence and aspect."""
+    return replace(ask, answer_id=match.answer.id, confidence=match.confidence, aspect=match.answer.aspect)
+
+
 @dataclass
 class Plan:
     """What the first stages found: the message, its query and asks, their vectors, its claims."""

@@ -24,7 +24,7 @@ from ..answers import YES_NO_LEAD, ReviewedAnswer, without_yes_no
 from ..models import Block
 from ..text import STOPWORDS, content_words, looks_non_english, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
-from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of, vague
+from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of, vague, with_answer
 from .cards import CardSupport, Citer
 from .person import COUNTRIES, DRUGS, PersonContext
 from .retrieve import relevant, retrieve
@@ -338,7 +338,7 @@ def whole_message_match(reviewed, ask: Ask, plan: Plan) -> Ask:
     found = reviewed.match(plan.query, vector) or _agreed(reviewed, plan.query, vector, ask, plan)
     if found is None:
         return ask
-    return replace(ask, answer_id=found.answer.id, confidence=found.confidence, aspect=found.answer.aspect)
+    return with_answer(ask, found)
 
 
 def context_match(reviewed, ask: Ask, plan: Plan) -> Ask:
@@ -349,7 +349,7 @@ def context_match(reviewed, ask: Ask, plan: Plan) -> Ask:
     found = reviewed.match(ask.in_context, vector) if vector is not None else None
     if found is None:
         return ask
-    return replace(ask, answer_id=found.answer.id, confidence=found.confidence, aspect=found.answer.aspect)
+    return with_answer(ask, found)
 
 
 def _read_together(vectors, *texts: str) -> np.ndarray | None:
@@ -965,8 +965,8 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
         for w, stems in topic.items()
         if w not in everyday
         and not _glued(w, known)
-        and not _misspelt(w, everyday)
         and not all(_known(s, known) for s in stems)
+        and not _misspelt(w, everyday)  # last: it tries every one-letter edit
     ]
     return Missing(tuple(found[:3]), len(found) > len(topic) / 2)
 

@@ -35,7 +35,7 @@ from ..embeddings import Embedder
 from ..settings import Settings
 from ..sources import SourceError
 from ..text import content_words
-from .asks import Ask
+from .asks import Ask, with_answer
 
 log = logging.getLogger(__name__)
 GENERAL = {"stem-cells-general", "none", "clinics"}
@@ -132,9 +132,7 @@ class ReviewedAnswers:
         if best is None:
             return ask
         if best.confidence >= self.threshold:
-            return replace(
-                ask, answer_id=best.answer.id, confidence=best.confidence, aspect=best.answer.aspect
-            )
+            return with_answer(ask, best)
         return replace(ask, aspect=best.answer.aspect) if ask.aspect == "other" else ask
 
     def best(self, text: str, vector: np.ndarray) -> Match | None:
