@@ -63,6 +63,7 @@ from .guard_model import FEW_CLAIMS, STANCES, ClaimModels, word_set
 from .guard_text import (
     CONCLUSION,
     DENIAL_FIRST,
+    DISEASE_NAME,
     EVIDENTIAL_NEGATION,
     QUESTION_START,
     QUESTION_WORD,
@@ -389,9 +390,11 @@ class ClaimGuard(ClaimModels):
 
     def content_coverage(self, text: str) -> np.ndarray:
         """Per claim: the share of the text's distinctive words that are the claim's, its
-        treatment names (`TREATMENT_NAME`) not counted as the claim's: "Someone in a Facebook
-        group told me about HSCT." names the risk claim's treatment and says nothing of it."""
-        names = word_set(" ".join(m.group(0) for m in TREATMENT_NAME.finditer(text)))
+        treatment names (`TREATMENT_NAME`) and the disease's (`DISEASE_NAME`) not counted as the
+        claim's: "Someone in a Facebook group told me about HSCT." names the risk claim's
+        treatment and says nothing of it."""
+        found = [*TREATMENT_NAME.finditer(text), *DISEASE_NAME.finditer(text)]
+        names = word_set(" ".join(m.group(0) for m in found))
         return self.coverage(word_set(text), names)
 
     def _core_asserts(self, sentence: str, claim: int, named: bool = False) -> bool:

@@ -299,6 +299,10 @@ TREATMENT_NAME = re.compile(
     r"exosomes?|procedures?|mesenchymal|ha?ematopoietic|drugs?|medicines?|medications?|dmts?)\b",
     re.I,
 )
+# The disease every claim is about: like a treatment's name, the topic of a claim, not what it says
+# ("They both do HSCT for MS." shares only "MS" with "aHSCT is a suitable first treatment for
+# anyone with MS").
+DISEASE_NAME = re.compile(r"\b(ms|multiple sclerosis|rrms|spms|ppms)\b", re.I)
 YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|can|could|will|would|has|have|may|might|isn't|aren't|don't|"
     r"doesn't|won't|can't)\b",

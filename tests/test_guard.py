@@ -292,6 +292,9 @@ def test_non_english_text_is_flagged_and_english_is_not():
         # a question that opens with context is still a question, not a statement with a "?"
         "For someone my age with SPMS, wouldn't the risks of HSCT be more than the gain?",
         "Four months after my transplant, do I still have to keep away from crowds?",
+        # "MS" is the topic of every claim, not what one says: this shares only "MS" (and the
+        # treatment's name) with "aHSCT is a suitable first treatment for anyone with MS"
+        "I have two offers, one in Moscow and one in Puebla. They both do HSCT for MS. How do I choose?",
     ],
 )
 def test_the_askers_situation_is_not_a_claim(shipped, question):
