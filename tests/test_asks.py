@@ -932,3 +932,13 @@ def test_is_good_idea_reads_the_offer_before_it():
 def test_make_that_better_reads_the_symptom_before_it():
     ask = read_asks("my worst symptom is fatigue. would hsct make that better?")[0]
     assert "fatigue" in ask.query
+
+
+def test_they_that_cannot_be_one_treatment_is_left_as_it_is():
+    # "they" are the mother and son, not HSCT; a trial's "they" are the people who ran it
+    message = "Her son had HSCT and now has shingles. She asks if that is common and what they should do."
+    assert "HSCT should do" not in read_asks(message)[-1].query
+    assert (
+        read_asks("What was the MIST trial? What did they find?")[-1].query == "What did the MIST trial find?"
+    )
+    assert read_asks("Do MSCs work for MS, and are they safe?")[-1].query == "are MSCs safe?"

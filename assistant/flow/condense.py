@@ -288,9 +288,17 @@ def put_in(question: str, topic: str) -> str:
 
 
 def _plural_for_one(pronoun: str, topic: str) -> bool:
-    """A "them" cannot stand for one treatment: in "HSCT wipes out my childhood jabs? Will I need
-    them all again?" it means the jabs, not HSCT."""
-    return pronoun.lower() == "them" and not topic.rstrip().lower().endswith("s")
+    """A "them" or "they" cannot stand for one treatment: in "HSCT wipes out my childhood jabs?
+    Will I need them all again?" it means the jabs, in "…had HSCT in Russia and now has shingles.
+    She asks whether that is common and what they should do" the family, not HSCT. A trial's
+    "they" are the people who ran it ("What did they find?" after a question on MIST)."""
+    pronoun = pronoun.lower()
+    if pronoun not in ("them", "they") or topic.rstrip().lower().endswith("s"):
+        return False
+    return pronoun == "them" or not RAN_BY_PEOPLE.search(topic)
+
+
+RAN_BY_PEOPLE = re.compile(r"\b(trial|study|review|meta-analysis|cohort|guidelines?|recommendations)\b", re.I)
 
 
 def condense(
