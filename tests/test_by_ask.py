@@ -739,3 +739,81 @@ def test_a_misspelt_everyday_word_is_no_topic_but_a_rare_word_is():
     everyday = frozenset({"difference", "first", "until"})
     assert _misspelt("diffrence", everyday) and _misspelt("frist", everyday) and _misspelt("untill", everyday)
     assert not _misspelt("ataxia", everyday) and not _misspelt("breastfeed", everyday)
+
+
+def test_a_symptom_an_effect_ask_names_and_no_effect_sentence_names_is_said_missing_first():
+    from assistant.flow.by_ask import Missing, composed_blocks
+    from assistant.flow.cards import Citer
+    from assistant.models import Block
+    from assistant.vocab import BlockKind
+
+    citer = Citer()
+    citer.number(_passage("earlier::p0", "earlier"), "")
+    ask = read_asks("does aHSCT do anything for bladder problems?")[0]
+    assert ask.aspect == "effectiveness"
+
+    def verified():  # verification numbers the passages as it goes
+        texts = [
+            "In one cohort 54% improved after aHSCT [{n}].",
+            "Early problems include bleeding from the bladder [{n}].",
+            "aHSCT is not suitable for every type of MS [{n}].",
+        ]
+        for i, text in enumerate(texts):
+            n = citer.number(_passage(f"s{i}::p0", f"s{i}"), "")
+            yield Block(BlockKind.ANSWER, text.format(n=n), (n,))
+        return 3
+
+    blocks = list(composed_blocks(verified(), ask, 1, Missing(), set(), citer))
+    said = [b.text for b in blocks]
+    assert said[0] == "The library has no reviewed information about bladder problems."
+    # the side effect does not stand in for an effect, nor does a figure; the references keep
+    # only what a shown sentence cites, numbered without gaps after the earlier ask's [1]
+    assert not any("bleeding" in t or "54%" in t for t in said)
+    assert "aHSCT is not suitable for every type of MS [2]." in said
+    assert [c.source_id for c in citer.citations()] == ["earlier", "s2"]
+
+
+def test_an_effect_sentence_on_the_symptom_answers_it():
+    from assistant.flow.by_ask import composed_blocks
+    from assistant.models import Block
+    from assistant.vocab import BlockKind
+
+    ask = read_asks("Can stem cells help my fatigue?")[0]
+
+    def verified():
+        yield Block(BlockKind.ANSWER, "In one trial MSCs did not improve fatigue [1].", (1,))
+        return 1
+
+    blocks = list(composed_blocks(verified(), ask, 0, None, set()))
+    assert blocks[0].text == "In one trial MSCs did not improve fatigue [1]."
+    assert not any("fatigue." in b.text and b.kind == BlockKind.NOT_COVERED for b in blocks)
+
+
+def test_an_ask_about_getting_it_here_gets_the_answer_for_the_persons_country():
+    from assistant.flow.by_ask import local_answer
+    from assistant.flow.person import read_context
+
+    australia = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump() | {"id": "oz", "aspect": "access", "place": "Australia"}
+    )
+
+    class Library:
+        answers = [SIDE_EFFECTS, australia]
+
+    message = "I live in Brisbane. Can I get aHSCT through the public hospitals here?"
+    (ask,) = read_asks(message)
+    assert read_context(message).country == "Australia"
+    assert local_answer(Library, ask, read_context(message)) is australia
+    # not an ask about getting it there, or no country the library has an answer for
+    risky = "I live in Brisbane. Is aHSCT risky here?"
+    assert local_answer(Library, read_asks(risky)[0], read_context(risky)) is None
+    toronto = "I live in Toronto. Can I get aHSCT here?"
+    assert local_answer(Library, read_asks(toronto)[0], read_context(toronto)) is None
+
+
+def _passage(pid: str, source: str):
+    from assistant.models import Passage
+
+    return Passage(
+        id=pid, source_id=source, title=source, section="", text="", year=2020, type="note", url=""
+    )

@@ -212,6 +212,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"any use|of use|any good|do (me |him |her |them |us |you )?(any |some )?good|"
             # "What would it even do for him at this stage?"
             r"(would|will|can|could|does|do) (it|this|that|they|these|those) (\w+ )?do (for|to)|"
+            # "does aHSCT do anything for bladder problems?"
+            r"do (anything|something|much|a lot) (for|about|to)|"
             r"(make|get|feel) (me |her |him |them |you )?better|"
             # "he will walk better after?": a lost function back
             r"(walk|walking|see|talk|speak|move|stand|use (my|his|her) (legs?|hands?|arms?)) "

@@ -164,6 +164,9 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             # still an ask about access there: the place the library lacks is said first
             kind = reviewed.aspect
             reviewed, ask = None, replace(ask, answer_id=None, aspect=kind, read_aspect=kind)
+        local = local_answer(res.reviewed, ask, plan.person) if ask is not None else None
+        if local is not None and (reviewed is None or reviewed.place != local.place):
+            reviewed, ask = local, replace(ask, answer_id=local.id, aspect=local.aspect)
         broad = broader_answer(res.reviewed, reviewed, ask, plan.person) if reviewed is not None else None
         if broad is not None and broad.id not in given:  # given to an earlier ask: not twice
             reviewed, ask = broad, replace(ask, answer_id=broad.id)
@@ -217,7 +220,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if ask is None:
             kept += yield from blocks
             continue
-        kept += yield from composed_blocks(blocks, ask, i, missing, steps)
+        kept += yield from composed_blocks(blocks, ask, i, missing, steps, checker.citer)
         yield from drug_step(ask, plan.person, i, steps)
     if unseen and unseen[1] is None:  # mentioned, not asked about: after the answers
         yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
@@ -596,6 +599,7 @@ def composed_blocks(
     index: int,
     missing: Missing | None = None,
     steps: set[str] | None = None,
+    citer: Citer | None = None,
 ) -> Generator[Block, None, int]:
     """The verifier's blocks for one ask, tagged with it; then a plain 'not covered' when no kept
     sentence speaks to the ask's aspect (a cost ask needs a cost statement about its treatment).
@@ -605,15 +609,18 @@ def composed_blocks(
     that only the person and their team can make it, and a "why" that the library holds no
     reviewed reason, then what the library holds. The next step
     follows an ask left unanswered (`steps`: those already given)."""
-    missing = missing or Missing()
+    start = len(citer.passages) if citer is not None else 0  # before the blocks are verified
+    blocks = list(blocks)
+    missing = (missing or Missing()).with_symptom(unanswered_symptom(ask, blocks))
+    shown = [b for b in blocks if not _stands_in(b, missing)]
+    if citer is not None and len(shown) < len(blocks):
+        shown = citer.release(start, shown)
     kept: list[Block] = []
     why = not missing.mostly and why_ask(ask)
     first = missing.mostly or why or (ask.aspect == "decision" and bool(CHOOSING.search(ask.text)))
     if first and not why:
         yield not_covered(ask, index, missing if missing.mostly else None)
-    for block in blocks:
-        if missing.mostly and block.kind == BlockKind.ANSWER and numbers(block.text):
-            continue
+    for block in shown:
         tagged = Block(block.kind, block.text, block.citations, block.claim, index, block.reason)
         if tagged.kind == BlockKind.ANSWER:
             if why and not kept:  # "here is what its sources say nearby" only when some follows
@@ -632,6 +639,16 @@ def composed_blocks(
     if not answered and steps is not None:
         yield from next_step(ask, index, steps)
     return len(kept) + (not answered or bool(missing.words))
+
+
+def _stands_in(block: Block, missing: Missing) -> bool:
+    """Would the sentence stand in for what the library lacks? A figure, when most of the ask is
+    missing; a missing symptom named as something else ("headache and fatigue" as side effects
+    for "can stem cells help my fatigue?")."""
+    if block.kind != BlockKind.ANSWER:
+        return False
+    symptom = SYMPTOM_RULES.get(missing.words[0]) if missing.words else None
+    return (missing.mostly and bool(numbers(block.text))) or bool(symptom and symptom.search(block.text))
 
 
 def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -> Missing:
@@ -667,6 +684,25 @@ def for_another_place(answer: ReviewedAnswer, ask: Ask, person: PersonContext) -
     named = COUNTRY.search(ask.own or ask.text)
     place = named.group() if named else person.country
     return bool(place) and SPOKEN_OF_AS.get(place, place) != answer.place
+
+
+# "Can I get it through the public hospitals here?": the place is where the person lives
+HERE = re.compile(r"\b(here|in my country|where i live|public (?:system|hospitals?|health\w*))\b", re.I)
+
+
+GETTING = re.compile(r"\b(get|have it|offer\w*|available|access|done|do (?:it|them|this))\b", re.I)
+
+
+def local_answer(reviewed, ask: Ask, person: PersonContext) -> ReviewedAnswer | None:
+    """The answer on getting the treatment in the person's own country, for an ask about
+    getting it "here" ("I live in Brisbane. Can I get aHSCT through the public hospitals
+    here?"); None when the library has no answer for that country."""
+    own = ask.own or ask.text
+    if not person.country or not HERE.search(own) or not GETTING.search(own):
+        return None
+    place = SPOKEN_OF_AS.get(person.country, person.country)
+    found = (a for a in reviewed.answers if a.place == place and a.aspect == "access")
+    return next((a for a in found if a.treatment == ask.treatment), None)
 
 
 def unknown_place(ask: Ask, person: PersonContext | None, known) -> str | None:
@@ -935,11 +971,53 @@ class Missing:
     def sentence(self) -> str:
         return MISSING.format(words=_listed(tuple(SPELLED_OUT.get(w, w) for w in self.words)))
 
+    def with_symptom(self, symptom: str) -> Missing:
+        """With a symptom the ask wants helped and no answer sentence names: most of the ask."""
+        return Missing((symptom, *self.words)[:3], True) if symptom else self
+
     def besides(self, said: str) -> Missing:
         """Without the words a not-covered sentence already names (in its words or in ALIKE's)."""
         named = set(content_words(said))
         words = tuple(w for w in self.words if not any(ALIKE.get(s, s) in named for s in content_words(w)))
         return self if words == self.words else Missing(words, self.mostly and bool(words))
+
+
+# Symptoms an ask may want a treatment to help, as the reader would name them, and the words a
+# sentence about that symptom uses. "Does aHSCT do anything for bladder problems?" is not
+# answered by results on disability, nor by bleeding from the bladder as a side effect.
+SYMPTOMS = {
+    "bladder problems": r"bladder|urin\w*|pee|peeing|toilet|incontinen\w*",
+    "bowel problems": r"bowels?|constipat\w*",
+    "fatigue": r"fatigue\w*|tired\w*|exhaust\w*|energy",
+    "pain": r"pain\w*|aches?|aching",
+    "eyesight": r"eyesight|vision|sight|optic|eyes?",
+    "memory": r"memory|forget\w*",
+    "brain fog": r"brain fog",
+    "thinking": r"thinking|cognit\w*|concentrat\w*",
+    "stiffness and spasms": r"spastic\w*|stiff\w*|spasms?|cramps?",
+    "balance": r"balance|dizz\w*|vertigo",
+    "tremor": r"tremors?|shak\w*",
+    "numbness": r"numb\w*|tingl\w*|pins and needles",
+    "mood": r"depress\w*|mood|anxiety",
+    "speech": r"speech|speak\w*|slurr\w*",
+    "swallowing": r"swallow\w*",
+    "sexual problems": r"sex\w*|erect\w*|libido",
+}
+SYMPTOM_RULES = {name: re.compile(rf"\b(?:{words})\b", re.I) for name, words in SYMPTOMS.items()}
+
+
+def unanswered_symptom(ask: Ask, blocks: list[Block]) -> str:
+    """The symptom an effect ask names ("…do anything for my bladder?") when no answer sentence
+    on effect names it; "" otherwise."""
+    if ask.aspect != "effectiveness":
+        return ""
+    own = ask.own or ask.text
+    rule = ASPECT_WORDS.get("effectiveness")
+    answers = [b.text for b in blocks if b.kind == BlockKind.ANSWER and (rule is None or rule.search(b.text))]
+    for name, symptom in SYMPTOM_RULES.items():
+        if symptom.search(own) and not any(symptom.search(text) for text in answers):
+            return name
+    return ""
 
 
 # Acronyms of neighbouring conditions, spelled out so the reader sees which one is meant.

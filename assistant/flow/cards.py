@@ -8,11 +8,14 @@ numbers cited passages in order of first use across the whole answer, cards and 
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from ..claims import GuardResult
 from ..models import Block, Citation, ClaimMatch, Passage
 from ..sources import Claim
 from ..store import StoreError
-from ..text import content_words, numbers, split_sentences
+from ..text import CITATION, content_words, numbers, split_sentences
 from ..vocab import BlockKind
 from .context import SENTENCE_END
 from .notices import card_lead
@@ -36,6 +39,21 @@ class Citer:
             self.quotes[n - 1].append(quote)
         return n
 
+    def release(self, start: int, blocks: list[Block]) -> list[Block]:
+        """The blocks with the passages numbered after `start` that none of them cites given
+        back (their sentences were dropped after verification), and their [n] renumbered: the
+        references never list a passage no shown sentence cites."""
+        used = {n for b in blocks for n in b.citations}
+        old = range(start + 1, len(self.passages) + 1)
+        keep = [n for n in old if n in used]
+        if len(keep) == len(old):
+            return blocks
+        new = {n: start + i for i, n in enumerate(keep, start=1)}
+        self.passages = self.passages[:start] + [self.passages[n - 1] for n in keep]
+        self.quotes = self.quotes[:start] + [self.quotes[n - 1] for n in keep]
+        self.numbers = {p.id: i for i, p in enumerate(self.passages, start=1)}
+        return [_renumbered(b, new) for b in blocks]
+
     def citations(self) -> list[Citation]:
         return [
             Citation(
@@ -51,6 +69,15 @@ class Citer:
             )
             for i, (p, q) in enumerate(zip(self.passages, self.quotes, strict=True), start=1)
         ]
+
+
+def _renumbered(block: Block, new: dict[int, int]) -> Block:
+    def marks(found: re.Match) -> str:
+        numbers = [new.get(int(n), int(n)) for n in re.split(r"\s*[,;]\s*", found.group(1))]
+        return f" [{', '.join(map(str, numbers))}]"
+
+    text = CITATION.sub(marks, block.text) if block.citations else block.text
+    return replace(block, text=text, citations=tuple(new.get(n, n) for n in block.citations))
 
 
 BACKING_CACHE = 4096  # reviewed and correction sentences: about 1,000 in today's library

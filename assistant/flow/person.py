@@ -36,6 +36,29 @@ MY_COUNTRY = re.compile(
     rf"(?:the\s+)?({COUNTRIES})\b",
     re.I,
 )
+# The larger cities of countries the library speaks of: "I live in Brisbane" says the country
+CITIES = {
+    **dict.fromkeys(
+        ("Sydney", "Melbourne", "Brisbane", "Perth", "Adelaide", "Canberra", "Hobart", "Darwin"), "Australia"
+    ),
+    **dict.fromkeys(("Auckland", "Wellington", "Christchurch"), "New Zealand"),
+    **dict.fromkeys(
+        (
+            "London",
+            "Manchester",
+            "Birmingham",
+            "Glasgow",
+            "Edinburgh",
+            "Cardiff",
+            "Belfast",
+            "Leeds",
+            "Liverpool",
+        ),
+        "UK",
+    ),
+    **dict.fromkeys(("Toronto", "Vancouver", "Montreal", "Calgary", "Ottawa"), "Canada"),
+}
+MY_CITY = re.compile(MY_COUNTRY.pattern.replace(f"({COUNTRIES})", f"({'|'.join(CITIES)})"), re.I)
 AGE = re.compile(
     # "And at 47 with 12 years of MS, is it too late?": "at" an age, then the person's MS
     r"\b(?:i'?m|i am|aged?|age:?|too old at|old at|at(?=\s*\d{2},?\s+(?:with|and|is|am|i)\b))\s*(\d{2})\b"
@@ -130,6 +153,8 @@ def read_context(message: str) -> PersonContext:
     ctx.drugs = _drugs(message)
     if m := MY_COUNTRY.search(message):
         ctx.country = m.group(1)
+    elif m := MY_CITY.search(message):
+        ctx.country = CITIES[m.group(1).title()]
     elif NHS.search(message):  # the NHS is the UK's health service: the person is treated there
         ctx.country = "UK"
     if m := BOOKED.search(message):
