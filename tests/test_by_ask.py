@@ -786,6 +786,11 @@ def test_an_effect_sentence_on_the_symptom_answers_it():
 
     blocks = list(composed_blocks(verified(), ask, 0, None, set()))
     assert blocks[0].text == "In one trial MSCs did not improve fatigue [1]."
+    # words that only look like a symptom's
+    from assistant.flow.by_ask import SYMPTOM_RULES
+
+    for words in ("What do those numbers mean for me?", "Does the balance of risks favour it?"):
+        assert not any(rule.search(words) for rule in SYMPTOM_RULES.values()), words
     assert not any("fatigue." in b.text and b.kind == BlockKind.NOT_COVERED for b in blocks)
 
 
