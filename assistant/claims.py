@@ -65,6 +65,7 @@ from .guard_text import (
     DENIAL_FIRST,
     DISEASE_NAME,
     EVIDENTIAL_NEGATION,
+    NEGATION,
     QUESTION_START,
     QUESTION_WORD,
     QUOTED,
@@ -99,7 +100,7 @@ from .guard_text import (
     without_debunk,
 )
 from .sources import Claim
-from .text import CITATION, split_sentences
+from .text import CITATION, content_words, normalize_terms, split_sentences
 
 # The guard's public names, including the text helpers callers have long imported from here.
 __all__ = [
@@ -213,6 +214,8 @@ class ClaimGuard(ClaimModels):
         self._vectors: dict[str, np.ndarray] = {}
         self.own_sentences = {plain(s) for s in [*self.corrections, *known_safe]}
         self._parts: dict[str, QuestionParts] = {}  # questions read, without the spans of no card
+        self.ruled_out = [ruled_out_words(c.claim) for c in claims]
+        self.claim_words = [set(content_words(normalize_terms(topicless(c.claim)))) for c in claims]
         if claims and len(negatives):
             vectors = negative_vectors if negative_vectors is not None else embedder.encode(list(negatives))
             dev = development or []
@@ -390,10 +393,12 @@ class ClaimGuard(ClaimModels):
 
     def content_coverage(self, text: str) -> np.ndarray:
         """Per claim: the share of the text's distinctive words that are the claim's, its
-        treatment names (`TREATMENT_NAME`) and the disease's (`DISEASE_NAME`) not counted as the
-        claim's: "Someone in a Facebook group told me about HSCT." names the risk claim's
-        treatment and says nothing of it."""
-        found = [*TREATMENT_NAME.finditer(text), *DISEASE_NAME.finditer(text)]
+        treatment names (`TREATMENT_NAME`) not counted as the claim's: "Someone in a Facebook
+        group told me about HSCT." names the risk claim's treatment and says nothing of it. Nor
+        is the disease's name (`DISEASE_NAME`), unless the text tells what happened to someone's
+        MS ("stem cells cured her MS"): "They both do HSCT for MS." says nothing of a claim."""
+        found = [*TREATMENT_NAME.finditer(text)]
+        found += [] if tells_outcome(text) else [*DISEASE_NAME.finditer(text)]
         names = word_set(" ".join(m.group(0) for m in found))
         return self.coverage(word_set(text), names)
 
@@ -517,6 +522,7 @@ class ClaimGuard(ClaimModels):
             known.update(zip(missing, self.embedder.encode(missing), strict=True))
         self._remember({c: known[c] for c in parts.cores})
         marked = {(a or b).strip() for a, b in QUOTED.findall(question)}
+        marked |= {s for q in marked for s in _quoted_sentences(q)}
         found: dict[str, GuardResult] = {}
         for n, s in enumerate([*sentences, *quotes]):
             v = known[s]
@@ -524,11 +530,61 @@ class ClaimGuard(ClaimModels):
             quoted = n >= len(sentences) and s in marked  # in quotation marks: a claim whatever its stance
             if not r.claim or not (quoted or self._carries_claim(s, v, r)):
                 continue
-            if not self.states_content(s, v, self.claims.index(r.claim)):
+            k = self.claims.index(r.claim)
+            if not self.states_content(s, v, k) or says_it_happens(s, self.ruled_out[k], self.claim_words[k]):
                 continue  # on the claim's topic, not what it says
             if r.claim.id not in found or r.score > found[r.claim.id].score:
                 found[r.claim.id] = r
         return sorted(found.values(), key=lambda r: r.score, reverse=True)
+
+
+# What a claim rules out follows one of these ("while avoiding chemotherapy", "no side effects",
+# "cannot harm you", "risk-free"); a span that states the claim says so too ("without the chemo",
+# "why go through chemo when…", "instead of a transplant").
+RULES_OUT = re.compile(
+    NEGATION.pattern
+    + r"|\b(avoid\w*|minus|free|instead of|rather than|skip\w*|spar(?:e|es|ing)|"
+    + r"why (?:go|put \w+) through)\b",
+    re.I,
+)
+ALIASES = {"chemotherapi": "chemo"}
+
+
+def ruled_out_words(claim: str) -> frozenset[str]:
+    """The content words a claim says are absent: those in the three words after a word that
+    rules out ("MSC therapy achieves outcomes comparable to HSCT while avoiding chemotherapy":
+    chemotherapy, chemo)."""
+    words: set[str] = set()
+    for m in RULES_OUT.finditer(claim):
+        words |= set(content_words(normalize_terms(" ".join(claim[m.end() :].split()[:3]))))
+    return frozenset(words | {ALIASES[w] for w in words if w in ALIASES})
+
+
+def topicless(text: str) -> str:
+    """The text without the names of treatments and of the disease (the topic of every claim)."""
+    return DISEASE_NAME.sub(" ", TREATMENT_NAME.sub(" ", text))
+
+
+def says_it_happens(span: str, ruled_out: frozenset[str], claim_words: set[str] = frozenset()) -> bool:
+    """Does the span name what the claim rules out, with nothing ruling it out just before it
+    (or "free" just after), and none of the claim's other words? "A friend told me the chemo in
+    HSCT can give you cancer later" names the chemotherapy that "MSC therapy matches HSCT while
+    avoiding chemotherapy" rules out: it says the chemo happens, not the claim; "HSCT without the
+    toxic chemo" says the claim, and so does "completely safe, side effects are rare" (the claim's
+    "completely safe")."""
+    if not ruled_out:
+        return False
+    words = set(content_words(normalize_terms(topicless(span))))
+    if words & (claim_words - ruled_out):
+        return False
+    tokens = re.findall(r"[a-z0-9']+", normalize_terms(span).lower())
+    for i, token in enumerate(tokens):
+        if not set(content_words(token)) & ruled_out:
+            continue
+        before, after = " ".join(tokens[max(0, i - 4) : i]), " ".join(tokens[i + 1 : i + 3])
+        if not RULES_OUT.search(before) and not re.search(r"\b(free|less)\b", after):
+            return True
+    return False
 
 
 def as_sentence(core: str) -> str:
@@ -560,9 +616,19 @@ def _question_parts(question: str) -> QuestionParts:
     """The parts of a question, read once per message: the answer's batch (`question_texts`)
     and `in_question` (twice) read the same question, ~3 ms of text rules each time."""
     sentences = split_sentences(question) or [question]
-    quotes = [*(q for q in quoted_spans(question) if q not in sentences), *follow_ups(sentences)]
+    quoted = [q for q in quoted_spans(question) if q not in sentences]
+    # each sentence of a quoted passage may state its own claim ("…rebuild the myelin. 85% of
+    # our patients improve."): the whole passage is read as one span, which gives one card
+    quoted += [s for q in quoted for s in _quoted_sentences(q) if s not in sentences and s not in quoted]
+    quotes = [*quoted, *follow_ups(sentences)]
     quotes += reported_parts(sentences)
     return QuestionParts(tuple(sentences), tuple(quotes), *_texts_of([*sentences, *quotes]))
+
+
+def _quoted_sentences(quote: str) -> list[str]:
+    """The sentences of a quoted passage of more than one sentence; none for one sentence."""
+    found = split_sentences(quote)
+    return found if len(found) > 1 else []
 
 
 def _texts_of(spans: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

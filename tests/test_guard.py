@@ -265,6 +265,12 @@ def test_plain_questions_get_no_card(shipped, question):
         ('A clinic page says "our infusions reverse MS disability". Is that right?', "stem-cells-reverse"),
         # a yes/no question about the claim itself
         ("Do stem cells really cure MS?", "stem-cells-cure"),
+        # the second sentence of a quoted passage states its own claim
+        (
+            "My dad's leaflet: \"Our cells rebuild your myelin. 85% of our MS patients report improvement "
+            'within weeks." Is any of that real?',
+            "clinic-success-rate",
+        ),
     ],
 )
 def test_pasted_quoted_and_asked_claims_get_their_card(shipped, question, claim):
@@ -295,6 +301,9 @@ def test_non_english_text_is_flagged_and_english_is_not():
         # "MS" is the topic of every claim, not what one says: this shares only "MS" (and the
         # treatment's name) with "aHSCT is a suitable first treatment for anyone with MS"
         "I have two offers, one in Moscow and one in Puebla. They both do HSCT for MS. How do I choose?",
+        # the chemotherapy that "MSCs match HSCT while avoiding chemotherapy" rules out, said to
+        # happen: a risk the asker heard of, not that claim
+        "A friend who is a nurse told me the chemo in HSCT can give you cancer later. Is that true?",
     ],
 )
 def test_the_askers_situation_is_not_a_claim(shipped, question):
@@ -821,3 +830,24 @@ def test_a_question_after_a_colon_is_the_askers_own_not_pasted_text():
     assert quoted_spans("Different question: I have RRMS, am I eligible for HSCT?") == []
     assert quoted_spans("One more thing: how long is recovery?") == []
     assert quoted_spans("What about this: stem cells cure MS?") == ["stem cells cure MS"]
+
+
+def test_what_a_claim_rules_out_said_to_happen_is_not_the_claim():
+    from assistant.claims import ruled_out_words, says_it_happens, topicless
+    from assistant.text import content_words
+
+    chemo = "MSC therapy achieves outcomes comparable to HSCT while avoiding chemotherapy."
+    ruled, words = ruled_out_words(chemo), set(content_words(topicless(chemo)))
+    assert {"chemo", "chemotherapi"} <= ruled
+    assert says_it_happens("My friend says the chemo in HSCT gives you cancer.", ruled, words)
+    for stated in (
+        "It's basically HSCT without the chemo.",
+        "Why go through chemo when MSCs do the same job as HSCT?",
+        "Our chemo-free protocol matches HSCT.",
+    ):
+        assert not says_it_happens(stated, ruled, words), stated
+    safe = "Stem-cell treatment is completely safe and has no side effects."
+    ruled, words = ruled_out_words(safe), set(content_words(topicless(safe)))
+    # the claim's own "completely safe" is still the claim, side effects or not
+    assert not says_it_happens("Completely safe, side effects are rare.", ruled, words)
+    assert says_it_happens("The side effects were bad for my friend.", ruled, words)
