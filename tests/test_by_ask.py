@@ -822,3 +822,28 @@ def _passage(pid: str, source: str):
     return Passage(
         id=pid, source_id=source, title=source, section="", text="", year=2020, type="note", url=""
     )
+
+
+def test_an_ask_for_an_amount_the_answer_has_no_figure_for_hears_that_first():
+    from assistant.flow.by_ask import wants_a_figure_it_lacks
+
+    advice = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump()
+        | {
+            "aspect": "cost",
+            "answer": ({"text": "Find out exactly what the price includes.", "sources": ("a-note",)},),
+            "not_covered": "The library has no reviewed prices for aHSCT.",
+        }
+    )
+    (ask,) = read_asks("Roughly what does HSCT cost in Mexico?")
+    assert wants_a_figure_it_lacks(ask, advice)
+    # an answer with a figure answers it; an ask for no amount is not narrowed
+    assert not wants_a_figure_it_lacks(ask, SIDE_EFFECTS)
+    (ask,) = read_asks("What should I check before I pay a deposit to a clinic?")
+    assert not wants_a_figure_it_lacks(ask, advice)
+
+
+def test_a_why_after_a_short_statement_about_the_treatment_reads_that_statement():
+    message = "I have PPMS, EDSS 6.5, I use a cane. My neurologist say HSCT is not for me. Why he say this?"
+    why = read_asks(message)[0]
+    assert "not for me" in why.query and why.aspect != "other"

@@ -119,6 +119,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(eligib\w*|qualif\w*|candidate|too old|too late|criteria|suitable|"
             r"accept\w*|(?<!where )(can|could) (i|she|he|my \w+|they) (have|get)|am i (a|an|too)|"
             r"age limit|old for|right for me|rule[sd]? (me |her |him )?out|definitely out|"
+            # "My neurologist say HSCT is not for me. Why he say this?"
+            r"(?:is|isn'?t|not) (?:\w+ )?for (?:me|her|him|us)|"
             r"consider(ed)? (me|her|him)|who (can|should|could) (have|get)|"
             r"(meant|intended|made) for|for whom|who (is|'s) (it|hsct|ahsct|this|the \w+)( \w+)? for|"
             # non-native "Stem cell is possible for young person?"
@@ -816,13 +818,20 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
     for j in range(at - 1, max(at - 4, -1), -1):
         if _is_ask(sentences[j]):
             break
-        if len(set(content_words(sentences[j])) - VAGUE_WORDS - GENERIC) >= 3:
+        named = len(set(content_words(sentences[j])) - VAGUE_WORDS - GENERIC)
+        if named >= 3 or _says_of_a_treatment(sentences[j]):
             return sentences[j]
     if at >= 1 and not _is_ask(sentences[at - 1]):
         return sentences[at - 1]
     if at == 0 and len(sentences) > 1 and not _is_ask(sentences[1]):
         return sentences[1]
     return ""
+
+
+def _says_of_a_treatment(sentence: str) -> bool:
+    """A short statement that says something of a treatment in the field's own words ("My
+    neurologist say HSCT is not for me."): something a "Why?" after it can be about."""
+    return treatment_of(sentence) is not None and aspect_of(sentence) != "other"
 
 
 def _offers_a_choice(sentence: str) -> bool:

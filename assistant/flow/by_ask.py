@@ -173,7 +173,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         _record(checker.answer, i, ask)  # the answer given, not the matcher's first pick
         if reviewed is not None:
             given.add(reviewed.id)
-            narrow = asks_the_uncovered_part(ask, reviewed)
+            narrow = asks_the_uncovered_part(ask, reviewed) or wants_a_figure_it_lacks(ask, reviewed)
             missing = Missing() if narrow else ask_missing(res, ask, plan.person)
             support = res.card_support
             # "I'm 17, can teenagers get it?": the variant for their age answers the uncovered part
@@ -568,6 +568,23 @@ QUESTION_FRAME = frozenset(
         "result results outcome outcomes"
     )
 )
+
+
+# An ask for an amount: a price, a count, a share, a chance
+AMOUNT = re.compile(
+    r"\b(how much|how many|what (?:does|do|would|will|is|are) (?:\w+ ){0,4}(?:cost|costs|price|prices)|"
+    r"(?:cost|price)s? (?:of|for|in|down|there|abroad)|what percentage|what (?:are|is) the (?:odds|chances?)|"
+    r"how likely|(?:hsct|ahsct|transplant|treatment|cells?) (?:price|cost)s?)\b",
+    re.I,
+)
+
+
+def wants_a_figure_it_lacks(ask: Ask | None, answer: ReviewedAnswer) -> bool:
+    """Does the ask want an amount ("Roughly what does that cost down there?") that the answer
+    gives none of? Then what the library lacks is the direct answer, said first."""
+    if ask is None or not answer.not_covered or not AMOUNT.search(ask.own or ask.text):
+        return False
+    return not any(numbers(s.text) for s in answer.answer)
 
 
 def asks_the_uncovered_part(ask: Ask | None, answer: ReviewedAnswer) -> bool:
