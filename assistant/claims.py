@@ -541,12 +541,12 @@ class ClaimGuard(ClaimModels):
 # What a claim rules out follows one of these ("while avoiding chemotherapy", "no side effects",
 # "cannot harm you", "risk-free"); a span that states the claim says so too ("without the chemo",
 # "why go through chemo when…", "instead of a transplant").
-RULES_OUT = re.compile(
-    NEGATION.pattern
-    + r"|\b(avoid\w*|minus|free|instead of|rather than|skip\w*|spar(?:e|es|ing)|"
-    + r"why (?:go|put \w+) through)\b",
+ABSENCE = re.compile(
+    r"\b(without|avoid\w*|minus|free|instead of|rather than|skip\w*|spar(?:e|es|ing)|no need|"
+    r"why (?:go|put \w+) through)\b",
     re.I,
 )
+RULES_OUT = re.compile(NEGATION.pattern + "|" + ABSENCE.pattern, re.I)
 ALIASES = {"chemotherapi": "chemo"}
 
 
@@ -567,12 +567,13 @@ def topicless(text: str) -> str:
 
 def says_it_happens(span: str, ruled_out: frozenset[str], claim_words: set[str] = frozenset()) -> bool:
     """Does the span name what the claim rules out, with nothing ruling it out just before it
-    (or "free" just after), and none of the claim's other words? "A friend told me the chemo in
+    (a plain "not" or "can't" there; "without" or "avoid" anywhere), or "free" just after, and
+    none of the claim's other words? "A friend told me the chemo in
     HSCT can give you cancer later" names the chemotherapy that "MSC therapy matches HSCT while
     avoiding chemotherapy" rules out: it says the chemo happens, not the claim; "HSCT without the
     toxic chemo" says the claim, and so does "completely safe, side effects are rare" (the claim's
     "completely safe")."""
-    if not ruled_out:
+    if not ruled_out or ABSENCE.search(span):  # "…HSCT-level results without it": anywhere
         return False
     words = set(content_words(normalize_terms(topicless(span))))
     if words & (claim_words - ruled_out):
