@@ -685,6 +685,26 @@ def test_asking_for_help_with_the_reply_is_no_ask_of_its_own():
         "A member, 24, wants to know if she can have HSCT before any drug. Could you help me write back?"
     )
     assert len(asks) == 1
+    (ask,) = read_asks(
+        "Can you help me draft a reply? A caller says a spa told her exosomes are approved. Is it true?"
+    )
+    assert "draft" not in ask.text
+
+
+def test_a_question_opening_with_and_asks_again():
+    # the split that finds the ask takes its "And" off; it still marks a new question
+    recovery, hair = read_asks("How long does recovery take after HSCT? And will I lose my hair?")
+    assert "hair" not in recovery.query and "hair" in hair.query
+    # a short check of what was understood stays with the ask before
+    assert len(read_asks("What is HSCT? They take my blood? And then chemo?")) == 2
+
+
+def test_what_a_clinic_says_is_not_what_is_this_normal_is_about():
+    message = (
+        "My legs have got weaker and I tripped twice this week. The clinic says it's a detox reaction. "
+        "My neurologist doesn't know yet. Is this normal?"
+    )
+    assert "legs" in read_asks(message)[0].query
 
 
 def test_those_after_a_list_of_symptoms_reads_the_list():
@@ -857,6 +877,7 @@ def test_a_drug_offered_or_compared_is_not_the_drug_taken():
     assert read_context(message).drugs == ["ocrelizumab"]
     assert read_context("is it more then lemtrada").drugs == []
     assert read_context("is hsct better than Ocrevus? I am on Tysabri").drugs == ["natalizumab"]
+    assert read_context("My neurologist gave me two options: Lemtrada or HSCT.").drugs == []
 
 
 def test_a_staff_request_for_a_reply_and_an_if_so_are_not_asks_of_their_own():

@@ -157,6 +157,11 @@ def test_the_asks_own_topic_the_library_lacks_is_named():
     ask = "I had ataxia before the transplant and now it comes and goes, should I worry?"
     found = missing_topic(ask, LIBRARY_TERMS)
     assert found.words == ("ataxia",) and found.mostly
+    # a topic in everyday words is still a topic the library lacks
+    found = missing_topic(
+        "When can I have a glass of wine again after HSCT?", LIBRARY_TERMS, frozenset({"wine"})
+    )
+    assert found.words == ("wine",)
 
 
 def test_a_missing_detail_of_a_covered_topic_is_not_the_whole_ask():

@@ -311,7 +311,12 @@ REPORTED = re.compile(
 
 
 # "What can I say to her?", "What should we tell him?": how staff ask for the reply itself
-_REPLY = r"(?:say|tell|answer|reply|respond|write)(?:\s+back)?"
+# "…help me draft a reply?", "…help me with an answer?": asking for the reply asks nothing itself
+_REPLY_TEXT = r"(?:a|an|my|the|our|this)\s+(?:reply|answer|response|email|e-mail|message|letter)"
+_REPLY = (
+    rf"(?:(?:say|tell|answer|reply|respond|write|draft|word)(?:\s+back)?(?:\s+{_REPLY_TEXT})?"
+    rf"|with\s+{_REPLY_TEXT})"
+)
 _TO_WHOM = (
     r"(?:\s+(?:to\s+)?(?:her|him|them|this person|(?:the|a|an|one of our) (?:caller|member|client|patient|"
     r"reader|enquirer|person|man|woman|lady|gentleman|mum|mother|dad|father)s?))?"
@@ -520,7 +525,9 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # is any of it funded?"), not the question it borrowed ("Where is StarMS? Can I join?")
         # "How long is recovery, and when can I work?": "and" before a new question asks again
         and_again = bool(ats) and (
-            (ats[-1] == at >= 0 and _joined_by_and(sentences[at], raw)) or bool(AND_OPENING.match(raw))
+            (ats[-1] == at >= 0 and _joined_by_and(sentences[at], raw))
+            or bool(AND_OPENING.match(raw))
+            or (at >= 0 and _opens_with_and(sentences[at], raw))
         )
         if (
             same_statement
@@ -710,6 +717,13 @@ def _joined_by_and(sentence: str, part: str) -> bool:
     return bool(first) and bool(re.search(rf"\b(?:and|also|plus),?\s+{re.escape(first)}\b", sentence, re.I))
 
 
+def _opens_with_and(sentence: str, raw: str) -> bool:
+    """Is the ask its sentence after an opening "And"? "How long does recovery take? And will I
+    lose my hair?" asks again (the split that found the ask took the "And" off)."""
+    opening = AND_OPENING.match(sentence)
+    return bool(opening) and sentence[opening.end() :].strip(" ,;").startswith(raw[:20])
+
+
 def _same_ask(asks: list[Ask], aspect: str, treatment: str, borrowed: bool) -> bool:
     """The same aspect and treatment as the ask before: one ask put two ways. Not for asks the
     rules could not place, nor for a vague ask that took its topic from the statement before it
@@ -830,8 +844,10 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
 
 def _says_of_a_treatment(sentence: str) -> bool:
     """A short statement that says something of a treatment in the field's own words ("My
-    neurologist say HSCT is not for me."): something a "Why?" after it can be about."""
-    return treatment_of(sentence) is not None and aspect_of(sentence) != "other"
+    neurologist say HSCT is not for me."): something a "Why?" after it can be about. What a
+    clinic says ("The clinic says it's a detox reaction.") is not, on that ground alone: "Is this
+    normal?" after "My legs have got weaker…" asks about the legs."""
+    return treatment_of(sentence) not in (None, "clinics") and aspect_of(sentence) != "other"
 
 
 def _offers_a_choice(sentence: str) -> bool:

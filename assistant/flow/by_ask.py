@@ -1055,10 +1055,11 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
     everyday English (`everyday`, such as "difficult" or "impact") missing from a small library is
     no topic it lacks."""
     topic = topic_words(text)
+    named = {_as_named(m.group()) for m in REMEDY.finditer(text)}  # topics in easy words ("wine")
     found = [
         w
         for w, stems in topic.items()
-        if w not in everyday
+        if (w not in everyday or w in named)
         and not _glued(w, known)
         and not all(_known(s, known) for s in stems)
         and not _misspelt(w, everyday)  # last: it tries every one-letter edit
@@ -1117,7 +1118,9 @@ REMEDY = re.compile(
     r"vitamin [a-z]\d{0,2}|supplements?|herbal \w+|herbs|cannabis|cbd(?: oil)?|marijuana|ozone|"
     r"chelation|hyperbaric oxygen|acupuncture|turmeric|curcumin|ldn|low[- ]dose naltrexone|"
     r"colloidal silver|mushrooms?|peptides?|placenta|keto(?: diet)?|paleo(?: diet)?|gluten[- ]free|"
-    r"juicing|detox\w*|cupping|leeches|homeopath\w*|fasting)\b",
+    r"juicing|detox\w*|cupping|leeches|homeopath\w*|fasting|"
+    # everyday life after treatment: "When can I have a glass of wine again after HSCT?"
+    r"alcohol|wine|beer|coffee|caffeine|saunas?|hot tubs?|tattoos?|swimming|sunbathing)\b",
     re.I,
 )
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.

@@ -175,6 +175,8 @@ def _years(message: str) -> float | None:
 # not one the person takes
 OFFERED = re.compile(
     r"\b(?:offer\w*|suggest\w*|recommend\w*|propos\w*|consider\w*)\s+(?:\w+\s+){0,3}$"
+    # "My neurologist gave me two options: Lemtrada or HSCT."
+    r"|\b(?:options?|choices?|choose between|choosing between|deciding between)\W+(?:\w+\W+){0,2}$"
     r"|\b(?:th[ae]n|vs\.?|versus|compared (?:with|to)|or)\s+$",
     re.I,
 )
