@@ -963,3 +963,10 @@ def test_they_that_cannot_be_one_treatment_is_left_as_it_is():
         read_asks("What was the MIST trial? What did they find?")[-1].query == "What did the MIST trial find?"
     )
     assert read_asks("Do MSCs work for MS, and are they safe?")[-1].query == "are MSCs safe?"
+
+
+def test_joining_after_a_question_on_a_trial_is_about_joining_that_trial():
+    first, second = read_asks(
+        "Is the BEAT-MS trial still taking people, and could someone from Canada sign up?"
+    )
+    assert "BEAT-MS" in second.query and second.text == "could someone from Canada sign up?"

@@ -810,6 +810,9 @@ def _named(ask: str, question: str) -> str:
     topic = condense.topic_words(question, ask)
     if not topic or not condense.has_own_subject(topic):
         return ""
+    if not condense.PRONOUN.search(ask) and condense.JOINING.search(ask) and condense.names_trial(question):
+        # "Is BEAT-MS still taking people, and could someone from Canada sign up?": join that trial
+        return f"{ask.rstrip()} (about {topic})"
     return condense.put_in(ask, topic)
 
 

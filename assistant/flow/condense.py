@@ -195,7 +195,7 @@ def has_own_subject(message: str) -> bool:
     return any(kind in OWN_SUBJECT for kind, *_ in topics(message))
 
 
-def _names_trial(text: str) -> bool:
+def names_trial(text: str) -> bool:
     return any(kind == "trial" for kind, *_ in topics(text))
 
 
@@ -207,11 +207,11 @@ def is_follow_up(question: str, previous: str = "", similarity: float | None = N
     if POINTING.search(question) or (CONTINUING.search(question) and len(words) <= 5):
         return True
     # a drug named as one of the trial's arms does not make the message a new topic
-    if TRIAL_ARMS.search(question) and not _names_trial(question) and _names_trial(previous):
+    if TRIAL_ARMS.search(question) and not names_trial(question) and names_trial(previous):
         return True
     if has_own_subject(question):
         return False
-    if JOINING.search(question) and _names_trial(previous):
+    if JOINING.search(question) and names_trial(previous):
         return True
     short = len(words) <= 2 or (len(words) == 3 and not topics(question))
     if short or REFERRING.search(question) or CONTINUING.search(question):
