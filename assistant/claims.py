@@ -568,11 +568,10 @@ def topicless(text: str) -> str:
 def says_it_happens(span: str, ruled_out: frozenset[str], claim_words: set[str] = frozenset()) -> bool:
     """Does the span name what the claim rules out, with nothing ruling it out just before it
     (a plain "not" or "can't" there; "without" or "avoid" anywhere), or "free" just after, and
-    none of the claim's other words? "A friend told me the chemo in
-    HSCT can give you cancer later" names the chemotherapy that "MSC therapy matches HSCT while
-    avoiding chemotherapy" rules out: it says the chemo happens, not the claim; "HSCT without the
-    toxic chemo" says the claim, and so does "completely safe, side effects are rare" (the claim's
-    "completely safe")."""
+    none of the claim's other words? "A friend told me the chemo in HSCT can give you cancer
+    later" names the chemotherapy that "MSC therapy matches HSCT while avoiding chemotherapy"
+    rules out: it says the chemo happens, not the claim. "HSCT without the toxic chemo" says the
+    claim, and so does "completely safe, side effects are rare" (the claim's "completely safe")."""
     if not ruled_out or ABSENCE.search(span):  # "…HSCT-level results without it": anywhere
         return False
     words = set(content_words(normalize_terms(topicless(span))))

@@ -705,8 +705,7 @@ def for_another_place(answer: ReviewedAnswer, ask: Ask, person: PersonContext) -
 
 # "Can I get it through the public hospitals here?": the place is where the person lives
 HERE = re.compile(r"\b(here|in my country|where i live|public (?:system|hospitals?|health\w*))\b", re.I)
-
-
+# …and asks about getting it, not about its risks there ("Is aHSCT risky here?")
 GETTING = re.compile(r"\b(get|have it|offer\w*|available|access|done|do (?:it|them|this))\b", re.I)
 
 
