@@ -970,3 +970,10 @@ def test_joining_after_a_question_on_a_trial_is_about_joining_that_trial():
         "Is the BEAT-MS trial still taking people, and could someone from Canada sign up?"
     )
     assert "BEAT-MS" in second.query and second.text == "could someone from Canada sign up?"
+
+
+def test_cells_that_travel_to_the_damage_are_no_travel_abroad():
+    from assistant.flow.asks import aspect_of
+
+    assert aspect_of("Our stem cells travel straight to the damaged nerves and rebuild myelin.") != "access"
+    assert aspect_of("We will travel to the clinic in Panama for it.") == "access"

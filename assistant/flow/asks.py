@@ -175,7 +175,10 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"where to (get|go|have)|near me|"
             r"nhs|referr\w*|waiting list|"
             r"which (hospital|centre|center|country)|get it (in|on)|available (in|on)|"
-            r"offer(ed)? (in|on|by)|abroad|travel|"
+            # not cells said to "travel straight to the damaged nerves"
+            r"offer(ed)? (in|on|by)|abroad|"
+            r"travel(?!\w* (?:straight |directly |right )?(?:to|through|into) (?:the |your |my )?"
+            r"(?:damage|brain|spinal|lesion|nerve|injur|inflam|blood|body))|"
             r"(hospitals?|centres?|centers?|doctors?|they) (here |there )?(\w+ )?offer)\b",
             re.I,
         ),
