@@ -977,3 +977,8 @@ def test_cells_that_travel_to_the_damage_are_no_travel_abroad():
 
     assert aspect_of("Our stem cells travel straight to the damaged nerves and rebuild myelin.") != "access"
     assert aspect_of("We will travel to the clinic in Panama for it.") == "access"
+
+
+def test_text_pasted_after_a_colon_from_a_brochure_is_a_claim_to_check():
+    (ask,) = read_asks('From a leaflet my dad got: "Our cells rebuild your myelin." Is any of that real?')
+    assert ask.aspect == "claim"

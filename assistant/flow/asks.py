@@ -251,7 +251,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
 ]
 CLAIM_FRAME = re.compile(
     r"\b(clinic|they|doctor|website|ad|advert)\b[^.?!]{0,40}\b(says?|said|claims?|told|"
-    r"promis\w*|guarantee\w*)\b",
+    r"promis\w*|guarantee\w*)\b"
+    # pasted after a colon: "This is from a clinic brochure my dad got: \"Our stem cells…\""
+    r"|\b(brochure|leaflet|flyer|website|web ?page|ad|advert|advertisement)\b[^.?!:]{0,30}:\s*\S",
     re.I,
 )
 TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
