@@ -982,3 +982,18 @@ def test_cells_that_travel_to_the_damage_are_no_travel_abroad():
 def test_text_pasted_after_a_colon_from_a_brochure_is_a_claim_to_check():
     (ask,) = read_asks('From a leaflet my dad got: "Our cells rebuild your myelin." Is any of that real?')
     assert ask.aspect == "claim"
+
+
+def test_an_ask_naming_its_own_aspect_does_not_borrow_the_ask_before():
+    message = (
+        "A clinic in Cyprus says their mesenchymal cells suit people like my husband. "
+        "Is there any proof MSCs help progressive MS? And what would the risks be for him?"
+    )
+    proof, risks = read_asks(message)
+    # "him" is the husband, not the ask before; the treatment is the one that ask named
+    assert "proof" not in risks.query and risks.aspect == "risks" and risks.treatment == "msc"
+
+
+def test_why_not_everyone_asks_who_it_is_for():
+    (ask,) = read_asks("If HSCT works so well, why doesn't every person with MS get it?")
+    assert ask.aspect == "eligibility"

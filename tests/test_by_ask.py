@@ -829,6 +829,18 @@ def _passage(pid: str, source: str):
     )
 
 
+def test_the_gym_asks_the_exercise_an_answer_says_it_lacks():
+    recovery = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump()
+        | {
+            "aspect": "recovery",
+            "not_covered": "The library has nothing reviewed on rehabilitation or exercise afterwards.",
+        }
+    )
+    (ask,) = read_asks("how soon after hsct can i go back to lifting weights at the gym")
+    assert asks_the_uncovered_part(ask, recovery)
+
+
 def test_an_ask_for_an_amount_the_answer_has_no_figure_for_hears_that_first():
     from assistant.flow.by_ask import wants_a_figure_it_lacks
 

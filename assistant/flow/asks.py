@@ -121,6 +121,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"age limit|old for|right for me|rule[sd]? (me |her |him )?out|definitely out|"
             # "My neurologist say HSCT is not for me. Why he say this?"
             r"(?:is|isn'?t|not) (?:\w+ )?for (?:me|her|him|us)|"
+            # "If HSCT works so well, why doesn't every person with MS get it?"
+            r"why (?:doesn'?t|don'?t|isn'?t|aren'?t|can'?t|can ?not|do ?not|does ?not) "
+            r"(?:every|everyone|everybody|all)\b|"
             r"consider(ed)? (me|her|him)|who (can|should|could) (have|get)|"
             r"(meant|intended|made) for|for whom|who (is|'s) (it|hsct|ahsct|this|the \w+)( \w+)? for|"
             # non-native "Stem cell is possible for young person?"
@@ -296,6 +299,7 @@ POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\
 # ("…BEAM-ATG or cyclophosphamide-ATG, and is one of them safer?": the regimens just named)
 SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|them|"), re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
+POINTS = re.compile(r"\b(it|its|this|that|these|those|they|them|one|so|there)\b", re.I)
 # "Can I ask a question - if I had…": asking leave to ask is not the question
 PREAMBLE = re.compile(
     r"^\W*(?:hi|hello|hey|dear [\w. ]{1,30})?[\s,!.]*(?:can|could|may) i (?:please )?ask (?:you )?"
@@ -510,7 +514,10 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # it if Ocrevus is working? also does it hurt": both about the transplant, not Ocrevus)
         named = _named(raw, asks[-1].query) if asks and not statement else ""
         named = "" if named and treatment_of(named) not in (None, asks[-1].treatment) else named
-        back = vague(own_words) or (pointing and same_sentence) or _earlier_things(own_words)
+        # a vague ask leans on the ask before only through a word that points ("is it fair?"):
+        # "what would the risks be for him?" names its own aspect, and "him" is the person
+        leans = vague(own_words) and bool(POINTS.search(own_words))
+        back = leans or (pointing and same_sentence) or _earlier_things(own_words)
         after_ask = (bool(named) or back) and not statement and bool(asks)
         if after_ask and not named:
             # "…'the closest thing to a cure'. Where does that phrase come from, and is it fair?":
@@ -518,7 +525,10 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
             statement = f"{borrowed[-1]} {asks[-1].text}".strip()
             statement = _without_price(statement) if own not in ("cost", "other") else statement
         said = named or f"{statement} {raw}".strip()
-        treatment = _treatment(said, topic)
+        # an ask that names no treatment asks about the one the ask just before it named ("Is there
+        # any proof MSCs help? And what would the risks be for him?"), else the message's
+        nearest = asks[-1].treatment if asks and treatment_of(said) is None else topic
+        treatment = _treatment(said, nearest)
         aspect = own if own != "other" else aspect_of(said)
         kind = _topic_kind(statement) if statement and PRONOUN_FIRST.match(own_words) else "other"
         aspect = kind if kind != "other" else aspect  # "…hair will fall. It come back after?": hair

@@ -556,6 +556,9 @@ ALIKE = {
     "worn": "fatigu",
     "sleepi": "fatigu",
     "jab": "vaccin",
+    "gym": "exercis",  # "…back to lifting weights at the gym": the exercise an answer lacks
+    "workout": "exercis",
+    "sport": "exercis",
 }
 
 
