@@ -300,6 +300,13 @@ POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\
 SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|them|"), re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
 POINTS = re.compile(r"\b(it|its|this|that|these|those|they|them|one|so|there)\b", re.I)
+# "Is dangerous?" (the "it" left out, as in many languages) and "and then chemo?" (going on
+# from the ask before) lean on it too
+NO_SUBJECT = re.compile(
+    r"^\W*(?:(?:is|are|was|will|would|can|could|does|do)\s+(?!(?:i|you|he|she|it|we|they|this|that|these|"
+    r"those|there|my|your|his|her|our|their|the|a|an)\b)|(?:and|also|then|plus|or)\b)",
+    re.I,
+)
 # "Can I ask a question - if I had…": asking leave to ask is not the question
 PREAMBLE = re.compile(
     r"^\W*(?:hi|hello|hey|dear [\w. ]{1,30})?[\s,!.]*(?:can|could|may) i (?:please )?ask (?:you )?"
@@ -516,7 +523,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         named = "" if named and treatment_of(named) not in (None, asks[-1].treatment) else named
         # a vague ask leans on the ask before only through a word that points ("is it fair?"):
         # "what would the risks be for him?" names its own aspect, and "him" is the person
-        leans = vague(own_words) and bool(POINTS.search(own_words))
+        leans = vague(own_words) and bool(POINTS.search(own_words) or NO_SUBJECT.match(own_words))
         back = leans or (pointing and same_sentence) or _earlier_things(own_words)
         after_ask = (bool(named) or back) and not statement and bool(asks)
         if after_ask and not named:
