@@ -521,9 +521,11 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # it if Ocrevus is working? also does it hurt": both about the transplant, not Ocrevus)
         named = _named(raw, asks[-1].query) if asks and not statement else ""
         named = "" if named and treatment_of(named) not in (None, asks[-1].treatment) else named
-        # a vague ask leans on the ask before only through a word that points ("is it fair?"):
-        # "what would the risks be for him?" names its own aspect, and "him" is the person
-        leans = vague(own_words) and bool(POINTS.search(own_words) or NO_SUBJECT.match(own_words))
+        # a vague ask that names its own kind of answer leans on the ask before only through a
+        # word that points ("is it fair?"): "what would the risks be for him?" asks for risks, and
+        # "him" is the person; "How do I protect myself?" names none, and leans
+        points = bool(POINTS.search(own_words) or NO_SUBJECT.match(own_words))
+        leans = vague(own_words) and (own in ("other", "decision", "claim") or points)
         back = leans or (pointing and same_sentence) or _earlier_things(own_words)
         after_ask = (bool(named) or back) and not statement and bool(asks)
         if after_ask and not named:
