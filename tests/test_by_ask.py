@@ -864,3 +864,24 @@ def test_a_why_after_a_short_statement_about_the_treatment_reads_that_statement(
     message = "I have PPMS, EDSS 6.5, I use a cane. My neurologist say HSCT is not for me. Why he say this?"
     why = read_asks(message)[0]
     assert "not for me" in why.query and why.aspect != "other"
+
+
+def test_a_reviewed_sentence_a_claim_card_already_says_is_not_read_again():
+    from assistant.flow.by_ask import _said_in
+    from assistant.models import Block
+    from assistant.vocab import BlockKind
+
+    card = Block(
+        BlockKind.CARD,
+        'Some clinics claim: "No donor match is needed." This is false. In monkeys, immune reactions '
+        "against donor MSCs depended on the dose [2]. They also depended on how closely the tissue "
+        "types matched [2].",
+        (2,),
+    )
+    again = Block(
+        BlockKind.ANSWER, "In monkeys, reactions to donor MSCs depended on the dose and tissue types [2]."
+    )
+    new = Block(
+        BlockKind.ANSWER, "In the monkey study, immune reactions cut short how long the donor cells lasted."
+    )
+    assert _said_in(again, [card]) and not _said_in(new, [card])

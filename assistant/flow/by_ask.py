@@ -22,7 +22,7 @@ import numpy as np
 
 from ..answers import YES_NO_LEAD, ReviewedAnswer, without_yes_no
 from ..models import Block
-from ..text import STOPWORDS, content_words, looks_non_english, normalize_terms, numbers, overlap
+from ..text import CITATION, STOPWORDS, content_words, looks_non_english, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
 from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of, vague, with_answer
 from .cards import CardSupport, Citer
@@ -178,12 +178,20 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             support = res.card_support
             # "I'm 17, can teenagers get it?": the variant for their age answers the uncovered part
             own_kind = narrow and ask.read_aspect in ("other", reviewed.aspect)
-            blocks = reviewed_blocks(
-                reviewed, plan.person, i, checker.citer, support, narrow, missing, yes_or_no(ask), own_kind
+            start = len(checker.citer.passages)  # before the reviewed sentences are cited
+            yes_no = yes_or_no(ask)
+            blocks = list(
+                reviewed_blocks(
+                    reviewed, plan.person, i, checker.citer, support, narrow, missing, yes_no, own_kind
+                )
             )
-            for block in blocks:
-                if block.kind in SAID_ONCE and block.text in shown:
-                    continue  # a reviewed sentence two answers share is read once, in the first
+            # a reviewed sentence two answers share is read once, in the first; one that a claim
+            # card above already says in other words is not read again either
+            cards = [b for b in checker.answer.blocks if b.kind == BlockKind.CARD]
+            fresh = [b for b in blocks if b.kind not in SAID_ONCE or not _said_before(b, shown, cards)]
+            if len(fresh) < len(blocks):
+                fresh = checker.citer.release(start, fresh)
+            for block in fresh:
                 shown.add(block.text)
                 # its plain "the library has no reviewed guidance on a second transplant" answers
                 # an ask about just that part, without the general "I can't answer" after it
@@ -462,6 +470,20 @@ def nearest_answer(reviewed, wanted, vector, floor: float | None = None) -> Revi
     sims = np.where(kindred[reviewed.owner], reviewed.vectors @ vector, -np.inf)
     best = int(np.argmax(sims))  # the first of equals, as the answers' order gives them
     return reviewed.answers[reviewed.owner[best]] if sims[best] > floor else None
+
+
+SAID_BY_CARD = 0.8  # share of a sentence's words a claim card above holds when it says the same
+
+
+def _said_before(block: Block, shown: set[str], cards: list[Block]) -> bool:
+    return block.text in shown or _said_in(block, cards)
+
+
+def _said_in(block: Block, cards: list[Block]) -> bool:
+    """Does a claim card above say the sentence already ("The claim that no match is needed is
+    not supported: the immune system can react to donor MSCs" after the card on that claim)?"""
+    text = CITATION.sub("", block.text)
+    return any(overlap(text, CITATION.sub("", card.text)) >= SAID_BY_CARD for card in cards)
 
 
 def _carded(ask: Ask, claims: list) -> bool:
