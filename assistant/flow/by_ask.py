@@ -1053,8 +1053,8 @@ def unanswered_symptom(ask: Ask, blocks: list[Block]) -> str:
     if ask.aspect != "effectiveness":
         return ""
     own = ask.own or ask.text
-    rule = ASPECT_WORDS.get("effectiveness")
-    answers = [b.text for b in blocks if b.kind == BlockKind.ANSWER and (rule is None or rule.search(b.text))]
+    rule = ASPECT_WORDS["effectiveness"]
+    answers = [b.text for b in blocks if b.kind == BlockKind.ANSWER and rule.search(b.text)]
     for name, symptom in SYMPTOM_RULES.items():
         if symptom.search(own) and not any(symptom.search(text) for text in answers):
             return name

@@ -31,11 +31,8 @@ COUNTRIES = (
     "New Zealand|Mexico|Panama|Colombia|Russia|India|Germany|Italy|Spain|France|Sweden|Norway|"
     "Poland|Netherlands|Israel|Brazil|Argentina|South Africa|Nigeria|Greece|Portugal|Cyprus|Serbia"
 )
-MY_COUNTRY = re.compile(
-    rf"\b(?:i live in|i'm in|i am in|living in|here in|i'm from|i am from|based in)\s+"
-    rf"(?:the\s+)?({COUNTRIES})\b",
-    re.I,
-)
+_LIVES_IN = r"\b(?:i live in|i'm in|i am in|living in|here in|i'm from|i am from|based in)\s+(?:the\s+)?"
+MY_COUNTRY = re.compile(rf"{_LIVES_IN}({COUNTRIES})\b", re.I)
 # The larger cities of countries the library speaks of: "I live in Brisbane" says the country
 CITIES = {
     **dict.fromkeys(
@@ -58,7 +55,7 @@ CITIES = {
     ),
     **dict.fromkeys(("Toronto", "Vancouver", "Montreal", "Calgary", "Ottawa"), "Canada"),
 }
-MY_CITY = re.compile(MY_COUNTRY.pattern.replace(f"({COUNTRIES})", f"({'|'.join(CITIES)})"), re.I)
+MY_CITY = re.compile(rf"{_LIVES_IN}({'|'.join(CITIES)})\b", re.I)
 AGE = re.compile(
     # "And at 47 with 12 years of MS, is it too late?": "at" an age, then the person's MS
     r"\b(?:i'?m|i am|aged?|age:?|too old at|old at|at(?=\s*\d{2},?\s+(?:with|and|is|am|i)\b))\s*(\d{2})\b"
