@@ -184,7 +184,9 @@ class Assistant:
         claims = self.guard.in_question(message.asked, known=vectors)  # 2 guard
         # "where can he get it?" after "my dad has Parkinson's": the disease of the turn it follows
         other = follow_up_condition(message.asked, query, earlier)
-        matched = [self._matched(a, vectors[a.query]) for a in asks]
+        matched = [
+            by_ask.alone_match(self.reviewed, self._matched(a, vectors[a.query]), vectors) for a in asks
+        ]
         plan = Plan(message, query, vectors, claims, matched, person, other)
         answer = Answer(
             message.question, "", False, mode, composer.name, warnings=list(message.notices), query=query
@@ -262,12 +264,14 @@ def _searched(query: str, asks: list[Ask]) -> list[str]:
     """The texts retrieval and answer matching embed for a reading: each ask's query, and the
     reading itself only when it is the one ask searched (by_ask.answer_asks); a message of several
     asks is never searched whole, and embedding it was a quarter of a long message's tokens. Of
-    several asks, the statement before a short one, once (by_ask.context_match)."""
+    several asks, the statement before a short one, once (by_ask.context_match), and an ask that
+    leaned on the one before in its own words (by_ask.alone_match)."""
     several = len(asks) > 1  # a single ask is matched with its whole message instead
     return [
         *(a.query for a in asks),
         *([query] if len(asks) == 1 else []),
         *(a.before for a in asks if several and a.before),
+        *(a.alone for a in asks if a.alone),
     ]
 
 

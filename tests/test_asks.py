@@ -997,3 +997,21 @@ def test_an_ask_naming_its_own_aspect_does_not_borrow_the_ask_before():
 def test_why_not_everyone_asks_who_it_is_for():
     (ask,) = read_asks("If HSCT works so well, why doesn't every person with MS get it?")
     assert ask.aspect == "eligibility"
+
+
+def test_words_left_out_of_a_quoted_message_end_the_sentence_before():
+    asks = read_asks(
+        "My brother's doctor wants him to stay on his drug until trials report [...] "
+        "What is your opinion of stem cell treatment for MS?"
+    )
+    assert asks[-1].text == "What is your opinion of stem cell treatment for MS?"
+
+
+def test_an_ask_that_leans_on_the_ask_before_keeps_its_own_words_for_matching():
+    asks = read_asks(
+        "I had my stem cells collected last week for the transplant. Will it stop my MS? "
+        "If it does, will the effect be permanent?"
+    )
+    assert "Will it stop my MS?" in asks[1].query  # what "it does" means
+    assert asks[1].alone == "If it does, will the effect be permanent? (aHSCT for MS)"
+    assert asks[0].alone == ""  # an ask that leans on nothing has no second reading

@@ -390,3 +390,28 @@ def test_a_paid_deposit_gets_the_deposit_answer_not_the_clinic_checklist(assista
     )
     assert answer.asks[0]["answer_id"] == "clinic-deposit-paid"
     assert "high price is not evidence" not in answer.answer  # no blame for someone who has paid
+
+
+def test_an_ask_that_leans_on_the_one_before_is_matched_in_its_own_words(assistant):
+    # read with the ask before it, "…will the effect last for good?" had matched the first
+    # ask's answer again and was never answered; the statement on the death rate had turned
+    # "Will it stop my MS?" into a question on the risk of dying
+    answer = assistant.ask(
+        "Will the transplant go ok for me? The nurse told me about 1 in 300 die and that people who "
+        "use a wheelchair catch more infections. Will it stop my MS? If it does, will the effect be "
+        "permanent?"
+    )
+    ids = [a["answer_id"] for a in answer.asks]
+    assert ids[1:] == ["ahsct-effectiveness", "ahsct-long-term"], ids
+
+
+def test_a_lower_relapse_risk_is_not_a_harm_of_the_treatment():
+    from types import SimpleNamespace
+
+    from assistant.flow.compose import on_aspect
+
+    ctx = SimpleNamespace(ask=SimpleNamespace(aspect="risks"))
+    assert not on_aspect("The lower relapse risk with aHSCT was not statistically significant.", ctx)
+    assert not on_aspect("The risk of new lesions on MRI was lower after aHSCT.", ctx)
+    assert on_aspect("The risk of dying from aHSCT is small but real.", ctx)
+    assert on_aspect("Infections are the main risk in the first months.", ctx)

@@ -436,6 +436,11 @@ class Ask:
     # shrinking" in "…shows brain atrophy. Could HSCT slow the shrinking down?" is
     # (by_ask.context_match reads the two together when the ask alone matched no answer).
     before: str = ""
+    # An ask that leaned on the ask before it but names its own kind of answer, in its own words
+    # with the treatment named: "If it does so, will this be permanent?" after "Will it stop the MS
+    # in its tracks?" is matched as "…will this be permanent? (aHSCT for MS)" when the two read
+    # together match no answer (by_ask.alone_match).
+    alone: str = ""
 
     @property
     def in_context(self) -> str:
@@ -484,7 +489,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     after a question on aHSCT asks about aHSCT)."""
     read = [
         q
-        for sentence in split_sentences(message)
+        for sentence in split_sentences(_elisions_end(message))
         for s in LOWER_QUESTION.split(sentence)
         for q in _reported(LEAD_IN.sub("", PREAMBLE.sub("", s)))
     ]
@@ -579,10 +584,24 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # only a short ask, which may lean on it (each adds its text to the answer's one batch)
         short = len(own_words.split()) <= SHORT_ASK
         before = _statement_before(sentences, at) if short and not statement and text == raw else ""
-        asks.append(Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading, before=before))
+        leaned = after_ask and not named and own != "other" and text == raw
+        alone = _standalone(spelled_out(LIST_MARK.sub("", raw)), treatment, topic) if leaned else ""
+        asks.append(
+            Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading, before=before, alone=alone)
+        )
         borrowed.append(statement)
         ats.append(at)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+
+
+# "[...]" where words were left out of a quoted message: what came before it ends there ("…wait
+# until the research supports it [...] Where do you stand on stem cells?" is two sentences)
+ELISION = re.compile(r"\s*\[(?:\.{3}|…)\]\s*")
+AFTER_WORDS = re.compile(r"(?<=[\w)\"'”])\s*\[(?:\.{3}|…)\]\s*(?=[A-Z])")
+
+
+def _elisions_end(message: str) -> str:
+    return ELISION.sub(" ", AFTER_WORDS.sub(". ", message))
 
 
 SHORT_ASK = 8  # words: "Could HSCT slow the shrinking down?" leans on the sentence before it

@@ -358,9 +358,28 @@ def context_match(reviewed, ask: Ask, plan: Plan) -> Ask:
     alone does not say what "the shrinking" is."""
     vector = _read_together(plan.vectors, ask.before, ask.query)
     found = reviewed.match(ask.in_context, vector) if vector is not None else None
-    if found is None:
+    if found is None or not _its_own_kind(found, ask):
         return ask
     return with_answer(ask, found)
+
+
+def alone_match(reviewed, ask: Ask, vectors: dict) -> Ask:
+    """An ask read with the ask before it ("Will it stop the MS in its tracks? If it does so,
+    will this be permanent?"), matched in its own words when they match an answer: the two read
+    as one had matched nothing (0.12) or the first ask's answer again, the second alone the
+    answer on how long the effect lasts (0.66)."""
+    vector = vectors.get(ask.alone) if ask.alone else None
+    found = reviewed.match(ask.alone, vector) if vector is not None else None
+    if found is None or not _its_own_kind(found, ask):
+        return ask
+    return with_answer(ask, found)
+
+
+def _its_own_kind(found, ask: Ask) -> bool:
+    """A match read with borrowed words answers the ask only when it is of the kind the ask's own
+    words want: "Will it stop the MS in its tracks?" after a sentence on the death rate had been
+    given the answer on the risk of dying."""
+    return ask.read_aspect == "other" or found.answer.aspect == ask.read_aspect
 
 
 def _read_together(vectors, *texts: str) -> np.ndarray | None:

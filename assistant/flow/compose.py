@@ -103,7 +103,18 @@ def on_aspect(text: str, ctx: Context) -> bool:
         return on_topic(text, own) or on_topic(text, ctx.query, need=2)
     if ctx.ask is None or ctx.ask.aspect not in STRICT_ASPECTS:
         return True
-    return bool(ASPECT_WORDS[ctx.ask.aspect].search(PARENTHESES.sub(" ", text)))
+    plain = PARENTHESES.sub(" ", text)
+    plain = NOT_A_HARM.sub(" ", plain) if ctx.ask.aspect == "risks" else plain
+    return bool(ASPECT_WORDS[ctx.ask.aspect].search(plain))
+
+
+# The risk a treatment lowers is no harm it does: "the lower relapse risk with aHSCT versus
+# ocrelizumab…" had answered "Will it run smoothly?" after a sentence on the death rate
+NOT_A_HARM = re.compile(
+    r"\b(?:relapse|worsening|progression|disability) risks?\b"
+    r"|\brisks? of (?:a |new )?(?:relapse|worsening|progression|mri activity|lesions?)\w*",
+    re.I,
+)
 
 
 def on_topic(text: str, ask: str, need: int = 1) -> bool:
