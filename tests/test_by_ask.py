@@ -794,7 +794,7 @@ def test_an_effect_sentence_on_the_symptom_answers_it():
     # words that only look like a symptom's
     from assistant.flow.by_ask import SYMPTOM_RULES
 
-    for words in ("What do those numbers mean for me?", "Does the balance of risks favour it?"):
+    for words in ("What do the clinic's numbers tell me?", "Does the balance of risks favour it?"):
         assert not any(rule.search(words) for rule in SYMPTOM_RULES.values()), words
     assert not any("fatigue." in b.text and b.kind == BlockKind.NOT_COVERED for b in blocks)
 
@@ -819,6 +819,26 @@ def test_an_ask_about_getting_it_here_gets_the_answer_for_the_persons_country():
     assert local_answer(Library, read_asks(risky)[0], read_context(risky)) is None
     toronto = "I live in Toronto. Can I get aHSCT here?"
     assert local_answer(Library, read_asks(toronto)[0], read_context(toronto)) is None
+
+
+def test_a_place_the_person_lives_in_that_the_library_lacks_is_said_first(assistant_for_place):
+    answer = assistant_for_place.ask("I live in Nairobi. Where could I get HSCT near to me?")
+    assert answer.context["country"] == "Nairobi"
+    missing = [b.text for b in answer.blocks if b.kind == "not_covered"]
+    assert missing and "Nairobi" in missing[0], missing
+    # a state of mind or a school year is no place
+    from assistant.flow.person import read_context
+
+    assert read_context("I'm in Year 11 and I am in Remission since May").country is None
+
+
+@pytest.fixture(scope="module")
+def assistant_for_place(tmp_path_factory):
+    from conftest import shipped_settings
+
+    from assistant.pipeline import Assistant
+
+    return Assistant(shipped_settings(tmp_path_factory.mktemp("place")))
 
 
 def _passage(pid: str, source: str):

@@ -56,6 +56,14 @@ CITIES = {
     **dict.fromkeys(("Toronto", "Vancouver", "Montreal", "Calgary", "Ottawa"), "Canada"),
 }
 MY_CITY = re.compile(rf"{_LIVES_IN}({'|'.join(CITIES)})\b", re.I)
+# Any other place a person says they live in, by its capital letter: "I live in Cairo" is where
+# an ask about getting it "near to me" is about, and the library has nothing on it (by_ask).
+# Not "I'm in": "I'm in Year 12", "I am in Remission".
+PLACE_LIVED = re.compile(
+    r"\b(?i:i live in|we live in|living in|i'?m from|i am from|we(?:'re| are) from|based in|here in)"
+    r"\s+(?:the\s+)?"
+    r"(?!MS\b|Stage\b|Year\b)([A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)?)\b"
+)
 AGE = re.compile(
     # "And at 47 with 12 years of MS, is it too late?": "at" an age, then the person's MS
     r"\b(?:i'?m|i am|aged?|age:?|too old at|old at|at(?=\s*\d{2},?\s+(?:with|and|is|am|i)\b))\s*(\d{2})\b"
@@ -154,6 +162,8 @@ def read_context(message: str) -> PersonContext:
         ctx.country = CITIES[m.group(1).title()]
     elif NHS.search(message):  # the NHS is the UK's health service: the person is treated there
         ctx.country = "UK"
+    elif m := PLACE_LIVED.search(message):
+        ctx.country = m.group(1)
     if m := BOOKED.search(message):
         ctx.treatment = " ".join(m.group(0).split())
     return ctx
