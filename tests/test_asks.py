@@ -1014,4 +1014,28 @@ def test_an_ask_that_leans_on_the_ask_before_keeps_its_own_words_for_matching():
     )
     assert "Will it stop my MS?" in asks[1].query  # what "it does" means
     assert asks[1].alone == "If it does, will the effect be permanent? (aHSCT for MS)"
-    assert asks[0].alone == ""  # an ask that leans on nothing has no second reading
+    assert asks[1].alone_wins  # its own words say what it asks, "it does" only what "it" is
+    # an ask that read the statement before it keeps the statement unless that reading matches
+    # nothing; one that picks from what the statement named has no reading without it
+    assert asks[0].alone == "Will it stop my MS? (aHSCT for MS)" and not asks[0].alone_wins
+    (pick,) = read_asks("The centre offers BEAM or cyclophosphamide. Which one is safer?")
+    assert pick.alone == ""
+
+
+def test_a_request_for_a_reply_to_someone_somewhere_asks_nothing_itself():
+    asks = read_asks(
+        "Can you help me write back to a member in Leeds? Her neurologist suggested HSCT. She asks "
+        "whether her health insurance would pay and roughly how long she would need off work."
+    )
+    assert [a.aspect for a in asks] == ["cost", "recovery"]
+    assert asks[1].text.startswith("how long she would need off work")
+
+
+def test_an_ask_for_someone_like_him_is_read_with_his_type_of_ms():
+    (ask,) = read_asks(
+        "My uncle is 60, he has primary progressive MS and cannot walk far. "
+        "What do the studies say about stem cells for someone like him?"
+    )
+    assert "primary progressive MS" in ask.query
+    (plain,) = read_asks("My uncle is 60. What do the studies say about stem cells for someone like him?")
+    assert "progressive" not in plain.query  # no type named, none added

@@ -905,3 +905,54 @@ def test_a_reviewed_sentence_a_claim_card_already_says_is_not_read_again():
         BlockKind.ANSWER, "In the monkey study, immune reactions cut short how long the donor cells lasted."
     )
     assert _said_in(again, [card]) and not _said_in(new, [card])
+
+
+def test_an_activity_the_library_lacks_is_named_as_a_topic():
+    from assistant.flow.by_ask import Missing
+
+    assert (
+        Missing(("breastfeed",)).sentence() == "The library has no reviewed information about breastfeeding."
+    )
+
+
+def test_a_verb_that_goes_with_any_topic_does_not_make_a_sentence_on_topic():
+    from assistant.flow.compose import on_topic
+
+    ask = "Does Ocrevus mean I have to stop breastfeeding?"
+    assert not on_topic("Stopping smoking is a low-risk step for people with MS.", ask)
+    assert on_topic("Ocrelizumab is a strong drug for relapsing MS.", "Does Ocrelizumab help?")
+    assert on_topic("Stopping your drug on your own carries its own risk.", "When do I stop?")
+
+
+def test_asking_what_the_evidence_says_is_not_asking_the_part_an_answer_lacks():
+    progressive = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump()
+        | {"not_covered": "The library has no controlled evidence for progressive MS without inflammation."}
+    )
+    (ask,) = read_asks("What does the evidence say for someone with MS like my dad?")
+    assert not asks_the_uncovered_part(ask, progressive)
+
+
+def test_food_and_pets_ask_the_part_an_answer_says_it_lacks():
+    infections = ReviewedAnswer.model_validate(
+        SIDE_EFFECTS.model_dump()
+        | {"not_covered": "The library has no reviewed advice on crowds, pets or food after aHSCT."}
+    )
+    for words in ("Do I need a special diet after HSCT, no sushi?", "Can I keep my cat after HSCT?"):
+        (ask,) = read_asks(words)
+        assert asks_the_uncovered_part(ask, infections), words
+
+
+def test_a_drug_only_offered_is_named_as_an_option_not_as_taken():
+    from assistant.flow.by_ask import drug_step
+    from assistant.flow.person import read_context
+
+    message = "My neurologist suggested Aubagio but I want the strongest thing. Am I eligible for HSCT now?"
+    person = read_context(message)
+    assert person.drugs == [] and person.offered == ["teriflunomide"]
+    (ask,) = read_asks(message)
+    (step,) = drug_step(ask, person, 0, set())
+    assert step.text.startswith("You mention teriflunomide as an option:")
+    taken = read_context("I'm on Aubagio and still relapsing. Am I eligible for HSCT?")
+    (step,) = drug_step(read_asks("Am I eligible for HSCT?")[0], taken, 0, set())
+    assert "how your MS has behaved on it" in step.text

@@ -415,3 +415,46 @@ def test_a_lower_relapse_risk_is_not_a_harm_of_the_treatment():
     assert not on_aspect("The risk of new lesions on MRI was lower after aHSCT.", ctx)
     assert on_aspect("The risk of dying from aHSCT is small but real.", ctx)
     assert on_aspect("Infections are the main risk in the first months.", ctx)
+
+
+def test_a_drug_the_person_takes_adds_its_comparison_with_the_transplant_once(assistant):
+    answer = assistant.ask(
+        "My sister is 33, she started Ocrevus last year and still had a relapse. Could she be a "
+        "candidate for HSCT? And how well does HSCT work?"
+    )
+    context = [b.text for b in answer.blocks if b.kind == "context"]
+    against = [t for t in context if t.startswith("Against ocrelizumab")]
+    assert len(against) == 1, context
+    # not for a drug the library has no reviewed comparison with, nor for an ask on costs
+    plain = assistant.ask("I take Tecfidera. Could I be a candidate for HSCT?")
+    assert not [b for b in plain.blocks if b.kind == "context" and "Against" in b.text]
+    cost = assistant.ask("I'm on Ocrevus. What does HSCT cost?")
+    assert "Against ocrelizumab" not in cost.answer
+
+
+def test_the_story_around_a_single_ask_decides_between_two_answers_of_its_kind(assistant):
+    answer = assistant.ask(
+        "Five weeks after my transplant my right hand has gone numb again, like in my old relapses. "
+        "How can I tell whether this is a relapse or just part of the recovery?"
+    )
+    assert answer.asks[0]["answer_id"] == "ahsct-symptoms-worse"
+    # a plain question on MS coming back keeps its own answer
+    later = assistant.ask("My MS came back four years after HSCT with a new relapse. What now?")
+    assert later.asks[0]["answer_id"] == "ahsct-relapse-after"
+
+
+def test_an_ask_about_who_it_is_for_is_not_answered_by_what_it_is(assistant):
+    answer = assistant.ask("She relapsed again on her strong drug. Is this the kind of MS HSCT is meant for?")
+    assert answer.asks[0]["answer_id"] in ("ahsct-who-qualifies", "ahsct-breakthrough-activity")
+    assert assistant.ask("What is HSCT?").asks[0]["answer_id"] == "ahsct-what-it-is"
+
+
+def test_misspelled_words_of_the_field_are_read_as_meant(assistant):
+    from assistant.flow.understand import respelled
+
+    assert (
+        respelled("my freind had stemcells and baby vacines") == "my friend had stem cells and baby vaccines"
+    )
+    assert respelled("Vaccines and the vaccinated") == "Vaccines and the vaccinated"
+    answer = assistant.ask("do i need all my childhood vacines again after hsct?")
+    assert answer.asks[0]["answer_id"] == "ahsct-vaccinations-after"

@@ -339,7 +339,8 @@ _TO_WHOM = (
 )
 REPLY_FRAME = re.compile(
     rf"^\W*(?:so\W+)?(?:(?:what|how)\s+(?:can|could|should|do|shall)\s+(?:i|we)\s+{_REPLY}"
-    rf"|(?:could|can|would)\s+you\s+(?:please\s+)?help\s+(?:me|us)\s+(?:to\s+)?{_REPLY}){_TO_WHOM}\W*$",
+    rf"|(?:could|can|would)\s+you\s+(?:please\s+)?help\s+(?:me|us)\s+(?:to\s+)?{_REPLY}){_TO_WHOM}"
+    r"(?:\s+(?:in|from|at|on)\s+[^?.!]{1,40})?\W*$",  # "…write back to a member in Ohio?"
     re.I,
 )
 
@@ -353,7 +354,9 @@ def _reported(sentence: str) -> list[str]:
         return [sentence]
     # not "…whether she should stop it and if so how long before": the same question, followed up
     first, *more = re.split(
-        rf",?\s+and\s+(?!if (?:so|yes|not|she does|he does|they do)\b)(?={_REPORTED_WORD})", found.group(2)
+        rf",?\s+and\s+(?:(?:also|roughly|approximately|about|then)\s+)?"
+        rf"(?!if (?:so|yes|not|she does|he does|they do)\b)(?={_REPORTED_WORD})",
+        found.group(2),
     )
     return [f"{found.group(1)}{first}?", *(f"{q}?" for q in more)]
 
@@ -441,6 +444,10 @@ class Ask:
     # in its tracks?" is matched as "…will this be permanent? (aHSCT for MS)" when the two read
     # together match no answer (by_ask.alone_match).
     alone: str = ""
+    # …and whether those words win over a match of the two read together (after an ask), or only
+    # stand in when that reading matched nothing (after a statement, which may name what the ask
+    # is about: "My sister has NMOSD. Would HSCT work for her?")
+    alone_wins: bool = False
 
     @property
     def in_context(self) -> str:
@@ -579,15 +586,30 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
                 treatment = previous.treatment
         query = _standalone(spelled_out(LIST_MARK.sub("", said)), treatment, topic)
         query = _both(_their_type(query, message), message)
-        query = _of_their_type(query, message) if aspect == "effectiveness" else query
+        query = _of_their_type(query, message) if aspect in ("effectiveness", "evidence") else query
         reading = (named or raw) if text == raw else text  # a merged ask is read whole
         # only a short ask, which may lean on it (each adds its text to the answer's one batch)
         short = len(own_words.split()) <= SHORT_ASK
         before = _statement_before(sentences, at) if short and not statement and text == raw else ""
-        leaned = after_ask and not named and own != "other" and text == raw
+        # …and one that borrowed a statement, when that reading matches nothing ("Will it stop my
+        # MS?" after a sentence on the death rate); never one that picks from what was named before
+        # ("Which one works better?" after "…offering Lemtrada or HSCT")
+        from_statement = bool(statement) and not after_ask
+        picks = bool(ONE_OF_THEM.search(raw))  # "…and which one works better?": of the two named
+        leaned = (after_ask or from_statement) and not (named or picks) and own != "other" and text == raw
         alone = _standalone(spelled_out(LIST_MARK.sub("", raw)), treatment, topic) if leaned else ""
         asks.append(
-            Ask(text, query, aspect, treatment, read_aspect=aspect, own=reading, before=before, alone=alone)
+            Ask(
+                text,
+                query,
+                aspect,
+                treatment,
+                read_aspect=aspect,
+                own=reading,
+                before=before,
+                alone=alone,
+                alone_wins=after_ask,
+            )
         )
         borrowed.append(statement)
         ats.append(at)
@@ -616,7 +638,10 @@ def _statement_before(sentences: list[str], at: int) -> str:
 
 # "Is there anything in trials for her type?" after "My sister has PPMS": the type, named
 THEIR_TYPE = re.compile(
-    r"\b(?:my|her|his|their|your) (?:type|kind|form)(?: of (?:ms|multiple sclerosis))?\b", re.I
+    r"\b(?:my|her|his|their|your) (?:type|kind|form)(?: of (?:ms|multiple sclerosis))?\b"
+    # "What does the evidence say for somebody like him?" after "62 with secondary progressive MS"
+    r"|\b(?:some(?:body|one)|people|a person|patients|anyone) like (?:me|him|her|us|them)\b",
+    re.I,
 )
 # Only the progressive types: the evidence the library holds is mostly on relapsing MS, which an
 # ask without a type is read as already ("Is HSCT good for her type?" after "relapsing MS" is an

@@ -146,7 +146,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if ask is not None and SITUATION.search(ask.text) and not ask.answer_id:
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
-        if ask is not None and not several and not ask.answer_id:
+        if ask is not None and not several:
             ask = whole_message_match(res.reviewed, ask, plan)
         if ask is not None and several and not ask.answer_id:
             ask = context_match(res.reviewed, ask, plan)
@@ -191,6 +191,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             fresh = [b for b in blocks if b.kind not in SAID_ONCE or not _said_before(b, shown, cards)]
             if len(fresh) < len(blocks):
                 fresh = checker.citer.release(start, fresh)
+            fresh = _with_drug_context(fresh, drug_context(res, ask, plan, i, checker.citer, given))
             for block in fresh:
                 shown.add(block.text)
                 # its plain "the library has no reviewed guidance on a second transplant" answers
@@ -229,6 +230,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             kept += yield from blocks
             continue
         kept += yield from composed_blocks(blocks, ask, i, missing, steps, checker.citer)
+        yield from drug_context(res, ask, plan, i, checker.citer, given)
         yield from drug_step(ask, plan.person, i, steps)
     if unseen and unseen[1] is None:  # mentioned, not asked about: after the answers
         yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
@@ -302,6 +304,9 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
         # "Can MS be treated with a stem cell transplant?" asks what it does, not whether a
         # product is approved: that no stem-cell product is approved read as a no to aHSCT
         return False
+    if wanted == "eligibility" and answer.aspect == "other":
+        # "Is this the kind of MS HSCT is meant for?" asks who it is for, not what it is
+        return False
     if wanted not in WANTS_ITS_KIND or wanted == answer.aspect:
         return True
     said = " ".join([*(s.text for s in answer.answer), answer.not_covered])
@@ -346,8 +351,27 @@ def whole_message_match(reviewed, ask: Ask, plan: Plan) -> Ask:
     vector = plan.vectors.get(plan.query)
     if vector is None or plan.query == ask.query:
         return ask
+    if ask.answer_id:
+        return _story_decides(reviewed, ask, plan.query, vector)
     found = reviewed.match(plan.query, vector) or _agreed(reviewed, plan.query, vector, ask, plan)
     if found is None:
+        return ask
+    return with_answer(ask, found)
+
+
+# The whole message outvotes its ask's own match only when far surer, and of the ask's kind
+STORY_CONFIDENCE, STORY_MARGIN = 0.75, 0.2
+
+
+def _story_decides(reviewed, ask: Ask, query: str, vector) -> Ask:
+    """A message's only ask, matched, against the message read whole: "six weeks out from HSCT,
+    my leg has gone weak again like in my old relapses. How do I know if this is a relapse or
+    part of the recovery?" alone matched the answer on MS coming back years later (0.57); the
+    story says it is the answer on symptoms that flare early (0.80)."""
+    found = reviewed.match(query, vector)
+    if found is None or found.answer.id == ask.answer_id or not _its_own_kind(found, ask):
+        return ask
+    if found.confidence < max(STORY_CONFIDENCE, ask.confidence + STORY_MARGIN):
         return ask
     return with_answer(ask, found)
 
@@ -368,6 +392,8 @@ def alone_match(reviewed, ask: Ask, vectors: dict) -> Ask:
     will this be permanent?"), matched in its own words when they match an answer: the two read
     as one had matched nothing (0.12) or the first ask's answer again, the second alone the
     answer on how long the effect lasts (0.66)."""
+    if ask.answer_id and not ask.alone_wins:
+        return ask
     vector = vectors.get(ask.alone) if ask.alone else None
     found = reviewed.match(ask.alone, vector) if vector is not None else None
     if found is None or not _its_own_kind(found, ask):
@@ -600,6 +626,9 @@ ALIKE = {
     "gym": "exercis",  # "…back to lifting weights at the gym": the exercise an answer lacks
     "workout": "exercis",
     "sport": "exercis",
+    # "…a special diet, like no sushi?", "…keep my cat?": the food and pets an answer lacks
+    **{w: "food" for w in content_words("diet diets eat eating meal meals sushi salad salads fish")},
+    **{w: "pet" for w in content_words("pets cat cats dog dogs")},
 }
 
 
@@ -610,6 +639,7 @@ QUESTION_FRAME = frozenset(
     content_words(
         "long take takes time soon much many often realistic realistically exactly "
         "result results outcome outcomes"
+        " evidence research studies say says"  # "What does the evidence say for somebody like him?"
     )
 )
 
@@ -960,13 +990,58 @@ def drug_step(ask: Ask, person: PersonContext, index: int, given: set[str]) -> I
     """The drug the person named, in the next step of an ask about aHSCT that is weighed against
     it ("I'm on Ocrevus. Am I a candidate?"): a question for their neurologist, never a claim
     about the drug. Once per answer."""
-    if not person.drugs or ask.treatment != "ahsct" or ask.aspect not in WEIGHED_AGAINST_DRUG:
+    if (
+        not (person.drugs or person.offered)
+        or ask.treatment != "ahsct"
+        or ask.aspect not in WEIGHED_AGAINST_DRUG
+    ):
         return
-    drug = person.drugs[-1]
-    text = f"You mention {drug}: ask your neurologist how your MS has behaved on it, and what that means."
+    if person.drugs:
+        drug = person.drugs[-1]
+        text = f"You mention {drug}: ask your neurologist how your MS has behaved on it, and what that means."
+    else:  # "my neurologist suggested Tecfidera… can I go straight to HSCT instead?"
+        drug = person.offered[0]
+        text = (
+            f"You mention {drug} as an option: ask your neurologist how strong a drug it is for MS like "
+            "yours, and whether a high-efficacy drug would suit you better."
+        )
     if "drug" not in given:
         given.add("drug")
         yield Block(BlockKind.NEXT_STEP, text, ask=index)
+
+
+# The reviewed comparison of aHSCT with a drug the person takes: its first sentence is what their
+# drug changes in an answer on whether aHSCT is for them ("…started on Ocrevus and still has
+# symptoms. Where do you stand on stem cell treatment?")
+DRUG_COMPARISONS = {"ocrelizumab": "ahsct-vs-ocrelizumab", "alemtuzumab": "ahsct-vs-alemtuzumab"}
+WEIGHED_OR_EVIDENCE = WEIGHED_AGAINST_DRUG | {"evidence"}
+
+
+def drug_context(
+    res: Assistant, ask: Ask, plan: Plan, index: int, citer: Citer, given: set[str]
+) -> Iterator[Block]:
+    """Once per answer, for an ask on aHSCT or stem cells in general weighed against a drug the
+    person named: the first sentence of the reviewed comparison with that drug, unless an ask of
+    the message compares (it is given the whole answer)."""
+    if ask.treatment not in ("ahsct", "stem-cells-general") or ask.aspect not in WEIGHED_OR_EVIDENCE:
+        return
+    found = next((DRUG_COMPARISONS[d] for d in plan.person.drugs if d in DRUG_COMPARISONS), None)
+    compares = any(a.answer_id == found or a.read_aspect == "comparison" for a in plan.asks)
+    answer = res.reviewed.by_id(found) if found and not compares and f"drug:{found}" not in given else None
+    if answer is None or not answer.answer or answer.id in given:
+        return
+    given.add(f"drug:{found}")
+    block = _cited(answer.answer[0], BlockKind.CONTEXT, index, citer, res.card_support)
+    if block is not None:
+        yield block
+
+
+def _with_drug_context(blocks: list[Block], context: Iterator[Block]) -> list[Block]:
+    """The drug's sentence right after the answer's sentences, before what it lacks and its next step."""
+    extra = list(context)
+    said = [j for j, b in enumerate(blocks) if b.kind in SAID_ONCE]
+    at = said[-1] + 1 if said else len(blocks)
+    return [*blocks[:at], *extra, *blocks[at:]]
 
 
 def _listed(words: tuple[str, ...]) -> str:
@@ -1029,7 +1104,8 @@ class Missing:
     mostly: bool = False
 
     def sentence(self) -> str:
-        return MISSING.format(words=_listed(tuple(SPELLED_OUT.get(w, w) for w in self.words)))
+        named = (SPELLED_OUT.get(w, AS_NOUN.get(w.lower(), w)) for w in self.words)
+        return MISSING.format(words=_listed(tuple(named)))
 
     def with_symptom(self, symptom: str) -> Missing:
         """With a symptom the ask wants helped and no answer sentence names: most of the ask."""
@@ -1088,6 +1164,23 @@ SPELLED_OUT = {
     "CIDP": "CIDP (chronic inflammatory demyelinating polyneuropathy)",
     "ALS": "ALS (motor neurone disease)",
     "MSA": "MSA (multiple system atrophy)",
+}
+
+# An activity asked about as a verb ("Could I still breastfeed after HSCT?"), named as a topic:
+# "no reviewed information about breastfeeding", not "about breastfeed"
+AS_NOUN = {
+    "breastfeed": "breastfeeding",
+    "breast-feed": "breastfeeding",
+    "swim": "swimming",
+    "drive": "driving",
+    "fly": "flying",
+    "smoke": "smoking",
+    "vape": "vaping",
+    "drink": "drinking",
+    "ski": "skiing",
+    "dive": "diving",
+    "cycle": "cycling",
+    "garden": "gardening",
 }
 
 

@@ -124,7 +124,13 @@ def on_topic(text: str, ask: str, need: int = 1) -> bool:
     if looks_non_english(ask):  # its words are not the library's words: answered the old way
         return True
     words = salient(ask)
+    # "Does Ocrevus mean I have to stop breastfeeding?" is not about a sentence on stopping smoking:
+    # a verb that goes with any topic counts only when the ask names nothing else
+    words = (words - WEAK_VERBS) or words
     return not words or len(words & set(content_words(text))) >= min(need, len(words))
+
+
+WEAK_VERBS = frozenset(content_words("stop start take make use keep try give help"))
 
 
 def salient(text: str) -> set[str]:

@@ -128,6 +128,8 @@ class PersonContext:
     edss: float | None = None
     years_since_diagnosis: float | None = None
     drugs: list[str] = field(default_factory=list)
+    # drugs offered or suggested, not taken ("my neurologist suggested Tecfidera")
+    offered: list[str] = field(default_factory=list)
     country: str | None = None
     treatment: str | None = None  # had or booked, in the person's words
 
@@ -156,6 +158,7 @@ def read_context(message: str) -> PersonContext:
         ctx.edss = float(own[0].group(1).replace(",", "."))
     ctx.years_since_diagnosis = _years(message)
     ctx.drugs = _drugs(message)
+    ctx.offered = _offered(message)
     if m := MY_COUNTRY.search(message):
         ctx.country = m.group(1)
     elif m := MY_CITY.search(message):
@@ -194,11 +197,20 @@ NOW_ON = re.compile(r"\b(?:now|currently|still|i'?m|i am|she'?s|he'?s)\s+(?:on|t
 def _drugs(message: str) -> list[str]:
     """The drugs the message names, in the order named, the one taken now last ("Tecfidera didn't
     hold it, now on Ocrevus": ocrelizumab is the drug an aHSCT decision is weighed against)."""
+    return [name for name, offered in _named_drugs(message) if not offered]
+
+
+def _offered(message: str) -> list[str]:
+    """The drugs the message names as offered, not taken ("his neurologist is offering Lemtrada")."""
+    return [name for name, offered in _named_drugs(message) if offered]
+
+
+def _named_drugs(message: str) -> list[tuple[str, bool]]:
+    """(drug, offered) in the order named, the one taken now last."""
     found = []
     for name, rx in DRUGS.items():
         if m := re.search(rf"\b({rx})\b", message, re.I):
-            if OFFERED.search(message[max(0, m.start() - 40) : m.start()]):
-                continue  # "his neurologist is offering Lemtrada or HSCT": not a drug taken
+            offered = bool(OFFERED.search(message[max(0, m.start() - 40) : m.start()]))
             now = bool(NOW_ON.search(message[max(0, m.start() - 20) : m.start()]))
-            found.append((now, m.start(), name))
-    return [name for *_, name in sorted(found)]
+            found.append((now, m.start(), name, offered))
+    return [(name, offered) for *_, name, offered in sorted(found)]

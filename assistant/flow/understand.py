@@ -6,6 +6,7 @@ hidden markup removed), whether to decline and why, and the notices the reader m
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -52,4 +53,32 @@ def read_message(question: str, limit: int) -> Message:
     request = read_request(text)
     if request.instructions_removed and not request.decline:
         found.append(Notice(NoticeCode.INSTRUCTIONS_IGNORED, notices.INSTRUCTIONS_IGNORED))
-    return Message(text, request.text, urgent, request.decline, found)
+    return Message(text, respelled(request.text), urgent, request.decline, found)
+
+
+# Misspellings of the field's own words, as people type them on a phone or in a second language:
+# the embedding reads "baby vacines" as nothing it knows (0.25 to the answer on vaccinations,
+# 0.9995 spelled right). Whole words only, and only words with one plain meaning here.
+TYPOS = {
+    **dict.fromkeys(("vacine", "vaccene", "vacsine", "vaccin", "vaccinne", "vacccine"), "vaccine"),
+    **dict.fromkeys(("vacines", "vaccenes", "vacsines", "vaccins", "vaccinnes"), "vaccines"),
+    **dict.fromkeys(("stemcell",), "stem cell"),
+    **dict.fromkeys(("stemcells",), "stem cells"),
+    **dict.fromkeys(("transplat", "tranplant", "transpant", "transplnt"), "transplant"),
+    **dict.fromkeys(("chemotheraphy", "chemoterapy", "chemotherapie", "kemotherapy"), "chemotherapy"),
+    **dict.fromkeys(("sclerosys", "sclorosis", "sklerosis", "scelrosis", "sclerosus"), "sclerosis"),
+    **dict.fromkeys(("mesenchimal", "mesenchymol", "mesenquimal", "mesenchymall"), "mesenchymal"),
+    **dict.fromkeys(("neurologyst", "nuerologist", "neurolgist", "neurologue"), "neurologist"),
+    **dict.fromkeys(("fertilty", "fertiliy", "fertilit"), "fertility"),
+    **dict.fromkeys(("infecton", "infektion", "infecion"), "infection"),
+    **dict.fromkeys(("recovry", "recovey", "recovary"), "recovery"),
+    **dict.fromkeys(("sucess", "succes", "sucsess"), "success"),
+    **dict.fromkeys(("dangerus", "dangerouse", "dangeros"), "dangerous"),
+    **dict.fromkeys(("ocrevous", "ocrevis", "ocrevs"), "Ocrevus"),
+    **dict.fromkeys(("freind", "frend"), "friend"),
+}
+TYPO = re.compile(rf"\b({'|'.join(sorted(TYPOS, key=len, reverse=True))})\b", re.I)
+
+
+def respelled(text: str) -> str:
+    return TYPO.sub(lambda m: TYPOS[m.group().lower()], text)
