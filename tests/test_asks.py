@@ -1039,3 +1039,8 @@ def test_an_ask_for_someone_like_him_is_read_with_his_type_of_ms():
     assert "primary progressive MS" in ask.query
     (plain,) = read_asks("My uncle is 60. What do the studies say about stem cells for someone like him?")
     assert "progressive" not in plain.query  # no type named, none added
+
+
+def test_an_ask_after_one_that_named_a_place_keeps_the_place():
+    clinics, allowed = read_asks("Which clinics in India offer it, and is it allowed?")
+    assert "India" in allowed.query and allowed.alone == ""

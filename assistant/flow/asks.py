@@ -17,7 +17,7 @@ import numpy as np
 
 from ..text import content_words, split_sentences
 from . import condense
-from .person import PersonContext
+from .person import COUNTRIES, PersonContext
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
 from .understand import Message
@@ -440,9 +440,9 @@ class Ask:
     # (by_ask.context_match reads the two together when the ask alone matched no answer).
     before: str = ""
     # An ask that leaned on the ask before it but names its own kind of answer, in its own words
-    # with the treatment named: "If it does so, will this be permanent?" after "Will it stop the MS
-    # in its tracks?" is matched as "…will this be permanent? (aHSCT for MS)" when the two read
-    # together match no answer (by_ask.alone_match).
+    # with the treatment named: "If it does, will that last for good?" after "Will it halt my
+    # MS?" is matched as "…will that last for good? (aHSCT for MS)" when the two read together
+    # match no answer (by_ask.alone_match).
     alone: str = ""
     # …and whether those words win over a match of the two read together (after an ask), or only
     # stand in when that reading matched nothing (after a statement, which may name what the ask
@@ -596,7 +596,15 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # ("Which one works better?" after "…offering Lemtrada or HSCT")
         from_statement = bool(statement) and not after_ask
         picks = bool(ONE_OF_THEM.search(raw))  # "…and which one works better?": of the two named
-        leaned = (after_ask or from_statement) and not (named or picks) and own != "other" and text == raw
+        # nor one after words that named a place: "is it allowed?" after "which clinics in India do
+        # it" asks about India, which its own words do not say
+        placed = bool(PLACE_NAMED.search(statement))
+        leaned = (
+            (after_ask or from_statement)
+            and not (named or picks or placed)
+            and own != "other"
+            and text == raw
+        )
         alone = _standalone(spelled_out(LIST_MARK.sub("", raw)), treatment, topic) if leaned else ""
         asks.append(
             Ask(
@@ -608,7 +616,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
                 own=reading,
                 before=before,
                 alone=alone,
-                alone_wins=after_ask,
+                alone_wins=after_ask and bool(alone),
             )
         )
         borrowed.append(statement)
@@ -616,14 +624,17 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
 
 
-# "[...]" where words were left out of a quoted message: what came before it ends there ("…wait
-# until the research supports it [...] Where do you stand on stem cells?" is two sentences)
+# "[...]" where words were left out of a quoted message: what came before it ends there ("…stay
+# on his drug until trials report [...] What is your opinion of stem cells?" is two sentences)
 ELISION = re.compile(r"\s*\[(?:\.{3}|…)\]\s*")
 AFTER_WORDS = re.compile(r"(?<=[\w)\"'”])\s*\[(?:\.{3}|…)\]\s*(?=[A-Z])")
 
 
 def _elisions_end(message: str) -> str:
     return ELISION.sub(" ", AFTER_WORDS.sub(". ", message))
+
+
+PLACE_NAMED = re.compile(rf"\b(?:{COUNTRIES})\b")
 
 
 SHORT_ASK = 8  # words: "Could HSCT slow the shrinking down?" leans on the sentence before it

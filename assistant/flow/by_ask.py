@@ -388,10 +388,10 @@ def context_match(reviewed, ask: Ask, plan: Plan) -> Ask:
 
 
 def alone_match(reviewed, ask: Ask, vectors: dict) -> Ask:
-    """An ask read with the ask before it ("Will it stop the MS in its tracks? If it does so,
-    will this be permanent?"), matched in its own words when they match an answer: the two read
-    as one had matched nothing (0.12) or the first ask's answer again, the second alone the
-    answer on how long the effect lasts (0.66)."""
+    """An ask read with the ask before it ("Will it halt my MS? If it does, will that last for
+    good?"), matched in its own words when they match an answer: the two read as one had matched
+    nothing or the first ask's answer again, the second alone the answer on how long the effect
+    lasts."""
     if ask.answer_id and not ask.alone_wins:
         return ask
     vector = vectors.get(ask.alone) if ask.alone else None
@@ -403,8 +403,8 @@ def alone_match(reviewed, ask: Ask, vectors: dict) -> Ask:
 
 def _its_own_kind(found, ask: Ask) -> bool:
     """A match read with borrowed words answers the ask only when it is of the kind the ask's own
-    words want: "Will it stop the MS in its tracks?" after a sentence on the death rate had been
-    given the answer on the risk of dying."""
+    words want: "Will it halt my MS?" after a sentence on the death rate had been given the
+    answer on the risk of dying."""
     return ask.read_aspect == "other" or found.answer.aspect == ask.read_aspect
 
 
@@ -999,7 +999,7 @@ def drug_step(ask: Ask, person: PersonContext, index: int, given: set[str]) -> I
     if person.drugs:
         drug = person.drugs[-1]
         text = f"You mention {drug}: ask your neurologist how your MS has behaved on it, and what that means."
-    else:  # "my neurologist suggested Tecfidera… can I go straight to HSCT instead?"
+    else:  # "they proposed Aubagio, but could I have the transplant first instead?"
         drug = person.offered[0]
         text = (
             f"You mention {drug} as an option: ask your neurologist how strong a drug it is for MS like "
@@ -1011,8 +1011,8 @@ def drug_step(ask: Ask, person: PersonContext, index: int, given: set[str]) -> I
 
 
 # The reviewed comparison of aHSCT with a drug the person takes: its first sentence is what their
-# drug changes in an answer on whether aHSCT is for them ("…started on Ocrevus and still has
-# symptoms. Where do you stand on stem cell treatment?")
+# drug changes in an answer on whether aHSCT is for them ("…on Ocrevus for a year and still
+# relapsing. What is your view on stem cell treatment?")
 DRUG_COMPARISONS = {"ocrelizumab": "ahsct-vs-ocrelizumab", "alemtuzumab": "ahsct-vs-alemtuzumab"}
 WEIGHED_OR_EVIDENCE = WEIGHED_AGAINST_DRUG | {"evidence"}
 

@@ -109,7 +109,7 @@ def on_aspect(text: str, ctx: Context) -> bool:
 
 
 # The risk a treatment lowers is no harm it does: "the lower relapse risk with aHSCT versus
-# ocrelizumab…" had answered "Will it run smoothly?" after a sentence on the death rate
+# ocrelizumab…" had answered "Will the transplant go ok?" after a sentence on the death rate
 NOT_A_HARM = re.compile(
     r"\b(?:relapse|worsening|progression|disability) risks?\b"
     r"|\brisks? of (?:a |new )?(?:relapse|worsening|progression|mri activity|lesions?)\w*",

@@ -128,7 +128,7 @@ class PersonContext:
     edss: float | None = None
     years_since_diagnosis: float | None = None
     drugs: list[str] = field(default_factory=list)
-    # drugs offered or suggested, not taken ("my neurologist suggested Tecfidera")
+    # drugs offered or suggested, not taken ("the MS nurse proposed Aubagio")
     offered: list[str] = field(default_factory=list)
     country: str | None = None
     treatment: str | None = None  # had or booked, in the person's words
