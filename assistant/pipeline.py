@@ -184,9 +184,7 @@ class Assistant:
         claims = self.guard.in_question(message.asked, known=vectors)  # 2 guard
         # "where can he get it?" after "my dad has Parkinson's": the disease of the turn it follows
         other = follow_up_condition(message.asked, query, earlier)
-        matched = [
-            by_ask.alone_match(self.reviewed, self._matched(a, vectors[a.query]), vectors) for a in asks
-        ]
+        matched = [self._matched(a, vectors) for a in asks]
         plan = Plan(message, query, vectors, claims, matched, person, other)
         answer = Answer(
             message.question, "", False, mode, composer.name, warnings=list(message.notices), query=query
@@ -249,8 +247,10 @@ class Assistant:
             return {}
         return dict(zip(unique, self.embedder.encode(unique), strict=True))
 
-    def _matched(self, ask: Ask, vector: np.ndarray) -> Ask:
-        return self.reviewed.apply(ask, vector)
+    def _matched(self, ask: Ask, vectors: dict[str, np.ndarray]) -> Ask:
+        """The ask with its reviewed answer: by its query, or by its own words when it leaned on
+        the ask before it (by_ask.alone_match)."""
+        return by_ask.alone_match(self.reviewed, self.reviewed.apply(ask, vectors[ask.query]), vectors)
 
     def _composer(self, backend: str):
         if self._chat_model is not None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..text import content_words, split_sentences
 from . import condense
-from .person import COUNTRIES, PersonContext
+from .person import COUNTRY, PersonContext
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
 from .understand import Message
@@ -598,7 +598,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         picks = bool(ONE_OF_THEM.search(raw))  # "…and which one works better?": of the two named
         # nor one after words that named a place: "is it allowed?" after "which clinics in India do
         # it" asks about India, which its own words do not say
-        placed = bool(PLACE_NAMED.search(statement))
+        placed = bool(COUNTRY.search(statement))
         leaned = (
             (after_ask or from_statement)
             and not (named or picks or placed)
@@ -632,9 +632,6 @@ AFTER_WORDS = re.compile(r"(?<=[\w)\"'”])\s*\[(?:\.{3}|…)\]\s*(?=[A-Z])")
 
 def _elisions_end(message: str) -> str:
     return ELISION.sub(" ", AFTER_WORDS.sub(". ", message))
-
-
-PLACE_NAMED = re.compile(rf"\b(?:{COUNTRIES})\b")
 
 
 SHORT_ASK = 8  # words: "Could HSCT slow the shrinking down?" leans on the sentence before it

@@ -26,7 +26,7 @@ from ..text import CITATION, STOPWORDS, content_words, looks_non_english, normal
 from ..vocab import BlockKind
 from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of, vague, with_answer
 from .cards import CardSupport, Citer
-from .person import COUNTRIES, DRUGS, PersonContext
+from .person import COUNTRY, DRUGS, PersonContext
 from .retrieve import relevant, retrieve
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
@@ -756,7 +756,6 @@ def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -
     return missing
 
 
-COUNTRY = re.compile(rf"\b(?:{COUNTRIES})\b")
 # Places whose care the library speaks of as the UK's or the US's (NHS, FDA)
 SPOKEN_OF_AS = {
     **dict.fromkeys(("UK", "England", "Scotland", "Wales", "United Kingdom"), "UK"),
@@ -1026,9 +1025,12 @@ def drug_context(
     if ask.treatment not in ("ahsct", "stem-cells-general") or ask.aspect not in WEIGHED_OR_EVIDENCE:
         return
     found = next((DRUG_COMPARISONS[d] for d in plan.person.drugs if d in DRUG_COMPARISONS), None)
-    compares = any(a.answer_id == found or a.read_aspect == "comparison" for a in plan.asks)
-    answer = res.reviewed.by_id(found) if found and not compares and f"drug:{found}" not in given else None
-    if answer is None or not answer.answer or answer.id in given:
+    if found is None or found in given or f"drug:{found}" in given:
+        return
+    if any(a.answer_id == found or a.read_aspect == "comparison" for a in plan.asks):
+        return
+    answer = res.reviewed.by_id(found)
+    if answer is None or not answer.answer:
         return
     given.add(f"drug:{found}")
     block = _cited(answer.answer[0], BlockKind.CONTEXT, index, citer, res.card_support)

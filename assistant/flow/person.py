@@ -31,7 +31,12 @@ COUNTRIES = (
     "New Zealand|Mexico|Panama|Colombia|Russia|India|Germany|Italy|Spain|France|Sweden|Norway|"
     "Poland|Netherlands|Israel|Brazil|Argentina|South Africa|Nigeria|Greece|Portugal|Cyprus|Serbia"
 )
-_LIVES_IN = r"\b(?:i live in|i'm in|i am in|living in|here in|i'm from|i am from|based in)\s+(?:the\s+)?"
+# A country named anywhere in a text
+COUNTRY = re.compile(rf"\b(?:{COUNTRIES})\b")
+# How people say where they live; "I'm in" only before a country or city named below ("I'm in
+# Year 11" is no place)
+_LIVE_WORDS = r"i live in|living in|here in|i'm from|i am from|based in"
+_LIVES_IN = rf"\b(?:{_LIVE_WORDS}|i'm in|i am in)\s+(?:the\s+)?"
 MY_COUNTRY = re.compile(rf"{_LIVES_IN}({COUNTRIES})\b", re.I)
 # The larger cities of countries the library speaks of: "I live in Brisbane" says the country
 CITIES = {
@@ -60,8 +65,7 @@ MY_CITY = re.compile(rf"{_LIVES_IN}({'|'.join(CITIES)})\b", re.I)
 # an ask about getting it "near to me" is about, and the library has nothing on it (by_ask).
 # Not "I'm in": "I'm in Year 12", "I am in Remission".
 PLACE_LIVED = re.compile(
-    r"\b(?i:i live in|we live in|living in|i'?m from|i am from|we(?:'re| are) from|based in|here in)"
-    r"\s+(?:the\s+)?"
+    rf"\b(?i:{_LIVE_WORDS}|we live in|im from|we(?:'re| are) from)\s+(?:the\s+)?"
     r"(?!MS\b|Stage\b|Year\b)([A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)?)\b"
 )
 AGE = re.compile(
@@ -157,8 +161,9 @@ def read_context(message: str) -> PersonContext:
     if own:
         ctx.edss = float(own[0].group(1).replace(",", "."))
     ctx.years_since_diagnosis = _years(message)
-    ctx.drugs = _drugs(message)
-    ctx.offered = _offered(message)
+    named = _named_drugs(message)
+    ctx.drugs = [name for name, offered in named if not offered]
+    ctx.offered = [name for name, offered in named if offered]
     if m := MY_COUNTRY.search(message):
         ctx.country = m.group(1)
     elif m := MY_CITY.search(message):
@@ -194,19 +199,11 @@ OFFERED = re.compile(
 NOW_ON = re.compile(r"\b(?:now|currently|still|i'?m|i am|she'?s|he'?s)\s+(?:on|taking|using)\s+$", re.I)
 
 
-def _drugs(message: str) -> list[str]:
-    """The drugs the message names, in the order named, the one taken now last ("Tecfidera didn't
-    hold it, now on Ocrevus": ocrelizumab is the drug an aHSCT decision is weighed against)."""
-    return [name for name, offered in _named_drugs(message) if not offered]
-
-
-def _offered(message: str) -> list[str]:
-    """The drugs the message names as offered, not taken ("his neurologist is offering Lemtrada")."""
-    return [name for name, offered in _named_drugs(message) if offered]
-
-
 def _named_drugs(message: str) -> list[tuple[str, bool]]:
-    """(drug, offered) in the order named, the one taken now last."""
+    """(drug, offered) for the drugs the message names, in the order named, the one taken now last
+    ("Tecfidera didn't hold it, now on Ocrevus": ocrelizumab is the drug an aHSCT decision is
+    weighed against); offered: named as an option, not taken ("his neurologist is offering
+    Lemtrada")."""
     found = []
     for name, rx in DRUGS.items():
         if m := re.search(rf"\b({rx})\b", message, re.I):
