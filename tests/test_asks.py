@@ -1044,3 +1044,36 @@ def test_an_ask_for_someone_like_him_is_read_with_his_type_of_ms():
 def test_an_ask_after_one_that_named_a_place_keeps_the_place():
     clinics, allowed = read_asks("Which clinics in India offer it, and is it allowed?")
     assert "India" in allowed.query and allowed.alone == ""
+
+
+def test_an_opening_of_age_sex_and_country_is_the_persons_context():
+    ctx = read_context("31F, Canada. RRMS for four years, on Kesimpta.")
+    assert (ctx.age, ctx.country) == (31.0, "Canada")
+    assert read_context("45, UK, SPMS").country == "UK"
+    # a date is not an age
+    assert read_context("12/03 was my last MRI and it showed two lesions").age is None
+
+
+def test_a_drug_word_that_names_no_drug_does_not_outweigh_stem_cells():
+    from assistant.flow.asks import treatment_of
+
+    message = "No medicine works for her any more, so we read about stem cells."
+    assert treatment_of(message) == "stem-cells-general"
+    assert treatment_of("She is on Tysabri and asks about stem cells.") == "dmt"
+    assert treatment_of("Which drugs slow progressive MS?") == "dmt"
+
+
+def test_a_later_ask_about_results_does_not_carry_the_place_the_first_one_named():
+    first, second = read_asks(
+        "Could I get aHSCT in Sweden? For those it helps, how long does the effect last?"
+    )
+    assert "Sweden" in first.query
+    assert "Sweden" not in second.query and "aHSCT" in second.query
+
+
+def test_the_same_question_for_another_person_is_asked_of_them_in_its_own_kind():
+    earlier = "What are the risks of HSCT for my son?"
+    (ask,) = read_asks("and would that be the same for my dad?", earlier=earlier)
+    assert ask.aspect == "risks"
+    assert ask.query.startswith("the risks of it for my dad")
+    assert ask.text.endswith("would that be the same for my dad?")  # the lead: their own words

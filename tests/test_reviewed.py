@@ -458,3 +458,50 @@ def test_misspelled_words_of_the_field_are_read_as_meant(assistant):
     assert respelled("Vaccines and the vaccinated") == "Vaccines and the vaccinated"
     answer = assistant.ask("do i need all my childhood vacines again after hsct?")
     assert answer.asks[0]["answer_id"] == "ahsct-vaccinations-after"
+
+
+def test_a_question_on_whether_the_transplant_is_approved_in_the_us_answers_that_first(assistant):
+    answer = assistant.ask("My wife lives in Ohio. Has the FDA approved HSCT for her MS, or is it experimental?")
+    assert answer.asks[0]["answer_id"] == "ahsct-approval-status"
+    first = next(b.text for b in answer.blocks if b.kind == "answer")
+    assert first.startswith("No stem-cell product is approved by the FDA to treat MS")
+    # asking when it will be approved keeps the answer on what must happen first
+    when = assistant.ask("When will the FDA approve HSCT for MS?")
+    assert when.asks[0]["answer_id"] == "ahsct-approval-when"
+
+
+def test_an_insurance_ask_gets_the_answer_that_says_which_prices_the_library_lacks(assistant):
+    answer = assistant.ask(
+        "I have RRMS and want aHSCT in Norway. Would my public insurance at home pay the bill, or is it "
+        "all on me?"
+    )
+    assert answer.asks[0]["answer_id"] == "ahsct-cost"
+    assert "nothing reviewed on insurance cover" in answer.answer
+
+
+def test_the_same_question_asked_for_another_person_keeps_its_kind_and_their_story(assistant):
+    history = [("What can go wrong with HSCT for my son? He is 30 with RRMS.", "")]
+    answer = assistant.ask(
+        "Is it the same for my husband? He is 63 with secondary progressive MS and EDSS 7.", history=history
+    )
+    assert answer.asks[0]["answer_id"] == "ahsct-risks-overview"
+    # his MS type and disability change what he hears
+    assert "riskier and works less well" in answer.answer
+    assert "higher EDSS" in answer.answer
+
+
+def test_a_want_the_ask_points_back_to_is_read_with_it(assistant):
+    answer = assistant.ask(
+        "I'm 29 with relapsing MS and HSCT is being discussed. We want more children later. Does the "
+        "chemo ruin that plan? And for the people it helps, how long does the effect last?"
+    )
+    ids = [a["answer_id"] for a in answer.asks]
+    # the second ask does not take "relapsing MS and HSCT" from the statement for its "it"
+    assert ids == ["ahsct-fertility", "ahsct-long-term"], ids
+
+
+def test_a_member_who_asks_how_to_reply_to_a_group_is_asking_for_the_reply(assistant):
+    from assistant.flow.asks import REPLY_FRAME
+
+    assert REPLY_FRAME.match("How should we reply to her and to the others?")
+    assert not REPLY_FRAME.match("What should I tell him about the risks?")

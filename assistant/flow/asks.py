@@ -277,7 +277,7 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
         "clinics",
         re.compile(
             r"\b(clinics?|mexico|panama|colombia|cayman|russia|india|china|germany|"
-            r"abroad|costa rica|thailand|ukraine|serbia|cyprus)\b",
+            r"abroad|costa rica|thailand|ukraine|serbia|cyprus|moscow|kyiv|kiev|cancun|tijuana)\b",
             re.I,
         ),
     ),
@@ -286,11 +286,14 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(dmts?|ocrevus|ocrelizumab|tysabri|natalizumab|lemtrada|alemtuzumab|"
             r"kesimpta|ofatumumab|mavenclad|cladribine|tecfidera|gilenya|copaxone|"
-            r"interferon|rituximab|drugs?|medications?|medicines?|disease[- ]modifying)\b",
+            r"interferon|rituximab|dmts?|disease[- ]modifying)\b",
             re.I,
         ),
     ),
     ("stem-cells-general", re.compile(r"\bstem[- ]?cells?\b", re.I)),
+    # a drug not named: "there is no more medicine that can help him. I read about stem cells
+    # in Moscow…" is about stem cells
+    ("dmt", re.compile(r"\b(drugs?|medications?|medicines?)\b", re.I)),
 ]
 WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 # "Does HSCT help with those at all?" after "My worst symptoms are fatigue and brain fog."
@@ -333,10 +336,11 @@ _REPLY = (
     rf"(?:(?:say|tell|answer|reply|respond|write|draft|word)(?:\s+back)?(?:\s+{_REPLY_TEXT})?"
     rf"|with\s+{_REPLY_TEXT})"
 )
-_TO_WHOM = (
-    r"(?:\s+(?:to\s+)?(?:her|him|them|this person|(?:the|a|an|one of our) (?:caller|member|client|patient|"
-    r"reader|enquirer|person|man|woman|lady|gentleman|mum|mother|dad|father)s?))?"
+_WHOM = (
+    r"(?:her|him|them|this person|(?:the )?others|everyone|(?:the|a|an|one of our) (?:caller|member|client|"
+    r"patient|reader|enquirer|person|man|woman|lady|gentleman|mum|mother|dad|father|group|rest)s?)"
 )
+_TO_WHOM = rf"(?:\s+(?:and\s+)?(?:to\s+)?{_WHOM}){{0,3}}"  # "…reply to her and to the others?"
 REPLY_FRAME = re.compile(
     rf"^\W*(?:so\W+)?(?:(?:what|how)\s+(?:can|could|should|do|shall)\s+(?:i|we)\s+{_REPLY}"
     rf"|(?:could|can|would)\s+you\s+(?:please\s+)?help\s+(?:me|us)\s+(?:to\s+)?{_REPLY}){_TO_WHOM}"
@@ -364,13 +368,16 @@ def _reported(sentence: str) -> list[str]:
 # "that risk", "those numbers", "these symptoms": a thing the statement before the ask named
 _THINGS = (
     r"(?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|side effects?|results?|claims?|"
-    r"promises?|offers?|prices?|quotes?|things?|phrases?|sayings?|slogans?|statements?|headlines?|terms?)"
+    r"promises?|offers?|prices?|quotes?|things?|phrases?|sayings?|slogans?|statements?|headlines?|terms?|"
+    r"possibility|possibilities|chances?|plans?|hopes?)"
 )
 # "those numbers", and "a number like that" / "such figures" (the thing named, then pointed at)
 THAT_THING = re.compile(
     rf"\b(?:(?:that|this|these|those|such) {_THINGS}|(?:an?|the) {_THINGS} like (?:that|this|those|these))\b",
     re.I,
 )
+# "…want kids. Does the chemo end that possibility?": a wish the sentence just before stated
+HOPE = re.compile(r"\b(?:that|this|such a) (?:possibility|chance|plan|hope|dream|wish)\b", re.I)
 # "Would this actually stop her decline?": "this" as the ask's subject is the offer or treatment
 # the statement before it described ("it" is left out: "is it safe to fly?" names no statement)
 THIS_DOES = re.compile(
@@ -516,7 +523,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # "Is that right?" means the statement before it: read aspect and treatment from both
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
         own = aspect_of(raw)  # the kind of answer the ask's own words want
-        raw, own = _same_question_of(raw, own_words, own, earlier)
+        raw, own, instead = _same_question_of(raw, own_words, own, earlier)
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
         # the first part named its subject itself)
         pointing = vague(own_words) or points_back(own_words) or names_no_topic(own_words)
@@ -531,7 +538,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # StarMS report?" is matched as such, not as a second "Can I still join StarMS?"
         # …but not a name of another treatment than the question was about ("does she even need
         # it if Ocrevus is working? also does it hurt": both about the transplant, not Ocrevus)
-        named = _named(raw, asks[-1].query) if asks and not statement else ""
+        named = _named(raw, asks[-1].query, own) if asks and not statement else ""
         named = "" if named and treatment_of(named) not in (None, asks[-1].treatment) else named
         # a vague ask that names its own kind of answer leans on the ask before only through a
         # word that points ("is it fair?"): "what would the risks be for him?" asks for risks, and
@@ -545,7 +552,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
             # "it" is what the ask before it was about, with the statement that ask borrowed
             statement = f"{borrowed[-1]} {asks[-1].text}".strip()
             statement = _without_price(statement) if own not in ("cost", "other") else statement
-        said = named or f"{statement} {raw}".strip()
+        said = instead or named or f"{statement} {raw}".strip()
         # an ask that names no treatment asks about the one the ask just before it named ("Is there
         # any proof MSCs help? And what would the risks be for him?"), else the message's
         nearest = asks[-1].treatment if asks and treatment_of(said) is None else topic
@@ -553,7 +560,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         aspect = own if own != "other" else aspect_of(said)
         kind = _topic_kind(statement) if statement and PRONOUN_FIRST.match(own_words) else "other"
         aspect = kind if kind != "other" else aspect  # "…hair will fall. It come back after?": hair
-        text = raw
+        text, first_part = raw, ""
         # "Is that right, and should I still go ahead?" both about one statement: one ask; not
         # "Is that realistic, and what would it cost?", whose second ask names what it wants
         same_statement = bool(statement) and borrowed[-1:] == [statement] and own in ("other", "decision")
@@ -577,6 +584,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         ):
             # "What's recovery like? How long off work?": one ask put two ways
             previous = asks.pop()
+            first_part = previous.query
             borrowed.pop()
             ats.pop()
             text = f"{previous.text.rstrip('?.!')}, {raw[:1].lower()}{raw[1:]}"
@@ -606,6 +614,9 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
             and text == raw
         )
         alone = _standalone(spelled_out(LIST_MARK.sub("", raw)), treatment, topic) if leaned else ""
+        # one ask put two ways that matches nothing read whole is matched by its first way ("how
+        # long does it last, is it a cure or does MS come back?" splits between three answers)
+        alone = alone or first_part
         asks.append(
             Ask(
                 text,
@@ -706,6 +717,10 @@ def _both(query: str, message: str) -> str:
 WHAT_ABOUT = re.compile(r"^\W*(?:(?:ok|okay|and|but|so)\W+){0,2}(?:what|how) about\b", re.I)
 # "…approved in Europe? / and in america?": a place, person or case put in its stead
 AND_IN = re.compile(r"^\W*(?:(?:ok|okay|and|but|so)\W+){1,2}(?:in|for|with|at|on)\b[^?]{0,40}\??\s*$", re.I)
+# "…and is it the same for my mum?": the earlier question asked of another person
+SAME_FOR = re.compile(
+    r"\bthe same (?:for|with)\b|\b(?:does|would) (?:that|this|it) (?:also )?apply to\b", re.I
+)
 ASKED_FOR = {
     "effectiveness": "the results of",
     "risks": "the risks of",
@@ -719,17 +734,23 @@ ASKED_FOR = {
 }
 
 
-def _same_question_of(raw: str, own_words: str, own: str, earlier: str) -> tuple[str, str]:
+def _same_question_of(raw: str, own_words: str, own: str, earlier: str) -> tuple[str, str, str]:
     """A "what about…" follow-up takes the kind of answer the previous turn asked for
-    (`own_words`: the ask without the topic a follow-up carries)."""
-    follow_on = WHAT_ABOUT.match(own_words) or AND_IN.match(own_words)
+    (`own_words`: the ask without the topic a follow-up carries); the third item, when not "",
+    is what to match instead of the ask's words ("is it the same for my mum?" is matched as "the
+    risks of it for my mum": its own words say nothing of risks)."""
+    same_for = SAME_FOR.search(own_words)
+    follow_on = WHAT_ABOUT.match(own_words) or AND_IN.match(own_words) or same_for
     wanted = aspect_of(earlier) if earlier and own == "other" and follow_on else "other"
     if wanted not in ASKED_FOR:
-        return raw, own
+        return raw, own, ""
+    if same_for:
+        whom = own_words[same_for.end() :].strip(" ?.!")
+        return raw, wanted, f"{ASKED_FOR[wanted]} it for {whom}"
     carried = CARRIED_TAIL.search(raw)
     if carried:
-        return CARRIED_TAIL.sub(f" (about {ASKED_FOR[wanted]} {carried.group(1)})", raw), wanted
-    return f"{raw.rstrip()} ({ASKED_FOR[wanted]} it)", wanted
+        return CARRIED_TAIL.sub(f" (about {ASKED_FOR[wanted]} {carried.group(1)})", raw), wanted, ""
+    return f"{raw.rstrip()} ({ASKED_FOR[wanted]} it)", wanted, ""
 
 
 # The topic a follow-up's reading carries after its question (condense: "…take part? (about X)")
@@ -878,11 +899,19 @@ def _earlier_things(ask: str) -> bool:
     return bool(ONE_OF_THEM.search(ask)) or (bool(THEM.search(ask)) and not condense.has_own_subject(ask))
 
 
-def _named(ask: str, question: str) -> str:
+# Asks whose answer does not change with the place the ask before named: "…qualify for aHSCT on
+# the NHS? For the people it works for, how long does it last?" asks how long aHSCT lasts
+PLACE_FREE = frozenset({"effectiveness", "risks", "evidence", "comparison", "recovery", "procedure"})
+
+
+def _named(ask: str, question: str, aspect: str = "other") -> str:
     """The ask with its "it" (or "that trial") replaced by the treatment, trial or drug the
     question before it names, as a follow-up is read (condense); "" when that question names none."""
     if condense.has_own_subject(ask):
         return ""
+    if aspect in PLACE_FREE:
+        for kind, words, *_ in condense.topics(question):
+            question = question.replace(words, " ") if kind == "place" else question
     topic = condense.topic_words(question, ask)
     if not topic or not condense.has_own_subject(topic):
         return ""
@@ -898,7 +927,10 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
     up to three back and not past another ask ("I'm devastated." says nothing of what "this" is in
     "Does this mean it failed?"); else the one just before it; else, for a message's first
     sentence, the one after it."""
-    kind = aspect_of(raw) if THAT_THING.search(raw) else "other"
+    # the kind the thing pointed at names ("that price"), not the rest of the ask: "Does the chemo
+    # end that possibility?" points at the plan for a baby, not at a statement on the chemo
+    thing = THAT_THING.search(raw)
+    kind = aspect_of(thing.group(0)) if thing else "other"
     before = [j for j in range(at - 1, -1, -1) if not _is_ask(sentences[j])]
     if ONE_OF_THEM.search(raw):  # "…is offering Lemtrada or HSCT. Which one works better?"
         found = next((sentences[j] for j in before[:3] if _offers_a_choice(sentences[j])), "")
@@ -908,6 +940,8 @@ def _around(sentences: list[str], at: int, raw: str = "") -> str:
         found = next((sentences[j] for j in before if aspect_of(sentences[j]) == kind), "")
         if found:
             return found
+    if HOPE.search(raw) and at >= 1 and not _is_ask(sentences[at - 1]):
+        return sentences[at - 1]  # "We want more children. Does the chemo end that plan?"
     for j in range(at - 1, max(at - 4, -1), -1):
         if _is_ask(sentences[j]):
             break

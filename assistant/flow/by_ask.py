@@ -24,7 +24,17 @@ from ..answers import YES_NO_LEAD, ReviewedAnswer, without_yes_no
 from ..models import Block
 from ..text import CITATION, STOPWORDS, content_words, looks_non_english, normalize_terms, numbers, overlap
 from ..vocab import BlockKind
-from .asks import ASPECT_RULES, GENERIC, VAGUE_WORDS, WH_WORD, Ask, Plan, treatment_of, vague, with_answer
+from .asks import (
+    ASPECT_RULES,
+    GENERIC,
+    VAGUE_WORDS,
+    WH_WORD,
+    Ask,
+    Plan,
+    treatment_of,
+    vague,
+    with_answer,
+)
 from .cards import CardSupport, Citer
 from .person import COUNTRY, DRUGS, PersonContext
 from .retrieve import relevant, retrieve
@@ -224,6 +234,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             NARROW_LIMIT if missing.mostly or asks_why else limit,
             missing.mostly,
         )
+        ctx.uncovered = missing.words if missing.mostly else ()
         ctx.topics = res.source_topics
         blocks = checker.verified(composer, ctx)
         if ask is None:
@@ -295,6 +306,9 @@ def unseen_item(message: str, asks: list[Ask]) -> tuple[str, int | None] | None:
     ), at
 
 
+WAITING = re.compile(r"\bwait(?:ing)?[- ](?:lists?|times?)\b|\bhow long (?:is|are|would be) the wait", re.I)
+
+
 def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
     """Does the matched reviewed answer speak to what the ask wants? "What does an exosome
     treatment cost?" matched to the answer on whether exosomes are approved does not: no price
@@ -303,6 +317,9 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
     if wanted == "effectiveness" and answer.aspect == "regulation":
         # "Can MS be treated with a stem cell transplant?" asks what it does, not whether a
         # product is approved: that no stem-cell product is approved read as a no to aHSCT
+        return False
+    if WAITING.search(ask.text) and answer.aspect == "regulation":
+        # "How long is the waiting list?" asks how long until a place, not until an approval
         return False
     if wanted == "eligibility" and answer.aspect == "other":
         # "Is this the kind of MS HSCT is meant for?" asks who it is for, not what it is
@@ -465,6 +482,9 @@ def broader_answer(
 KINDRED_FLOOR = 0.45  # cosine to one of an answer's questions: near enough to be what was asked
 # The same for an ask no answer matched at all: closer, since nothing else vouches for the answer.
 UNMATCHED_FLOOR = 0.7
+# …but a price ask has one answer per treatment, and it opens by saying which prices the library
+# lacks: "Will my insurance pay if I have the treatment in Sweden?" (0.57) is that answer's ask
+COST_FLOOR = 0.55
 
 
 def kindred_answer(reviewed, rejected: ReviewedAnswer, vector) -> ReviewedAnswer | None:
@@ -500,7 +520,8 @@ def kind_match(reviewed, ask: Ask, vector) -> Ask:
     between the answer on harms and the one on 'safe is not the same as effective'."""
     if ask.read_aspect not in WANTS_ITS_KIND or ask.treatment not in SPECIFIC or reviewed.threshold > 1:
         return ask  # a threshold above 1 turns reviewed answers off (tests of the composers)
-    found = answer_of_its_kind(reviewed, ask, vector, UNMATCHED_FLOOR)
+    floor = COST_FLOOR if ask.read_aspect == "cost" else UNMATCHED_FLOOR
+    found = answer_of_its_kind(reviewed, ask, vector, floor)
     return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
 
 
@@ -540,9 +561,13 @@ def _carded(ask: Ask, claims: list) -> bool:
     return own or (vague(ask.text) and any(r.sentence in ask.query for r in claims))
 
 
+CARRIED_LEAD = re.compile(r"\s*\(about [^()]+\)(?=\W*$)")
+
+
 def lead(ask: Ask) -> Block:
     """The ask itself as a short heading, so the reader sees which part each answer answers."""
-    text = " ".join(ask.text.split()).strip(" ,;")
+    # the person's own words: not the topic a follow-up carries ("…for my mum? (about HSCT)")
+    text = " ".join(CARRIED_LEAD.sub("", ask.text).split()).strip(" ,;")
     text = text[:1].upper() + text[1:]
     if len(text) > 120:
         text = text[:117].rsplit(" ", 1)[0] + "…"
@@ -749,6 +774,9 @@ def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -
     missing = missing_topic(ask.query, known, common(res))
     if ask.declined:  # the other disease is declined on its own line
         missing = Missing(tuple(w for w in missing.words if w.lower() != ask.declined.lower()))
+    if WAITING.search(ask.text) and not ask.answer_id:
+        # the library holds no waiting times anywhere, though each word of the ask is its own
+        missing = Missing(("waiting lists", *missing.words[:2]), True)
     place = unknown_place(ask, person, known)
     if place and place not in missing.words:
         # where the answer depends on the place, the place the library lacks is most of the ask
@@ -779,7 +807,10 @@ def for_another_place(answer: ReviewedAnswer, ask: Ask, person: PersonContext) -
 # "Can I get it through the public hospitals here?": the place is where the person lives
 HERE = re.compile(r"\b(here|in my country|where i live|public (?:system|hospitals?|health\w*))\b", re.I)
 # …and asks about getting it, not about its risks there ("Is aHSCT risky here?")
-GETTING = re.compile(r"\b(get|have it|offer\w*|available|access|done|do (?:it|them|this))\b", re.I)
+# or about it being paid for there ("Is it covered by Medicare here?")
+GETTING = re.compile(
+    r"\b(get|have it|offer\w*|available|access|done|do (?:it|them|this)|covered|funded|paid for)\b", re.I
+)
 
 
 def local_answer(reviewed, ask: Ask, person: PersonContext) -> ReviewedAnswer | None:

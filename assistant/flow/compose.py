@@ -117,6 +117,23 @@ NOT_A_HARM = re.compile(
 )
 
 
+def names_the_rest(text: str, ctx: Context) -> bool:
+    """With most of the ask's topic missing from the library, a sentence is kept only when it
+    names something else the ask names: "How long is the waiting list in Poland?" has nothing
+    left but "long", and a sentence on long-term follow-up does not answer it."""
+    if not ctx.uncovered:
+        return True
+    own = ctx.ask.own if ctx.ask is not None and ctx.ask.own else ctx.query
+    rest = salient(own) - salient(" ".join(ctx.uncovered)) - QUESTION_FRAME_WORDS
+    said = set(content_words(text))
+    # a word's family counts: "is it safe?" is answered by a sentence on safety ("safe", "safeti")
+    return any(w in said or any(len(w) >= 4 and v.startswith(w) for v in said) for w in rest)
+
+
+# The words of how a question is put, not of what it is about ("how long", "how much")
+QUESTION_FRAME_WORDS = frozenset(content_words("long much many often soon"))
+
+
 def on_topic(text: str, ask: str, need: int = 1) -> bool:
     """An ask the aspect rules could not place ("Do I need follow-up MRIs?") is answered only
     by sentences that share one of its own words (MRI, follow-up), not by any sentence near
@@ -206,6 +223,7 @@ class ExtractiveComposer:
             and on_aspect(r.text, ctx)
             and self.near_enough(r, ctx, own)
             and not (ctx.no_figures and numbers(r.text))
+            and names_the_rest(r.text, ctx)
         ]
         pool = [(s, r) for s, r in pool if s >= self.settings.min_sentence_relevance]
         chosen: list[tuple[float, SentenceRow]] = []

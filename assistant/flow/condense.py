@@ -265,6 +265,9 @@ def _rule(question: str, previous: str, similarity: float | None = None) -> str:
     return put_in(question, topic) or f"{question.rstrip()} (about {topic})"
 
 
+PLACE_FIRST = re.compile(r"(?:in|at|from|to|for|with)\s", re.I)
+
+
 def put_in(question: str, topic: str) -> str:
     """The message with its first "it/they/them" or "that trial/that price" replaced by the
     topic ("did anyone die in it?" -> "did anyone die in the MIST trial?"); "" when there is no
@@ -273,6 +276,8 @@ def put_in(question: str, topic: str) -> str:
         topic = topic.split(", ")[0]
         if not has_own_subject(topic):
             return ""
+    if PLACE_FIRST.match(topic):  # "in Russia for HSCT" cannot stand for "it": carried instead
+        return ""
     phrase = topic if topic.lower().startswith("the ") or not COMMON.search(topic) else f"the {topic}"
     pointing = POINTING.search(question)
     if pointing:

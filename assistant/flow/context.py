@@ -34,6 +34,10 @@ class Context:
     # something else would stand in for the answer (the composer leaves such sentences out before
     # they are cited, so no reference is listed for a sentence that is not shown)
     no_figures: bool = False
+    # …and those topic words: a sentence must then name something else the ask names, or it
+    # only fills the place of the answer ("how long is the waiting list?" with a sentence on
+    # long-term follow-up)
+    uncovered: tuple[str, ...] = ()
     topics: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each source's topics, by id
 
     def topics_of(self, row: SentenceRow) -> tuple[str, ...]:

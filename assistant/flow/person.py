@@ -68,6 +68,12 @@ PLACE_LIVED = re.compile(
     rf"\b(?i:{_LIVE_WORDS}|we live in|im from|we(?:'re| are) from)\s+(?:the\s+)?"
     r"(?!MS\b|Stage\b|Year\b)([A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+)?)\b"
 )
+# A message that opens with the writer's age, sex and country as a fragment ("29M, Australia.",
+# "34, F, UK -"): forum shorthand that names no verb
+INTRO = re.compile(
+    rf"^\W*(\d{{2}})\s*(?:[MF]|yo|y/o)?\s*,\s*(?:(?:male|female|[MF])\s*,\s*)?(?:({COUNTRIES})\b)?",
+    re.I,
+)
 AGE = re.compile(
     # "And at 47 with 12 years of MS, is it too late?": "at" an age, then the person's MS
     r"\b(?:i'?m|i am|aged?|age:?|too old at|old at|at(?=\s*\d{2},?\s+(?:with|and|is|am|i)\b))\s*(\d{2})\b"
@@ -151,6 +157,9 @@ def read_context(message: str) -> PersonContext:
         ctx.age = float(age) if 10 <= age <= 90 else None  # a teenager's parent writes too
     elif m := DECADE.search(message):
         ctx.age = float(DECADES[m.group(1).lower()])
+    intro = INTRO.match(message)
+    if ctx.age is None and intro and 10 <= int(intro.group(1)) <= 90:
+        ctx.age = float(intro.group(1))
     if PROGRESSIVE.search(message):
         ctx.ms_type = "progressive"
     elif RELAPSING.search(message):
@@ -168,6 +177,8 @@ def read_context(message: str) -> PersonContext:
         ctx.country = m.group(1)
     elif m := MY_CITY.search(message):
         ctx.country = CITIES[m.group(1).title()]
+    elif intro and intro.group(2):
+        ctx.country = intro.group(2)
     elif NHS.search(message):  # the NHS is the UK's health service: the person is treated there
         ctx.country = "UK"
     elif m := PLACE_LIVED.search(message):
