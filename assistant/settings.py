@@ -104,7 +104,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 7860
     feedback_db: Path = Path("feedback.sqlite3")
-    max_question_chars: int = 1000  # a patient's question; longer ones are cut with a notice
+    # a patient's message; longer ones are cut with a notice. Real messages run long: a story, the
+    # drugs tried, then three questions (1,000 had cut the third ask off messages of 1,100 characters)
+    max_question_chars: int = 3000
     max_staff_chars: int = 6000  # a pasted enquiry in staff mode (long emails keep their sign-off)
     max_queue: int = 64  # answers waiting at once; beyond it the page says it is busy, try again
     # Bounds on one request, so one client cannot hold the single answering worker: only the last

@@ -1077,3 +1077,51 @@ def test_the_same_question_for_another_person_is_asked_of_them_in_its_own_kind()
     assert ask.aspect == "risks"
     assert ask.query.startswith("the risks of it for my dad")
     assert ask.text.endswith("would that be the same for my dad?")  # the lead: their own words
+
+
+def test_questions_put_without_a_question_mark_are_asks():
+    (cost,) = read_asks("We only want a rough idea of what the flights and the stay would cost.")
+    assert cost.aspect == "cost"
+    assert len(read_asks("Kindly tell me if any scheme pays for it in Kenya.")) == 1
+    # what the writer asked someone else is part of the story, not a question to us
+    story = read_asks("I also asked if they had a licence. They sent a brochure. Is that enough?")
+    assert [a.text for a in story] == ["Is that enough?"]
+    nurse = read_asks(
+        "My patient is 30, she is unsure whether the chemo will end her periods early, and she wants to "
+        "know how long she must wait before trying for a baby."
+    )
+    assert len(nurse) == 2
+    fish = read_asks("i take fish oil every day, could that get in the way of hsct.")
+    assert len(fish) == 1 and "fish oil" in fish[0].text
+
+
+def test_the_age_of_a_family_member_and_a_drug_only_talked_about():
+    assert read_context("Our daughter is 16 and has relapsing MS.").age == 16.0
+    assert read_context("She's 63, primary progressive for about 10 years.").age == 63.0
+    ctx = read_context("My neurologist is talking about either Lemtrada or a transplant.")
+    assert ctx.offered == ["alemtuzumab"] and not ctx.drugs
+
+
+def test_a_follow_up_about_someone_described_asks_whether_it_is_for_them():
+    earlier = "What happens during HSCT, step by step?"
+    (ask,) = read_asks("What about my dad? He's 66 with PPMS and uses a wheelchair.", earlier=earlier)
+    assert ask.aspect == "eligibility"
+    # with nothing said about the person, the follow-up keeps the earlier kind of answer
+    (plain,) = read_asks("what about my dad?", earlier=earlier)
+    assert plain.aspect == "procedure"
+
+
+def test_one_ask_put_two_ways_across_a_dash_keeps_the_second_way_to_match():
+    (ask,) = read_asks("How long does HSCT keep MS away - is it a cure, or does it come back in some years?")
+    assert ask.alone.startswith("is it a cure")
+
+
+def test_a_better_than_ask_that_mentions_a_price_is_a_comparison():
+    (ask,) = read_asks("Is HSCT better than staying on Tecfidera, which costs far less here?")
+    assert ask.aspect == "comparison"
+
+
+def test_shorthand_for_vitamin_d_is_spelled_out():
+    from assistant.flow.asks import spelled_out
+
+    assert spelled_out("high dose vit d and hsct") == "high dose vitamin D and hsct"

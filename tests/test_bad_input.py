@@ -104,10 +104,9 @@ def test_the_limit_is_a_setting(tiny_assistant, tiny_settings):
     assert "The question was cut to its first 40 characters." in answer.warnings
 
 
-def test_urgent_symptoms_in_the_part_cut_off_still_get_the_notice(tiny_assistant):
-    question = (
-        "What are the risks of aHSCT for me " + "after years of MS " * 60 + "as I suddenly lost my sight"
-    )
+def test_urgent_symptoms_in_the_part_cut_off_still_get_the_notice(tiny_assistant, tiny_settings):
+    filler = "after years of MS " * (tiny_settings.max_question_chars // 18 + 5)  # past the limit
+    question = "What are the risks of aHSCT for me " + filler + "as I suddenly lost my sight"
     answer = tiny_assistant.ask(question)
     assert any(w.startswith("The question was cut") for w in answer.warnings)
     assert answer.answer.startswith(URGENT_NOTICE)

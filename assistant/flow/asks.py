@@ -17,7 +17,7 @@ import numpy as np
 
 from ..text import content_words, split_sentences
 from . import condense
-from .person import COUNTRY, PersonContext
+from .person import COUNTRY, PersonContext, read_context
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
 from .understand import Message
@@ -77,7 +77,9 @@ JOINED = re.compile(
     r"do|does|can|could|will|would|should)\b[^,;]{6,})"
     # not "…go back on Tysabri, which I was on before?": a relative clause about the thing before
     r"(?!which (?:i|we|he|she|they|my \w+) (?:was|were|am|is|are|had|have|has|took|used|tried|started|"
-    r"stopped|got|did)\b)",
+    r"stopped|got|did)\b)"
+    # nor "…than staying on Tecfidera, which costs far less here?": the thing before, described
+    r"(?!which (?:is|are|was|were|has|have|costs?|seems?|means|sounds?|looks?)\b)",
     re.I,
 )
 # "hello, i am from poland, my neurolog say maybe HSCT for me. how many days i stay?": a question
@@ -96,6 +98,12 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"(?:go|wait|pay|stay|try|do|join|have|get|take|keep|switch|start|stop|book)\b",
             re.I,
         ),
+    ),
+    (
+        # "Is HSCT better than staying on Aubagio or rituximab, which is cheaper here?": which works
+        # better, with the price as an aside (ASPECT_WORDS, a dict, keeps the full rule below)
+        "comparison",
+        re.compile(r"\b(?:is|are|would be|will be) (?:\w+ ){0,3}(?:better|worse|safer) than\b", re.I),
     ),
     (
         "cost",
@@ -142,7 +150,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"hair (loss|grow|will fall|falls?|fell)|lose (my |her |his |their )?hair|bald\w*|"
             r"months after|weeks after|rehab\w*|"
             # what comes after: "how often will I need blood tests in the first year?"
-            r"check-?ups?|blood tests?|"
+            r"check-?ups?|blood tests?|bloods|look after (?:me|her|him|them) (?:after|when|once)|"
             # "3 weeks after HSCT and so tired, is that normal?", "how long does the tiredness last"
             # (the symptom told, then asked about: "…still exhausted every afternoon. Is that normal?")
             r"(?:tired\w*|fatigue\w*|exhaust\w*|worn out|no energy|weak(?:ness)?)\b[^?!]{0,60}"
@@ -194,6 +202,10 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"(?:more|less|higher|lower|riskier|worse) th[ae]n (?!\d)|"
             r"or (should i )?(stay|keep|switch)|difference between|stronger|more effective|"
             r"works? better|"
+            # "Is that the same thing as the transplant hospitals do, or a different thing?"
+            r"(?:the )?same (?:thing )?as (?:the |a |an )?"
+            r"(?:transplant|a?hsct|chemo\w*|treatment|stem|mscs?)|"
+            r"different (?:thing|from|than|to) (?:the |a |an )?(?:transplant|a?hsct|treatment|stem)|"
             r"which (?:one )?(?:is|would be|will be|'s) (?:the )?(?:better|best|safer|stronger))\b",
             re.I,
         ),
@@ -323,7 +335,13 @@ LEAD_IN = re.compile(rf"^[^:?!.]{{1,40}}:\s+(?=(?:{QUESTION_WORDS})\b)", re.I)
 # whether" is left out ("I asked my neuro if I qualify and he said no" tells what happened)
 _REPORTED_WORD = r"(?:whether|if|why|how|what|when|where|who|which)\b"
 REPORTED = re.compile(
-    r"^([^?]{0,80}?\b(?:asking|asks|wants? to know|would like to know|wonders|wondering|unsure|not sure)\s+)"
+    r"^([^?]{0,160}?\b(?:asking|asks|asked|wants? to know|would like to know|wonders|wondering|"
+    r"unsure|not sure|"
+    # "We also just want an honest idea of what it costs", "She's worried about whether…",
+    # "Kindly tell me if any scheme pays": questions put without a question mark
+    r"wants? (?:to (?:know|understand)|an? (?:\w+ )?(?:idea|sense|picture) of)|"
+    r"(?:worried|concerned|confused|conflicting (?:things|advice)) about|"
+    r"(?:please|kindly) tell(?: me| us)?)\s+)"
     rf"(?={_REPORTED_WORD})([^?]*?)[.!]?$",
     re.I,
 )
@@ -349,16 +367,30 @@ REPLY_FRAME = re.compile(
 )
 
 
+# "What practical points should I make sure I cover without sounding…?": the reply's points
+REPLY_POINTS = re.compile(
+    r"^\W*(?:and\s+)?(?:what|which)\s+(?:\w+\s+)?(?:points|things)\s+should\s+(?:i|we)\s+"
+    r"(?:make sure (?:i|we)\s+)?(?:cover|mention|include|say|raise)\b",
+    re.I,
+)
+
+
+# "I also asked if they have publications…": what the writer asked someone else, told as a story
+OWN_ASKING = re.compile(r"\b(?:i|we)\s+(?:also\s+|then\s+)?asked\s+(?:\w+\s+){0,2}$", re.I)
+
+
 def _reported(sentence: str) -> list[str]:
     """A reported question as the questions it reports, the first with who asks it ("My boss
     asks when I'm back at work?" is about work): "…if she can have HSCT first, and whether it is
     on the NHS" reports two."""
     found = REPORTED.match(sentence)
-    if not found:
+    if not found or OWN_ASKING.search(found.group(1)):
         return [sentence]
     # not "…whether she should stop it and if so how long before": the same question, followed up
+    # "…whether she'll go into early menopause, and she wants to know how long…": two, each reported
     first, *more = re.split(
         rf",?\s+and\s+(?:(?:also|roughly|approximately|about|then)\s+)?"
+        rf"(?:(?:she|he|they|we|i)\s+(?:also\s+)?(?:wants? to know|asks?|asked|wonders)\s+)?"
         rf"(?!if (?:so|yes|not|she does|he does|they do)\b)(?={_REPORTED_WORD})",
         found.group(2),
     )
@@ -455,6 +487,9 @@ class Ask:
     # stand in when that reading matched nothing (after a statement, which may name what the ask
     # is about: "My sister has NMOSD. Would HSCT work for her?")
     alone_wins: bool = False
+    # Routed by a topic whose core the answer says it lacks ("can I finish my degree?" to the
+    # answer on work, which holds no return dates): that line comes first (by_ask.topic_route)
+    asks_what_is_lacking: bool = False
 
     @property
     def in_context(self) -> str:
@@ -516,14 +551,14 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
     ats: list[int] = []  # per ask, the sentence it was read from
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
-        if REPLY_FRAME.match(raw) and len(found) > 1:
+        if (REPLY_FRAME.match(raw) or REPLY_POINTS.match(raw)) and len(found) > 1:
             # "…wants to know why prices vary. What can I say to her?", "Could you help me answer
             # a member? She is on…": asking for the reply asks nothing the other asks do not
             continue
         # "Is that right?" means the statement before it: read aspect and treatment from both
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
         own = aspect_of(raw)  # the kind of answer the ask's own words want
-        raw, own, instead = _same_question_of(raw, own_words, own, earlier)
+        raw, own, instead = _same_question_of(raw, own_words, own, earlier, message)
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
         # the first part named its subject itself)
         pointing = vague(own_words) or points_back(own_words) or names_no_topic(own_words)
@@ -594,6 +629,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
                 treatment = previous.treatment
         query = _standalone(spelled_out(LIST_MARK.sub("", said)), treatment, topic)
         query = _both(_their_type(query, message), message)
+        query = _set_beside(query, raw, treatment, message)
         query = _of_their_type(query, message) if aspect in ("effectiveness", "evidence") else query
         reading = (named or raw) if text == raw else text  # a merged ask is read whole
         # only a short ask, which may lean on it (each adds its text to the answer's one batch)
@@ -616,7 +652,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         alone = _standalone(spelled_out(LIST_MARK.sub("", raw)), treatment, topic) if leaned else ""
         # one ask put two ways that matches nothing read whole is matched by its first way ("how
         # long does it last, is it a cure or does MS come back?" splits between three answers)
-        alone = alone or first_part
+        alone = alone or first_part or _after_dash(raw, treatment, topic)
         asks.append(
             Ask(
                 text,
@@ -633,6 +669,19 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         borrowed.append(statement)
         ats.append(at)
     return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+
+
+DASH = re.compile(r"\s+[-–—]\s+")
+
+
+def _after_dash(raw: str, treatment: str, topic: str | None) -> str:
+    """One ask put two ways across a dash ("how long will it keep the MS quiet - is 'cure' even a
+    word anyone uses, or do people relapse later?"): the second way, read alone when the whole
+    matches nothing; "" when there is no such dash."""
+    parts = DASH.split(raw)
+    if len(parts) < 2 or min(len(parts[0].split()), len(parts[-1].split())) < 4:
+        return ""
+    return _standalone(spelled_out(parts[-1]), treatment, topic)
 
 
 # "[...]" where words were left out of a quoted message: what came before it ends there ("…stay
@@ -719,8 +768,13 @@ WHAT_ABOUT = re.compile(r"^\W*(?:(?:ok|okay|and|but|so)\W+){0,2}(?:what|how) abo
 AND_IN = re.compile(r"^\W*(?:(?:ok|okay|and|but|so)\W+){1,2}(?:in|for|with|at|on)\b[^?]{0,40}\??\s*$", re.I)
 # "…and is it the same for my mum?": the earlier question asked of another person
 SAME_FOR = re.compile(
-    r"\bthe same (?:for|with)\b|\b(?:does|would) (?:that|this|it) (?:also )?apply to\b", re.I
+    r"\bthe same (?:for|with)\b|\b(?:does|would|do) (?:any of )?(?:that|this|it|those) (?:also )?apply to\b",
+    re.I,
 )
+# Answers the same for anyone: asked again of a person whose age, MS type or disability the
+# message gives ("What about for my mum? She's 63, PPMS, in a wheelchair"), the question is
+# whether it is for her at all
+SAME_FOR_ANYONE = frozenset({"procedure", "recovery", "access", "regulation", "evidence", "other"})
 ASKED_FOR = {
     "effectiveness": "the results of",
     "risks": "the risks of",
@@ -734,7 +788,9 @@ ASKED_FOR = {
 }
 
 
-def _same_question_of(raw: str, own_words: str, own: str, earlier: str) -> tuple[str, str, str]:
+def _same_question_of(
+    raw: str, own_words: str, own: str, earlier: str, message: str = ""
+) -> tuple[str, str, str]:
     """A "what about…" follow-up takes the kind of answer the previous turn asked for
     (`own_words`: the ask without the topic a follow-up carries); the third item, when not "",
     is what to match instead of the ask's words ("is it the same for my mum?" is matched as "the
@@ -742,6 +798,8 @@ def _same_question_of(raw: str, own_words: str, own: str, earlier: str) -> tuple
     same_for = SAME_FOR.search(own_words)
     follow_on = WHAT_ABOUT.match(own_words) or AND_IN.match(own_words) or same_for
     wanted = aspect_of(earlier) if earlier and own == "other" and follow_on else "other"
+    if own == "other" and follow_on and wanted in SAME_FOR_ANYONE and _describes_a_person(message):
+        wanted = "eligibility"
     if wanted not in ASKED_FOR:
         return raw, own, ""
     if same_for:
@@ -753,9 +811,15 @@ def _same_question_of(raw: str, own_words: str, own: str, earlier: str) -> tuple
     return f"{raw.rstrip()} ({ASKED_FOR[wanted]} it)", wanted, ""
 
 
+def _describes_a_person(message: str) -> bool:
+    ctx = read_context(CARRIED_ANYWHERE.sub(" ", message))  # the person's words, not the topic carried
+    return ctx.age is not None or ctx.ms_type is not None or ctx.edss is not None
+
+
 # The topic a follow-up's reading carries after its question (condense: "…take part? (about X)")
 CARRIED = re.compile(r"^\(about [^()]+\)$")
 CARRIED_TAIL = re.compile(r"\s*\(about ([^()]+)\)$")
+CARRIED_ANYWHERE = re.compile(r"\(about [^()]+\)")
 
 
 def _with_topic(sentences: list[str]) -> list[str]:
@@ -788,6 +852,14 @@ SHORTHAND = {
     "cn": "can",
     "pls": "please",
     "plz": "please",
+    "smth": "something",
+    "sth": "something",
+    "idk": "I don't know",
+    "def": "definitely",
+    "yr": "year",
+    "yrs": "years",
+    "insta": "Instagram",
+    "vit d": "vitamin D",
 }
 SHORT_WORD = re.compile(r"(?<![\w'.])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w']|\.\w)", re.I)
 
@@ -1023,6 +1095,15 @@ def treatment_of(text: str) -> str | None:
     return None
 
 
+# "…started the high-dose vitamin D thing a few months back, could that have messed it up or does
+# it help at all.": a question after a comma, written without its mark
+TRAILING_ASK = re.compile(
+    r",\s+(?:could|can|would|will|does|do|did|is|are|should|might|may)\s+(?:that|this|it|i|he|she|they|you|we)\b"
+    r"[^,.?!]{3,}[.!]?$",
+    re.I,
+)
+
+
 def _is_ask(sentence: str) -> bool:
     """A question mark, or a question word first; not "Had HSCT in 2022." or "Was diagnosed in
     May.", where a dropped subject makes a statement start like a question. "and if she goes will
@@ -1032,6 +1113,7 @@ def _is_ask(sentence: str) -> bool:
     return (
         sentence.rstrip().endswith("?")
         or bool(CONDITIONAL_ASK.match(sentence))
+        or bool(TRAILING_ASK.search(sentence))
         or (
             bool(QUESTION_START.match(sentence))
             and not STATEMENT_START.match(sentence)
@@ -1056,12 +1138,29 @@ def _standalone(text: str, treatment: str, topic: str | None) -> str:
     """Name the treatment when the ask only points at it ("is it safe?" after "…HSCT…")."""
     if treatment_of(text) == treatment or not topic:
         return text
-    names = {
-        "ahsct": "aHSCT",
-        "msc": "mesenchymal stem cells",
-        "cord-cells": "umbilical cord stem cells",
-        "clinics": "stem cell clinics",
-        "dmt": "MS drugs",
-        "stem-cells-general": "stem cell treatment",
-    }
-    return f"{text} ({names[treatment]} for MS)"
+    return f"{text} ({NAMES[treatment]} for MS)"
+
+
+NAMES = {
+    "ahsct": "aHSCT",
+    "msc": "mesenchymal stem cells",
+    "cord-cells": "umbilical cord stem cells",
+    "clinics": "stem cell clinics",
+    "dmt": "MS drugs",
+    "stem-cells-general": "stem cell treatment",
+}
+# "Is the same as the transplant the hospitals do, or is different thing?": the clinic's cells set
+# beside the transplant; the ask names only the second
+SET_BESIDE = re.compile(
+    r"\bsame (?:thing )?as\b|\bdifferent (?:from|than|to)\b|\bdifferent thing\b"
+    r"|\bdifference between (?:this|that|it|these|them)\b",
+    re.I,
+)
+CELLS_SOLD = frozenset({"msc", "cord-cells", "clinics", "stem-cells-general"})
+
+
+def _set_beside(query: str, raw: str, treatment: str, message: str) -> str:
+    if treatment != "ahsct" or not SET_BESIDE.search(raw):
+        return query
+    sold = next((n for n, rule in TREATMENT_RULES if n in CELLS_SOLD and rule.search(message)), None)
+    return f"{query} ({NAMES[sold]} for MS)" if sold else query

@@ -27,6 +27,7 @@ from ..vocab import BlockKind
 from .asks import (
     ASPECT_RULES,
     GENERIC,
+    SET_BESIDE,
     VAGUE_WORDS,
     WH_WORD,
     Ask,
@@ -36,7 +37,7 @@ from .asks import (
     with_answer,
 )
 from .cards import CardSupport, Citer
-from .person import COUNTRY, DRUGS, PersonContext
+from .person import CITIES, COUNTRY, DRUGS, PersonContext
 from .retrieve import relevant, retrieve
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
@@ -162,6 +163,12 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             ask = context_match(res.reviewed, ask, plan)
         if ask is not None and not ask.answer_id:
             ask = kind_match(res.reviewed, ask, plan.vectors.get(ask.query))
+        if ask is not None and not ask.answer_id:
+            ask = drug_comparison(res.reviewed, ask)
+        if ask is not None and not ask.answer_id:
+            ask = kind_agrees(res.reviewed, ask, plan.vectors.get(ask.query))
+        if ask is not None and not ask.answer_id:
+            ask = topic_route(res.reviewed, ask)
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
         if reviewed is not None and not same_kind(reviewed, ask, plan.message.asked):
             reviewed = kindred_answer(res.reviewed, reviewed, plan.vectors.get(ask.query))
@@ -183,7 +190,11 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         _record(checker.answer, i, ask)  # the answer given, not the matcher's first pick
         if reviewed is not None:
             given.add(reviewed.id)
-            narrow = asks_the_uncovered_part(ask, reviewed) or wants_a_figure_it_lacks(ask, reviewed)
+            narrow = (
+                ask.asks_what_is_lacking
+                or asks_the_uncovered_part(ask, reviewed)
+                or wants_a_figure_it_lacks(ask, reviewed)
+            )
             missing = Missing() if narrow else ask_missing(res, ask, plan.person)
             support = res.card_support
             # "I'm 17, can teenagers get it?": the variant for their age answers the uncovered part
@@ -525,6 +536,92 @@ def kind_match(reviewed, ask: Ask, vector) -> Ask:
     return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
 
 
+# The matcher's first pick, just under its threshold, when the ask's own words want that kind of
+# answer about that treatment: the two readings vouch for each other ("what to do if she gets a
+# fever at 2am?": 0.36 for the answer on fevers after aHSCT, a risks ask about aHSCT)
+KIND_AGREES_FLOOR = 0.3
+# …not for results, whose answers are many and close: "does smoking make HSCT work less well?"
+# would get the answer on who responds best, which says nothing of smoking
+KIND_AGREES = frozenset({"risks", "cost", "recovery", "procedure", "access", "regulation", "eligibility"})
+
+
+def kind_agrees(reviewed, ask: Ask, vector) -> Ask:
+    if vector is None or ask.read_aspect not in KIND_AGREES or reviewed.threshold > 1:
+        return ask
+    best = reviewed.best(ask.query, vector)
+    if best is None or best.confidence < KIND_AGREES_FLOOR:
+        return ask
+    found = best.answer
+    if found.aspect != ask.read_aspect or found.treatment != ask.treatment:
+        return ask
+    return with_answer(ask, best)
+
+
+# Topics of the transplant that one reviewed answer holds, named in words the matcher reads poorly
+# in a long ask ("how long would I realistically be off, bearing in mind I'm around kids all day?",
+# "can i finish my degree or do i need to defer a whole yr??": 0.10 to 0.13 for the answer on work)
+TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
+    (
+        re.compile(
+            r"\b(?:off work|back to work|return(?:ing)? to (?:work|school|uni\w*|college|my job)|"
+            r"miss(?:ing)? (?:school|work|uni\w*|college|classes)|defer\w*|time off|be off|"
+            r"finish (?:my|her|his|their) (?:degree|studies|course|school year))\b",
+            re.I,
+        ),
+        "ahsct-return-to-work",
+        True,
+    ),
+    (re.compile(r"\b(?:vaccin\w*|jabs?|immuni[sz]ations?)\b", re.I), "ahsct-vaccinations-after", True),
+    (re.compile(r"\bhair\b", re.I), "ahsct-chemo-side-effects", True),
+    (
+        re.compile(r"\b(?:fertil\w*|infertil\w*|eggs?|sperm|ovar\w*|menopause)\b", re.I),
+        "ahsct-fertility",
+        False,
+    ),
+]
+
+
+def topic_route(reviewed, ask: Ask) -> Ask:
+    """An ask about the transplant that matched nothing, routed by a topic only one reviewed
+    answer holds (TOPIC_ROUTES)."""
+    if ask.treatment != "ahsct" or reviewed.threshold > 1:
+        return ask
+    text = ask.own or ask.text
+    route = next(((a, core) for rule, a, core in TOPIC_ROUTES if rule.search(text)), None)
+    found = reviewed.by_id(route[0]) if route else None
+    if found is None:
+        return ask
+    return replace(ask, answer_id=found.id, aspect=found.aspect, asks_what_is_lacking=route[1])
+
+
+# The reviewed comparison of aHSCT with each drug it has one for; any other drug: the general one
+COMPARED_WITH = {"ocrelizumab": "ahsct-vs-ocrelizumab", "alemtuzumab": "ahsct-vs-alemtuzumab"}
+OTHER_DRUGS = "ahsct-vs-other-ms-drugs"
+
+
+def drug_comparison(reviewed, ask: Ask) -> Ask:
+    """An ask that compares aHSCT with a drug it names and matched no answer ("Is HSCT better
+    than staying on Aubagio, or rituximab which is cheaper here?"): the comparison with that drug,
+    or the one with MS drugs in general. The drug named decides, not the matcher's vote."""
+    if ask.read_aspect != "comparison" or ask.treatment not in ("ahsct", "dmt") or reviewed.threshold > 1:
+        return ask
+    text = ask.own or ask.text
+    if treatment_of(text) not in ("ahsct", "dmt") or not AHSCT_NAMED.search(text):
+        return ask
+    named = [d for d, rx in DRUGS.items() if re.search(rf"\b(?:{rx})\b", text, re.I)]
+    # "…explain the difference between this and proper aHSCT" about a clinic's cells
+    beside_cells = SET_BESIDE.search(text) and CELLS_NAMED.search(ask.query)
+    if not named and not beside_cells:
+        return ask
+    found = reviewed.by_id(COMPARED_WITH.get(named[0], OTHER_DRUGS) if named else CELLS_COMPARED)
+    return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+
+
+AHSCT_NAMED = re.compile(r"\b(?:a?hsct|transplant\w*|bone marrow)\b", re.I)
+CELLS_NAMED = re.compile(r"\b(?:mesenchymal|umbilical cord|stem cell clinics|stem cell treatment)\b", re.I)
+CELLS_COMPARED = "ahsct-vs-other-stem-cells"
+
+
 def nearest_answer(reviewed, wanted, vector, floor: float | None = None) -> ReviewedAnswer | None:
     """The `wanted` answer with a question nearest the ask, above `floor` (KINDRED_FLOOR)."""
     floor = KINDRED_FLOOR if floor is None else floor
@@ -561,7 +658,11 @@ def _carded(ask: Ask, claims: list) -> bool:
     return own or (vague(ask.text) and any(r.sentence in ask.query for r in claims))
 
 
-CARRIED_LEAD = re.compile(r"\s*\(about [^()]+\)(?=\W*$)")
+# what a follow-up's reading adds to its words: "(about HSCT)", "(who qualifies for it)"
+CARRIED_LEAD = re.compile(
+    r"\s*\((?:about|the results of|the risks of|the cost of|who qualifies for|recovery after|what happens in|"
+    r"where to get|the approval of|the evidence on) [^()]+\)(?=\W*$)"
+)
 
 
 def lead(ask: Ask) -> Block:
@@ -799,9 +900,26 @@ def for_another_place(answer: ReviewedAnswer, ask: Ask, person: PersonContext) -
     here do HSCT?" is not answered by which Australian hospitals offer it."""
     if not answer.place:
         return False
-    named = COUNTRY.search(ask.own or ask.text)
-    place = named.group() if named else person.country
+    place = place_named(ask.own or ask.text) or person.country
     return bool(place) and SPOKEN_OF_AS.get(place, place) != answer.place
+
+
+# "…the waiting list for HSCT in Belgium?": a place the ask names by its capital letter
+IN_PLACE = re.compile(r"\bin (?:the )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September")
+MORE_MONTHS = ("October", "November", "December")
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+NOT_PLACES = frozenset((*MONTHS, *MORE_MONTHS, *DAYS, "MS", "English", "Spanish"))
+
+
+def place_named(text: str) -> str | None:
+    """The country an ask names: one the library knows, a city of one, or another place."""
+    if named := COUNTRY.search(text):
+        return named.group()
+    found = IN_PLACE.search(text)
+    if found is None or found.group(1).split()[0] in NOT_PLACES:
+        return None
+    return CITIES.get(found.group(1), found.group(1))
 
 
 # "Can I get it through the public hospitals here?": the place is where the person lives

@@ -76,13 +76,16 @@ INTRO = re.compile(
 )
 AGE = re.compile(
     # "And at 47 with 12 years of MS, is it too late?": "at" an age, then the person's MS
-    r"\b(?:i'?m|i am|aged?|age:?|too old at|old at|at(?=\s*\d{2},?\s+(?:with|and|is|am|i)\b))\s*(\d{2})\b"
+    r"\b(?:i'?m|i am|(?:she|he)(?:'s| is)|aged?|age:?|too old at|old at|"
+    r"at(?=\s*\d{2},?\s+(?:with|and|is|am|i)\b))"
+    r"\s*(\d{2})\b"
     r"(?!\s*(?:%|years? (?:ago|since)|months?|weeks?|days?))"
     r"|\b(\d{2})\s*(?:years?[- ]old|y/?o|yrs? old|years?,)(?!\s*(?:ago|since))"
     # "my sister (41, RRMS)": an age in brackets beside the MS type
     r"|\((\d{2}),\s*(?:rrms|spms|ppms|ms|relapsing|progressive)\b"
     # "My son is 16 and…", "my mum's 60": the age of the family member the message is about
-    r"|\bmy (?:son|daughter|child|kid|boy|girl|husband|wife|partner|mum|mom|mother|dad|father|brother|sister)"
+    r"|\b(?:my|our) (?:son|daughter|child|kid|boy|girl|husband|wife|partner|mum|mom|mother|dad|father|"
+    r"brother|sister)"
     r"(?:'s| is) (\d{2})\b(?!\s*(?:%|years? (?:ago|since)|months?|weeks?|days?))",
     re.I,
 )
@@ -203,7 +206,9 @@ OFFERED = re.compile(
     r"\b(?:offer\w*|suggest\w*|recommend\w*|propos\w*|consider\w*)\s+(?:\w+\s+){0,3}$"
     # "My neurologist gave me two options: Lemtrada or HSCT."
     r"|\b(?:options?|choices?|choose between|choosing between|deciding between)\W+(?:\w+\W+){0,2}$"
-    r"|\b(?:th[ae]n|vs\.?|versus|compared (?:with|to)|or)\s+$",
+    r"|\b(?:th[ae]n|vs\.?|versus|compared (?:with|to)|or)\s+$"
+    # "My neuro is now talking about either Lemtrada or referring me for aHSCT"
+    r"|\b(?:talking|talks|talked|mentioned|mentions|raised) (?:about )?(?:either\s+)?$|\beither\s+$",
     re.I,
 )
 # "now on Ocrevus", "currently taking Kesimpta": the drug the person takes today

@@ -62,6 +62,7 @@ def read_message(question: str, limit: int) -> Message:
 TYPOS = {
     **dict.fromkeys(("vacine", "vaccene", "vacsine", "vaccin", "vaccinne", "vacccine"), "vaccine"),
     **dict.fromkeys(("vacines", "vaccenes", "vacsines", "vaccins", "vaccinnes"), "vaccines"),
+    **dict.fromkeys(("hscht", "hcst", "hstc", "hsctt", "ahcst"), "HSCT"),
     **dict.fromkeys(("stemcell",), "stem cell"),
     **dict.fromkeys(("stemcells",), "stem cells"),
     **dict.fromkeys(("transplat", "tranplant", "transpant", "transplnt"), "transplant"),
