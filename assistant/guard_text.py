@@ -759,7 +759,14 @@ def quoted_spans(text: str) -> list[str]:
     pasted = [part.split("?")[0] for part in re.split(r":\s+", text)[1:]]
     # "Different question: I have RRMS, am I eligible?" is the asker's own question, not a paste
     pasted = [p for p in pasted if not (QUESTION_START.match(p) or INVERTED_CLAUSE.search(p))]
+    # "Quick backstory: I'm 41, …" runs on for a paragraph: that is the asker's story, whose
+    # sentences are read one by one, not one pasted claim (and its every later clause would be
+    # embedded: 2.7 s for one long message)
+    pasted = [p for p in pasted if len(p) <= MAX_PASTED]
     return [s.strip() for s in [*quoted, *pasted] if len(s.split()) >= 3]
+
+
+MAX_PASTED = 400  # characters: a pasted claim is a sentence or two
 
 
 # A question put after a comma: "I have RRMS, am I eligible for HSCT"

@@ -1125,3 +1125,38 @@ def test_shorthand_for_vitamin_d_is_spelled_out():
     from assistant.flow.asks import spelled_out
 
     assert spelled_out("high dose vit d and hsct") == "high dose vitamin D and hsct"
+
+
+def test_frames_around_a_list_of_questions_are_not_asks():
+    asks = read_asks(
+        "Can someone help me make sense of this? Is the clinic's FDA registration an approval? "
+        "And is fat-derived cell therapy risky?"
+    )
+    assert [a.aspect for a in asks] == ["regulation", "risks"]
+    listed = read_asks("Can you help me with a few things: 1) Is HSCT safe? 2) What does it cost?")
+    assert [a.aspect for a in listed] == ["risks", "cost"]
+
+
+def test_drugs_in_general_do_not_take_the_ask_from_the_transplant():
+    message = "I've read a lot about HSCT. Would I qualify, or do you have to fail more drugs first?"
+    (ask,) = read_asks(message)
+    assert ask.treatment == "ahsct"
+    # a drug named by name still does
+    (named,) = read_asks("I've read about HSCT. Is Tysabri safer?")
+    assert named.treatment == "dmt"
+
+
+def test_someone_in_my_situation_is_read_with_the_type_of_ms_named():
+    message = "I have had secondary progressive MS for years. Is there evidence for someone in my situation?"
+    (ask,) = read_asks(message)
+    assert "secondary progressive" in ask.query.lower() or "progressive" in ask.query.lower()
+
+
+def test_a_story_after_a_colon_is_not_read_as_one_pasted_claim():
+    from assistant.guard_text import quoted_spans
+
+    story = "Quick background: " + "I was diagnosed in 2015 and tried three drugs, none of which held. " * 8
+    assert quoted_spans(story) == []
+    assert quoted_spans("The flyer says: our cells rebuild nerves in weeks") == [
+        "our cells rebuild nerves in weeks"
+    ]

@@ -541,3 +541,8 @@ def test_a_long_message_keeps_its_last_ask(assistant):
     story = "I was diagnosed in 2016 and have tried three drugs since then. " * 18  # ~1,150 characters
     answer = assistant.ask(story + "Would my old vaccinations need repeating after HSCT?")
     assert any(a["answer_id"] == "ahsct-vaccinations-after" for a in answer.asks)
+
+
+def test_asking_whether_a_named_doctor_is_legit_hears_the_library_does_not_judge_people(assistant):
+    answer = assistant.ask("A surgeon called Dr. Morrow runs the clinic. Is Dr. Morrow legit?")
+    assert "individual clinics, hospitals or doctors" in answer.answer

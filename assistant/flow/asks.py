@@ -307,6 +307,7 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
     # in Moscow…" is about stem cells
     ("dmt", re.compile(r"\b(drugs?|medications?|medicines?)\b", re.I)),
 ]
+NAMED_DMT = TREATMENT_RULES[-3][1]  # the drugs named, not the words for drugs
 WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 # "Does HSCT help with those at all?" after "My worst symptoms are fatigue and brain fog."
 POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\b", re.I)
@@ -324,8 +325,11 @@ NO_SUBJECT = re.compile(
 )
 # "Can I ask a question - if I had…": asking leave to ask is not the question
 PREAMBLE = re.compile(
-    r"^\W*(?:hi|hello|hey|dear [\w. ]{1,30})?[\s,!.]*(?:can|could|may) i (?:please )?ask (?:you )?"
-    r"(?:a |one |quick |a quick |a few |some )*(?:questions?|something)\s*(?:[-–—:,?.!]+\s*|$)",
+    r"^\W*(?:hi|hello|hey|dear [\w. ]{1,30})?[\s,!.]*(?:(?:can|could|may) i (?:please )?ask (?:you )?"
+    # "Can you help me with a few things:" before a numbered list
+    r"|(?:can|could|would) you (?:please )?help (?:me|us) with )"
+    r"(?:a |one |quick |a quick |a few |some |two |three )*(?:questions?|something|things?)"
+    r"\s*(?:[-–—:,?.!]+\s*|$)",
     re.I,
 )
 # "Two practical things: will my hair fall out?": a heading before the question is not part of it
@@ -367,6 +371,12 @@ REPLY_FRAME = re.compile(
 )
 
 
+# "Can someone help me make sense of this?" before the questions it introduces
+HELP_FRAME = re.compile(
+    r"^\W*(?:can|could) (?:someone|anyone|you|somebody) (?:please )?help me (?:to )?"
+    r"(?:make sense of|understand|with|sort through|think through) (?:this|it|these|all this)\W*$",
+    re.I,
+)
 # "What practical points should I make sure I cover without sounding…?": the reply's points
 REPLY_POINTS = re.compile(
     r"^\W*(?:and\s+)?(?:what|which)\s+(?:\w+\s+)?(?:points|things)\s+should\s+(?:i|we)\s+"
@@ -551,7 +561,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
     ats: list[int] = []  # per ask, the sentence it was read from
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
-        if (REPLY_FRAME.match(raw) or REPLY_POINTS.match(raw)) and len(found) > 1:
+        if (REPLY_FRAME.match(raw) or REPLY_POINTS.match(raw) or HELP_FRAME.match(raw)) and len(found) > 1:
             # "…wants to know why prices vary. What can I say to her?", "Could you help me answer
             # a member? She is on…": asking for the reply asks nothing the other asks do not
             continue
@@ -708,7 +718,10 @@ def _statement_before(sentences: list[str], at: int) -> str:
 THEIR_TYPE = re.compile(
     r"\b(?:my|her|his|their|your) (?:type|kind|form)(?: of (?:ms|multiple sclerosis))?\b"
     # "What does the evidence say for somebody like him?" after "62 with secondary progressive MS"
-    r"|\b(?:some(?:body|one)|people|a person|patients|anyone) like (?:me|him|her|us|them)\b",
+    r"|\b(?:some(?:body|one)|people|a person|patients|anyone) like (?:me|him|her|us|them)\b"
+    # "Is there any real evidence for someone in my situation?"
+    r"|\b(?:some(?:body|one)|people|a person|anyone) in (?:my|his|her|their|our) "
+    r"(?:situation|position|case)\b",
     re.I,
 )
 # Only the progressive types: the evidence the library holds is mostly on relapsing MS, which an
@@ -1069,8 +1082,13 @@ def _treatment(ask: str, topic: str | None) -> str:
     if own == "clinics" and topic not in (None, "clinics") and POINTER.search(ask) and not CLINIC.search(ask):
         return topic
     # "how risky is it compared with staying on drugs?" after "...the chemo...", and "Should she
-    # stop the Ocrevus now?" in a message about a transplant: both about the transplant
-    if own == "dmt" and topic not in (None, "dmt") and (POINTER.search(ask) or STOPPING.search(ask)):
+    # stop the Ocrevus now?" in a message about a transplant: both about the transplant; and
+    # "would I qualify, or do you have to fail more drugs first?" names no drug at all
+    if (
+        own == "dmt"
+        and topic not in (None, "dmt")
+        and (POINTER.search(ask) or STOPPING.search(ask) or not NAMED_DMT.search(ask))
+    ):
         return topic
     return own or topic or "stem-cells-general"
 

@@ -586,8 +586,9 @@ def topic_route(reviewed, ask: Ask) -> Ask:
     answer holds (TOPIC_ROUTES)."""
     if ask.treatment != "ahsct" or reviewed.threshold > 1:
         return ask
-    text = ask.own or ask.text
-    route = next(((a, core) for rule, a, core in TOPIC_ROUTES if rule.search(text)), None)
+    # its own words first; then, for "Would she have to redo all of them?", the statement it read
+    texts = (ask.own or ask.text, ask.query)
+    route = next(((a, core) for t in texts for rule, a, core in TOPIC_ROUTES if rule.search(t)), None)
     found = reviewed.by_id(route[0]) if route else None
     if found is None:
         return ask
@@ -1105,14 +1106,17 @@ def not_covered(ask: Ask, index: int, missing: Missing | None = None) -> Block:
 
 MISSING = "The library has no reviewed information about {words}."
 # "Is it a good hospital?", "is this clinic legit?": the library reviews evidence, not places.
-PLACES = r"(?:hospital|clinic|centre|center|institution|institute)s?"
+# …nor people: "Is Dr. Kessler legit? Does he have a good track record?"
+PLACES = (
+    r"(?:(?:hospital|clinic|centre|center|institution|institute|doctor|surgeon|physician)s?|dr\.? [A-Z]\w+)"
+)
 JUDGES_A_CLINIC = re.compile(
     rf"\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine|real|proper)\b[^.?!]{{0,30}}\b{PLACES}\b"
     rf"|\b{PLACES}\b[^.?!]{{0,30}}\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine|"
-    r"to blame|at fault|negligent|liable)\b",
+    r"to blame|at fault|negligent|liable|track record|complaints?)\b",
     re.I,
 )
-CLINIC_NOT_COVERED = "The library has no reviewed information on individual clinics or hospitals."
+CLINIC_NOT_COVERED = "The library has no reviewed information on individual clinics, hospitals or doctors."
 NARROW_LIMIT = 2  # sentences near an ask whose topic the library lacks: context, not an answer
 # Who to ask when the library cannot answer: the team that knows the person's treatment.
 NEXT_STEPS = {
