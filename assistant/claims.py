@@ -530,12 +530,40 @@ class ClaimGuard(ClaimModels):
             quoted = n >= len(sentences) and s in marked  # in quotation marks: a claim whatever its stance
             if not r.claim or not (quoted or self._carries_claim(s, v, r)):
                 continue
+            if quoted and names_a_product(s):
+                continue  # for "fat-derived stem cell therapy": the product's name, no claim made
+            if not quoted and r.score < ATTRIBUTION_NEEDED and not ATTRIBUTED.search(s):
+                continue  # a near match in the asker's own words needs someone who said it
             k = self.claims.index(r.claim)
             if not self.states_content(s, v, k) or says_it_happens(s, self.ruled_out[k], self.claim_words[k]):
                 continue  # on the claim's topic, not what it says
             if r.claim.id not in found or r.score > found[r.claim.id].score:
                 found[r.claim.id] = r
         return sorted(found.values(), key=lambda r: r.score, reverse=True)
+
+
+# Below this match, a sentence in the asker's own words carries a claim only when it says who
+# made it ("They say my own fat cells can't harm me", 0.57): "I read that HSCT wipes out your
+# immunity" (0.58) and "Can you have a relapse after HSCT with a clean MRI?" (0.62) had got cards
+ATTRIBUTION_NEEDED = 0.65
+ATTRIBUTED = re.compile(
+    r"\b(?:says?|said|saying|told|tells?|claims?|claimed|claiming|promis\w*|guarantee\w*|according to|"
+    r"brochure|website|leaflet|flyer|advert\w*|ads?|posted|wrote|writes|insists?|swears?)\b",
+    re.I,
+)
+PRODUCT_WORDS = frozenset(
+    content_words(
+        "fat derived fat-derived adipose stem cell cells therapy therapies treatment treatments mesenchymal "
+        "umbilical cord msc mscs infusion infusions injection injections protocol programme program "
+        "regenerative medicine exosome exosomes hsct ahsct transplant package our their the clinic"
+    )
+)
+
+
+def names_a_product(span: str) -> bool:
+    """A quoted span that only names what is sold ("fat-derived stem cell therapy")."""
+    words = set(content_words(span))
+    return bool(words) and words <= PRODUCT_WORDS
 
 
 # What a claim rules out follows one of these ("while avoiding chemotherapy", "no side effects",

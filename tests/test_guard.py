@@ -851,3 +851,20 @@ def test_what_a_claim_rules_out_said_to_happen_is_not_the_claim():
     # the claim's own "completely safe" is still the claim, side effects or not
     assert not says_it_happens("Completely safe, side effects are rare.", ruled, words)
     assert says_it_happens("The side effects were bad for my friend.", ruled, words)
+
+
+def test_the_askers_own_near_misses_and_a_quoted_product_name_get_no_card(shipped):
+    # a loose match in the asker's own words, with no one said to have made the claim
+    plain = shipped.guard.in_question(
+        "My son starts university next year. I read that HSCT wipes out your immunity. "
+        "Can you relapse after HSCT with a clean MRI?"
+    )
+    assert plain == []
+    # the product's name in quotation marks states nothing
+    named = shipped.guard.in_question('She paid a deposit for "fat-derived stem cell therapy" in Cyprus.')
+    assert named == []
+    # the same weak kind of match said by someone still gets its card
+    said = shipped.guard.in_question(
+        "The clinic told me my own fat cells cannot harm me because they are mine."
+    )
+    assert [r.claim.id for r in said] == ["own-cells-no-risk-no-rejection"]
