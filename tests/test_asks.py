@@ -1160,3 +1160,10 @@ def test_a_story_after_a_colon_is_not_read_as_one_pasted_claim():
     assert quoted_spans("The flyer says: our cells rebuild nerves in weeks") == [
         "our cells rebuild nerves in weeks"
     ]
+
+
+def test_my_main_question_is_whether_is_an_ask():
+    asks = read_asks(
+        "My main question is whether HSCT does anything once MS is progressive. Also, what does it cost?"
+    )
+    assert [a.aspect for a in asks][1:] == ["cost"] and len(asks) == 2

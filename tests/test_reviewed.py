@@ -546,3 +546,24 @@ def test_a_long_message_keeps_its_last_ask(assistant):
 def test_asking_whether_a_named_doctor_is_legit_hears_the_library_does_not_judge_people(assistant):
     answer = assistant.ask("A surgeon called Dr. Morrow runs the clinic. Is Dr. Morrow legit?")
     assert "individual clinics, hospitals or doctors" in answer.answer
+
+
+def test_after_the_transplant_pets_food_fatigue_and_thyroid_reach_their_answers(assistant):
+    message = (
+        "My husband is home after his aHSCT. We have two cats, do they have to go? Is he allowed "
+        "sushi? He is tired all day, is that normal? And his thyroid is now underactive, could "
+        "the transplant have done that?"
+    )
+    assert answer_ids(assistant, message) == [
+        "ahsct-infections",
+        "ahsct-infections",  # asked twice: answered once, then what it lacks said again
+        "ahsct-recovery-time",
+        "ahsct-secondary-autoimmunity",
+    ]
+
+
+def test_a_clinics_price_hears_first_that_the_library_has_no_prices(assistant):
+    answer = assistant.ask("what does the Sanatorio Luz clinic in Cancun charge for stem cells these days??")
+    assert answer.asks[0]["answer_id"] == "clinic-cost"
+    first = next(b for b in answer.blocks if b.kind in ("answer", "not_covered"))
+    assert first.kind == "not_covered" and "no reviewed prices" in first.text

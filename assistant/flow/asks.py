@@ -108,7 +108,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "cost",
         re.compile(
-            r"\b(cost|costs|costly|price|prices|pricier|paid|"
+            r"\b(cost|costs|costly|price|prices|pricier|paid|charg(?:e|es|ed|ing)(?! of\b)|"
             # not "should she pay to bank the cord blood?": whether to store it, not what it costs
             r"pay(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|afford|expensive|cheap|cheaper|cheapest|"
             r"fund\w*|insurance|insurer|\$|€|£|euros?|dollars?|pounds|fee|fees|the total|"
@@ -288,7 +288,7 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "clinics",
         re.compile(
-            r"\b(clinics?|mexico|panama|colombia|cayman|russia|india|china|germany|"
+            r"\b(clinics?|clinica|mexico|panama|colombia|cayman|russia|india|china|germany|"
             r"abroad|costa rica|thailand|ukraine|serbia|cyprus|moscow|kyiv|kiev|cancun|tijuana)\b",
             re.I,
         ),
@@ -340,7 +340,7 @@ LEAD_IN = re.compile(rf"^[^:?!.]{{1,40}}:\s+(?=(?:{QUESTION_WORDS})\b)", re.I)
 _REPORTED_WORD = r"(?:whether|if|why|how|what|when|where|who|which)\b"
 REPORTED = re.compile(
     r"^([^?]{0,160}?\b(?:asking|asks|asked|wants? to know|would like to know|wonders|wondering|"
-    r"unsure|not sure|"
+    r"unsure|not sure|(?:main |real |first |other |big )?question is|"
     # "We also just want an honest idea of what it costs", "She's worried about whether…",
     # "Kindly tell me if any scheme pays": questions put without a question mark
     r"wants? (?:to (?:know|understand)|an? (?:\w+ )?(?:idea|sense|picture) of)|"
@@ -872,6 +872,8 @@ SHORTHAND = {
     "yr": "year",
     "yrs": "years",
     "insta": "Instagram",
+    "lng": "long",
+    "b4": "before",
     "vit d": "vitamin D",
 }
 SHORT_WORD = re.compile(r"(?<![\w'.])(" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w']|\.\w)", re.I)

@@ -493,9 +493,12 @@ def broader_answer(
 KINDRED_FLOOR = 0.45  # cosine to one of an answer's questions: near enough to be what was asked
 # The same for an ask no answer matched at all: closer, since nothing else vouches for the answer.
 UNMATCHED_FLOOR = 0.7
-# …but a price ask has one answer per treatment, and it opens by saying which prices the library
-# lacks: "Will my insurance pay if I have the treatment in Sweden?" (0.57) is that answer's ask
-COST_FLOOR = 0.55
+# …but a price ask has one answer per kind of treatment, and it opens by saying which prices the
+# library lacks: "Will my insurance pay if I have the treatment in Sweden?" is that answer's ask
+COST_ANSWERS = {
+    "ahsct": "ahsct-cost",
+    **dict.fromkeys(("clinics", "msc", "cord-cells"), "clinic-cost"),
+}
 
 
 def kindred_answer(reviewed, rejected: ReviewedAnswer, vector) -> ReviewedAnswer | None:
@@ -529,10 +532,20 @@ def kind_match(reviewed, ask: Ask, vector) -> Ask:
     though?") and matched no reviewed answer: the answer of that aspect about that treatment
     whose questions are nearest, if one is close (UNMATCHED_FLOOR). The matcher's vote can split
     between the answer on harms and the one on 'safe is not the same as effective'."""
-    if ask.read_aspect not in WANTS_ITS_KIND or ask.treatment not in SPECIFIC or reviewed.threshold > 1:
+    if ask.read_aspect not in WANTS_ITS_KIND or reviewed.threshold > 1:
         return ask  # a threshold above 1 turns reviewed answers off (tests of the composers)
-    floor = COST_FLOOR if ask.read_aspect == "cost" else UNMATCHED_FLOOR
-    found = answer_of_its_kind(reviewed, ask, vector, floor)
+    # …only for a treatment the ask or message names ("How can I get my car insurance premium
+    # down?" names none, and is no question for this library)
+    if ask.read_aspect == "cost" and ask.treatment in COST_ANSWERS and treatment_of(ask.query):
+        # one price answer per kind of treatment, opening with the prices the library lacks:
+        # "What's the price at that Tijuana clinic now?" (0.48 to its nearest question) is its ask
+        found = reviewed.by_id(COST_ANSWERS[ask.treatment])
+        if found is None:
+            return ask
+        return replace(ask, answer_id=found.id, aspect=found.aspect, asks_what_is_lacking=True)
+    if ask.treatment not in SPECIFIC:
+        return ask
+    found = answer_of_its_kind(reviewed, ask, vector, UNMATCHED_FLOOR)
     return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
 
 
@@ -576,6 +589,29 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     (
         re.compile(r"\b(?:fertil\w*|infertil\w*|eggs?|sperm|ovar\w*|menopause)\b", re.I),
         "ahsct-fertility",
+        False,
+    ),
+    # "we have a cat and a dog, does one of them need to go?", "can he eat takeaway or salad?":
+    # the answer on infections says it holds no advice on pets, food or crowds
+    (
+        re.compile(
+            r"\b(?:pets?|cats?|dogs?|animals?|takeaways?|salads?|raw food|sushi|crowds?|masks?|"
+            r"public transport|hug\w*|kiss\w*)\b",
+            re.I,
+        ),
+        "ahsct-infections",
+        True,
+    ),
+    # "sleeping 14 hours a day, is that normal at this point?"
+    (
+        re.compile(r"\b(?:fatigue\w*|tired\w*|exhaust\w*|sleeping \d+ hours|no energy|wiped out)\b", re.I),
+        "ahsct-recovery-time",
+        True,
+    ),
+    # "…now her thyroid is overactive. Could that be from the transplant?"
+    (
+        re.compile(r"\b(?:thyroid\w*|graves|autoimmun\w*|platelets?|ITP)\b", re.I),
+        "ahsct-secondary-autoimmunity",
         False,
     ),
 ]
