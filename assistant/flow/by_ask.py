@@ -154,7 +154,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if other:
             yield Block(BlockKind.NOT_COVERED, named_decline(other), ask=i)
             ask = the_ms_part(res, ask, plan, other)
-        if ask is not None and SITUATION.search(ask.text) and not ask.answer_id:
+        if ask is not None and SITUATION.search(CARRIED_LEAD.sub("", ask.text)) and not ask.answer_id:
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
         if ask is not None and not several:
