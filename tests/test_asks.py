@@ -1167,3 +1167,8 @@ def test_my_main_question_is_whether_is_an_ask():
         "My main question is whether HSCT does anything once MS is progressive. Also, what does it cost?"
     )
     assert [a.aspect for a in asks][1:] == ["cost"] and len(asks) == 2
+
+
+def test_kindly_clarify_what_is_an_ask():
+    asks = read_asks("Kindly clarify what is the difference between these two treatments. Thank you sir.")
+    assert len(asks) == 1 and asks[0].aspect == "comparison"

@@ -345,7 +345,7 @@ REPORTED = re.compile(
     # "Kindly tell me if any scheme pays": questions put without a question mark
     r"wants? (?:to (?:know|understand)|an? (?:\w+ )?(?:idea|sense|picture) of)|"
     r"(?:worried|concerned|confused|conflicting (?:things|advice)) about|"
-    r"(?:please|kindly) tell(?: me| us)?)\s+)"
+    r"(?:please|kindly) (?:tell|clarify|explain)(?: me| us| to me)?)\s+)"
     rf"(?={_REPORTED_WORD})([^?]*?)[.!]?$",
     re.I,
 )
