@@ -271,6 +271,13 @@ CLAIM_FRAME = re.compile(
     r"|\b(brochure|leaflet|flyer|website|web ?page|ad|advert|advertisement)\b[^.?!:]{0,30}:\s*\S",
     re.I,
 )
+# The drugs named, not the words for drugs in general (those come after stem cells, below)
+NAMED_DMT = re.compile(
+    r"\b(dmts?|ocrevus|ocrelizumab|tysabri|natalizumab|lemtrada|alemtuzumab|"
+    r"kesimpta|ofatumumab|mavenclad|cladribine|tecfidera|gilenya|copaxone|"
+    r"interferon|rituximab|disease[- ]modifying)\b",
+    re.I,
+)
 TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
     (  # the transplant's own steps and team name it too: harvest, conditioning, a haematology ward
         "ahsct",
@@ -293,21 +300,12 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
             re.I,
         ),
     ),
-    (
-        "dmt",
-        re.compile(
-            r"\b(dmts?|ocrevus|ocrelizumab|tysabri|natalizumab|lemtrada|alemtuzumab|"
-            r"kesimpta|ofatumumab|mavenclad|cladribine|tecfidera|gilenya|copaxone|"
-            r"interferon|rituximab|dmts?|disease[- ]modifying)\b",
-            re.I,
-        ),
-    ),
+    ("dmt", NAMED_DMT),
     ("stem-cells-general", re.compile(r"\bstem[- ]?cells?\b", re.I)),
     # a drug not named: "there is no more medicine that can help him. I read about stem cells
     # in Moscow…" is about stem cells
     ("dmt", re.compile(r"\b(drugs?|medications?|medicines?)\b", re.I)),
 ]
-NAMED_DMT = TREATMENT_RULES[-3][1]  # the drugs named, not the words for drugs
 WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 # "Does HSCT help with those at all?" after "My worst symptoms are fatigue and brain fog."
 POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\b", re.I)
@@ -385,6 +383,7 @@ REPLY_POINTS = re.compile(
 )
 
 
+FRAMES = (REPLY_FRAME, REPLY_POINTS, HELP_FRAME)  # around the asks, asking nothing themselves
 # "I also asked if they have publications…": what the writer asked someone else, told as a story
 OWN_ASKING = re.compile(r"\b(?:i|we)\s+(?:also\s+|then\s+)?asked\s+(?:\w+\s+){0,2}$", re.I)
 
@@ -408,10 +407,11 @@ def _reported(sentence: str) -> list[str]:
 
 
 # "that risk", "those numbers", "these symptoms": a thing the statement before the ask named
+_WISHES = r"(?:possibility|chances?|plans?|hopes?|dreams?|wish(?:es)?)"
 _THINGS = (
     r"(?:risks?|numbers?|figures?|rates?|percentages?|symptoms?|problems?|side effects?|results?|claims?|"
     r"promises?|offers?|prices?|quotes?|things?|phrases?|sayings?|slogans?|statements?|headlines?|terms?|"
-    r"possibility|possibilities|chances?|plans?|hopes?)"
+    rf"{_WISHES}|possibilities)"
 )
 # "those numbers", and "a number like that" / "such figures" (the thing named, then pointed at)
 THAT_THING = re.compile(
@@ -419,7 +419,7 @@ THAT_THING = re.compile(
     re.I,
 )
 # "…want kids. Does the chemo end that possibility?": a wish the sentence just before stated
-HOPE = re.compile(r"\b(?:that|this|such a) (?:possibility|chance|plan|hope|dream|wish)\b", re.I)
+HOPE = re.compile(rf"\b(?:that|this|such a) {_WISHES}\b", re.I)
 # "Would this actually stop her decline?": "this" as the ask's subject is the offer or treatment
 # the statement before it described ("it" is left out: "is it safe to fly?" names no statement)
 THIS_DOES = re.compile(
@@ -561,7 +561,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
     ats: list[int] = []  # per ask, the sentence it was read from
     for raw, at in dict.fromkeys((" ".join(r.split()), at) for r, at in found):
-        if (REPLY_FRAME.match(raw) or REPLY_POINTS.match(raw) or HELP_FRAME.match(raw)) and len(found) > 1:
+        if any(frame.match(raw) for frame in FRAMES) and len(found) > 1:
             # "…wants to know why prices vary. What can I say to her?", "Could you help me answer
             # a member? She is on…": asking for the reply asks nothing the other asks do not
             continue
@@ -832,7 +832,10 @@ def _describes_a_person(message: str) -> bool:
 # The topic a follow-up's reading carries after its question (condense: "…take part? (about X)")
 CARRIED = re.compile(r"^\(about [^()]+\)$")
 CARRIED_TAIL = re.compile(r"\s*\(about ([^()]+)\)$")
-CARRIED_ANYWHERE = re.compile(r"\(about [^()]+\)")
+# …and any reading a follow-up adds to its words ("(about HSCT)", "(who qualifies for it)")
+_ADDED = rf"\((?:about|{'|'.join(ASKED_FOR.values())}) [^()]+\)"
+CARRIED_ANYWHERE = re.compile(_ADDED)
+CARRIED_LEAD = re.compile(rf"\s*{_ADDED}(?=\W*$)")  # at the end of the ask: its lead drops it
 
 
 def _with_topic(sentences: list[str]) -> list[str]:

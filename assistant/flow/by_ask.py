@@ -26,6 +26,7 @@ from ..text import CITATION, STOPWORDS, content_words, looks_non_english, normal
 from ..vocab import BlockKind
 from .asks import (
     ASPECT_RULES,
+    CARRIED_LEAD,
     GENERIC,
     SET_BESIDE,
     VAGUE_WORDS,
@@ -37,7 +38,7 @@ from .asks import (
     with_answer,
 )
 from .cards import CardSupport, Citer
-from .person import CITIES, COUNTRY, DRUGS, PersonContext
+from .person import CITIES, COUNTRY, DRUGS, PersonContext, drugs_in
 from .retrieve import relevant, retrieve
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
@@ -162,13 +163,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if ask is not None and several and not ask.answer_id:
             ask = context_match(res.reviewed, ask, plan)
         if ask is not None and not ask.answer_id:
-            ask = kind_match(res.reviewed, ask, plan.vectors.get(ask.query))
-        if ask is not None and not ask.answer_id:
-            ask = drug_comparison(res.reviewed, ask)
-        if ask is not None and not ask.answer_id:
-            ask = kind_agrees(res.reviewed, ask, plan.vectors.get(ask.query))
-        if ask is not None and not ask.answer_id:
-            ask = topic_route(res.reviewed, ask)
+            ask = unmatched(res.reviewed, ask, plan.vectors.get(ask.query))
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
         if reviewed is not None and not same_kind(reviewed, ask, plan.message.asked):
             reviewed = kindred_answer(res.reviewed, reviewed, plan.vectors.get(ask.query))
@@ -549,6 +544,18 @@ def kind_match(reviewed, ask: Ask, vector) -> Ask:
     return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
 
 
+def unmatched(reviewed, ask: Ask, vector) -> Ask:
+    """An ask that matched no reviewed answer: the first of these readings that finds one (its
+    kind for a named treatment, the drug it names, the matcher's pick of its kind, its topic)."""
+    if reviewed.threshold > 1:
+        return ask  # reviewed answers turned off (tests of the composers)
+    for reading in (kind_match, drug_comparison, kind_agrees, topic_route):
+        ask = reading(reviewed, ask, vector)
+        if ask.answer_id:
+            break
+    return ask
+
+
 # The matcher's first pick, just under its threshold, when the ask's own words want that kind of
 # answer about that treatment: the two readings vouch for each other ("what to do if she gets a
 # fever at 2am?": 0.36 for the answer on fevers after aHSCT, a risks ask about aHSCT)
@@ -559,7 +566,7 @@ KIND_AGREES = frozenset({"risks", "cost", "recovery", "procedure", "access", "re
 
 
 def kind_agrees(reviewed, ask: Ask, vector) -> Ask:
-    if vector is None or ask.read_aspect not in KIND_AGREES or reviewed.threshold > 1:
+    if vector is None or ask.read_aspect not in KIND_AGREES:
         return ask
     best = reviewed.best(ask.query, vector)
     if best is None or best.confidence < KIND_AGREES_FLOOR:
@@ -617,10 +624,10 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
 ]
 
 
-def topic_route(reviewed, ask: Ask) -> Ask:
+def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
     """An ask about the transplant that matched nothing, routed by a topic only one reviewed
     answer holds (TOPIC_ROUTES)."""
-    if ask.treatment != "ahsct" or reviewed.threshold > 1:
+    if ask.treatment != "ahsct":
         return ask
     # its own words first; then, for "Would she have to redo all of them?", the statement it read
     texts = (ask.own or ask.text, ask.query)
@@ -636,16 +643,16 @@ COMPARED_WITH = {"ocrelizumab": "ahsct-vs-ocrelizumab", "alemtuzumab": "ahsct-vs
 OTHER_DRUGS = "ahsct-vs-other-ms-drugs"
 
 
-def drug_comparison(reviewed, ask: Ask) -> Ask:
+def drug_comparison(reviewed, ask: Ask, _vector=None) -> Ask:
     """An ask that compares aHSCT with a drug it names and matched no answer ("Is HSCT better
     than staying on Aubagio, or rituximab which is cheaper here?"): the comparison with that drug,
     or the one with MS drugs in general. The drug named decides, not the matcher's vote."""
-    if ask.read_aspect != "comparison" or ask.treatment not in ("ahsct", "dmt") or reviewed.threshold > 1:
+    if ask.read_aspect != "comparison" or ask.treatment not in ("ahsct", "dmt"):
         return ask
     text = ask.own or ask.text
     if treatment_of(text) not in ("ahsct", "dmt") or not AHSCT_NAMED.search(text):
         return ask
-    named = [d for d, rx in DRUGS.items() if re.search(rf"\b(?:{rx})\b", text, re.I)]
+    named = drugs_in(text)
     # "…explain the difference between this and proper aHSCT" about a clinic's cells
     beside_cells = SET_BESIDE.search(text) and CELLS_NAMED.search(ask.query)
     if not named and not beside_cells:
@@ -693,13 +700,6 @@ def _carded(ask: Ask, claims: list) -> bool:
     that statement's card: composed figures after it would stand in for an answer."""
     own = any(r.sentence in ask.text or ask.text in r.sentence for r in claims)
     return own or (vague(ask.text) and any(r.sentence in ask.query for r in claims))
-
-
-# what a follow-up's reading adds to its words: "(about HSCT)", "(who qualifies for it)"
-CARRIED_LEAD = re.compile(
-    r"\s*\((?:about|the results of|the risks of|the cost of|who qualifies for|recovery after|what happens in|"
-    r"where to get|the approval of|the evidence on) [^()]+\)(?=\W*$)"
-)
 
 
 def lead(ask: Ask) -> Block:
@@ -943,10 +943,14 @@ def for_another_place(answer: ReviewedAnswer, ask: Ask, person: PersonContext) -
 
 # "…the waiting list for HSCT in Belgium?": a place the ask names by its capital letter
 IN_PLACE = re.compile(r"\bin (?:the )?([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b")
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September")
-MORE_MONTHS = ("October", "November", "December")
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-NOT_PLACES = frozenset((*MONTHS, *MORE_MONTHS, *DAYS, "MS", "English", "Spanish"))
+NOT_PLACES = frozenset(
+    (
+        *("January", "February", "March", "April", "May", "June", "July"),
+        *("August", "September", "October", "November", "December"),
+        *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+        *("MS", "English", "Spanish"),
+    )
+)
 
 
 def place_named(text: str) -> str | None:

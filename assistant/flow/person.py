@@ -215,14 +215,22 @@ OFFERED = re.compile(
 NOW_ON = re.compile(r"\b(?:now|currently|still|i'?m|i am|she'?s|he'?s)\s+(?:on|taking|using)\s+$", re.I)
 
 
+DRUG_RULES = {name: re.compile(rf"\b({rx})\b", re.I) for name, rx in DRUGS.items()}
+
+
+def drugs_in(text: str) -> list[str]:
+    """The drugs a text names, in DRUGS order."""
+    return [name for name, rule in DRUG_RULES.items() if rule.search(text)]
+
+
 def _named_drugs(message: str) -> list[tuple[str, bool]]:
     """(drug, offered) for the drugs the message names, in the order named, the one taken now last
     ("Tecfidera didn't hold it, now on Ocrevus": ocrelizumab is the drug an aHSCT decision is
     weighed against); offered: named as an option, not taken ("his neurologist is offering
     Lemtrada")."""
     found = []
-    for name, rx in DRUGS.items():
-        if m := re.search(rf"\b({rx})\b", message, re.I):
+    for name, rule in DRUG_RULES.items():
+        if m := rule.search(message):
             offered = bool(OFFERED.search(message[max(0, m.start() - 40) : m.start()]))
             now = bool(NOW_ON.search(message[max(0, m.start() - 20) : m.start()]))
             found.append((now, m.start(), name, offered))
