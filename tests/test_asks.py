@@ -1172,3 +1172,96 @@ def test_my_main_question_is_whether_is_an_ask():
 def test_kindly_clarify_what_is_an_ask():
     asks = read_asks("Kindly clarify what is the difference between these two treatments. Thank you sir.")
     assert len(asks) == 1 and asks[0].aspect == "comparison"
+
+
+def test_wants_put_as_statements_are_asks():
+    tired = read_asks(
+        "I sleep all afternoon, so I'd also like to know whether that is normal and how long it goes on."
+    )
+    assert len(tired) == 2
+    working = read_asks(
+        "What I'm trying to work out is whether the risks are worth it next to another drug. "
+        "I keep thinking about whether the chemo would take my eggs."
+    )
+    assert len(working) == 2 and "eggs" in working[1].text
+    caller = read_asks(
+        "He also asked me what the going rate is at his local hospital, and what dose of "
+        "vitamin D he should take afterwards."
+    )
+    assert len(caller) == 2 and caller[0].aspect == "cost"
+    listed = read_asks(
+        "She wants to know if the approval thing is true, what the red flags are, "
+        "and whether she gets her money back."
+    )
+    assert len(listed) == 3
+
+
+def test_asking_how_to_word_the_reply_asks_nothing_itself():
+    for frame in (
+        "How do I answer him honestly without scaring him off?",
+        "Could you help me draft a quick reply that covers all of that?",
+        "I know we are not lawyers, but what's the best way to put this?",
+        "What can we actually tell her?",
+    ):
+        asks = read_asks(f"A caller asked whether HSCT is on the NHS. {frame}")
+        assert len(asks) == 1, frame
+
+
+def test_a_question_word_after_a_preposition_starts_no_second_ask():
+    (ask,) = read_asks("Judging by what my doctor says, could someone like me be considered for HSCT?")
+    assert ask.text.startswith("Judging by what") and "considered" in ask.text
+
+
+def test_phone_and_and_a_filler_like_split_the_asks():
+    asks = read_asks("how does hsct go?? like do u lose ur hair n how long r u kept in hospital")
+    assert len(asks) == 3
+
+
+def test_time_off_vitamin_doses_and_being_allowed_to_drive_are_no_price_or_law():
+    (off,) = read_asks("Is a month off work realistic after HSCT? I can't afford a long time off.")
+    assert off.aspect != "cost"
+    (dose,) = read_asks("After HSCT, how much vitamin D should I take each day?")
+    assert dose.aspect != "cost"
+    (drive,) = read_asks("After HSCT when am I allowed to drive again?")
+    assert drive.aspect == "recovery"
+    (insurer,) = read_asks("Does my insurer cover HSCT or is it all out of pocket?")
+    assert insurer.aspect == "cost"
+
+
+def test_a_drug_someone_is_on_is_their_story_not_the_asked_treatment():
+    sister = read_asks(
+        "and my sister? she is 30, on copaxone, one relapse this year. would she qualify",
+        earlier="Does HSCT work in progressive MS?",
+    )
+    assert {a.treatment for a in sister} == {"ahsct"} and sister[-1].aspect == "eligibility"
+    (activity,) = read_asks("I want HSCT. Does new activity on Kesimpta count as the breakthrough they want?")
+    assert activity.treatment == "ahsct"
+    (compare,) = read_asks("I want HSCT. Is Kesimpta safer?")
+    assert compare.treatment == "dmt"
+
+
+def test_what_someone_found_out_and_which_clauses_are_told_not_asked():
+    asks = read_asks(
+        "What I've read so far is that HSCT works best in young people. Which worries me because "
+        "I am 50. Is it too late for me?"
+    )
+    assert len(asks) == 1 and asks[0].aspect == "eligibility"
+
+
+def test_whether_an_unproven_product_is_worth_it_asks_what_it_does():
+    (ask,) = read_asks("are exosome drips worth it?? a clinic near me sells them")
+    assert ask.aspect == "effectiveness"
+
+
+def test_a_city_with_its_country_or_us_state_gives_the_country():
+    assert read_context("I live in Dayton, Ohio and have RRMS.").country == "US"
+    assert read_context("Hello, I am from Recife, Brazil.").country == "Brazil"
+    assert read_context("I live in Cairo.").country == "Cairo"
+
+
+def test_the_chance_asked_about_next_is_the_one_just_asked():
+    asks = read_asks(
+        "Is early menopause a real risk with HSCT? Does the chance go up with age? How long is recovery?"
+    )
+    assert len(asks) == 3
+    assert "menopause" in asks[1].query

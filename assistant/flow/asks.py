@@ -31,7 +31,7 @@ QUESTION_WORDS = (
 # "and realistically how long…", "Also, can I…": a joining word or an adverb before the question
 # word; the question often loses its mark at the end of a message
 JOIN_LEAD = (
-    r"(?:(?:and|but|so|also|plus|or|then|ok|okay)\W+)?"
+    r"(?:(?:and|but|so|also|plus|or|then|ok|okay|like)\W+)?"
     r"(?:(?:realistically|honestly|really|roughly|seriously|exactly|basically|also|then)\W+)?"
 )
 QUESTION_START = re.compile(rf"^\W*{JOIN_LEAD}({QUESTION_WORDS})\b", re.I)
@@ -49,8 +49,11 @@ CONDITIONAL_ASK = re.compile(
 )
 # "What worries me most is what they told her.": a what-clause as the subject of a statement
 WHAT_CLAUSE = re.compile(
-    r"^\W*what (?:\w+ ){0,2}(?:worries|worried|scares|scared|frightens|bothers|concerns|upsets|annoys|"
-    r"confuses|surprised|shocked|struck|strikes|matters) (?:me|us|her|him|them|most)\b[^?]*$",
+    r"^\W*(?:what (?:\w+ ){0,2}(?:worries|worried|scares|scared|frightens|bothers|concerns|upsets|annoys|"
+    r"confuses|surprised|shocked|struck|strikes|matters) (?:me|us|her|him|them|most)\b"
+    # "What I've figured out so far is that…", "Which worries me because…": told, not asked
+    r"|what (?:i|we)(?:'ve| have)? (?:figured|found|worked|learned|learnt|read|understood|gathered)\b"
+    r"|which (?:worries|scares|frightens|bothers|means|makes|is why|explains)\b)[^?]*$",
     re.I,
 )
 # "Who wouldn't want a chance to stop this disease?", "What have I got to lose?": the writer's
@@ -73,7 +76,7 @@ STATEMENT_START = re.compile(
 # "…is it safe and how much does it cost?" → two asks; split only before a new question word.
 JOINED = re.compile(
     # ("an is it more…": "and" typed short)
-    r"\s*(?:,|;|\band\b|\ban\b|\balso\b|\bplus\b)+\s+(?=(?:what|which|who|when|where|why|how|is|are|"
+    r"\s*(?:,|;|\band\b|\ban\b|\bn\b|&|\balso\b|\bplus\b)+\s+(?=(?:what|which|who|when|where|why|how|is|are|"
     r"do|does|can|could|will|would|should)\b[^,;]{6,})"
     # not "…go back on Tysabri, which I was on before?": a relative clause about the thing before
     r"(?!which (?:i|we|he|she|they|my \w+) (?:was|were|am|is|are|had|have|has|took|used|tried|started|"
@@ -110,13 +113,21 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(cost|costs|costly|price|prices|pricier|paid|charg(?:e|es|ed|ing)(?! of\b)|"
             # not "should she pay to bank the cord blood?": whether to store it, not what it costs
-            r"pay(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|afford|expensive|cheap|cheaper|cheapest|"
+            r"pay(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|"
+            # not "I can't afford a long time off": time away from work, not a price
+            r"afford(?! (?:\w+ ){0,3}(?:time|weeks?|months?|days?) (?:off|away))|"
+            r"expensive|cheap|cheaper|cheapest|"
             r"fund\w*|insurance|insurer|\$|€|£|euros?|dollars?|pounds|fee|fees|the total|"
+            # "Does Aetna cover HSCT at all or is it always out of pocket?"
+            r"cover(?:s|ed)? (?:it|this|that|a?hsct|the (?:cost|treatment|transplant))|coverage|"
+            r"out[- ]of[- ]pocket|reimburs\w*|going rate|"
             # not "is the money likely to buy me real improvement?"
             r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))|"
             # not "how much does it help", "how much years does it last" or "how much time?"
             r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
-            r"difference|trouble|time|longer|months?|weeks?|days?)\b))\b"
+            r"difference|trouble|time|longer|months?|weeks?|days?|vitamin|vit|iu|mg)\b"
+            # "how much vitamin D should i take": a dose
+            r"|(?: \w+){1,3} (?:should|do|can|must) (?:i|you|he|she|we) take\b))\b"
             r"|[$€£]\s?\d",  # "$54,500": a price, with no word boundary before its sign
             re.I,
         ),
@@ -132,7 +143,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             # "If HSCT works so well, why doesn't every person with MS get it?"
             r"why (?:doesn'?t|don'?t|isn'?t|aren'?t|can'?t|can ?not|do ?not|does ?not) "
             r"(?:every|everyone|everybody|all)\b|"
-            r"consider(ed)? (me|her|him)|who (can|should|could) (have|get)|"
+            r"consider(ed)? (me|her|him)|(?:be )?considered for|who (can|should|could) (have|get)|"
             r"(meant|intended|made) for|for whom|who (is|'s) (it|hsct|ahsct|this|the \w+)( \w+)? for|"
             # non-native "Stem cell is possible for young person?"
             r"possible for (me|her|him|them|us|(a |an |my )?(young|old|older|younger|teen\w*|child|"
@@ -143,7 +154,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "recovery",
         re.compile(
-            r"\b(recover\w*|back to work|"
+            r"\b(recover\w*|back to work|allowed to (?:drive|fly|travel|swim|exercise)|(?:drive|fly) again|"
             # not "should she stop it, and how long before?" (beforehand), "how long before the transplant"
             r"how long (until|till|before(?=\s+(?!(?:the|starting|treatment|a?hsct|it|that)\b)\w)|"
             r"does (it|that|this) take)|fatigue after|aftercare|(time )?off work|"
@@ -175,7 +186,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "regulation",
         re.compile(
             r"\b(approved?|approval|legal|illegal|licen[cs]ed|regulat\w*|fda|ema|mhra|nice|"
-            r"allowed|banned|authori[sz]ed)\b",
+            r"allowed(?! to (?:drive|fly|travel|work|swim|hug|go back|return|exercise))|"
+            r"banned|authori[sz]ed)\b",
             re.I,
         ),
     ),
@@ -307,6 +319,10 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
     ("dmt", re.compile(r"\b(drugs?|medications?|medicines?)\b", re.I)),
 ]
 WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
+# not one after a preposition: "Going by what the guidance says, would I be considered?"
+ASKING_WH = re.compile(
+    r"(?<!\bby )(?<!\bfrom )(?<!\bof )(?<!\bon )(?<!\bwith )\b(what|which|who|when|where|why|how)\b", re.I
+)
 # "Does HSCT help with those at all?" after "My worst symptoms are fatigue and brain fog."
 POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\b", re.I)
 # "Do MSCs work for MS, and are they safe?": in the same sentence "they" is the first part's too
@@ -337,7 +353,9 @@ LEAD_IN = re.compile(rf"^[^:?!.]{{1,40}}:\s+(?=(?:{QUESTION_WORDS})\b)", re.I)
 # whether" is left out ("I asked my neuro if I qualify and he said no" tells what happened)
 _REPORTED_WORD = r"(?:whether|if|why|how|what|when|where|who|which)\b"
 REPORTED = re.compile(
-    r"^([^?]{0,160}?\b(?:asking|asks|asked|wants? to know|would like to know|wonders|wondering|"
+    r"^([^?]{0,160}?\b(?:asking|asks|asked(?: me| us)?|wants? to know|(?:would|'d) (?:also )?like to know|"
+    # "what I'm trying to figure out is whether…", "I keep thinking about whether…"
+    r"trying to (?:figure|work) out(?: is)?|(?:thinking|wondering) about|wonders|wondering|"
     r"unsure|not sure|(?:main |real |first |other |big )?question is|"
     # "We also just want an honest idea of what it costs", "She's worried about whether…",
     # "Kindly tell me if any scheme pays": questions put without a question mark
@@ -351,7 +369,10 @@ REPORTED = re.compile(
 
 # "What can I say to her?", "What should we tell him?": how staff ask for the reply itself
 # "…help me draft a reply?", "…help me with an answer?": asking for the reply asks nothing itself
-_REPLY_TEXT = r"(?:a|an|my|the|our|this)\s+(?:reply|answer|response|email|e-mail|message|letter)"
+_REPLY_TEXT = (
+    r"(?:a|an|my|the|our|this)\s+(?:(?:short|quick|brief|kind|gentle|good)\s+)?"
+    r"(?:reply|answer|response|email|e-mail|message|letter)"
+)
 _REPLY = (
     rf"(?:(?:say|tell|answer|reply|respond|write|draft|word)(?:\s+back)?(?:\s+{_REPLY_TEXT})?"
     rf"|with\s+{_REPLY_TEXT})"
@@ -362,9 +383,14 @@ _WHOM = (
 )
 _TO_WHOM = rf"(?:\s+(?:and\s+)?(?:to\s+)?{_WHOM}){{0,3}}"  # "…reply to her and to the others?"
 REPLY_FRAME = re.compile(
-    rf"^\W*(?:so\W+)?(?:(?:what|how)\s+(?:can|could|should|do|shall)\s+(?:i|we)\s+{_REPLY}"
+    rf"^\W*(?:so\W+)?(?:(?:what|how)\s+(?:can|could|should|do|shall)\s+(?:i|we)\s+(?:actually\s+|best\s+)?{_REPLY}"
     rf"|(?:could|can|would)\s+you\s+(?:please\s+)?help\s+(?:me|us)\s+(?:to\s+)?{_REPLY}){_TO_WHOM}"
-    r"(?:\s+(?:in|from|at|on)\s+[^?.!]{1,40})?\W*$",  # "…write back to a member in Ohio?"
+    r"(?:\s+(?:in|from|at|on)\s+[^?.!]{1,40})?"  # "…write back to a member in Ohio?"
+    # "How do I answer her honestly without crushing her?", "what should I say we don't know?"
+    r"(?:\s+(?:honestly|gently|kindly|simply|clearly|properly|well|carefully))?"
+    r"(?:\s+without\s+[^?.!]{1,40}|\s+(?:we|i)\s+(?:don't|do not|can't|cannot)\s+(?:know|say|answer))?"
+    # "…draft a short reply that covers those points and tells him who to see?"
+    r"(?:\s+(?:that|which)\s+(?:covers?|answers?|explains?)\s+[^?.!]{1,90})?\W*$",
     re.I,
 )
 
@@ -383,7 +409,13 @@ REPLY_POINTS = re.compile(
 )
 
 
-FRAMES = (REPLY_FRAME, REPLY_POINTS, HELP_FRAME)  # around the asks, asking nothing themselves
+# "I know we can't give legal advice, but what's the best way to word this?"
+BEST_WAY = re.compile(
+    r"^[^?]{0,80}?\bwhat(?:'s| is) the (?:best|right|kindest|gentlest) way to (?:word|put|phrase|say|explain|"
+    r"answer|reply|respond|tell)\b[^?.!]{0,40}\W*$",
+    re.I,
+)
+FRAMES = (REPLY_FRAME, REPLY_POINTS, HELP_FRAME, BEST_WAY)  # around the asks, asking nothing themselves
 # "I also asked if they have publications…": what the writer asked someone else, told as a story
 OWN_ASKING = re.compile(r"\b(?:i|we)\s+(?:also\s+|then\s+)?asked\s+(?:\w+\s+){0,2}$", re.I)
 
@@ -398,7 +430,8 @@ def _reported(sentence: str) -> list[str]:
     # not "…whether she should stop it and if so how long before": the same question, followed up
     # "…whether she'll go into early menopause, and she wants to know how long…": two, each reported
     first, *more = re.split(
-        rf",?\s+and\s+(?:(?:also|roughly|approximately|about|then)\s+)?"
+        # "…if the EMA thing is true, what the warning signs are, and whether…": a list of them
+        rf"(?:,\s+(?:and\s+)?|\s+and\s+)(?:(?:also|roughly|approximately|about|then)\s+)?"
         rf"(?:(?:she|he|they|we|i)\s+(?:also\s+)?(?:wants? to know|asks?|asked|wonders)\s+)?"
         rf"(?!if (?:so|yes|not|she does|he does|they do)\b)(?={_REPORTED_WORD})",
         found.group(2),
@@ -556,7 +589,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     sentences = sentences or [message]
     found = [(part, i) for i, s in enumerate(sentences) if _is_ask(s) for part in _split_joined(s)]
     found = found or [(message, -1)]
-    topic = treatment_of(message) or (treatment_of(earlier) if earlier else None)
+    topic = _message_topic(message, earlier)
     asks: list[Ask] = []
     borrowed: list[str] = []  # per ask, the statement a vague ask took its topic from
     ats: list[int] = []  # per ask, the sentence it was read from
@@ -590,7 +623,12 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # "him" is the person; "How do I protect myself?" names none, and leans
         points = bool(POINTS.search(own_words) or NO_SUBJECT.match(own_words))
         leans = vague(own_words) and (own in ("other", "decision", "claim") or points)
-        back = leans or (pointing and same_sentence) or _earlier_things(own_words)
+        back = (
+            leans
+            or (pointing and same_sentence)
+            or _earlier_things(own_words)
+            or bool(THE_THING.match(own_words))
+        )
         after_ask = (bool(named) or back) and not statement and bool(asks)
         if after_ask and not named:
             # "…'the closest thing to a cure'. Where does that phrase come from, and is it fair?":
@@ -605,6 +643,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         aspect = own if own != "other" else aspect_of(said)
         kind = _topic_kind(statement) if statement and PRONOUN_FIRST.match(own_words) else "other"
         aspect = kind if kind != "other" else aspect  # "…hair will fall. It come back after?": hair
+        if aspect == "decision" and treatment in UNPROVEN and WORTH_IT.search(own_words):
+            aspect = "effectiveness"  # "exosomes worth it y/n?": whether they do anything at all
         text, first_part = raw, ""
         # "Is that right, and should I still go ahead?" both about one statement: one ask; not
         # "Is that realistic, and what would it cost?", whose second ask names what it wants
@@ -678,7 +718,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         )
         borrowed.append(statement)
         ats.append(at)
-    return asks[:6]  # a longer list is one request written at length; six keeps answers readable
+    return asks[:8]  # a longer list is one request written at length; eight keeps answers readable
 
 
 DASH = re.compile(r"\s+[-–—]\s+")
@@ -971,7 +1011,7 @@ def points_back(text: str) -> bool:
     """An ask that points at the statement before it: it names nothing but the field's own words
     ("Is that a known effect of HSCT?", "can it happen years later?"), or it names a thing of
     that statement ("How can that risk not have been raised by HSCT?", "those numbers")."""
-    if THAT_THING.search(text) or ONE_OF_THEM.search(text) or THIS_DOES.match(text):
+    if THAT_THING.search(text) or ONE_OF_THEM.search(text) or THIS_DOES.match(text) or THE_THING.match(text):
         return True
     named = len(set(content_words(text)) - VAGUE_WORDS - GENERIC)
     if PRONOUN_SUBJECT.match(text) and len(text.split()) <= 6:
@@ -980,6 +1020,11 @@ def points_back(text: str) -> bool:
 
 
 THEM = re.compile(r"\bthem\b", re.I)
+# "Is early menopause a real risk? Does the chance depend on your age?": the chance just asked about
+THE_THING = re.compile(
+    r"^\W*(?:and\s+)?(?:does|do|is|are|would|will|can|could)\s+the\s+(?:chances?|risks?|odds|likelihood)\b",
+    re.I,
+)
 
 
 def _earlier_things(ask: str) -> bool:
@@ -1080,6 +1125,26 @@ def aspect_of(text: str) -> str:
     return "other"
 
 
+# A drug someone is on, told as their story: "on copaxone, had one relapse", "new activity on Ocrevus"
+ON_DRUG = re.compile(
+    rf"\b(?:on|taking|while on|despite)\s+(?:the\s+|my\s+|her\s+|his\s+)?{NAMED_DMT.pattern}", re.I
+)
+COMPARING = re.compile(
+    r"\b(?:better|worse|safer|compar\w*|versus|vs|instead|rather|switch\w*|or stay)\b", re.I
+)
+
+
+def _message_topic(message: str, earlier: str) -> str | None:
+    """The treatment a message is about: its own, else the conversation's; not a drug named only
+    as what someone is on ("what about my sister? she's on copaxone. would she qualify" after a
+    question on aHSCT is about aHSCT)."""
+    own = treatment_of(message)
+    before = treatment_of(earlier) if earlier else None
+    if own == "dmt" and before not in (None, "dmt") and treatment_of(ON_DRUG.sub(" ", message)) is None:
+        return before
+    return own or before
+
+
 def _treatment(ask: str, topic: str | None) -> str:
     """The ask's own treatment, else the message's; "how much is it in Mexico?" after "…HSCT…"
     asks about HSCT there, not about clinics in general."""
@@ -1092,7 +1157,12 @@ def _treatment(ask: str, topic: str | None) -> str:
     if (
         own == "dmt"
         and topic not in (None, "dmt")
-        and (POINTER.search(ask) or STOPPING.search(ask) or not NAMED_DMT.search(ask))
+        and (
+            POINTER.search(ask)
+            or STOPPING.search(ask)
+            or not NAMED_DMT.search(ask)
+            or (ON_DRUG.search(ask) and not COMPARING.search(ask))
+        )
     ):
         return topic
     return own or topic or "stem-cells-general"
@@ -1151,7 +1221,7 @@ def _split_joined(sentence: str) -> list[str]:
     # "Two things: will my hair fall out, and how long off work?": the question starts after the
     # colon; "Honestly how risky is it, and how much does it help?" asks twice
     lead = parts[0].rsplit(":", 1)[-1]
-    if len(parts) > 1 and not QUESTION_START.match(lead) and not WH_WORD.search(lead):
+    if len(parts) > 1 and not QUESTION_START.match(lead) and not ASKING_WH.search(lead):
         # "Four months after HSCT, do I still need…?": the lead-in belongs to the question
         parts[:2] = [f"{parts[0]}, {parts[1]}"]
     return [p for p in parts if len(p.split()) >= 3] or [sentence]
@@ -1164,6 +1234,9 @@ def _standalone(text: str, treatment: str, topic: str | None) -> str:
     return f"{text} ({NAMES[treatment]} for MS)"
 
 
+# Treatments sold without proof: whether one is "worth it" is first whether it does anything
+UNPROVEN = frozenset({"msc", "cord-cells", "clinics", "stem-cells-general"})
+WORTH_IT = re.compile(r"\bworth (?:it|the money|trying|a try)\b", re.I)
 NAMES = {
     "ahsct": "aHSCT",
     "msc": "mesenchymal stem cells",

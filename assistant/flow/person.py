@@ -60,6 +60,31 @@ CITIES = {
     ),
     **dict.fromkeys(("Toronto", "Vancouver", "Montreal", "Calgary", "Ottawa"), "Canada"),
 }
+# "I live in Columbus, Ohio", "I am from Curitiba, Brazil": the country (or US state) after the city
+AFTER_CITY = re.compile(r"^,\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)")
+US_STATES = frozenset(
+    {
+        *("Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware"),
+        *("Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky"),
+        *("Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi"),
+        *("Missouri", "Montana", "Nebraska", "Nevada", "Ohio", "Oklahoma", "Oregon", "Pennsylvania"),
+        *("Tennessee", "Texas", "Utah", "Vermont", "Virginia", "Washington", "Wisconsin", "Wyoming"),
+        *("New York", "New Jersey", "New Mexico", "New Hampshire", "North Carolina", "South Carolina"),
+        *("North Dakota", "South Dakota", "Rhode Island", "West Virginia"),
+    }
+)
+
+
+def _country_after(rest: str) -> str | None:
+    found = AFTER_CITY.match(rest)
+    if not found:
+        return None
+    place = found.group(1)
+    if COUNTRY.fullmatch(place):
+        return place
+    return "US" if place in US_STATES or place.split()[0] in US_STATES else None
+
+
 MY_CITY = re.compile(rf"{_LIVES_IN}({'|'.join(CITIES)})\b", re.I)
 # Any other place a person says they live in, by its capital letter: "I live in Cairo" is where
 # an ask about getting it "near to me" is about, and the library has nothing on it (by_ask).
@@ -185,7 +210,7 @@ def read_context(message: str) -> PersonContext:
     elif NHS.search(message):  # the NHS is the UK's health service: the person is treated there
         ctx.country = "UK"
     elif m := PLACE_LIVED.search(message):
-        ctx.country = m.group(1)
+        ctx.country = _country_after(message[m.end() :]) or m.group(1)
     if m := BOOKED.search(message):
         ctx.treatment = " ".join(m.group(0).split())
     return ctx
