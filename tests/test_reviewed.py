@@ -565,5 +565,66 @@ def test_after_the_transplant_pets_food_fatigue_and_thyroid_reach_their_answers(
 def test_a_clinics_price_hears_first_that_the_library_has_no_prices(assistant):
     answer = assistant.ask("what does the Sanatorio Luz clinic in Cancun charge for stem cells these days??")
     assert answer.asks[0]["answer_id"] == "clinic-cost"
-    first = next(b for b in answer.blocks if b.kind in ("answer", "not_covered"))
+    first = _first_said(answer)
     assert first.kind == "not_covered" and "no reviewed prices" in first.text
+
+
+def test_a_time_the_answer_lacks_is_said_first_without_its_other_figures(assistant):
+    answer = assistant.ask("Back home after HSCT last week. When can I return to gardening?")
+    first = _first_said(answer)
+    assert first.kind == "not_covered" and "how long" in first.text
+    assert not any("%" in b.text for b in answer.blocks if b.kind == "answer")
+
+
+def test_a_second_ask_on_what_an_answer_lacks_names_it_in_the_answers_words(assistant):
+    answer = assistant.ask("Home after HSCT. When can I return to gardening, and can I cuddle my cat?")
+    assert [a["answer_id"] for a in answer.asks] == ["ahsct-infections", "ahsct-infections"]
+    said = [b.text for b in answer.blocks if b.kind == "not_covered" and b.ask == 1]
+    assert said == ["The library has no reviewed information about pets."]
+
+
+def test_a_figure_asked_to_be_believed_gets_the_answer_on_clinics_own_figures(assistant):
+    answer = assistant.ask("A broker says 97% of their HSCT patients stop progressing. Is 97% believable?")
+    assert answer.asks[0]["answer_id"] == "ahsct-clinic-success-rates"
+
+
+def test_an_approval_answer_is_not_given_to_an_ask_about_what_is_possible(assistant):
+    answer = assistant.ask(
+        "I had HSCT two years ago and a new lesion showed up. If it keeps happening, what are the options?"
+    )
+    assert all(
+        not (a.get("answer_id") or "").startswith(("regulation", "ahsct-approval")) for a in answer.asks
+    )
+
+
+def test_evidence_on_a_product_with_one_answer_hears_first_it_has_no_trial(assistant):
+    answer = assistant.ask("Is there any evidence that exosome infusions do anything for MS?")
+    assert answer.asks[0]["answer_id"] == "regulation-exosomes"
+    first = _first_said(answer)
+    assert first.kind == "not_covered" and "no trial of exosomes" in first.text
+
+
+def test_words_with_one_meaning_here_decide_the_answer(assistant):
+    periods = assistant.ask("I'm 31 and HSCT was offered to me. Would my periods stop for a while after it?")
+    assert periods.asks[0]["answer_id"] == "ahsct-fertility"
+    fever = assistant.ask(
+        "Two weeks home from HSCT and I have a temperature tonight. Do I wait or go to A&E?"
+    )
+    assert fever.asks[0]["answer_id"] == "ahsct-fever-after"
+
+
+def test_old_symptoms_back_after_the_transplant_ask_whether_ms_came_back(assistant):
+    answer = assistant.ask(
+        "I had HSCT 18 months ago. This week my right foot went numb and weak, just like my relapses "
+        "used to start. Does this mean the transplant has failed? Could it be done a second time?"
+    )
+    assert [a["answer_id"] for a in answer.asks] == ["ahsct-relapse-after", "ahsct-relapse-after"]
+    said = [b.text for b in answer.blocks if b.kind == "not_covered" and b.ask == 1]
+    assert said == ["The library has no reviewed information about a second transplant."]
+    # "used to start" is not the "which treatment to use" the answer lacks: its figures are given
+    assert any("%" in b.text for b in answer.blocks if b.kind == "answer" and b.ask == 0)
+
+
+def _first_said(answer):
+    """The first answer or not-covered block: what the person reads first under the ask."""
+    return next(b for b in answer.blocks if b.kind in ("answer", "not_covered"))

@@ -22,7 +22,16 @@ import numpy as np
 
 from ..answers import YES_NO_LEAD, ReviewedAnswer, without_yes_no
 from ..models import Block
-from ..text import CITATION, STOPWORDS, content_words, looks_non_english, normalize_terms, numbers, overlap
+from ..text import (
+    CITATION,
+    STOPWORDS,
+    WORD,
+    content_words,
+    looks_non_english,
+    normalize_terms,
+    numbers,
+    overlap,
+)
 from ..vocab import BlockKind
 from .asks import (
     ASPECT_RULES,
@@ -134,6 +143,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     for i, ask in enumerate(plan.asks or [None]):
         if ask is not None and ask.aspect == "claim" and _carded(ask, plan.claims):
             continue  # the claim card above answers it
+        # words with one meaning here decide the answer before it is checked for a repeat
+        ask = firm_route(res.reviewed, figure_claim(res.reviewed, ask)) if ask is not None else None
         if ask is not None and ask.answer_id in given:
             again = _not_given(res.reviewed, ask, given, plan.vectors.get(ask.query))
             if again is None:  # the same question asked again in other words: answered once,
@@ -189,6 +200,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
                 ask.asks_what_is_lacking
                 or asks_the_uncovered_part(ask, reviewed)
                 or wants_a_figure_it_lacks(ask, reviewed)
+                or wants_evidence_it_lacks(ask, reviewed)
             )
             missing = Missing() if narrow else ask_missing(res, ask, plan.person)
             support = res.card_support
@@ -257,7 +269,13 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
 def _missing_part(res: Assistant, ask: Ask, index: int, plan: Plan, several: bool):
     """An ask whose answer an earlier ask was given: its lead and, by name, what it asks that
     the library lacks; nothing when it lacks nothing (then it was the same question again)."""
-    missing = ask_missing(res, ask, plan.person)
+    given = res.reviewed.by_id(ask.answer_id) if ask.answer_id else None
+    named = uncovered_part(ask, given, ask.own or ask.text) if given is not None else ()
+    # "is it ok to cuddle my dog?" after the answer on infections: its "pets", not "cuddle"
+    missing = Missing(named) if named else ask_missing(res, ask, plan.person)
+    if given is not None and not named:
+        # "…and when does that start?" after the answer on vaccinations: its lack is said there
+        missing = missing.besides(" ".join([given.not_covered, *(s.text for s in given.answer)]))
     if not (several and missing.words):
         return 0
     yield lead(ask)
@@ -312,6 +330,37 @@ def unseen_item(message: str, asks: list[Ask]) -> tuple[str, int | None] | None:
     ), at
 
 
+# Products the library has one answer for, whatever is asked of them
+PRODUCTS = re.compile(r"\b(?:exosom\w*|ryoncil|remestemcel\w*|wharton\w*|placenta\w*|secretome\w*)", re.I)
+
+
+def names_its_product(answer: ReviewedAnswer, ask: Ask) -> bool:
+    said = " ".join(s.text for s in answer.answer).lower()
+    # by the name's stem: "exosome infusions" and the answer's "Exosomes"
+    return any(p.group().lower()[:6] in said for p in PRODUCTS.finditer(ask.own or ask.text))
+
+
+# "Is there any evidence exosomes do anything?" to the answer on their approval, which has no trial
+NO_TRIAL = re.compile(r"\bno (?:\w+ )?(?:trials?|evidence|studies|study)\b", re.I)
+
+
+def wants_evidence_it_lacks(ask: Ask | None, answer: ReviewedAnswer) -> bool:
+    return (
+        ask is not None
+        and ask.read_aspect in ("effectiveness", "evidence")
+        and answer.aspect == "regulation"
+        and bool(NO_TRIAL.search(answer.not_covered))
+    )
+
+
+# What an ask on approval or the law names: a regulator, a licence, the law, a sale, a standard
+RULED = re.compile(
+    rf"{ASPECT_WORDS['regulation'].pattern}|\b(?:lawful|sell\w*|sold|standard|mainstream|routine|"
+    r"normal option|offici\w*|recogni[sz]\w*|ministry|government|regulators?|tga|health canada|legit\w*|"
+    # "What does the European Medicines Agency say…?", "can I get them on the NHS?"
+    r"medicines agency|nhs|medicare|public (?:system|health)|health service|available|offered)\b",
+    re.I,
+)
 WAITING = re.compile(r"\bwait(?:ing)?[- ](?:lists?|times?)\b|\bhow long (?:is|are|would be) the wait", re.I)
 
 
@@ -320,12 +369,22 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
     treatment cost?" matched to the answer on whether exosomes are approved does not: no price
     and no word on prices; the composer answers it instead (or says it is not covered)."""
     wanted = ask.read_aspect
+    if answer.aspect == "regulation" and wanted not in WANTS_ITS_KIND and names_its_product(answer, ask):
+        return True  # the one answer on exosomes: what it lacks (any trial in MS) answers "does it work?"
     if wanted == "effectiveness" and answer.aspect == "regulation":
         # "Can MS be treated with a stem cell transplant?" asks what it does, not whether a
         # product is approved: that no stem-cell product is approved read as a no to aHSCT
         return False
     if WAITING.search(ask.text) and answer.aspect == "regulation":
         # "How long is the waiting list?" asks how long until a place, not until an approval
+        return False
+    if answer.aspect == "regulation" and wanted not in WANTS_ITS_KIND and not RULED.search(ask.query):
+        # "If it keeps happening, what are the options?", "allowed to fly by then?": when or
+        # whether something is possible, not what a regulator or the law says
+        return False
+    if wanted == "evidence" and answer.aspect == "eligibility":
+        # "…still relapsing on cladribine, EDSS 4. What is the evidence right now?" asks what the
+        # treatment has been shown to do, not whether the person fits its criteria
         return False
     if wanted == "eligibility" and answer.aspect == "other":
         # "Is this the kind of MS HSCT is meant for?" asks who it is for, not what it is
@@ -577,6 +636,64 @@ def kind_agrees(reviewed, ask: Ask, vector) -> Ask:
     return with_answer(ask, best)
 
 
+# "would my periods stop for a while after?": words with one meaning here, whatever else the ask says
+FERTILITY = re.compile(
+    r"\b(?:fertil\w*|infertil\w*|eggs?|sperm|ovar\w*|menopause|menstrua\w*|(?:my|her|your) periods?)\b",
+    re.I,
+)
+# "Does this mean the HSCT has failed?" after old symptoms came back: MS active again after it
+FAILED = re.compile(
+    r"\b(?:has|have|had|did|does)\s+(?:it|this|that|the\s+(?:transplant|treatment)|(?:my\s+)?a?hsct)\s+"
+    r"(?:failed|fail|stopped working|stop working|not work(?:ed)?)\b"
+    r"|\b(?:transplant|a?hsct|treatment)\s+(?:has\s+|have\s+)?failed\b",
+    re.I,
+)
+# "Can you have it a second time?", "can HSCT be done twice?"
+AGAIN = re.compile(
+    r"\b(?:a\s+)?second\s+(?:time|transplant|round|a?hsct)\b|\btwice\b"
+    r"|\b(?:have|do|get|repeat)\w*\s+(?:it|a?hsct|the\s+transplant)\s+again\b|\brepeat\s+(?:transplant|a?hsct)\b",
+    re.I,
+)
+# Asks whose words have one meaning here, routed to the answer that holds it whatever the matcher
+# picked ("…periods stop…" matched the answer on stopping drugs): (words, the answers that speak
+# of it, the first of them to give)
+FIRM_ROUTES = (
+    (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
+    (FAILED, ("ahsct-relapse-after", "ahsct-mri-monitoring")),
+    (AGAIN, ("ahsct-relapse-after",)),
+)
+
+
+def firm_route(reviewed, ask: Ask) -> Ask:
+    if ask.treatment != "ahsct":
+        return ask
+    own = ask.own or ask.text
+    for words, answers in FIRM_ROUTES:
+        if words.search(own) and ask.answer_id not in answers and (found := reviewed.by_id(answers[0])):
+            return replace(ask, answer_id=found.id, aspect=found.aspect)
+    return ask
+
+
+# "Is 95% believable?", "is their success rate real?": how far a clinic's own figure can be trusted
+# (a figure given, or the clinic's own rate: not "what is the real success rate of HSCT?")
+_CREDIBLE = r"(?:believ\w*|realistic|credible|real|true|trust\w*|legit\w*|accurate|possible)"
+_FIGURE = r"(?:\d+(?:[.,]\d+)?\s?%|\d+ per ?cent|(?:their|its|the clinic'?s|the centre'?s) success rates?)"
+CREDIBLE_FIGURE = re.compile(
+    rf"{_FIGURE}[^?.!]{{0,40}}\b{_CREDIBLE}\b|\b(?:believe|trust)\b[^?.!]{{0,30}}{_FIGURE}", re.I
+)
+FIGURE_ANSWERS = {"ahsct": "ahsct-clinic-success-rates"}
+FIGURE_ANSWER = "clinic-testimonials-success-rates"
+
+
+def figure_claim(reviewed, ask: Ask) -> Ask:
+    """An ask whether a figure can be believed gets the answer on reading clinics' own figures,
+    whatever the matcher made of the words around it."""
+    if not CREDIBLE_FIGURE.search(ask.own or ask.text):
+        return ask
+    found = reviewed.by_id(FIGURE_ANSWERS.get(ask.treatment, FIGURE_ANSWER))
+    return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+
+
 # Topics of the transplant that one reviewed answer holds, named in words the matcher reads poorly
 # in a long ask ("how long would I realistically be off, bearing in mind I'm around kids all day?",
 # "can i finish my degree or do i need to defer a whole yr??": 0.10 to 0.13 for the answer on work)
@@ -594,7 +711,7 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     (re.compile(r"\b(?:vaccin\w*|jabs?|immuni[sz]ations?)\b", re.I), "ahsct-vaccinations-after", True),
     (re.compile(r"\bhair\b", re.I), "ahsct-chemo-side-effects", True),
     (
-        re.compile(r"\b(?:fertil\w*|infertil\w*|eggs?|sperm|ovar\w*|menopause)\b", re.I),
+        FERTILITY,
         "ahsct-fertility",
         False,
     ),
@@ -602,12 +719,18 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     # the answer on infections says it holds no advice on pets, food or crowds
     (
         re.compile(
-            r"\b(?:pets?|cats?|dogs?|animals?|takeaways?|salads?|raw food|sushi|crowds?|masks?|"
+            r"\b(?:pets?|cats?|dogs?|animals?|takeaways?|salads?|raw food|sushi|crowds?|masks?|cook\w*|food|"
             r"public transport|hug\w*|kiss\w*)\b",
             re.I,
         ),
         "ahsct-infections",
         True,
+    ),
+    # "Last night I had a temperature of 37.9. Do I wait it out or go to emergency?"
+    (
+        re.compile(r"\b(?:fevers?|feverish|temperatures?|shiver\w*|chills)\b", re.I),
+        "ahsct-fever-after",
+        False,
     ),
     # "sleeping 14 hours a day, is that normal at this point?"
     (
@@ -816,22 +939,62 @@ AMOUNT = re.compile(
 )
 
 
+# "When can I get back to my garden?", "how soon can I hug my grandson?": a time the answer may lack
+TIMING = re.compile(
+    r"\b(?:when (?:can|could|will|would|should|do|does|is|am|are)|how (?:long|soon)|"
+    r"how many (?:days|weeks|months|years))\b",
+    re.I,
+)
+LACKS_TIMING = re.compile(r"\b(?:how long|how soon|when)\b", re.I)
+DURATION = re.compile(r"\b\d[\d.,]*\s*(?:days?|weeks?|months?|years?)\b", re.I)
+
+
 def wants_a_figure_it_lacks(ask: Ask | None, answer: ReviewedAnswer) -> bool:
     """Does the ask want an amount ("Roughly what does that cost down there?") that the answer
-    gives none of? Then what the library lacks is the direct answer, said first."""
-    if ask is None or not answer.not_covered or not AMOUNT.search(ask.own or ask.text):
+    gives none of, or a time ("When can I get back to my garden?") that the answer says it lacks
+    and gives no duration for? Then what the library lacks is the direct answer, said first, and
+    the answer's other figures (a fever rate) do not stand in for it."""
+    if ask is None or not answer.not_covered:
         return False
-    return not any(numbers(s.text) for s in answer.answer)
+    own = ask.own or ask.text
+    if TIMING.search(own) and LACKS_TIMING.search(answer.not_covered):
+        return not any(DURATION.search(s.text) for s in answer.answer)
+    return bool(AMOUNT.search(own)) and not any(numbers(s.text) for s in answer.answer)
 
 
 def asks_the_uncovered_part(ask: Ask | None, answer: ReviewedAnswer) -> bool:
     """Are the ask's own topic words (hair, nausea) in what the answer says it does not cover and
     in none of its answer sentences? Words every answer of the field shares do not count."""
+    return bool(uncovered_part(ask, answer))
+
+
+def uncovered_part(ask: Ask | None, answer: ReviewedAnswer, text: str = "") -> tuple[str, ...]:
+    """The words of the answer's not-covered sentence that the ask (or `text`, its own words)
+    asks about ("…cuddle my dog?" to the answer on infections gives "pets"), in that sentence's
+    spelling."""
     if ask is None or not answer.not_covered or JUDGEMENT.search(answer.not_covered):
-        return False
-    own = {ALIKE.get(w, w) for w in content_words(ask.query)} - GENERIC - VAGUE_WORDS - QUESTION_FRAME
-    said = set(content_words(" ".join(s.text for s in answer.answer)))
-    return bool(own & set(content_words(answer.not_covered)) - said)
+        return ()
+    own = {ALIKE.get(w, w) for w in content_words(text or ask.query)} - GENERIC - VAGUE_WORDS - QUESTION_FRAME
+    own -= TELLING_VERBS
+    wanted = own - set(content_words(" ".join(s.text for s in answer.answer)))
+    words = WORD.findall(answer.not_covered.lower())
+    # "a second transplant", not "second"
+    found = (
+        f"a {w} {words[i + 1]}" if w in ORDINALS and i + 1 < len(words) else w
+        for i, w in enumerate(words)
+        if set(content_words(w)) & wanted
+    )
+    return tuple(dict.fromkeys(found))
+
+
+ORDINALS = frozenset({"second", "third", "repeat", "further"})
+# "how long the exhaustion usually lasts", "…how my relapses used to start": the verbs of how a
+# thing is told, not a topic ("fatigue or lasts"; "used" is not the "which treatment to use" lacked)
+TELLING_VERBS = frozenset(
+    content_words(
+        "last lasts start starts take takes begin begins end ends use used uses mean means get gets"
+    )
+)
 
 
 def _cited(sentence, kind: BlockKind, index: int, citer: Citer, support: CardSupport) -> Block | None:
