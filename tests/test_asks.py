@@ -1265,3 +1265,15 @@ def test_the_chance_asked_about_next_is_the_one_just_asked():
     )
     assert len(asks) == 3
     assert "menopause" in asks[1].query
+
+
+def test_a_reported_question_is_matched_as_the_question_itself():
+    asks = read_asks(
+        "A caller rang. She's asking whether she'd qualify for HSCT at her age, and if not, "
+        "whether the clinic is legit."
+    )
+    assert [a.query.split(" (")[0] for a in asks] == [
+        "would she qualify for HSCT at her age?",
+        "is the clinic legit?",
+    ]
+    assert asks[0].text.startswith("She's asking whether")  # the lead keeps her words

@@ -628,3 +628,27 @@ def test_old_symptoms_back_after_the_transplant_ask_whether_ms_came_back(assista
 def _first_said(answer):
     """The first answer or not-covered block: what the person reads first under the ask."""
     return next(b for b in answer.blocks if b.kind in ("answer", "not_covered"))
+
+
+def test_whether_someone_qualifies_gets_the_criteria_when_no_wording_is_close(assistant):
+    answer = assistant.ask(
+        "A woman of 54 with SPMS and EDSS 6.5 rang us. She's asking whether she would even qualify "
+        "for HSCT at her age and with her level of disability."
+    )
+    assert answer.asks[0]["answer_id"] == "ahsct-who-qualifies"
+
+
+def test_flying_soon_after_the_transplant_hears_what_the_library_lacks_first(assistant):
+    answer = assistant.ask("I finished HSCT two months ago. Is it safe to fly to my sister's wedding?")
+    assert answer.asks[0]["answer_id"] == "ahsct-infections"
+    first = _first_said(answer)
+    assert first.kind == "not_covered" and "travel" in first.text
+
+
+def test_joining_a_named_trial_and_its_drug_arm_reach_the_answers_on_trials(assistant):
+    answer = assistant.ask(
+        "A dad phoned about his daughter, 25, with very active MS. He also wants to know how she'd "
+        "get into StarMS, and whether she'd be stuck in the drug arm.",
+        mode="staff",
+    )
+    assert [a["answer_id"] for a in answer.asks] == ["ahsct-trials", "ahsct-trial-drug-group"]

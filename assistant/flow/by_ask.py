@@ -358,7 +358,9 @@ RULED = re.compile(
     rf"{ASPECT_WORDS['regulation'].pattern}|\b(?:lawful|sell\w*|sold|standard|mainstream|routine|"
     r"normal option|offici\w*|recogni[sz]\w*|ministry|government|regulators?|tga|health canada|legit\w*|"
     # "What does the European Medicines Agency say…?", "can I get them on the NHS?"
-    r"medicines agency|nhs|medicare|public (?:system|health)|health service|available|offered)\b",
+    r"medicines agency|nhs|medicare|public (?:system|health)|health service|available|offered|"
+    # "At what point does HSCT become an option?": when it is offered, not what to do next
+    r"becomes? (?:an |a )?option)\b",
     re.I,
 )
 WAITING = re.compile(r"\bwait(?:ing)?[- ](?:lists?|times?)\b|\bhow long (?:is|are|would be) the wait", re.I)
@@ -549,6 +551,7 @@ KINDRED_FLOOR = 0.45  # cosine to one of an answer's questions: near enough to b
 UNMATCHED_FLOOR = 0.7
 # …but a price ask has one answer per kind of treatment, and it opens by saying which prices the
 # library lacks: "Will my insurance pay if I have the treatment in Sweden?" is that answer's ask
+WHO_QUALIFIES = "ahsct-who-qualifies"  # the transplant's criteria, with variants by age, type, EDSS
 COST_ANSWERS = {
     "ahsct": "ahsct-cost",
     **dict.fromkeys(("clinics", "msc", "cord-cells"), "clinic-cost"),
@@ -584,9 +587,10 @@ def _not_given(reviewed, ask: Ask, given: set[str], vector) -> Ask | None:
 def kind_match(reviewed, ask: Ask, vector) -> Ask:
     """An ask that wants a price or harms of a named treatment ("are MSC infusions safe
     though?") and matched no reviewed answer: the answer of that aspect about that treatment
-    whose questions are nearest, if one is close (UNMATCHED_FLOOR). The matcher's vote can split
+    whose questions are nearest, if one is close (UNMATCHED_FLOOR); whether someone qualifies for
+    the transplant: its criteria. The matcher's vote can split
     between the answer on harms and the one on 'safe is not the same as effective'."""
-    if ask.read_aspect not in WANTS_ITS_KIND or reviewed.threshold > 1:
+    if ask.read_aspect not in (*WANTS_ITS_KIND, "eligibility") or reviewed.threshold > 1:
         return ask  # a threshold above 1 turns reviewed answers off (tests of the composers)
     # …only for a treatment the ask or message names ("How can I get my car insurance premium
     # down?" names none, and is no question for this library)
@@ -597,6 +601,11 @@ def kind_match(reviewed, ask: Ask, vector) -> Ask:
         if found is None:
             return ask
         return replace(ask, answer_id=found.id, aspect=found.aspect, asks_what_is_lacking=True)
+    if ask.read_aspect == "eligibility" and ask.treatment == "ahsct":
+        # "She's asking whether she'd even qualify for HSCT at her age and with her level of
+        # disability" (0.24 to its nearest wording): the criteria, with the variants for her
+        found = reviewed.by_id(WHO_QUALIFIES)
+        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     if ask.treatment not in SPECIFIC:
         return ask
     found = answer_of_its_kind(reviewed, ask, vector, UNMATCHED_FLOOR)
@@ -657,8 +666,18 @@ AGAIN = re.compile(
 # Asks whose words have one meaning here, routed to the answer that holds it whatever the matcher
 # picked ("…periods stop…" matched the answer on stopping drugs): (words, the answers that speak
 # of it, the first of them to give)
+# "would he be stuck with the drug arm?": the trials' comparison group
+DRUG_ARM = re.compile(r"\b(?:drug|control|comparison|medication|medicine) (?:arm|group)\b", re.I)
+# "how he'd get into StarMS", "can I still join BEAT-MS at 58?"
+JOIN_TRIAL = re.compile(
+    r"\b(?:join|get into|get in|enrol\w*|enroll\w*|take part in|sign up (?:for|to)|participate in|"
+    r"get a place (?:on|in))\b[^.?!]{0,30}\b(?:starms|beat-?ms|ram-?ms|trials?)\b",
+    re.I,
+)
 FIRM_ROUTES = (
     (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
+    (DRUG_ARM, ("ahsct-trial-drug-group",)),
+    (JOIN_TRIAL, ("ahsct-trials", "ahsct-trial-drug-group", "ahsct-nhs-access")),
     (FAILED, ("ahsct-relapse-after", "ahsct-mri-monitoring")),
     (AGAIN, ("ahsct-relapse-after",)),
 )
@@ -720,7 +739,10 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     (
         re.compile(
             r"\b(?:pets?|cats?|dogs?|animals?|takeaways?|salads?|raw food|sushi|crowds?|masks?|cook\w*|food|"
-            r"public transport|hug\w*|kiss\w*)\b",
+            r"public transport|hug\w*|kiss\w*|fly|flying|flights?|holidays?|vacations?|"
+            # "Is it safe to travel while my immune system is still rebuilding?", not travel abroad
+            # for the treatment itself
+            r"travel\w* (?:while|after|during|when|so soon|again))\b",
             re.I,
         ),
         "ahsct-infections",
@@ -915,6 +937,11 @@ ALIKE = {
     # "…a special diet, like no sushi?", "…keep my cat?": the food and pets an answer lacks
     **{w: "food" for w in content_words("diet diets eat eating meal meals sushi salad salads fish")},
     **{w: "pet" for w in content_words("pets cat cats dog dogs")},
+    # "Is it safe to fly to the wedding?": the travel an answer lacks
+    **{
+        w: content_words("travel")[0]
+        for w in content_words("fly flying flight flights holiday holidays trip")
+    },
 }
 
 
