@@ -1277,3 +1277,14 @@ def test_a_reported_question_is_matched_as_the_question_itself():
         "is the clinic legit?",
     ]
     assert asks[0].text.startswith("She's asking whether")  # the lead keeps her words
+
+
+def test_an_if_clause_before_the_next_question_opens_it():
+    asks = read_asks(
+        "If he has HSCT, what is the chance his MS comes back, and if it did come back, "
+        "what would happen then?"
+    )
+    assert asks[0].text == "If he has HSCT, what is the chance his MS comes back"
+    assert read_asks("A caller asked me straight out whether it will work.")[0].text.startswith(
+        "A caller asked"
+    )

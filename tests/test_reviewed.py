@@ -652,3 +652,11 @@ def test_joining_a_named_trial_and_its_drug_arm_reach_the_answers_on_trials(assi
         mode="staff",
     )
     assert [a["answer_id"] for a in answer.asks] == ["ahsct-trials", "ahsct-trial-drug-group"]
+
+
+def test_ms_coming_back_and_live_vaccines_reach_their_answers(assistant):
+    answer = assistant.ask(
+        "My son is booked for HSCT. What is the chance his MS comes back afterwards? "
+        "And can he have live vaccines before a trip?"
+    )
+    assert [a["answer_id"] for a in answer.asks] == ["ahsct-relapse-after", "ahsct-vaccinations-after"]

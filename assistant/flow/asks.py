@@ -353,7 +353,8 @@ LEAD_IN = re.compile(rf"^[^:?!.]{{1,40}}:\s+(?=(?:{QUESTION_WORDS})\b)", re.I)
 # whether" is left out ("I asked my neuro if I qualify and he said no" tells what happened)
 _REPORTED_WORD = r"(?:whether|if|why|how|what|when|where|who|which)\b"
 REPORTED = re.compile(
-    r"^([^?]{0,160}?\b(?:asking|asks|asked(?: me| us)?|wants? to know|(?:would|'d) (?:also )?like to know|"
+    r"^([^?]{0,160}?\b(?:asking|asks|asked(?: me| us)?(?: straight out| outright| directly| again)?|"
+    r"wants? to know|(?:would|'d) (?:also )?like to know|"
     # "what I'm trying to figure out is whether…", "I keep thinking about whether…"
     r"trying to (?:figure|work) out(?: is)?|(?:thinking|wondering) about|wonders|wondering|"
     r"unsure|not sure|(?:main |real |first |other |big )?question is|"
@@ -441,6 +442,7 @@ def _reported(sentence: str) -> list[str]:
     return [f"{found.group(1)}{first}?", *(f"{q}?" for q in more)]
 
 
+IF_CLAUSE_TAIL = re.compile(r",?\s+(?:and\s+|or\s+)?if (?:it|she|he|they|that|this|so|not)\b[^,?]*$", re.I)
 IF_NOT_TAIL = re.compile(r",?\s+(?:and\s+|or\s+)?if (?:not|so|yes|no)\W*$", re.I)
 # "…whether she'd even qualify for HSCT": the question put directly, as the reviewed answers'
 # wordings are ("would she even qualify for HSCT?" matches 0.38 where the report matched 0.10)
@@ -1252,6 +1254,9 @@ def _is_ask(sentence: str) -> bool:
 
 def _split_joined(sentence: str) -> list[str]:
     parts = [p.strip(" ,;") for p in JOINED.split(sentence) if p and p.strip(" ,;")]
+    # "…the chance her MS comes back, and if it did come back, what would happen then?": the
+    # if-clause opens the next question
+    parts = [IF_CLAUSE_TAIL.sub("", p) or p for p in parts[:-1]] + parts[-1:]
     # "Two things: will my hair fall out, and how long off work?": the question starts after the
     # colon; "Honestly how risky is it, and how much does it help?" asks twice
     lead = parts[0].rsplit(":", 1)[-1]

@@ -279,7 +279,10 @@ def _missing_part(res: Assistant, ask: Ask, index: int, plan: Plan, several: boo
     if not (several and missing.words):
         return 0
     yield lead(ask)
-    yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
+    # "How soon would a new lesion be visible on the scan?" asks what the answer's own line lacks
+    # (its schedule of scans and when lesions show): that line
+    sentence = given.not_covered if len(named) > 1 else missing.sentence()
+    yield Block(BlockKind.NOT_COVERED, sentence, ask=index)
     return 1
 
 
@@ -552,6 +555,10 @@ UNMATCHED_FLOOR = 0.7
 # …but a price ask has one answer per kind of treatment, and it opens by saying which prices the
 # library lacks: "Will my insurance pay if I have the treatment in Sweden?" is that answer's ask
 WHO_QUALIFIES = "ahsct-who-qualifies"  # the transplant's criteria, with variants by age, type, EDSS
+# …for an ask in the words of criteria, not "can she have live vaccines?" (read as eligibility)
+QUALIFY = re.compile(
+    r"\b(?:qualif\w*|eligib\w*|candidates?|criteria|too (?:old|late|disabled)|suitable)\b", re.I
+)
 COST_ANSWERS = {
     "ahsct": "ahsct-cost",
     **dict.fromkeys(("clinics", "msc", "cord-cells"), "clinic-cost"),
@@ -601,7 +608,7 @@ def kind_match(reviewed, ask: Ask, vector) -> Ask:
         if found is None:
             return ask
         return replace(ask, answer_id=found.id, aspect=found.aspect, asks_what_is_lacking=True)
-    if ask.read_aspect == "eligibility" and ask.treatment == "ahsct":
+    if ask.read_aspect == "eligibility" and ask.treatment == "ahsct" and QUALIFY.search(ask.own or ask.text):
         # "She's asking whether she'd even qualify for HSCT at her age and with her level of
         # disability" (0.24 to its nearest wording): the criteria, with the variants for her
         found = reviewed.by_id(WHO_QUALIFIES)
@@ -657,6 +664,8 @@ FAILED = re.compile(
     r"|\b(?:transplant|a?hsct|treatment)\s+(?:has\s+|have\s+)?failed\b",
     re.I,
 )
+# "what is the chance her MS comes back?": MS active again after the transplant
+COMES_BACK = re.compile(r"\b(?:ms|it|the disease|relapses?)\s+(?:comes?|coming|came)\s+back\b", re.I)
 # "Can you have it a second time?", "can HSCT be done twice?"
 AGAIN = re.compile(
     r"\b(?:a\s+)?second\s+(?:time|transplant|round|a?hsct)\b|\btwice\b"
@@ -679,6 +688,7 @@ FIRM_ROUTES = (
     (DRUG_ARM, ("ahsct-trial-drug-group",)),
     (JOIN_TRIAL, ("ahsct-trials", "ahsct-trial-drug-group", "ahsct-nhs-access")),
     (FAILED, ("ahsct-relapse-after", "ahsct-mri-monitoring")),
+    (COMES_BACK, ("ahsct-relapse-after", "ahsct-long-term", "ahsct-cure", "ahsct-mri-monitoring")),
     (AGAIN, ("ahsct-relapse-after",)),
 )
 
@@ -1019,7 +1029,8 @@ ORDINALS = frozenset({"second", "third", "repeat", "further"})
 # thing is told, not a topic ("fatigue or lasts"; "used" is not the "which treatment to use" lacked)
 TELLING_VERBS = frozenset(
     content_words(
-        "last lasts start starts take takes begin begins end ends use used uses mean means get gets"
+        "last lasts start starts take takes begin begins end ends use used uses mean means get gets "
+        "show shows appear appears happen happens"
     )
 )
 
