@@ -269,19 +269,19 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
 def _missing_part(res: Assistant, ask: Ask, index: int, plan: Plan, several: bool):
     """An ask whose answer an earlier ask was given: its lead and, by name, what it asks that
     the library lacks; nothing when it lacks nothing (then it was the same question again)."""
-    given = res.reviewed.by_id(ask.answer_id) if ask.answer_id else None
-    named = uncovered_part(ask, given, ask.own or ask.text) if given is not None else ()
+    earlier = res.reviewed.by_id(ask.answer_id) if ask.answer_id else None
+    named = uncovered_part(ask, earlier, ask.own or ask.text) if earlier is not None else ()
     # "is it ok to cuddle my dog?" after the answer on infections: its "pets", not "cuddle"
     missing = Missing(named) if named else ask_missing(res, ask, plan.person)
-    if given is not None and not named:
+    if earlier is not None and not named:
         # "…and when does that start?" after the answer on vaccinations: its lack is said there
-        missing = missing.besides(" ".join([given.not_covered, *(s.text for s in given.answer)]))
+        missing = missing.besides(" ".join([earlier.not_covered, *(s.text for s in earlier.answer)]))
     if not (several and missing.words):
         return 0
     yield lead(ask)
     # "How soon would a new lesion be visible on the scan?" asks what the answer's own line lacks
     # (its schedule of scans and when lesions show): that line
-    sentence = given.not_covered if len(named) > 1 else missing.sentence()
+    sentence = earlier.not_covered if len(named) > 1 else missing.sentence()
     yield Block(BlockKind.NOT_COVERED, sentence, ask=index)
     return 1
 
@@ -338,6 +338,7 @@ PRODUCTS = re.compile(r"\b(?:exosom\w*|ryoncil|remestemcel\w*|wharton\w*|placent
 
 
 def names_its_product(answer: ReviewedAnswer, ask: Ask) -> bool:
+    """Does the ask name a product (PRODUCTS) that the answer's sentences name too?"""
     said = " ".join(s.text for s in answer.answer).lower()
     # by the name's stem: "exosome infusions" and the answer's "Exosomes"
     return any(p.group().lower()[:6] in said for p in PRODUCTS.finditer(ask.own or ask.text))
@@ -348,6 +349,8 @@ NO_TRIAL = re.compile(r"\bno (?:\w+ )?(?:trials?|evidence|studies|study)\b", re.
 
 
 def wants_evidence_it_lacks(ask: Ask | None, answer: ReviewedAnswer) -> bool:
+    """Does an ask for results or evidence get an answer on approval that says it has no trial?
+    Then that lack is the direct answer, said first."""
     return (
         ask is not None
         and ask.read_aspect in ("effectiveness", "evidence")
@@ -664,8 +667,9 @@ FAILED = re.compile(
     r"|\b(?:transplant|a?hsct|treatment)\s+(?:has\s+|have\s+)?failed\b",
     re.I,
 )
-# "what is the chance her MS comes back?": MS active again after the transplant
-COMES_BACK = re.compile(r"\b(?:ms|it|the disease|relapses?)\s+(?:comes?|coming|came)\s+back\b", re.I)
+# "MS comes back": active again after the transplant (not "It come back after?" of hair, whose
+# "it" the ask reads from the statement before)
+COMES_BACK = re.compile(r"\b(?:ms|the disease|relapses?)\s+(?:comes?|coming|came)\s+back\b", re.I)
 # "Can you have it a second time?", "can HSCT be done twice?"
 AGAIN = re.compile(
     r"\b(?:a\s+)?second\s+(?:time|transplant|round|a?hsct)\b|\btwice\b"
@@ -688,12 +692,13 @@ FIRM_ROUTES = (
     (DRUG_ARM, ("ahsct-trial-drug-group",)),
     (JOIN_TRIAL, ("ahsct-trials", "ahsct-trial-drug-group", "ahsct-nhs-access")),
     (FAILED, ("ahsct-relapse-after", "ahsct-mri-monitoring")),
-    (COMES_BACK, ("ahsct-relapse-after", "ahsct-long-term", "ahsct-cure", "ahsct-mri-monitoring")),
     (AGAIN, ("ahsct-relapse-after",)),
 )
 
 
 def firm_route(reviewed, ask: Ask) -> Ask:
+    """The first of FIRM_ROUTES whose words the transplant ask's own words hold, unless the ask
+    already has one of the answers that speak of it."""
     if ask.treatment != "ahsct":
         return ask
     own = ask.own or ask.text
@@ -758,6 +763,11 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
         "ahsct-infections",
         True,
     ),
+    # "…will my MS come back after the birth?": the answer on pregnancy after it, which says the
+    # library has no evidence on pregnancies after aHSCT
+    (re.compile(r"\b(?:pregnan\w*|birth|breastfe\w*|baby|babies)\b", re.I), "ahsct-pregnancy-after", True),
+    # "what is the chance her MS comes back?" (matched to nothing)
+    (COMES_BACK, "ahsct-relapse-after", False),
     # "Last night I had a temperature of 37.9. Do I wait it out or go to emergency?"
     (
         re.compile(r"\b(?:fevers?|feverish|temperatures?|shiver\w*|chills)\b", re.I),
