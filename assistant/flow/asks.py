@@ -320,9 +320,7 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
 ]
 WH_WORD = re.compile(r"\b(what|which|who|when|where|why|how)\b", re.I)
 # not one after a preposition: "Going by what the guidance says, would I be considered?"
-ASKING_WH = re.compile(
-    r"(?<!\bby )(?<!\bfrom )(?<!\bof )(?<!\bon )(?<!\bwith )\b(what|which|who|when|where|why|how)\b", re.I
-)
+ASKING_WH = re.compile(r"(?<!\bby )(?<!\bfrom )(?<!\bof )(?<!\bon )(?<!\bwith )" + WH_WORD.pattern, re.I)
 # "Does HSCT help with those at all?" after "My worst symptoms are fatigue and brain fog."
 POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\b", re.I)
 # "Do MSCs work for MS, and are they safe?": in the same sentence "they" is the first part's too

@@ -377,19 +377,9 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
     treatment cost?" matched to the answer on whether exosomes are approved does not: no price
     and no word on prices; the composer answers it instead (or says it is not covered)."""
     wanted = ask.read_aspect
-    if answer.aspect == "regulation" and wanted not in WANTS_ITS_KIND and names_its_product(answer, ask):
-        return True  # the one answer on exosomes: what it lacks (any trial in MS) answers "does it work?"
-    if wanted == "effectiveness" and answer.aspect == "regulation":
-        # "Can MS be treated with a stem cell transplant?" asks what it does, not whether a
-        # product is approved: that no stem-cell product is approved read as a no to aHSCT
-        return False
-    if WAITING.search(ask.text) and answer.aspect == "regulation":
-        # "How long is the waiting list?" asks how long until a place, not until an approval
-        return False
-    if answer.aspect == "regulation" and wanted not in WANTS_ITS_KIND and not RULED.search(ask.query):
-        # "If it keeps happening, what are the options?", "allowed to fly by then?": when or
-        # whether something is possible, not what a regulator or the law says
-        return False
+    on_the_law = _speaks_of_the_law(answer, ask) if answer.aspect == "regulation" else None
+    if on_the_law is not None:
+        return on_the_law
     if wanted == "evidence" and answer.aspect == "eligibility":
         # "…still relapsing on cladribine, EDSS 4. What is the evidence right now?" asks what the
         # treatment has been shown to do, not whether the person fits its criteria
@@ -403,6 +393,26 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
     # "is the treatment safe?" wants its harms; "is this clinic safe?" may be answered by its standards
     harms = wanted == "risks" and not PLACE.search(ask.text)
     return bool((HARMS if harms else ASPECT_WORDS[wanted]).search(said))
+
+
+def _speaks_of_the_law(answer: ReviewedAnswer, ask: Ask) -> bool | None:
+    """For an answer on approval or the law: True when it is the one answer on a product the ask
+    names, False when the ask wants something else, None when the general checks decide."""
+    wanted = ask.read_aspect
+    if wanted not in WANTS_ITS_KIND and names_its_product(answer, ask):
+        return True  # the one answer on exosomes: what it lacks (any trial in MS) answers "does it work?"
+    if wanted == "effectiveness":
+        # "Can MS be treated with a stem cell transplant?" asks what it does, not whether a
+        # product is approved: that no stem-cell product is approved read as a no to aHSCT
+        return False
+    if WAITING.search(ask.text):
+        # "How long is the waiting list?" asks how long until a place, not until an approval
+        return False
+    if wanted not in WANTS_ITS_KIND and not RULED.search(ask.query):
+        # "If it keeps happening, what are the options?", "allowed to fly by then?": when or
+        # whether something is possible, not what a regulator or the law says
+        return False
+    return None
 
 
 # Cells injected or infused at a clinic: not the transplant, whatever the clinic calls it.
@@ -676,9 +686,6 @@ AGAIN = re.compile(
     r"|\b(?:have|do|get|repeat)\w*\s+(?:it|a?hsct|the\s+transplant)\s+again\b|\brepeat\s+(?:transplant|a?hsct)\b",
     re.I,
 )
-# Asks whose words have one meaning here, routed to the answer that holds it whatever the matcher
-# picked ("…periods stop…" matched the answer on stopping drugs): (words, the answers that speak
-# of it, the first of them to give)
 # "would he be stuck with the drug arm?": the trials' comparison group
 DRUG_ARM = re.compile(r"\b(?:drug|control|comparison|medication|medicine) (?:arm|group)\b", re.I)
 # "how he'd get into StarMS", "can I still join BEAT-MS at 58?"
@@ -687,6 +694,9 @@ JOIN_TRIAL = re.compile(
     r"get a place (?:on|in))\b[^.?!]{0,30}\b(?:starms|beat-?ms|ram-?ms|trials?)\b",
     re.I,
 )
+# Asks whose words have one meaning here, routed to the answer that holds it whatever the matcher
+# picked ("…periods stop…" matched the answer on stopping drugs): (words, the answers that speak
+# of it, the first of them to give)
 FIRM_ROUTES = (
     (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
     (DRUG_ARM, ("ahsct-trial-drug-group",)),
@@ -973,6 +983,10 @@ QUESTION_FRAME = frozenset(
         "long take takes time soon much many often realistic realistically exactly "
         "result results outcome outcomes"
         " evidence research studies say says"  # "What does the evidence say for somebody like him?"
+        # "how long the exhaustion usually lasts", "…how my relapses used to start": the verbs of
+        # how a thing is told ("used" is not the "which treatment to use" an answer lacks)
+        " last lasts start starts takes begin begins end ends use used uses mean means get gets"
+        " show shows appear appears happen happens"
     )
 )
 
@@ -1022,7 +1036,6 @@ def uncovered_part(ask: Ask | None, answer: ReviewedAnswer, text: str = "") -> t
     if ask is None or not answer.not_covered or JUDGEMENT.search(answer.not_covered):
         return ()
     own = {ALIKE.get(w, w) for w in content_words(text or ask.query)} - GENERIC - VAGUE_WORDS - QUESTION_FRAME
-    own -= TELLING_VERBS
     wanted = own - set(content_words(" ".join(s.text for s in answer.answer)))
     words = WORD.findall(answer.not_covered.lower())
     # "a second transplant", not "second"
@@ -1035,14 +1048,6 @@ def uncovered_part(ask: Ask | None, answer: ReviewedAnswer, text: str = "") -> t
 
 
 ORDINALS = frozenset({"second", "third", "repeat", "further"})
-# "how long the exhaustion usually lasts", "…how my relapses used to start": the verbs of how a
-# thing is told, not a topic ("fatigue or lasts"; "used" is not the "which treatment to use" lacked)
-TELLING_VERBS = frozenset(
-    content_words(
-        "last lasts start starts take takes begin begins end ends use used uses mean means get gets "
-        "show shows appear appears happen happens"
-    )
-)
 
 
 def _cited(sentence, kind: BlockKind, index: int, citer: Citer, support: CardSupport) -> Block | None:
