@@ -1288,3 +1288,80 @@ def test_an_if_clause_before_the_next_question_opens_it():
     assert read_asks("A caller asked me straight out whether it will work.")[0].text.startswith(
         "A caller asked"
     )
+
+
+def test_each_item_of_a_numbered_list_is_its_own_ask():
+    asks = read_asks(
+        "Some questions: 1) what should I check about a clinic before I pay anything 2) will my work "
+        "insurance cover some of it 3) is 47 too old or is that just my country being stingy"
+    )
+    assert [a.aspect for a in asks] == ["decision", "cost", "eligibility"]
+    assert [a.text[:2] for a in asks] == ["1)", "2)", "3)"]  # the headings keep what was written
+
+
+def test_choices_after_a_question_spell_it_out_and_ask_nothing_new():
+    asks = read_asks("how dangerous is it really, is it like one in fifty or much less?")
+    assert len(asks) == 1 and asks[0].aspect == "risks"
+    assert texts("What decides whether I'm accepted, is it the scans or my age or the relapses?") == [
+        "What decides whether I'm accepted, is it the scans or my age or the relapses?"
+    ]
+
+
+def test_a_question_after_a_story_clause_is_read_without_its_mark():
+    asks = read_asks(
+        "I run a small shop so months away is hard, "
+        "how much risk am I really taking on compared with my infusions."
+    )
+    assert len(asks) == 1 and asks[0].aspect == "risks"
+
+
+def test_calls_to_other_readers_and_requests_for_the_draft_ask_nothing():
+    assert texts("Will I lose my hair? Has anybody been through this with a teenager?") == [
+        "Will I lose my hair?"
+    ]
+    assert texts(
+        "She wants to know if it works. "
+        "Could you help me write a warm but clear reply I can send her tonight?"
+    ) == ["She wants to know if it works?"]
+
+
+def test_a_bare_truth_check_after_a_pasted_advert_is_a_claim_check_not_a_price_ask():
+    asks = read_asks(
+        'Their page says: "Our cells rebuild myelin and end relapses for good. Only $15,000 per course." '
+        "Is any of this true??"
+    )
+    assert asks[-1].aspect == "claim"
+
+
+def test_the_cells_named_first_are_what_the_message_asks_about():
+    asks = read_asks(
+        "A clinic in Cancun sells cord blood cell drips. Do they help in primary progressive MS? "
+        "Or is the normal HSCT an option for her?"
+    )
+    assert [a.treatment for a in asks] == ["cord-cells", "ahsct"]
+
+
+def test_after_asking_what_to_check_at_a_clinic_the_next_ask_is_about_the_transplant():
+    asks = read_asks(
+        "I want HSCT but my province won't offer it. 1) what should I ask a clinic in Mexico "
+        "2) am I too old at 49"
+    )
+    assert asks[1].treatment == "ahsct"
+
+
+def test_a_two_part_safety_ask_is_matched_in_its_own_words():
+    asks = read_asks(
+        "A clinic sells umbilical cord infusions. Is there proof they work? "
+        "Is it safe, could it give her an infection?"
+    )
+    assert asks[1].alone_wins and not asks[1].alone.startswith("Is there proof")
+
+
+def test_a_us_state_says_the_country():
+    assert read_context("My dad has SPMS. Im in Texas").country == "US"
+
+
+def test_an_aside_before_the_question_does_not_hide_it():
+    assert texts("Had shingles once. also dumb question but when can I drive again, so tired lately.") == [
+        "when can I drive again, so tired lately."
+    ]

@@ -660,3 +660,47 @@ def test_ms_coming_back_and_live_vaccines_reach_their_answers(assistant):
         "And can he have live vaccines before a trip?"
     )
     assert [a["answer_id"] for a in answer.asks] == ["ahsct-relapse-after", "ahsct-vaccinations-after"]
+
+
+def test_stopping_a_drug_for_cells_a_clinic_sells_gets_the_answer_on_cells_beside_drugs(assistant):
+    answer = assistant.ask(
+        "A clinic in Cancun sells umbilical cord cell drips. They told my sister to stop her Kesimpta "
+        "for it. Should she stop her Kesimpta to do this?"
+    )
+    assert answer.asks[-1]["answer_id"] == "msc-with-dmt"
+
+
+def test_a_clinics_price_names_no_place_the_person_only_comes_from(assistant):
+    answer = assistant.ask(
+        "I am from Nigeria. A clinic in Istanbul sells fat stem cells. "
+        "Price is 11000 euro is that normal price?"
+    )
+    assert not any("Nigeria" in b.text for b in answer.blocks)
+    assert any("no reviewed prices" in b.text for b in answer.blocks if b.kind == "not_covered")
+
+
+def test_a_word_of_feeling_or_a_redo_is_no_topic_the_library_lacks(assistant):
+    answer = assistant.ask(
+        "People die from it and that terrifies me, what is the real risk of dying? "
+        "And my sheet says to redo my childhood vaccines, when do I start?"
+    )
+    said = " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+    assert "terrifies" not in said and "redo" not in said
+
+
+def test_ms_back_going_back_on_a_drug_and_mmr_after_the_transplant_reach_their_answers(assistant):
+    answer = assistant.ask(
+        "I had HSCT in 2022 and my new scan shows a lesion. Does this mean my MS is back? "
+        "Should I go back on my MS drug? And can I have the MMR?"
+    )
+    assert [a["answer_id"] for a in answer.asks] == [
+        "ahsct-relapse-after",
+        "ahsct-dmts-around-transplant",
+        "ahsct-vaccinations-after",
+    ]
+    assert any("restarting" in b.text for b in answer.blocks if b.ask == 1 and b.kind == "not_covered")
+
+
+def test_whether_the_transplant_is_an_option_for_her_gets_the_criteria(assistant):
+    answer = assistant.ask("My mum is 61 with PPMS. Is HSCT an option for her?")
+    assert answer.asks[0]["answer_id"] == "ahsct-who-qualifies"

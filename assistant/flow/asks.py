@@ -106,14 +106,20 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         # "Is HSCT better than staying on Aubagio or rituximab, which is cheaper here?": which works
         # better, with the price as an aside (ASPECT_WORDS, a dict, keeps the full rule below)
         "comparison",
-        re.compile(r"\b(?:is|are|would be|will be) (?:\w+ ){0,3}(?:better|worse|safer) than\b", re.I),
+        # "…whether she'd be better off paying for HSCT instead": a choice, not a price
+        re.compile(
+            r"\b(?:is|are|would be|will be) (?:\w+ ){0,3}(?:better|worse|safer) than\b|\bbetter off\b", re.I
+        ),
     ),
+    # "is 45 really too old or is that just Canada being cheap": who qualifies, whatever the aside
+    ("eligibility", re.compile(r"\b(?:too old|too disabled|age limit|am i too)\b", re.I)),
     (
         "cost",
         re.compile(
             r"\b(cost|costs|costly|price|prices|pricier|paid|charg(?:e|es|ed|ing)(?! of\b)|"
             # not "should she pay to bank the cord blood?": whether to store it, not what it costs
-            r"pay(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|"
+            # nor "what should I check before I pay anything?": a time, not a price
+            r"(?<!before i )(?<!before we )pay(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|"
             # not "I can't afford a long time off": time away from work, not a price
             r"afford(?! (?:\w+ ){0,3}(?:time|weeks?|months?|days?) (?:off|away))|"
             r"expensive|cheap|cheaper|cheapest|"
@@ -122,6 +128,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"cover(?:s|ed)? (?:it|this|that|a?hsct|the (?:cost|treatment|transplant))|coverage|"
             r"out[- ]of[- ]pocket|reimburs\w*|going rate|"
             # not "is the money likely to buy me real improvement?"
+            # not "what should I ask a clinic before I hand over money": a time, not a price
+            r"(?<!hand over )(?<!part with )"
             r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))|"
             # not "how much does it help", "how much years does it last" or "how much time?"
             r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
@@ -136,10 +144,14 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "eligibility",
         re.compile(
             r"\b(eligib\w*|qualif\w*|candidate|too old|too late|criteria|suitable|"
-            r"accept\w*|(?<!where )(can|could) (i|she|he|my \w+|they) (have|get)|am i (a|an|too)|"
+            # not "can I get the live ones like MMR?": vaccines, not the treatment
+            r"accept\w*|(?<!where )(can|could) (i|she|he|my \w+|they) (have|get)"
+            r"(?! (?:the |any |my |some |those |these )?(?:live |\w+ )?"
+            r"(?:ones?|vaccin\w*|jabs?|shots?|boosters?)\b)|"
+            r"am i (a|an|too)|"
             r"age limit|old for|right for me|rule[sd]? (me |her |him )?out|definitely out|"
             # "My neurologist say HSCT is not for me. Why he say this?"
-            r"(?:is|isn'?t|not) (?:\w+ )?for (?:me|her|him|us)|"
+            r"(?:is|isn'?t|not) (?:\w+ )?for (?:me|her|him|us)|an option for (?:me|her|him|us|them)|"
             # "If HSCT works so well, why doesn't every person with MS get it?"
             r"why (?:doesn'?t|don'?t|isn'?t|aren'?t|can'?t|can ?not|do ?not|does ?not) "
             r"(?:every|everyone|everybody|all)\b|"
@@ -215,7 +227,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"or (should i )?(stay|keep|switch)|difference between|stronger|more effective|"
             r"works? better|"
             # "Is that the same thing as the transplant hospitals do, or a different thing?"
-            r"(?:the )?same (?:thing )?as (?:the |a |an )?"
+            r"(?:the )?same (?:thing )?(?:as|like) (?:the |a |an )?"
             r"(?:transplant|a?hsct|chemo\w*|treatment|stem|mscs?)|"
             r"different (?:thing|from|than|to) (?:the |a |an )?(?:transplant|a?hsct|treatment|stem)|"
             r"which (?:one )?(?:is|would be|will be|'s) (?:the )?(?:better|best|safer|stronger))\b",
@@ -276,6 +288,16 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
+# A passage pasted in quotation marks (an advert, a brochure)
+PASTED = re.compile(r"[\"“][^\"”]{60,}[\"”]")
+# "Is any of this true??" after a pasted advert: a check of what it claims, whatever it costs
+TRUTH_CHECK = re.compile(
+    r"^\W*(?:(?:so|and|but|ok|okay)\W+)?(?:"
+    r"(?:is|are)\s+(?:any|all|some|much|none|most)\s+of\s+(?:this|that|it|these|those)\s+(?:really\s+|even\s+)?true"
+    r"|(?:is|are)\s+(?:this|that|these|those)\s+(?:all\s+|really\s+)?true"
+    r"|(?:true|real)\s+or\s+(?:not|false|fake))\W*$",
+    re.I,
+)
 CLAIM_FRAME = re.compile(
     r"\b(clinic|they|doctor|website|ad|advert)\b[^.?!]{0,40}\b(says?|said|claims?|told|"
     r"promis\w*|guarantee\w*)\b"
@@ -344,6 +366,13 @@ PREAMBLE = re.compile(
     r"\s*(?:[-–—:,?.!]+\s*|$)",
     re.I,
 )
+# "also dumb question but when can I drive again": the writer's aside before the question
+SIDE_NOTE = re.compile(
+    r"^\W*(?:(?:also|and|ok|okay|oh|so)\W+)*(?:a\s+|one\s+|another\s+)?"
+    r"(?:dumb|silly|stupid|quick|random|weird|daft|small|practical|last|odd)\s+question"
+    rf"(?:\s+(?:but|though|here))?\s*[,:\-–—]*\s+(?=(?:{QUESTION_WORDS})\b)",
+    re.I,
+)
 # "Two practical things: will my hair fall out?": a heading before the question is not part of it
 LEAD_IN = re.compile(rf"^[^:?!.]{{1,40}}:\s+(?=(?:{QUESTION_WORDS})\b)", re.I)
 # "A member rang asking whether the clinic is legitimate.", "She also wants to know why prices
@@ -368,8 +397,10 @@ REPORTED = re.compile(
 
 # "What can I say to her?", "What should we tell him?": how staff ask for the reply itself
 # "…help me draft a reply?", "…help me with an answer?": asking for the reply asks nothing itself
+_KIND = r"(?:short|quick|brief|kind|gentle|good|honest|warm|clear|simple|friendly|careful|nice|polite)"
 _REPLY_TEXT = (
-    r"(?:a|an|my|the|our|this)\s+(?:(?:short|quick|brief|kind|gentle|good)\s+)?"
+    # "a kind but honest reply", "a short, warm message"
+    rf"(?:a|an|my|the|our|this)\s+(?:{_KIND}(?:,?\s+(?:but|and)\s+|,\s+|\s+))*"
     r"(?:reply|answer|response|email|e-mail|message|letter)"
 )
 _REPLY = (
@@ -383,7 +414,9 @@ _WHOM = (
 _TO_WHOM = rf"(?:\s+(?:and\s+)?(?:to\s+)?{_WHOM}){{0,3}}"  # "…reply to her and to the others?"
 REPLY_FRAME = re.compile(
     rf"^\W*(?:so\W+)?(?:(?:what|how)\s+(?:can|could|should|do|shall)\s+(?:i|we)\s+(?:actually\s+|best\s+)?{_REPLY}"
-    rf"|(?:could|can|would)\s+you\s+(?:please\s+)?help\s+(?:me|us)\s+(?:to\s+)?{_REPLY}){_TO_WHOM}"
+    rf"|(?:could|can|would)\s+you\s+(?:please\s+)?(?:help\s+(?:me|us)\s+(?:to\s+)?)?{_REPLY}){_TO_WHOM}"
+    # "…a reply I can send her by email?", "…a message for me?"
+    r"(?:\s+for\s+(?:me|us))?(?:\s+(?:that\s+)?(?:i|we)\s+(?:can|could)\s+(?:send|give|post|forward)\b[^?.!]{0,50})?"
     r"(?:\s+(?:in|from|at|on)\s+[^?.!]{1,40})?"  # "…write back to a member in Ohio?"
     # "How do I answer her honestly without crushing her?", "what should I say we don't know?"
     r"(?:\s+(?:honestly|gently|kindly|simply|clearly|properly|well|carefully))?"
@@ -414,7 +447,21 @@ BEST_WAY = re.compile(
     r"answer|reply|respond|tell)\b[^?.!]{0,40}\W*$",
     re.I,
 )
-FRAMES = (REPLY_FRAME, REPLY_POINTS, HELP_FRAME, BEST_WAY)  # around the asks, asking nothing themselves
+# "Has anyone heard of that?", "Any mums been through this with their kids please tell me": a call
+# to other readers of a forum about what was just asked, not a question of its own
+PEER_CALL = re.compile(
+    r"^\W*(?:(?:has|have|did|does|is)\s+)?(?:any(?:one|body)|any\s+\w+|someone|somebody)\s+(?:here\s+|else\s+)?"
+    r"(?:(?:been|gone|went)\s+through|heard\s+of|tried|had|experienced?|done)\s+(?:this|that|it|the same)\b"
+    r"[^?.!]{0,50}\W*$",
+    re.I,
+)
+FRAMES = (
+    REPLY_FRAME,
+    REPLY_POINTS,
+    HELP_FRAME,
+    BEST_WAY,
+    PEER_CALL,
+)  # around the asks, asking nothing themselves
 # "I also asked if they have publications…": what the writer asked someone else, told as a story
 OWN_ASKING = re.compile(r"\b(?:i|we)\s+(?:also\s+|then\s+)?asked\s+(?:\w+\s+){0,2}$", re.I)
 
@@ -613,12 +660,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     `earlier`: how the conversation's previous turn was read (condense.previous_reading); its
     treatment is the message's when the message names none ("Thanks. Will my hair fall out?"
     after a question on aHSCT asks about aHSCT)."""
-    read = [
-        q
-        for sentence in split_sentences(_elisions_end(message))
-        for s in LOWER_QUESTION.split(sentence)
-        for q in _reported(LEAD_IN.sub("", PREAMBLE.sub("", s)))
-    ]
+    read, listed = _sentences(message)
     sentences = _with_topic(read)
     sentences = sentences or [message]
     found = [(part, i) for i, s in enumerate(sentences) if _is_ask(s) for part in _split_joined(s)]
@@ -635,6 +677,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # "Is that right?" means the statement before it: read aspect and treatment from both
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
         own = aspect_of(raw)  # the kind of answer the ask's own words want
+        own = "claim" if TRUTH_CHECK.match(own_words) and PASTED.search(message) else own
         raw, own, instead = _same_question_of(raw, own_words, own, earlier, message)
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
         # the first part named its subject itself)
@@ -672,14 +715,17 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         said = instead or named or f"{statement} {raw}".strip()
         # an ask that names no treatment asks about the one the ask just before it named ("Is there
         # any proof MSCs help? And what would the risks be for him?"), else the message's
+        # …but a clinic is where a treatment is given: after "what should I ask a clinic?" in a
+        # message about aHSCT abroad, "is 45 too old?" asks about aHSCT
         nearest = asks[-1].treatment if asks and treatment_of(said) is None else topic
+        nearest = topic if nearest == "clinics" and topic == "ahsct" else nearest
         treatment = _treatment(said, nearest)
         aspect = own if own != "other" else aspect_of(said)
         kind = _topic_kind(statement) if statement and PRONOUN_FIRST.match(own_words) else "other"
         aspect = kind if kind != "other" else aspect  # "…hair will fall. It come back after?": hair
         if aspect == "decision" and treatment in UNPROVEN and WORTH_IT.search(own_words):
             aspect = "effectiveness"  # "exosomes worth it y/n?": whether they do anything at all
-        text, first_part = raw, ""
+        text, first_part, own_first = raw, "", False
         # "Is that right, and should I still go ahead?" both about one statement: one ask; not
         # "Is that realistic, and what would it cost?", whose second ask names what it wants
         same_statement = bool(statement) and borrowed[-1:] == [statement] and own in ("other", "decision")
@@ -691,7 +737,9 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
             or bool(AND_OPENING.match(raw))
             or (at >= 0 and _opens_with_and(sentences[at], raw))
         )
-        if (
+        # the items of a numbered list are the writer's own separate questions (one item may
+        # still put one question two ways)
+        if not (at >= 0 and sentences[at] in listed and ats[-1:] != [at]) and (
             same_statement
             or _checks_the_last(raw, own, asks)
             or (
@@ -703,7 +751,10 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         ):
             # "What's recovery like? How long off work?": one ask put two ways
             previous = asks.pop()
-            first_part = previous.query
+            # "Is it safe, could it make her worse?" after "Is there proof it works?": the first
+            # part's own words (read alone, not with the ask it leaned on), and the second's
+            own_first = previous.alone_wins and bool(previous.alone)
+            first_part = f"{previous.alone} {raw}" if own_first else previous.query
             borrowed.pop()
             ats.pop()
             text = f"{previous.text.rstrip('?.!')}, {raw[:1].lower()}{raw[1:]}"
@@ -747,7 +798,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
                 own=reading,
                 before=before,
                 alone=alone,
-                alone_wins=after_ask and bool(alone),
+                alone_wins=(after_ask or own_first) and bool(alone),
             )
         )
         borrowed.append(statement)
@@ -756,6 +807,26 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
 
 
 DASH = re.compile(r"\s+[-–—]\s+")
+
+
+def _a_list(sentence: str) -> bool:
+    """Numbered items one after another ("1) … 2) …"), not "(52, SPMS, EDSS 6) is furious"."""
+    found = [int(n) for n in LIST_NUMBER.findall(sentence)]
+    return any(b == a + 1 for a, b in zip(found, found[1:], strict=False))
+
+
+def _sentences(message: str) -> tuple[list[str], set[str]]:
+    """The message's sentences as asks are read from them, and which were items of a numbered
+    list ("1) what should I ask a clinic 2) does insurance cover it": one sentence, two asks)."""
+    read: list[str] = []
+    listed: set[str] = set()
+    for sentence in split_sentences(_elisions_end(message)):
+        for s in LOWER_QUESTION.split(sentence):
+            for item in LIST_ITEM.split(s) if _a_list(s) else [s]:
+                said = _reported(LEAD_IN.sub("", SIDE_NOTE.sub("", PREAMBLE.sub("", item))))
+                read += [q for q in said if q.strip()]
+                listed |= {q for q in said if q.strip()} if LIST_MARK.match(item.strip()) else set()
+    return read, listed
 
 
 def _after_dash(raw: str, treatment: str, topic: str | None) -> str:
@@ -925,6 +996,10 @@ def _with_topic(sentences: list[str]) -> list[str]:
 
 # "1) Should she stop…", "(2) Is that price normal?": a list's numbers are not what is asked
 LIST_MARK = re.compile(r"(?:^|(?<=\s))\(?\d{1,2}\)\s+(?=[A-Za-z])|^\s*\d{1,2}\.\s+(?=[A-Za-z])")
+# "Few questions: 1) what should I ask a clinic 2) does insurance cover any of it 3) …": each
+# numbered item is its own question, though the list is one sentence without question marks
+LIST_ITEM = re.compile(r"\s+(?=\(?\d{1,2}\)\s+[A-Za-z])")
+LIST_NUMBER = re.compile(r"(?:^|\s)\(?(\d{1,2})\)\s+(?=[A-Za-z])")
 # Forum shorthand, written out for matching and search ("my neuro", "dx'd in 2019")
 SHORTHAND = {
     "neuro": "neurologist",
@@ -1172,11 +1247,29 @@ def _message_topic(message: str, earlier: str) -> str | None:
     """The treatment a message is about: its own, else the conversation's; not a drug named only
     as what someone is on ("what about my sister? she's on copaxone. would she qualify" after a
     question on aHSCT is about aHSCT)."""
-    own = treatment_of(message)
+    own = _first_named(message) or treatment_of(message)
     before = treatment_of(earlier) if earlier else None
     if own == "dmt" and before not in (None, "dmt") and treatment_of(ON_DRUG.sub(" ", message)) is None:
         return before
     return own or before
+
+
+CELLS_OR_TRANSPLANT = ("ahsct", "cord-cells", "msc")
+
+
+def _first_named(message: str) -> str | None:
+    """Of the transplant and the cells clinics sell, the one the message names first: "a clinic
+    in Panama does infusions from umbilical cord… is regular HSCT an option instead?" is about the
+    cord cells, with the transplant set beside them."""
+    text = NEGATED.sub(" ", message)
+    found = [
+        (m.start(), name)
+        for name, rule in TREATMENT_RULES
+        if name in CELLS_OR_TRANSPLANT
+        for m in [rule.search(text)]
+        if m
+    ]
+    return min(found)[1] if found else None
 
 
 def _treatment(ask: str, topic: str | None) -> str:
@@ -1207,7 +1300,8 @@ STOPPING = re.compile(r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*|wash-?
 # "calm the immune attack without chemotherapy": a treatment named only to say it is not used
 # not "the doctors say no HSCT for him": a refusal of the treatment the message is about
 NEGATED = re.compile(
-    r"\b(?:without|(?<!say )(?<!says )(?<!said )no|not|never|instead of|rather than|avoid(?:ing)?)\s+"
+    r"\b(?:without|(?<!say )(?<!says )(?<!said )no(?: need for)?|not|never|instead of|rather than|"
+    r"avoid(?:ing)?)\s+"
     r"(?:any\s+|the\s+|a\s+)?"
     r"(?:chemo\w*|transplant\w*|a?hsct)\b",
     re.I,
@@ -1225,8 +1319,13 @@ def treatment_of(text: str) -> str | None:
 # "…started the high-dose vitamin D thing a few months back, could that have messed it up or does
 # it help at all.": a question after a comma, written without its mark
 TRAILING_ASK = re.compile(
-    r",\s+(?:could|can|would|will|does|do|did|is|are|should|might|may)\s+(?:that|this|it|i|he|she|they|you|we)\b"
-    r"[^,.?!]{3,}[.!]?$",
+    r",\s+(?:(?:could|can|would|will|does|do|did|is|are|should|might|may)\s+(?:that|this|it|i|he|she|they|you|we)\b"
+    # "…being out for months is a big deal, how much risk am I taking on vs just doing infusions."
+    r"|how (?:much|many|long|likely|risky|soon)\s+\w+\s+(?:am|is|are|do|does|would|will|can)\b)"
+    r"[^,.?!]{3,}[.!]?$"
+    # "Price is 12000 euro is that normal price": the check run on from the statement it checks
+    r"|\s(?:is|are) (?:that|this|it) (?:a |an |the )?(?:normal|fair|reasonable|usual|typical)\b"
+    r"[^,.?!]{0,30}[.!]?$",
     re.I,
 )
 
@@ -1235,6 +1334,7 @@ def _is_ask(sentence: str) -> bool:
     """A question mark, or a question word first; not "Had HSCT in 2022." or "Was diagnosed in
     May.", where a dropped subject makes a statement start like a question. "and if she goes will
     she be ok." asks too, without its mark; "Who wouldn't want that?" does not (RHETORICAL)."""
+    sentence = LIST_MARK.sub("", sentence, count=1)  # "2) does insurance cover it": the item asks
     if RHETORICAL.match(sentence):
         return False
     return (
@@ -1255,6 +1355,7 @@ def _split_joined(sentence: str) -> list[str]:
     # "…the chance her MS comes back, and if it did come back, what would happen then?": the
     # if-clause opens the next question
     parts = [IF_CLAUSE_TAIL.sub("", p) or p for p in parts[:-1]] + parts[-1:]
+    parts = _with_choices(parts)
     # "Two things: will my hair fall out, and how long off work?": the question starts after the
     # colon; "Honestly how risky is it, and how much does it help?" asks twice
     lead = parts[0].rsplit(":", 1)[-1]
@@ -1262,6 +1363,22 @@ def _split_joined(sentence: str) -> list[str]:
         # "Four months after HSCT, do I still need…?": the lead-in belongs to the question
         parts[:2] = [f"{parts[0]}, {parts[1]}"]
     return [p for p in parts if len(p.split()) >= 3] or [sentence]
+
+
+# "what makes someone qualify, is it about the relapses or the lesions or the age?", "what is the
+# real risk, is it like 1 in 100 or less?": choices that spell out the question before them
+CHOICES = re.compile(r"^(?:or\s+)?(?:is it|is that|are we talking)\b[^?]*\bor\b", re.I)
+WH_FIRST = re.compile(rf"^\W*{JOIN_LEAD}(?:what|which|how|why|who)\b", re.I)
+
+
+def _with_choices(parts: list[str]) -> list[str]:
+    out: list[str] = []
+    for part in parts:
+        if out and CHOICES.match(part) and WH_FIRST.match(out[-1]):
+            out[-1] = f"{out[-1]}, {part}"
+        else:
+            out.append(part)
+    return out
 
 
 def _standalone(text: str, treatment: str, topic: str | None) -> str:
@@ -1285,8 +1402,10 @@ NAMES = {
 # "Is the same as the transplant the hospitals do, or is different thing?": the clinic's cells set
 # beside the transplant; the ask names only the second
 SET_BESIDE = re.compile(
-    r"\bsame (?:thing )?as\b|\bdifferent (?:from|than|to)\b|\bdifferent thing\b"
-    r"|\bdifference between (?:this|that|it|these|them)\b",
+    r"\bsame (?:thing )?(?:as|like)\b|\bdifferent (?:from|than|to)\b|\bdifferent thing\b"
+    r"|\bdifference between (?:this|that|it|these|them)\b"
+    # "…better off paying for HSCT instead?" after a clinic's cord cells
+    r"|\bbetter off\b[^?.!]*\binstead\b",
     re.I,
 )
 CELLS_SOLD = frozenset({"msc", "cord-cells", "clinics", "stem-cells-general"})

@@ -37,7 +37,9 @@ from .asks import (
     ASPECT_RULES,
     CARRIED_LEAD,
     GENERIC,
+    NAMED_DMT,
     SET_BESIDE,
+    TRUTH_CHECK,
     VAGUE_WORDS,
     WH_WORD,
     Ask,
@@ -570,7 +572,9 @@ UNMATCHED_FLOOR = 0.7
 WHO_QUALIFIES = "ahsct-who-qualifies"  # the transplant's criteria, with variants by age, type, EDSS
 # …for an ask in the words of criteria, not "can she have live vaccines?" (read as eligibility)
 QUALIFY = re.compile(
-    r"\b(?:qualif\w*|eligib\w*|candidates?|criteria|too (?:old|late|disabled)|suitable)\b", re.I
+    r"\b(?:qualif\w*|eligib\w*|candidates?|criteria|too (?:old|late|disabled)|suitable|"
+    r"an option for (?:me|her|him|us|them))\b",
+    re.I,
 )
 COST_ANSWERS = {
     "ahsct": "ahsct-cost",
@@ -686,6 +690,8 @@ AGAIN = re.compile(
     r"|\b(?:have|do|get|repeat)\w*\s+(?:it|a?hsct|the\s+transplant)\s+again\b|\brepeat\s+(?:transplant|a?hsct)\b",
     re.I,
 )
+# "He asked whether this new lesion means MS is back": active again after the transplant
+MS_BACK = re.compile(r"\b(?:(?:my|his|her|their|the)\s+)?ms\s+(?:is|'s|was)\s+back\b", re.I)
 # "would he be stuck with the drug arm?": the trials' comparison group
 DRUG_ARM = re.compile(r"\b(?:drug|control|comparison|medication|medicine) (?:arm|group)\b", re.I)
 # "how he'd get into StarMS", "can I still join BEAT-MS at 58?"
@@ -703,6 +709,7 @@ FIRM_ROUTES = (
     (JOIN_TRIAL, ("ahsct-trials", "ahsct-trial-drug-group", "ahsct-nhs-access")),
     (FAILED, ("ahsct-relapse-after", "ahsct-mri-monitoring")),
     (AGAIN, ("ahsct-relapse-after",)),
+    (MS_BACK, ("ahsct-relapse-after", "ahsct-mri-monitoring")),
 )
 
 
@@ -752,7 +759,21 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
         "ahsct-return-to-work",
         True,
     ),
-    (re.compile(r"\b(?:vaccin\w*|jabs?|immuni[sz]ations?)\b", re.I), "ahsct-vaccinations-after", True),
+    (
+        re.compile(r"\b(?:vaccin\w*|jabs?|immuni[sz]ations?|mmr|measles|yellow fever|boosters?)\b", re.I),
+        "ahsct-vaccinations-after",
+        True,
+    ),
+    # "…whether he should go back on a drug" after the transplant
+    (
+        re.compile(
+            r"\b(?:back on|restart\w*) (?:a |an |my |his |her |their |the )?(?:ms )?"
+            r"(?:drugs?|dmts?|medications?|medicines?|meds)\b",
+            re.I,
+        ),
+        "ahsct-dmts-around-transplant",
+        True,
+    ),
     (re.compile(r"\bhair\b", re.I), "ahsct-chemo-side-effects", True),
     (
         FERTILITY,
@@ -767,7 +788,7 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
             r"public transport|hug\w*|kiss\w*|fly|flying|flights?|holidays?|vacations?|"
             # "Is it safe to travel while my immune system is still rebuilding?", not travel abroad
             # for the treatment itself
-            r"travel\w* (?:while|after|during|when|so soon|again))\b",
+            r"travel\w* (?:while|after|during|when|so soon|that soon|again))\b",
             re.I,
         ),
         "ahsct-infections",
@@ -799,9 +820,23 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
 ]
 
 
+# "Should she stop Ocrevus to do this like they told her?" of cells a clinic sells
+STOP_DRUG = re.compile(
+    rf"\b(?:stop\w*|come off|coming off|quit\w*|drop\w*)\s+(?:taking\s+)?(?:my\s+|her\s+|his\s+|the\s+)?"
+    rf"(?:ms\s+)?(?:{NAMED_DMT.pattern}|drugs?|medications?|medicines?|meds|treatment)",
+    re.I,
+)
+SOLD_CELLS = frozenset({"msc", "cord-cells", "clinics", "stem-cells-general"})
+CELLS_WITH_DRUG = "msc-with-dmt"
+
+
 def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
     """An ask about the transplant that matched nothing, routed by a topic only one reviewed
-    answer holds (TOPIC_ROUTES)."""
+    answer holds (TOPIC_ROUTES); one about stopping a drug for cells a clinic sells, to the
+    answer on those cells beside MS drugs."""
+    if ask.treatment in SOLD_CELLS and STOP_DRUG.search(ask.own or ask.text):
+        found = reviewed.by_id(CELLS_WITH_DRUG)
+        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     if ask.treatment != "ahsct":
         return ask
     # its own words first; then, for "Would she have to redo all of them?", the statement it read
@@ -874,7 +909,12 @@ def _carded(ask: Ask, claims: list) -> bool:
     statement before it ("…says: Regenerate your nervous system. Real or not?") is answered by
     that statement's card: composed figures after it would stand in for an answer."""
     own = any(r.sentence in ask.text or ask.text in r.sentence for r in claims)
-    return own or (vague(ask.text) and any(r.sentence in ask.query for r in claims))
+    # "Is any of this true??" after a pasted advert: the cards of its claims are the answer
+    return (
+        own
+        or (vague(ask.text) and any(r.sentence in ask.query for r in claims))
+        or (bool(TRUTH_CHECK.match(ask.text)) and bool(claims))
+    )
 
 
 def lead(ask: Ask) -> Block:
@@ -1200,6 +1240,14 @@ def local_answer(reviewed, ask: Ask, person: PersonContext) -> ReviewedAnswer | 
     return next((a for a in found if a.treatment == ask.treatment), None)
 
 
+# Who pays where the person lives: their insurer, health service or state
+HOME_PAYS = re.compile(
+    r"\b(?:insur\w*|cover\w*|fund\w*|reimburs\w*|nhs|medicare|medicaid|health (?:service|system|board)|"
+    r"public(?:ly)?|state|government|tax\w*)\b",
+    re.I,
+)
+
+
 def unknown_place(ask: Ask, person: PersonContext | None, known) -> str | None:
     """For an ask on access, cost or the law: the country it is about (named in it, or where the
     person said they live) when the library never names it. "I live in Ireland. Why don't the
@@ -1208,6 +1256,8 @@ def unknown_place(ask: Ask, person: PersonContext | None, known) -> str | None:
     if ask.aspect not in WHERE_BOUND:
         return None
     named = COUNTRY.search(ask.own or ask.text)
+    if not named and ask.aspect == "cost" and not HOME_PAYS.search(ask.own or ask.text):
+        return None  # "Price is 12000 euro, is that normal?": the clinic's price, not home's
     place = named.group() if named else person.country if person is not None else None
     if not place or place in SPOKEN_OF_AS:
         return None
@@ -1609,9 +1659,29 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
         if (w not in everyday or w in named)
         and not _glued(w, known)
         and not all(_known(s, known) for s in stems)
+        and not _inflected(w, everyday)
         and not _misspelt(w, everyday)  # last: it tries every one-letter edit
     ]
     return Missing(tuple(found[:3]), len(found) > len(topic) / 2)
+
+
+# Endings that make another form of the same word: "terrifies" is "terrified", "redo" is "do"
+FORMS = (("ies", ("ied", "ying")), ("es", ("ed", "ing")), ("s", ("ed", "ing")), ("ed", ("ing", "s")))
+AGAIN = ("re", "un", "over")
+
+
+def _inflected(word: str, everyday: frozenset[str]) -> bool:
+    """Another form of an everyday word ("terrifies", where the tokenizer has "terrified"), or one
+    with "re-" or "un-" before it ("redo"): a word of the person's story, not a topic."""
+    word = word.lower()
+    forms = [
+        word[: -len(end)] + other
+        for end, others in FORMS
+        if word.endswith(end) and len(word) > len(end) + 3
+        for other in others
+    ]
+    again = [word[len(p) :] for p in AGAIN if word.startswith(p) and len(word) > len(p) + 1]
+    return any(f in everyday for f in forms) or any(a in everyday or a in STOPWORDS for a in again)
 
 
 def _misspelt(word: str, everyday: frozenset[str]) -> bool:

@@ -85,6 +85,11 @@ def _country_after(rest: str) -> str | None:
     return "US" if place in US_STATES or place.split()[0] in US_STATES else None
 
 
+# "Im in Texas", "we live in Ohio": a US state says the country
+MY_STATE = re.compile(
+    rf"\b(?i:{_LIVE_WORDS}|i'?m in|im in|i am in|we live in|we(?:'re| are) in)\s+"
+    rf"({'|'.join(sorted(US_STATES))})\b"
+)
 MY_CITY = re.compile(rf"{_LIVES_IN}({'|'.join(CITIES)})\b", re.I)
 # Any other place a person says they live in, by its capital letter: "I live in Cairo" is where
 # an ask about getting it "near to me" is about, and the library has nothing on it (by_ask).
@@ -205,6 +210,8 @@ def read_context(message: str) -> PersonContext:
         ctx.country = m.group(1)
     elif m := MY_CITY.search(message):
         ctx.country = CITIES[m.group(1).title()]
+    elif MY_STATE.search(message):
+        ctx.country = "US"
     elif intro and intro.group(2):
         ctx.country = intro.group(2)
     elif NHS.search(message):  # the NHS is the UK's health service: the person is treated there
