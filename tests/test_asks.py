@@ -1365,3 +1365,44 @@ def test_an_aside_before_the_question_does_not_hide_it():
     assert texts("Had shingles once. also dumb question but when can I drive again, so tired lately.") == [
         "when can I drive again, so tired lately."
     ]
+
+
+def test_a_choice_that_names_another_treatment_is_its_own_ask():
+    assert (
+        len(read_asks("How many stay relapse free after HSCT, is it more than with Kesimpta or similar?"))
+        == 2
+    )
+
+
+def test_a_question_after_its_condition_and_a_question_word_is_an_ask():
+    asks = read_asks("I am 30. And if I have a baby what is the chance she gets MS from me.")
+    assert len(asks) == 1 and asks[0].text.startswith("And if I have a baby")
+
+
+def test_how_much_after_a_risk_asks_how_big_the_risk_is():
+    assert read_asks("And the cancer risk from the chemo years later, how much?")[0].aspect == "risks"
+
+
+def test_a_yes_or_no_put_last_is_an_ask():
+    asks = read_asks("I had HSCT in 2022. I want a small tattoo for my birthday, it is ok now or no")
+    assert len(asks) == 1 and "tattoo" in asks[0].text
+
+
+def test_bullet_lines_are_separate_asks():
+    asks = read_asks(
+        "Writing for my dad, 60, SPMS.\n- would he qualify? is there an age limit\n"
+        "- does HSCT do anything for progressive MS\n- what would it cost privately"
+    )
+    assert [a.aspect for a in asks][-2:] == ["effectiveness", "cost"]
+
+
+def test_should_she_do_one_thing_instead_of_another_is_a_choice_not_a_price():
+    asks = read_asks(
+        "She asks whether she should go straight to HSCT instead of ocrelizumab, and a clinic quoted €9k."
+    )
+    assert asks[0].aspect == "decision"
+
+
+def test_the_transplant_named_only_to_be_set_against_is_not_the_topic():
+    asks = read_asks("New cord cell therapy, SAFER THAN HSCT, no chemo. Is there proof it stops MS?")
+    assert asks[0].treatment == "cord-cells"

@@ -704,3 +704,28 @@ def test_ms_back_going_back_on_a_drug_and_mmr_after_the_transplant_reach_their_a
 def test_whether_the_transplant_is_an_option_for_her_gets_the_criteria(assistant):
     answer = assistant.ask("My mum is 61 with PPMS. Is HSCT an option for her?")
     assert answer.asks[0]["answer_id"] == "ahsct-who-qualifies"
+
+
+def test_whether_a_named_doctor_is_good_hears_only_that_the_library_has_nothing_on_doctors(assistant):
+    answer = assistant.ask(
+        "I have RRMS. Someone says Dr. Alvarez in Madrid is the best doctor for HSCT, is he good?"
+    )
+    blocks = [b for b in answer.blocks if b.ask in (0, None) and b.kind in ("answer", "not_covered")]
+    assert blocks and blocks[0].kind == "not_covered" and "individual clinics" in blocks[0].text
+    assert not any(b.kind == "answer" for b in blocks)
+
+
+def test_a_remedy_the_library_lacks_is_said_first(assistant):
+    answer = assistant.ask(
+        "My neurologist has me on vitamin D 50000 IU weekly. Is it ok to continue after my transplant?"
+    )
+    first = _first_said(answer)
+    assert first.kind == "not_covered" and "vitamin D" in first.text
+
+
+def test_an_ask_about_a_product_that_has_one_answer_gets_it(assistant):
+    answer = assistant.ask(
+        "A post in my group says exosome drips are now offered in Lagos. What are these exactly, and "
+        "does anyone know if it is worth the money?"
+    )
+    assert "regulation-exosomes" in [a["answer_id"] for a in answer.asks]

@@ -44,7 +44,9 @@ WHEN_CLAUSE = re.compile(
 # "and if she goes will she be ok": a question after its condition, its mark left off
 CONDITIONAL_ASK = re.compile(
     r"^\W*(?:(?:and|but|so) )?(?:if|when|once) [^,.?]{2,60}?,? "
-    r"(?:will|would|can|could|is|are|does|do|should) (?:she|he|i|we|they|it|you|people|my \w+)\b",
+    r"(?:(?:will|would|can|could|is|are|does|do|should) (?:she|he|i|we|they|it|you|people|my \w+)\b"
+    # "And if I have a baby what is the chance he gets MS", "if it works why doesnt Canada offer it"
+    r"|(?:what|why|how|who|where|which) (?:is|are|would|will|does|do|doesn'?t|don'?t|can|should)\b)",
     re.I,
 )
 # "What worries me most is what they told her.": a what-clause as the subject of a statement
@@ -98,7 +100,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "decision",
         re.compile(
             r"\bshould (?:i|we|she|he|my \w+) [^?]{1,60}?\bor (?:just |simply |rather |instead )?"
-            r"(?:go|wait|pay|stay|try|do|join|have|get|take|keep|switch|start|stop|book)\b",
+            r"(?:go|wait|pay|stay|try|do|join|have|get|take|keep|switch|start|stop|book)\b"
+            # "whether she should skip straight to HSCT instead of going onto ocrelizumab"
+            r"|\b(?:should (?:i|we|she|he|my \w+)|(?:i|we|she|he|they) should) [^?]{1,60}?\binstead of\b",
             re.I,
         ),
     ),
@@ -111,6 +115,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(?:is|are|would be|will be) (?:\w+ ){0,3}(?:better|worse|safer) than\b|\bbetter off\b", re.I
         ),
     ),
+    # "the cancer risk later from the chemo, how much?": how big a risk, not a price
+    ("risks", re.compile(r"\b(?:risks?|chances?|odds)\b[^.?!]{0,40}\bhow (?:much|high|big|likely)\b", re.I)),
     # "is 45 really too old or is that just Canada being cheap": who qualifies, whatever the aside
     ("eligibility", re.compile(r"\b(?:too old|too disabled|age limit|am i too)\b", re.I)),
     (
@@ -166,7 +172,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         "recovery",
         re.compile(
-            r"\b(recover\w*|back to work|allowed to (?:drive|fly|travel|swim|exercise)|(?:drive|fly) again|"
+            r"\b(recover\w*|back to work|(?:can ?not|can'?t|unable to|not able to) work|"
+            r"allowed to (?:drive|fly|travel|swim|exercise)|(?:drive|fly) again|"
             # not "should she stop it, and how long before?" (beforehand), "how long before the transplant"
             r"how long (until|till|before(?=\s+(?!(?:the|starting|treatment|a?hsct|it|that)\b)\w)|"
             r"does (it|that|this) take)|fatigue after|aftercare|(time )?off work|"
@@ -820,12 +827,14 @@ def _sentences(message: str) -> tuple[list[str], set[str]]:
     list ("1) what should I ask a clinic 2) does insurance cover it": one sentence, two asks)."""
     read: list[str] = []
     listed: set[str] = set()
-    for sentence in split_sentences(_elisions_end(message)):
-        for s in LOWER_QUESTION.split(sentence):
+    chunks = BULLET.split(_elisions_end(message))
+    for n, chunk in enumerate(chunks):
+        for s in (q for sentence in split_sentences(chunk) for q in LOWER_QUESTION.split(sentence)):
             for item in LIST_ITEM.split(s) if _a_list(s) else [s]:
                 said = _reported(LEAD_IN.sub("", SIDE_NOTE.sub("", PREAMBLE.sub("", item))))
                 read += [q for q in said if q.strip()]
-                listed |= {q for q in said if q.strip()} if LIST_MARK.match(item.strip()) else set()
+                numbered = LIST_MARK.match(item.strip()) or (n > 0 and len(chunks) > 2)
+                listed |= {q for q in said if q.strip()} if numbered else set()
     return read, listed
 
 
@@ -999,6 +1008,9 @@ LIST_MARK = re.compile(r"(?:^|(?<=\s))\(?\d{1,2}\)\s+(?=[A-Za-z])|^\s*\d{1,2}\.\
 # "Few questions: 1) what should I ask a clinic 2) does insurance cover any of it 3) …": each
 # numbered item is its own question, though the list is one sentence without question marks
 LIST_ITEM = re.compile(r"\s+(?=\(?\d{1,2}\)\s+[A-Za-z])")
+# "- would she qualify? is there an age limit\n- does HSCT do anything for progressive MS": bullet
+# lines; and a line that starts anew after one ending without a mark ("…any of it\nI dont want")
+BULLET = re.compile(r"\n\s*[-*•]\s+|(?<=[a-z0-9])[ \t]*\n(?=[ \t]*[A-Z])")
 LIST_NUMBER = re.compile(r"(?:^|\s)\(?(\d{1,2})\)\s+(?=[A-Za-z])")
 # Forum shorthand, written out for matching and search ("my neuro", "dx'd in 2019")
 SHORTHAND = {
@@ -1255,13 +1267,19 @@ def _message_topic(message: str, earlier: str) -> str | None:
 
 
 CELLS_OR_TRANSPLANT = ("ahsct", "cord-cells", "msc")
+# "SAFER THAN HSCT", "no chemo like old-fashioned HSCT": the transplant named to be set against
+COMPARED_TO = re.compile(
+    r"\b(?:than|like|unlike|versus|vs\.?|compared (?:to|with))\s+(?:the\s+|an?\s+)?"
+    r"(?:old[- ]fashioned\s+|traditional\s+|regular\s+|real\s+)?(?:a?hsct|transplant\w*|chemo\w*)\b",
+    re.I,
+)
 
 
 def _first_named(message: str) -> str | None:
     """Of the transplant and the cells clinics sell, the one the message names first: "a clinic
     in Panama does infusions from umbilical cord… is regular HSCT an option instead?" is about the
     cord cells, with the transplant set beside them."""
-    text = NEGATED.sub(" ", message)
+    text = COMPARED_TO.sub(" ", NEGATED.sub(" ", message))
     found = [
         (m.start(), name)
         for name, rule in TREATMENT_RULES
@@ -1323,6 +1341,11 @@ TRAILING_ASK = re.compile(
     # "…being out for months is a big deal, how much risk am I taking on vs just doing infusions."
     r"|how (?:much|many|long|likely|risky|soon)\s+\w+\s+(?:am|is|are|do|does|would|will|can)\b)"
     r"[^,.?!]{3,}[.!]?$"
+    # "…a small tattoo on my wrist, it is ok now after 2 years or no": a yes or no put last
+    r"|,\s+(?:it|that|this)\s+(?:is|'s)\s+(?:ok|okay|safe|fine|allowed|possible|normal)\b[^,.?!]{0,40}"
+    r"\bor (?:no|not)\W*$"
+    # "I work as taxi driver, own car, so also how long I cannot work."
+    r"|,\s+(?:so\s+)?(?:also\s+)?how (?:long|soon)\s+(?:i|we|he|she|they)\b[^,.?!]{3,}[.!]?$"
     # "Price is 12000 euro is that normal price": the check run on from the statement it checks
     r"|\s(?:is|are) (?:that|this|it) (?:a |an |the )?(?:normal|fair|reasonable|usual|typical)\b"
     r"[^,.?!]{0,30}[.!]?$",
@@ -1374,7 +1397,9 @@ WH_FIRST = re.compile(rf"^\W*{JOIN_LEAD}(?:what|which|how|why|who)\b", re.I)
 def _with_choices(parts: list[str]) -> list[str]:
     out: list[str] = []
     for part in parts:
-        if out and CHOICES.match(part) and WH_FIRST.match(out[-1]):
+        # not "…is it more than with Ocrevus or similar?": a comparison with another treatment
+        compares = treatment_of(part) is not None or re.search(r"\bthan\b", part, re.I)
+        if out and CHOICES.match(part) and WH_FIRST.match(out[-1]) and not compares:
             out[-1] = f"{out[-1]}, {part}"
         else:
             out.append(part)

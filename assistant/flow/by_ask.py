@@ -168,6 +168,13 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if other:
             yield Block(BlockKind.NOT_COVERED, named_decline(other), ask=i)
             ask = the_ms_part(res, ask, plan, other)
+        if ask is not None and JUDGES_A_DOCTOR.search(ask.text) and JUDGES_A_CLINIC.search(ask.text):
+            # "Dr. Robles is the best doctor for this, you know if he is good?": no answer on
+            # who qualifies or on clinics speaks to one named doctor
+            kept += 1
+            yield Block(BlockKind.NOT_COVERED, CLINIC_NOT_COVERED, ask=i)
+            yield from next_step(ask, i, steps)
+            continue
         if ask is not None and SITUATION.search(CARRIED_LEAD.sub("", ask.text)) and not ask.answer_id:
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
@@ -177,6 +184,8 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             ask = context_match(res.reviewed, ask, plan)
         if ask is not None and not ask.answer_id:
             ask = unmatched(res.reviewed, ask, plan.vectors.get(ask.query))
+        if ask is not None and not ask.answer_id:
+            ask = product_answer(res.reviewed, ask, plan.message.asked, given)
         reviewed = res.reviewed.by_id(ask.answer_id) if ask and ask.answer_id else None
         if reviewed is not None and not same_kind(reviewed, ask, plan.message.asked):
             reviewed = kindred_answer(res.reviewed, reviewed, plan.vectors.get(ask.query))
@@ -230,6 +239,13 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
                 yield block
             yield from drug_step(ask, plan.person, i, steps)
             continue
+        lacked = _lacked_before(res.reviewed, ask, given) if ask is not None else None
+        if lacked is not None:
+            # "How many weeks is he in there?" after the answer on the hospital stay, which says
+            # the library has no figures on days or weeks: that line again, not "no information"
+            kept += 1
+            yield Block(BlockKind.NOT_COVERED, lacked.not_covered, ask=i)
+            continue
         ask = ask.composed() if ask is not None else None
         if ask is not None and WORRY.search(ask.text):
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
@@ -266,6 +282,13 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
     if unseen and unseen[1] is None:  # mentioned, not asked about: after the answers
         yield Block(BlockKind.NOT_COVERED, UNSEEN_TEXT.format(thing=unseen[0]))
     return kept
+
+
+def _lacked_before(reviewed, ask: Ask, given: set[str]) -> ReviewedAnswer | None:
+    """An answer given to an earlier ask whose not-covered line names what this unmatched ask
+    asks about (`uncovered_part`)."""
+    earlier = (reviewed.by_id(g) for g in sorted(given))
+    return next((a for a in earlier if a is not None and uncovered_part(ask, a)), None)
 
 
 def _missing_part(res: Assistant, ask: Ask, index: int, plan: Plan, several: bool):
@@ -337,6 +360,22 @@ def unseen_item(message: str, asks: list[Ask]) -> tuple[str, int | None] | None:
 
 # Products the library has one answer for, whatever is asked of them
 PRODUCTS = re.compile(r"\b(?:exosom\w*|ryoncil|remestemcel\w*|wharton\w*|placenta\w*|secretome\w*)", re.I)
+
+
+# The one reviewed answer on a product a message is about ("New EXOSOME therapy now available…
+# Is there any proof this stops MS?"), for its asks that name no treatment and matched nothing
+PRODUCT_ANSWERS = {"exosom": "regulation-exosomes"}
+ABOUT_THE_PRODUCT = frozenset({"evidence", "effectiveness", "regulation", "risks", "decision", "other"})
+
+
+def product_answer(reviewed, ask: Ask, message: str, given: set[str]) -> Ask:
+    if ask.read_aspect not in ABOUT_THE_PRODUCT or treatment_of(ask.own or ask.text) is not None:
+        return ask
+    named = {p.group().lower()[:6] for p in PRODUCTS.finditer(message)}
+    found = next((reviewed.by_id(a) for p, a in PRODUCT_ANSWERS.items() if p in named), None)
+    if found is None or found.id in given:
+        return ask
+    return replace(ask, answer_id=found.id, aspect=found.aspect)
 
 
 def names_its_product(answer: ReviewedAnswer, ask: Ask) -> bool:
@@ -1007,6 +1046,9 @@ ALIKE = {
     # "…a special diet, like no sushi?", "…keep my cat?": the food and pets an answer lacks
     **{w: "food" for w in content_words("diet diets eat eating meal meals sushi salad salads fish")},
     **{w: "pet" for w in content_words("pets cat cats dog dogs")},
+    # "…seeing me bald for weeks?": the hair loss an answer lacks; "can you get it twice?": a second one
+    **{w: "hair" for w in content_words("bald baldness")},
+    "twice": "second",
     # "Is it safe to fly to the wedding?": the travel an answer lacks
     **{
         w: content_words("travel")[0]
@@ -1122,12 +1164,14 @@ def composed_blocks(
     start = len(citer.passages) if citer is not None else 0  # before the blocks are verified
     blocks = list(blocks)
     missing = (missing or Missing()).with_symptom(unanswered_symptom(ask, blocks))
-    shown = [b for b in blocks if not _stands_in(b, missing)]
+    judges = bool(JUDGES_A_CLINIC.search(ask.text))  # "is Dr X good?": the lack is the answer
+    # …and what the library says near it about other things would stand in for one
+    shown = [] if judges else [b for b in blocks if not _stands_in(b, missing)]
     if citer is not None and len(shown) < len(blocks):
         shown = citer.release(start, shown)
     kept: list[Block] = []
     why = not missing.mostly and why_ask(ask)
-    first = missing.mostly or why or (ask.aspect == "decision" and bool(CHOOSING.search(ask.text)))
+    first = missing.mostly or why or judges or (ask.aspect == "decision" and bool(CHOOSING.search(ask.text)))
     if first and not why:
         yield not_covered(ask, index, missing if missing.mostly else None)
     for block in shown:
@@ -1144,7 +1188,7 @@ def composed_blocks(
         yield not_covered(ask, index, missing)  # the missing words when there are some
     elif missing.words and not missing.mostly:
         yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
-    if answered and JUDGES_A_CLINIC.search(ask.text):
+    if answered and judges:
         yield Block(BlockKind.NOT_COVERED, CLINIC_NOT_COVERED, ask=index)
     if not answered and steps is not None:
         yield from next_step(ask, index, steps)
@@ -1417,12 +1461,13 @@ PLACES = (
     r"(?:(?:hospital|clinic|centre|center|institution|institute|doctor|surgeon|physician)s?|dr\.? [A-Z]\w+)"
 )
 JUDGES_A_CLINIC = re.compile(
-    rf"\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine|real|proper)\b[^.?!]{{0,30}}\b{PLACES}\b"
+    rf"\b(?:good|best|top|legit\w*|reputable|trustworthy|reliable|genuine|real|proper)\b[^.?!]{{0,30}}\b{PLACES}\b"
     rf"|\b{PLACES}\b[^.?!]{{0,30}}\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine|"
     r"to blame|at fault|negligent|liable|track record|complaints?)\b",
     re.I,
 )
 CLINIC_NOT_COVERED = "The library has no reviewed information on individual clinics, hospitals or doctors."
+JUDGES_A_DOCTOR = re.compile(r"\b(?:[Dd]r\.?|[Dd]octor)\s+[A-Z][a-z]+")  # a named doctor, capital and all
 NARROW_LIMIT = 2  # sentences near an ask whose topic the library lacks: context, not an answer
 # Who to ask when the library cannot answer: the team that knows the person's treatment.
 NEXT_STEPS = {
@@ -1662,7 +1707,9 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
         and not _inflected(w, everyday)
         and not _misspelt(w, everyday)  # last: it tries every one-letter edit
     ]
-    return Missing(tuple(found[:3]), len(found) > len(topic) / 2)
+    # a remedy the library lacks ("vitamin D 60000 IU weekly, ok to continue after?") is what is asked
+    remedy = any(w in named for w in found)
+    return Missing(tuple(found[:3]), len(found) > len(topic) / 2 or remedy)
 
 
 # Endings that make another form of the same word: "terrifies" is "terrified", "redo" is "do"
