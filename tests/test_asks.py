@@ -1406,3 +1406,27 @@ def test_should_she_do_one_thing_instead_of_another_is_a_choice_not_a_price():
 def test_the_transplant_named_only_to_be_set_against_is_not_the_topic():
     asks = read_asks("New cord cell therapy, SAFER THAN HSCT, no chemo. Is there proof it stops MS?")
     assert asks[0].treatment == "cord-cells"
+
+
+def test_a_wish_to_know_with_an_adverb_reports_each_question():
+    asks = read_asks(
+        "I'd like to know realistically how many months she needs off, whether she'll need her "
+        "vaccines again, and what to do about the pill."
+    )
+    assert len(asks) == 3
+
+
+def test_an_unrelated_aside_and_a_question_after_a_dash_are_asks():
+    asks = read_asks(
+        "Two years post HSCT. unrelated but can i get a tattoo now. "
+        "and i had a fit during the transplant (the drugs, they said) - does that affect me driving still"
+    )
+    assert len(asks) == 2 and asks[0].aspect != "eligibility"
+
+
+def test_the_age_limit_after_comparing_a_drug_with_the_transplant_is_the_transplants():
+    asks = read_asks(
+        "My neurologist offers Lemtrada or aHSCT. How do the thyroid risks of Lemtrada compare? "
+        "And at 49 am I near the upper age limit?"
+    )
+    assert asks[-1].treatment == "ahsct" and asks[-1].aspect == "eligibility"

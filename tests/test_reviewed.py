@@ -729,3 +729,29 @@ def test_an_ask_about_a_product_that_has_one_answer_gets_it(assistant):
         "does anyone know if it is worth the money?"
     )
     assert "regulation-exosomes" in [a["answer_id"] for a in answer.asks]
+
+
+def test_a_new_lesion_meaning_it_failed_and_care_back_home_reach_their_answers(assistant):
+    answer = assistant.ask(
+        "Three years after HSCT my scan shows one new lesion. Does that mean it failed?? "
+        "And when he comes home, who takes care of him, will our doctors here help?"
+    )
+    assert [a["answer_id"] for a in answer.asks][:1] == ["ahsct-relapse-after"]
+    assert "ahsct-aftercare" in [a["answer_id"] for a in answer.asks]
+
+
+def test_a_figure_from_the_persons_own_consultant_is_not_read_as_a_clinics_marketing(assistant):
+    answer = assistant.ask(
+        "My son is 23 and booked for aHSCT. "
+        "The consultant said about 1 percent or less die, is that true for him?"
+    )
+    assert answer.asks[0]["answer_id"] != "ahsct-clinic-success-rates"
+
+
+def test_swimming_and_working_from_the_hospital_bed_hear_what_the_library_lacks(assistant):
+    answer = assistant.ask(
+        "Seven weeks after aHSCT. Can I go swimming yet? "
+        "And could I keep working on my laptop from the hospital bed?"
+    )
+    said = [b.text for b in answer.blocks if b.kind == "not_covered"]
+    assert any("exercise" in t for t in said) and any("return to work" in t for t in said)

@@ -153,7 +153,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             # not "can I get the live ones like MMR?": vaccines, not the treatment
             r"accept\w*|(?<!where )(can|could) (i|she|he|my \w+|they) (have|get)"
             r"(?! (?:the |any |my |some |those |these )?(?:live |\w+ )?"
-            r"(?:ones?|vaccin\w*|jabs?|shots?|boosters?)\b)|"
+            r"(?:ones?|vaccin\w*|jabs?|shots?|boosters?|tattoos?|piercings?|drinks?|glass|pets?|dogs?|cats?)"
+            r"\b)|"
             r"am i (a|an|too)|"
             r"age limit|old for|right for me|rule[sd]? (me |her |him )?out|definitely out|"
             # "My neurologist say HSCT is not for me. Why he say this?"
@@ -183,7 +184,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"check-?ups?|blood tests?|bloods|look after (?:me|her|him|them) (?:after|when|once)|"
             # "3 weeks after HSCT and so tired, is that normal?", "how long does the tiredness last"
             # (the symptom told, then asked about: "…still exhausted every afternoon. Is that normal?")
-            r"(?:tired\w*|fatigue\w*|exhaust\w*|worn out|no energy|weak(?:ness)?)\b[^?!]{0,60}"
+            r"(?:tired\w*|fatigue\w*|exhaust\w*|worn out|wiped out|no energy|weak(?:ness)?)\b[^?!]{0,60}"
             r"\b(?:last|normal|go away)|"
             r"(?:days?|weeks?|months?) (?:ago|post|since|after)\b[^.?!]{0,60}"
             r"\b(?:tired\w*|fatigue\w*|exhaust\w*|worn out|weak\w*))\b",
@@ -376,7 +377,9 @@ PREAMBLE = re.compile(
 # "also dumb question but when can I drive again": the writer's aside before the question
 SIDE_NOTE = re.compile(
     r"^\W*(?:(?:also|and|ok|okay|oh|so)\W+)*(?:a\s+|one\s+|another\s+)?"
-    r"(?:dumb|silly|stupid|quick|random|weird|daft|small|practical|last|odd)\s+question"
+    r"(?:(?:dumb|silly|stupid|quick|random|weird|daft|small|practical|last|odd)\s+question"
+    # "unrelated but can i get a tattoo now"
+    r"|unrelated|off[- ]topic|different (?:thing|question)|separate (?:thing|question))"
     rf"(?:\s+(?:but|though|here))?\s*[,:\-–—]*\s+(?=(?:{QUESTION_WORDS})\b)",
     re.I,
 )
@@ -397,6 +400,8 @@ REPORTED = re.compile(
     r"wants? (?:to (?:know|understand)|an? (?:\w+ )?(?:idea|sense|picture) of)|"
     r"(?:worried|concerned|confused|conflicting (?:things|advice)) about|"
     r"(?:please|kindly) (?:tell|clarify|explain)(?: me| us| to me)?)\s+)"
+    # "I'd like to know realistically how many months…"
+    r"(?:(?:realistically|honestly|roughly|exactly|really|actually|also)\s+)?"
     rf"(?={_REPORTED_WORD})([^?]*?)[.!]?$",
     re.I,
 )
@@ -726,6 +731,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # message about aHSCT abroad, "is 45 too old?" asks about aHSCT
         nearest = asks[-1].treatment if asks and treatment_of(said) is None else topic
         nearest = topic if nearest == "clinics" and topic == "ahsct" else nearest
+        # …and after comparing aHSCT with a drug, "am I near the upper age limit?" is the transplant's
+        nearest = topic if nearest == "dmt" and topic == "ahsct" and own == "eligibility" else nearest
         treatment = _treatment(said, nearest)
         aspect = own if own != "other" else aspect_of(said)
         kind = _topic_kind(statement) if statement and PRONOUN_FIRST.match(own_words) else "other"
@@ -1346,6 +1353,8 @@ TRAILING_ASK = re.compile(
     r"\bor (?:no|not)\W*$"
     # "I work as taxi driver, own car, so also how long I cannot work."
     r"|,\s+(?:so\s+)?(?:also\s+)?how (?:long|soon)\s+(?:i|we|he|she|they)\b[^,.?!]{3,}[.!]?$"
+    # "…a seizure during my transplant (the drugs, they said) - does that affect me driving still"
+    r"|\s[-–—]\s+(?:does|do|is|are|can|could|will|would|should)\s+(?:that|this|it|i|he|she|they)\b[^.?!]{3,}[.!]?$"
     # "Price is 12000 euro is that normal price": the check run on from the statement it checks
     r"|\s(?:is|are) (?:that|this|it) (?:a |an |the )?(?:normal|fair|reasonable|usual|typical)\b"
     r"[^,.?!]{0,30}[.!]?$",

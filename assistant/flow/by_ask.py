@@ -717,7 +717,9 @@ FERTILITY = re.compile(
 FAILED = re.compile(
     r"\b(?:has|have|had|did|does)\s+(?:it|this|that|the\s+(?:transplant|treatment)|(?:my\s+)?a?hsct)\s+"
     r"(?:failed|fail|stopped working|stop working|not work(?:ed)?)\b"
-    r"|\b(?:transplant|a?hsct|treatment)\s+(?:has\s+|have\s+)?failed\b",
+    r"|\b(?:transplant|a?hsct|treatment)\s+(?:has\s+|have\s+)?failed\b"
+    # "does that mean it failed??"
+    r"|\bmean(?:s|t)?\s+(?:that\s+)?(?:it|the\s+(?:transplant|treatment)|(?:my\s+)?a?hsct)\s+(?:has\s+|had\s+)?failed\b",
     re.I,
 )
 # "MS comes back": active again after the transplant (not "It come back after?" of hair, whose
@@ -771,6 +773,13 @@ _FIGURE = r"(?:\d+(?:[.,]\d+)?\s?%|\d+ per ?cent|(?:their|its|the clinic'?s|the 
 CREDIBLE_FIGURE = re.compile(
     rf"{_FIGURE}[^?.!]{{0,40}}\b{_CREDIBLE}\b|\b(?:believe|trust)\b[^?.!]{{0,30}}{_FIGURE}", re.I
 )
+# "The consultant said 'around 1 percent or less', is that true?": the person's own team's figure,
+# not a clinic's marketing
+CLINICIAN_SAID = re.compile(
+    r"\b(?:consultant|neurologist|neuro|doctor|nurse|haematologist|hematologist|specialist|team)\s+"
+    r"(?:\w+\s+)?(?:said|says|told|quoted|gave)\b",
+    re.I,
+)
 FIGURE_ANSWERS = {"ahsct": "ahsct-clinic-success-rates"}
 FIGURE_ANSWER = "clinic-testimonials-success-rates"
 
@@ -778,7 +787,8 @@ FIGURE_ANSWER = "clinic-testimonials-success-rates"
 def figure_claim(reviewed, ask: Ask) -> Ask:
     """An ask whether a figure can be believed gets the answer on reading clinics' own figures,
     whatever the matcher made of the words around it."""
-    if not CREDIBLE_FIGURE.search(ask.own or ask.text):
+    own = ask.own or ask.text
+    if not CREDIBLE_FIGURE.search(own) or CLINICIAN_SAID.search(own):
         return ask
     found = reviewed.by_id(FIGURE_ANSWERS.get(ask.treatment, FIGURE_ANSWER))
     return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
@@ -792,6 +802,8 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
         re.compile(
             r"\b(?:off work|back to work|return(?:ing)? to (?:work|school|uni\w*|college|my job)|"
             r"miss(?:ing)? (?:school|work|uni\w*|college|classes)|defer\w*|time off|be off|"
+            # "could i keep working on my laptop from the hospital bed?"
+            r"keep working|work(?:ing)? (?:on my laptop |remotely )?from (?:the )?(?:hospital|bed|home)|"
             r"finish (?:my|her|his|their) (?:degree|studies|course|school year))\b",
             re.I,
         ),
@@ -833,6 +845,17 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
         "ahsct-infections",
         True,
     ),
+    # "who takes care of him after when he come home, our doctors will help him or they refuse?"
+    (
+        re.compile(
+            r"\b(?:takes?|taking) care of (?:him|her|me|them)\b|\blooks? after (?:him|her|me|them)\b"
+            r"|\b(?:our|my|his|her|the) (?:own |local |home )?doctors? (?:here |at home )?"
+            r"(?:will|would) (?:help|see|treat)",
+            re.I,
+        ),
+        "ahsct-aftercare",
+        False,
+    ),
     # "…will my MS come back after the birth?": the answer on pregnancy after it, which says the
     # library has no evidence on pregnancies after aHSCT
     (re.compile(r"\b(?:pregnan\w*|birth|breastfe\w*|baby|babies)\b", re.I), "ahsct-pregnancy-after", True),
@@ -847,6 +870,12 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     # "sleeping 14 hours a day, is that normal at this point?"
     (
         re.compile(r"\b(?:fatigue\w*|tired\w*|exhaust\w*|sleeping \d+ hours|no energy|wiped out)\b", re.I),
+        "ahsct-recovery-time",
+        True,
+    ),
+    # "can she do weights or swimming yet?": the answer on recovery, which has no advice on exercise
+    (
+        re.compile(r"\b(?:exercis\w*|gym|weights|swim\w*|workouts?|running|cycling|crossfit|yoga)\b", re.I),
         "ahsct-recovery-time",
         True,
     ),
