@@ -834,13 +834,14 @@ def _sentences(message: str) -> tuple[list[str], set[str]]:
     list ("1) what should I ask a clinic 2) does insurance cover it": one sentence, two asks)."""
     read: list[str] = []
     listed: set[str] = set()
-    chunks = BULLET.split(_elisions_end(message))
-    for n, chunk in enumerate(chunks):
+    items = BULLET.split(_elisions_end(message))
+    chunks = [(n, line) for n, item in enumerate(items) for line in NEW_LINE.split(item)]
+    for n, chunk in chunks:
         for s in (q for sentence in split_sentences(chunk) for q in LOWER_QUESTION.split(sentence)):
             for item in LIST_ITEM.split(s) if _a_list(s) else [s]:
                 said = _reported(LEAD_IN.sub("", SIDE_NOTE.sub("", PREAMBLE.sub("", item))))
                 read += [q for q in said if q.strip()]
-                numbered = LIST_MARK.match(item.strip()) or (n > 0 and len(chunks) > 2)
+                numbered = LIST_MARK.match(item.strip()) or (n > 0 and len(items) > 2)
                 listed |= {q for q in said if q.strip()} if numbered else set()
     return read, listed
 
@@ -1016,8 +1017,11 @@ LIST_MARK = re.compile(r"(?:^|(?<=\s))\(?\d{1,2}\)\s+(?=[A-Za-z])|^\s*\d{1,2}\.\
 # numbered item is its own question, though the list is one sentence without question marks
 LIST_ITEM = re.compile(r"\s+(?=\(?\d{1,2}\)\s+[A-Za-z])")
 # "- would she qualify? is there an age limit\n- does HSCT do anything for progressive MS": bullet
-# lines; and a line that starts anew after one ending without a mark ("…any of it\nI dont want")
-BULLET = re.compile(r"\n\s*[-*•]\s+|(?<=[a-z0-9])[ \t]*\n(?=[ \t]*[A-Z])")
+# lines, each its own question
+BULLET = re.compile(r"\n\s*[-*•]\s+")
+# A line that starts anew after one ending without a mark ("…any of it\nI dont want to…"): a new
+# sentence, not a list item
+NEW_LINE = re.compile(r"(?<=[a-z0-9])[ \t]*\n(?=[ \t]*[A-Z])")
 LIST_NUMBER = re.compile(r"(?:^|\s)\(?(\d{1,2})\)\s+(?=[A-Za-z])")
 # Forum shorthand, written out for matching and search ("my neuro", "dx'd in 2019")
 SHORTHAND = {
@@ -1401,13 +1405,14 @@ def _split_joined(sentence: str) -> list[str]:
 # real risk, is it like 1 in 100 or less?": choices that spell out the question before them
 CHOICES = re.compile(r"^(?:or\s+)?(?:is it|is that|are we talking)\b[^?]*\bor\b", re.I)
 WH_FIRST = re.compile(rf"^\W*{JOIN_LEAD}(?:what|which|how|why|who)\b", re.I)
+THAN = re.compile(r"\bthan\b", re.I)
 
 
 def _with_choices(parts: list[str]) -> list[str]:
     out: list[str] = []
     for part in parts:
         # not "…is it more than with Ocrevus or similar?": a comparison with another treatment
-        compares = treatment_of(part) is not None or re.search(r"\bthan\b", part, re.I)
+        compares = treatment_of(part) is not None or THAN.search(part)
         if out and CHOICES.match(part) and WH_FIRST.match(out[-1]) and not compares:
             out[-1] = f"{out[-1]}, {part}"
         else:

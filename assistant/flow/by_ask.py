@@ -1743,7 +1743,7 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
 
 # Endings that make another form of the same word: "terrifies" is "terrified", "redo" is "do"
 FORMS = (("ies", ("ied", "ying")), ("es", ("ed", "ing")), ("s", ("ed", "ing")), ("ed", ("ing", "s")))
-AGAIN = ("re", "un", "over")
+PREFIXES = ("re", "un", "over")
 
 
 def _inflected(word: str, everyday: frozenset[str]) -> bool:
@@ -1756,7 +1756,7 @@ def _inflected(word: str, everyday: frozenset[str]) -> bool:
         if word.endswith(end) and len(word) > len(end) + 3
         for other in others
     ]
-    again = [word[len(p) :] for p in AGAIN if word.startswith(p) and len(word) > len(p) + 1]
+    again = [word[len(p) :] for p in PREFIXES if word.startswith(p) and len(word) > len(p) + 1]
     return any(f in everyday for f in forms) or any(a in everyday or a in STOPWORDS for a in again)
 
 
