@@ -523,12 +523,16 @@ class ClaimGuard(ClaimModels):
         self._remember({c: known[c] for c in parts.cores})
         marked = {(a or b).strip() for a, b in QUOTED.findall(question)}
         marked |= {s for q in marked for s in _quoted_sentences(q)}
+        clauses = {c for q in quotes for c in quoted_clauses(q)}
+        marked |= {c for q in marked for c in quoted_clauses(q)}
         found: dict[str, GuardResult] = {}
         for n, s in enumerate([*sentences, *quotes]):
             v = known[s]
             r = self.check(s, v)
             quoted = n >= len(sentences) and s in marked  # in quotation marks: a claim whatever its stance
             if not r.claim or not (quoted or self._carries_claim(s, v, r)):
+                continue
+            if s in clauses and r.score < CLAUSE_MATCH:
                 continue
             if quoted and names_a_product(s):
                 continue  # for "fat-derived stem cell therapy": the product's name, no claim made
@@ -648,9 +652,27 @@ def _question_parts(question: str) -> QuestionParts:
     # each sentence of a quoted passage may state its own claim ("…rebuild the myelin. 85% of
     # our patients improve."): the whole passage is read as one span, which gives one card
     quoted += [s for q in quoted for s in _quoted_sentences(q) if s not in sentences and s not in quoted]
+    # …and each clause of a long pasted sentence may too ("…cells, grown in our FDA-registered lab,
+    # to REGENERATE MYELIN": a lab's registration and myelin repair, two cards)
+    quoted += [c for q in quoted for c in quoted_clauses(q) if c not in sentences and c not in quoted]
     quotes = [*quoted, *follow_ups(sentences)]
     quotes += reported_parts(sentences)
     return QuestionParts(tuple(sentences), tuple(quotes), *_texts_of([*sentences, *quotes]))
+
+
+CLAUSE_BREAK_IN_QUOTE = re.compile(r",\s+|;\s+|\s+[-–—]\s+")
+LONG_QUOTE = 10  # words: a shorter pasted sentence makes one claim
+CLAUSE_MATCH = 0.85  # a clause cut from a pasted sentence gives a card only on a close match
+
+
+def quoted_clauses(quote: str) -> list[str]:
+    """The clauses of one long pasted sentence (LONG_QUOTE words or more), four words or more
+    each; none when it has one clause."""
+    if len(quote.split()) < LONG_QUOTE or len(split_sentences(quote)) > 1:
+        return []
+    found = [c.strip(" .!") for c in CLAUSE_BREAK_IN_QUOTE.split(quote)]
+    found = [c for c in found if len(c.split()) >= 4]
+    return found if len(found) > 1 else []
 
 
 def _quoted_sentences(quote: str) -> list[str]:

@@ -868,3 +868,13 @@ def test_the_askers_own_near_misses_and_a_quoted_product_name_get_no_card(shippe
         "The clinic told me my own fat cells cannot harm me because they are mine."
     )
     assert [r.claim.id for r in said] == ["own-cells-no-risk-no-rejection"]
+
+
+def test_each_clause_of_a_long_pasted_sentence_can_state_its_own_claim(shipped):
+    found = shipped.guard.in_question(
+        'Their page: "We use your own fat-derived stem cells, grown in our FDA-registered lab, '
+        'to regenerate myelin and repair your nerves." Is it real?'
+    )
+    ids = {r.claim.id for r in found}
+    assert "fda-registered-lab-means-approved" in ids
+    assert ids & {"msc-repair-myelin", "msc-regenerate-nerves-and-scars"}
