@@ -755,3 +755,10 @@ def test_swimming_and_working_from_the_hospital_bed_hear_what_the_library_lacks(
     )
     said = [b.text for b in answer.blocks if b.kind == "not_covered"]
     assert any("exercise" in t for t in said) and any("return to work" in t for t in said)
+
+
+def test_tiredness_months_after_the_transplant_hears_first_what_the_library_lacks_on_fatigue(assistant):
+    answer = assistant.ask("had hsct 5 months ago and im still wiped out every afternoon. is this normal??")
+    assert answer.asks[0]["answer_id"] == "ahsct-recovery-time"
+    first = _first_said(answer)
+    assert first.kind == "not_covered" and "fatigue" in first.text

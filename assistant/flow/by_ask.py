@@ -763,7 +763,16 @@ def firm_route(reviewed, ask: Ask) -> Ask:
     for words, answers in FIRM_ROUTES:
         if words.search(own) and ask.answer_id not in answers and (found := reviewed.by_id(answers[0])):
             return replace(ask, answer_id=found.id, aspect=found.aspect)
+    # "4 months after HSCT, still wiped out by 2pm. Is this normal??": read as recovery from the
+    # tiredness told (not the answer on MS symptoms flaring early, whose figures are on relapses)
+    if ask.read_aspect == "recovery" and TIREDNESS.search(ask.query) and ask.answer_id != RECOVERY_TIME:
+        found = reviewed.by_id(RECOVERY_TIME)
+        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     return ask
+
+
+TIREDNESS = re.compile(r"\b(?:fatigue\w*|tired\w*|exhaust\w*|worn out|wiped out|no energy)\b", re.I)
+RECOVERY_TIME = "ahsct-recovery-time"
 
 
 # "Is 95% believable?", "is their success rate real?": how far a clinic's own figure can be trusted
@@ -1068,6 +1077,7 @@ ALIKE = {
     "tired": "fatigu",
     "worn": "fatigu",
     "sleepi": "fatigu",
+    **{w: "fatigu" for w in content_words("wiped drained knackered shattered")},  # "wiped out by 2pm"
     "jab": "vaccin",
     "gym": "exercis",  # "…back to lifting weights at the gym": the exercise an answer lacks
     "workout": "exercis",
