@@ -1430,3 +1430,9 @@ def test_the_age_limit_after_comparing_a_drug_with_the_transplant_is_the_transpl
         "And at 49 am I near the upper age limit?"
     )
     assert asks[-1].treatment == "ahsct" and asks[-1].aspect == "eligibility"
+
+
+def test_the_sex_of_the_person_whose_ms_it_is():
+    assert read_context("Hi, 29, male, RRMS since 2021").sex == "male"
+    assert read_context("My wife (41) is booked for aHSCT and my son is 6").sex == "female"
+    assert read_context("My husband says I should go abroad. I'm 34, will it make me infertile?").sex is None

@@ -762,3 +762,11 @@ def test_tiredness_months_after_the_transplant_hears_first_what_the_library_lack
     assert answer.asks[0]["answer_id"] == "ahsct-recovery-time"
     first = _first_said(answer)
     assert first.kind == "not_covered" and "fatigue" in first.text
+
+
+def test_a_sentence_about_women_only_is_not_given_to_a_man(assistant):
+    answer = assistant.ask("I'm 35, male, RRMS. Does the chemo in HSCT make men infertile?")
+    assert answer.asks[0]["answer_id"] == "ahsct-fertility"
+    assert not any("women" in b.text for b in answer.blocks)
+    woman = assistant.ask("I'm 35, female, RRMS. Does the chemo in HSCT make women infertile?")
+    assert any("women over 32" in b.text for b in woman.blocks)

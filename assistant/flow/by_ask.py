@@ -1044,6 +1044,8 @@ def reviewed_blocks(
     for kind, sentence in sentences:
         if narrow and numbers(sentence.text) and not (context_too and kind == BlockKind.CONTEXT):
             continue
+        if for_the_other_sex(sentence.text, person.sex):
+            continue  # "…higher for women over 32" to a man of 29
         if not yes_no and YES_NO_LEAD.match(sentence.text):
             sentence = sentence.model_copy(update={"text": without_yes_no(sentence.text)})
         block = _cited(sentence, kind, index, citer, support)
@@ -1054,6 +1056,19 @@ def reviewed_blocks(
     if missing.words and not missing.mostly:
         yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
     yield Block(BlockKind.NEXT_STEP, answer.next_step, ask=index)
+
+
+WOMEN = re.compile(r"\bwom[ae]n\b", re.I)
+MEN = re.compile(r"\bm[ae]n\b", re.I)
+
+
+def for_the_other_sex(text: str, sex: str | None) -> bool:
+    """A sentence about women only, for a man (or about men only, for a woman)."""
+    if sex == "male":
+        return bool(WOMEN.search(text)) and not MEN.search(text)
+    if sex == "female":
+        return bool(MEN.search(text)) and not WOMEN.search(text)
+    return False
 
 
 EITHER_OR = re.compile(r"\bor\b(?!\s+not\b)", re.I)

@@ -175,6 +175,7 @@ class PersonContext:
     offered: list[str] = field(default_factory=list)
     country: str | None = None
     treatment: str | None = None  # had or booked, in the person's words
+    sex: str | None = None  # male | female: of the writer when they say so, else of the relative
 
     def to_dict(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v not in (None, [])}
@@ -218,9 +219,36 @@ def read_context(message: str) -> PersonContext:
         ctx.country = "UK"
     elif m := PLACE_LIVED.search(message):
         ctx.country = _country_after(message[m.end() :]) or m.group(1)
+    ctx.sex = _sex(message)
     if m := BOOKED.search(message):
         ctx.treatment = " ".join(m.group(0).split())
     return ctx
+
+
+# "29, male", "38M", "I'm a man"; "41F", "I am female"
+SELF_MALE = re.compile(r"\b\d{2}\s*,?\s*(?:m|male)\b|\b(?:i'?m|i am|im)\s+(?:a\s+)?(?:male|man|guy)\b", re.I)
+SELF_FEMALE = re.compile(
+    r"\b\d{2}\s*,?\s*(?:f|female)\b|\b(?:i'?m|i am|im)\s+(?:a\s+)?(?:female|woman|lady)\b", re.I
+)
+# "My husband (51) has SPMS", "my daughter is 22": whose MS the message is about
+RELATIVE = re.compile(
+    r"\bmy\s+(?:(husband|son|dad|father|brother|boyfriend|partner)|(wife|daughter|mum|mom|mother|sister|girlfriend))\b"
+    # …as the one it is about ("my husband (51) has", "my daughter is 22"), not "my husband says I…"
+    r"(?=\s*(?:\(|,|\d|(?:is|has|had|was|'s|with|just|got|(?:he|she)'?s)\b))",
+    re.I,
+)
+
+
+def _sex(message: str) -> str | None:
+    """The sex of the person whose MS it is, when the message says it: the writer's own word
+    ("29, male") first, else the relative it is about ("my husband"); a "partner" says nothing."""
+    male, female = bool(SELF_MALE.search(message)), bool(SELF_FEMALE.search(message))
+    if male != female:
+        return "male" if male else "female"
+    found = RELATIVE.search(message)
+    if found is None or found.group(1) == "partner":
+        return None
+    return "male" if found.group(1) else "female"
 
 
 def _years(message: str) -> float | None:
