@@ -770,3 +770,14 @@ def test_a_sentence_about_women_only_is_not_given_to_a_man(assistant):
     assert not any("women" in b.text for b in answer.blocks)
     woman = assistant.ask("I'm 35, female, RRMS. Does the chemo in HSCT make women infertile?")
     assert any("women over 32" in b.text for b in woman.blocks)
+
+
+def test_whether_the_neurologist_back_home_will_see_him_hears_about_after_care(assistant):
+    answer = assistant.ask(
+        "My husband has SPMS and wants HSCT in Moscow. Does it work for SPMS? What would it cost? "
+        "And if we go, who looks after him when we come home, will our neurologist here even see him after?"
+    )
+    last = [b for b in answer.blocks if b.ask == len(answer.asks) - 1 and b.kind in ("answer", "not_covered")]
+    assert last and all(
+        "check-ups" in b.text or "follow-up" in b.text or "after-care" in b.text for b in last
+    )

@@ -151,7 +151,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(eligib\w*|qualif\w*|candidate|too old|too late|criteria|suitable|"
             # not "can I get the live ones like MMR?": vaccines, not the treatment
-            r"accept\w*|(?<!where )(can|could) (i|she|he|my \w+|they) (have|get)"
+            # not "will greek doctors accept to do it?" (the follow-up at home)
+            r"accept\w*(?! to (?:do|see|follow|treat|help))|"
+            r"(?<!where )(can|could) (i|she|he|my \w+|they) (have|get)"
             r"(?! (?:the |any |my |some |those |these )?(?:live |\w+ )?"
             r"(?:ones?|vaccin\w*|jabs?|shots?|boosters?|tattoos?|piercings?|drinks?|glass|pets?|dogs?|cats?)"
             r"\b)|"

@@ -859,7 +859,11 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
         re.compile(
             r"\b(?:takes?|taking) care of (?:him|her|me|them)\b|\blooks? after (?:him|her|me|them)\b"
             r"|\b(?:our|my|his|her|the) (?:own |local |home )?doctors? (?:here |at home )?"
-            r"(?:will|would) (?:help|see|treat)",
+            r"(?:will|would) (?:help|see|treat)"
+            # "will our neurologist here even see him after?", "will greek doctors accept to do it?"
+            r"|\b(?:our|my|his|her|the|local|home) (?:own |local )?(?:neurologists?|doctors?|gp|team)"
+            r" (?:here |back home |at home )?(?:even |still )?(?:see|treat|follow)\w*\b"
+            r"|\bdoctors? (?:accept|agree) to (?:do|see|follow|treat)\b",
             re.I,
         ),
         "ahsct-aftercare",
