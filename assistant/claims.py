@@ -665,14 +665,15 @@ LONG_QUOTE = 10  # words: a shorter pasted sentence makes one claim
 CLAUSE_MATCH = 0.85  # a clause cut from a pasted sentence gives a card only on a close match
 
 
-def quoted_clauses(quote: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def quoted_clauses(quote: str) -> tuple[str, ...]:
     """The clauses of one long pasted sentence (LONG_QUOTE words or more), four words or more
-    each; none when it has one clause."""
+    each; none when it has one clause. Read for the answer's batch and again by `in_question`."""
     if len(quote.split()) < LONG_QUOTE or len(split_sentences(quote)) > 1:
-        return []
+        return ()
     found = [c.strip(" .!") for c in CLAUSE_BREAK_IN_QUOTE.split(quote)]
     found = [c for c in found if len(c.split()) >= 4]
-    return found if len(found) > 1 else []
+    return tuple(found) if len(found) > 1 else ()
 
 
 def _quoted_sentences(quote: str) -> list[str]:

@@ -739,7 +739,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         aspect = own if own != "other" else aspect_of(said)
         kind = _topic_kind(statement) if statement and PRONOUN_FIRST.match(own_words) else "other"
         aspect = kind if kind != "other" else aspect  # "…hair will fall. It come back after?": hair
-        if aspect == "decision" and treatment in UNPROVEN and WORTH_IT.search(own_words):
+        if aspect == "decision" and treatment in CELLS_SOLD and WORTH_IT.search(own_words):
             aspect = "effectiveness"  # "exosomes worth it y/n?": whether they do anything at all
         text, first_part, own_first = raw, "", False
         # "Is that right, and should I still go ahead?" both about one statement: one ask; not
@@ -1429,8 +1429,9 @@ def _standalone(text: str, treatment: str, topic: str | None) -> str:
     return f"{text} ({NAMES[treatment]} for MS)"
 
 
-# Treatments sold without proof: whether one is "worth it" is first whether it does anything
-UNPROVEN = frozenset({"msc", "cord-cells", "clinics", "stem-cells-general"})
+# Treatments sold without proof (the cells clinics sell): whether one is "worth it" is first
+# whether it does anything
+CELLS_SOLD = frozenset({"msc", "cord-cells", "clinics", "stem-cells-general"})
 WORTH_IT = re.compile(r"\bworth (?:it|the money|trying|a try)\b", re.I)
 NAMES = {
     "ahsct": "aHSCT",
@@ -1449,7 +1450,6 @@ SET_BESIDE = re.compile(
     r"|\bbetter off\b[^?.!]*\binstead\b",
     re.I,
 )
-CELLS_SOLD = frozenset({"msc", "cord-cells", "clinics", "stem-cells-general"})
 
 
 def _set_beside(query: str, raw: str, treatment: str, message: str) -> str:

@@ -36,6 +36,7 @@ from ..vocab import BlockKind
 from .asks import (
     ASPECT_RULES,
     CARRIED_LEAD,
+    CELLS_SOLD,
     GENERIC,
     NAMED_DMT,
     SET_BESIDE,
@@ -771,7 +772,9 @@ def firm_route(reviewed, ask: Ask) -> Ask:
     return ask
 
 
-TIREDNESS = re.compile(r"\b(?:fatigue\w*|tired\w*|exhaust\w*|worn out|wiped out|no energy)\b", re.I)
+TIREDNESS = re.compile(
+    r"\b(?:fatigue\w*|tired\w*|exhaust\w*|worn out|wiped out|no energy|sleeping \d+ hours)\b", re.I
+)
 RECOVERY_TIME = "ahsct-recovery-time"
 
 
@@ -882,7 +885,7 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     ),
     # "sleeping 14 hours a day, is that normal at this point?"
     (
-        re.compile(r"\b(?:fatigue\w*|tired\w*|exhaust\w*|sleeping \d+ hours|no energy|wiped out)\b", re.I),
+        TIREDNESS,
         "ahsct-recovery-time",
         True,
     ),
@@ -907,7 +910,6 @@ STOP_DRUG = re.compile(
     rf"(?:ms\s+)?(?:{NAMED_DMT.pattern}|drugs?|medications?|medicines?|meds|treatment)",
     re.I,
 )
-SOLD_CELLS = frozenset({"msc", "cord-cells", "clinics", "stem-cells-general"})
 CELLS_WITH_DRUG = "msc-with-dmt"
 
 
@@ -915,7 +917,7 @@ def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
     """An ask about the transplant that matched nothing, routed by a topic only one reviewed
     answer holds (TOPIC_ROUTES); one about stopping a drug for cells a clinic sells, to the
     answer on those cells beside MS drugs."""
-    if ask.treatment in SOLD_CELLS and STOP_DRUG.search(ask.own or ask.text):
+    if ask.treatment in CELLS_SOLD and STOP_DRUG.search(ask.own or ask.text):
         found = reviewed.by_id(CELLS_WITH_DRUG)
         return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     if ask.treatment != "ahsct":
