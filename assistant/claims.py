@@ -532,7 +532,7 @@ class ClaimGuard(ClaimModels):
             quoted = n >= len(sentences) and s in marked  # in quotation marks: a claim whatever its stance
             if not r.claim or not (quoted or self._carries_claim(s, v, r)):
                 continue
-            if s in clauses and r.score < CLAUSE_MATCH:
+            if s in clauses and r.score < CLAUSE_MATCH or s.startswith(SAID_OF) and r.score < PREFIXED_MATCH:
                 continue
             if quoted and names_a_product(s):
                 continue  # for "fat-derived stem cell therapy": the product's name, no claim made
@@ -673,13 +673,43 @@ def quoted_clauses(quote: str) -> tuple[str, ...]:
         return ()
     found = [c.strip(" .!") for c in CLAUSE_BREAK_IN_QUOTE.split(quote)]
     found = [c for c in found if len(c.split()) >= 4]
-    return tuple(found) if len(found) > 1 else ()
+    return tuple(_with_subject(found, quote)) if len(found) > 1 else ()
 
 
 def _quoted_sentences(quote: str) -> list[str]:
     """The sentences of a quoted passage of more than one sentence; none for one sentence."""
     found = split_sentences(quote)
-    return found if len(found) > 1 else []
+    return _with_subject(found, quote) if len(found) > 1 else []
+
+
+# A pasted passage that sells something ("Our umbilical cord stem cell protocol has…")
+SELLS = re.compile(
+    r"\b(?:stem[\s-]+cells?|cells?|therap(?:y|ies)|treatments?|protocols?|mscs?|exosomes?)\b", re.I
+)
+SHORT_PIECE = 8  # words: "EMA approved." or "with no side effects" says nothing of what alone
+OPENING_JOIN = re.compile(r"^(?:and|but|so|which|while|plus)\s+", re.I)
+PERSONAL = re.compile(r"\b(?:i|i'm|i've|my|me|she|she's|he|he's|her|his|we're)\b", re.I)
+SAID_OF = "Stem cell treatment: "
+PREFIXED_MATCH = 0.95  # a short piece read with the subject gives a card only on a very close match
+ASKED = re.compile(
+    r"^(?:is|are|was|were|do|does|did|can|could|will|would|should|how|what|why|when|who)\b", re.I
+)
+
+
+def _with_subject(pieces: list[str], passage: str) -> list[str]:
+    """Short pieces of a pasted sales passage that name no treatment, read as said of stem cell
+    treatment: "…stem cell therapy reverses nerve damage. EMA approved. Fully safe." makes three
+    claims about the therapy, and "EMA approved." alone matches none. The plain name, not the
+    passage's own ("umbilical cord…"), which would pull every piece towards the cord claims."""
+    if not SELLS.search(passage):
+        return pieces
+    # …not a piece about a person ("She's 66 with primary progressive MS."), quoted or not
+    return [
+        p
+        if TREATMENT_NAME.search(p) or len(p.split()) >= SHORT_PIECE or ASKED.match(p) or PERSONAL.search(p)
+        else f"{SAID_OF}{OPENING_JOIN.sub('', p)}"
+        for p in pieces
+    ]
 
 
 def _texts_of(spans: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -878,3 +878,23 @@ def test_each_clause_of_a_long_pasted_sentence_can_state_its_own_claim(shipped):
     ids = {r.claim.id for r in found}
     assert "fda-registered-lab-means-approved" in ids
     assert ids & {"msc-repair-myelin", "msc-regenerate-nerves-and-scars"}
+
+
+def test_short_lines_of_a_pasted_brochure_are_read_as_said_of_what_it_sells(shipped):
+    # "EMA approved." and "with no side effects" match no claim alone; read as said of the stem
+    # cell treatment the passage sells, each gets its card
+    found = shipped.guard.in_question(
+        'Their brochure says: "Our stem cell therapy regenerates myelin in most patients. EMA approved." '
+        "Is this real?"
+    )
+    assert {"stem-cell-therapy-approved-for-ms", "msc-repair-myelin"} <= {r.claim.id for r in found}
+    found = shipped.guard.in_question(
+        'A clinic sent me this: "Our umbilical cord stem cell protocol has a 94% improvement rate in MS '
+        'patients, with no side effects, and is approved by the Ministry of Health." True?'
+    )
+    assert "stem-cells-completely-safe" in {r.claim.id for r in found}
+    # a line about a person, quoted with the advert, is no claim of the clinic's
+    found = shipped.guard.in_question(
+        'The clinic wrote: "Our stem cell protocol helps progressive MS. She is 66 with primary progressive MS."'
+    )
+    assert all("She is 66" not in r.sentence for r in found)
