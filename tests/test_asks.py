@@ -1436,3 +1436,41 @@ def test_the_sex_of_the_person_whose_ms_it_is():
     assert read_context("Hi, 29, male, RRMS since 2021").sex == "male"
     assert read_context("My wife (41) is booked for aHSCT and my son is 6").sex == "female"
     assert read_context("My husband says I should go abroad. I'm 34, will it make me infertile?").sex is None
+
+
+def test_a_list_typed_with_bare_numbers_on_its_own_lines_is_read_ask_by_ask():
+    # the message as the page passes it on: cleaned by read_message, which once joined every line
+    # into one, so the numbered asks below read as one request about insurance
+    from assistant.flow.understand import read_message
+
+    typed = (
+        "im 31 with rrms and relapsing on ocrevus. couple things\n"
+        "1 my insurer refused hsct as experimental, has anyone won an appeal\n"
+        "2 is there a trial i could join in the US, is it still open\n"
+        "3 could i go back to teaching after with the infection risk\n"
+        "also can my husband stay with me at the clinic for free"
+    )
+    asks = read_asks(read_message(typed, 4000).asked)
+    assert len(asks) >= 4
+    texts = [a.text for a in asks]
+    assert "insurer" in texts[0] and any("trial" in t for t in texts[1:3])
+    assert "husband" in texts[-1]
+    # a hard-wrapped line is still one sentence
+    assert (
+        read_message("I had HSCT in\nMarch and my hair\nis thin", 4000).asked
+        == "I had HSCT in March and my hair is thin"
+    )
+
+
+def test_who_pays_is_a_price_ask_and_a_numbered_question_splits_after_its_number():
+    (first, pays) = read_asks("should I freeze my eggs first and who pays for that?")
+    assert pays.aspect == "cost" and "eggs" in pays.query
+    asks = read_asks("1. Would I actually qualify for HSCT on the NHS, and how long is the wait usually?")
+    assert len(asks) == 2 and asks[1].text.lower().startswith("how long is the wait")
+
+
+def test_a_yellow_fever_vaccine_after_a_transplant_is_no_urgent_symptom():
+    from assistant.flow.notices import urgent
+
+    assert not urgent("She had aHSCT eight months ago and asks whether she can get the yellow fever vaccine.")
+    assert urgent("She had aHSCT eight months ago and now has a fever and chills.")

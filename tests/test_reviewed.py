@@ -781,3 +781,76 @@ def test_whether_the_neurologist_back_home_will_see_him_hears_about_after_care(a
     assert last and all(
         "check-ups" in b.text or "follow-up" in b.text or "after-care" in b.text for b in last
     )
+
+
+def test_what_a_price_ask_wants_paid_is_said_when_the_library_lacks_it(shipped_assistant):
+    # "who pays for that" after egg freezing had got the transplant's price answer, and "will my
+    # insurance give back money" the clinics' missing prices only
+    answer = shipped_assistant.ask(
+        "I'm 29 and want kids. Will the chemo make me infertile, should I freeze my eggs first and who "
+        "pays for that?"
+    )
+    lacking = " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+    assert "paying for egg or sperm storage" in lacking
+    assert "ahsct-cost" not in [a["answer_id"] for a in answer.asks]
+    answer = shipped_assistant.ask(
+        "I read about a stem cell clinic in Mexico. How much is it, and will my national health "
+        "insurance give back some money if I go there?"
+    )
+    assert "insurance cover" in " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+
+
+def test_would_i_qualify_gets_the_criteria_even_with_the_nhs_named(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm 34 with RRMS. Would I actually qualify for HSCT on the NHS with my history?"
+    )
+    assert answer.asks[0]["answer_id"] == "ahsct-who-qualifies"
+
+
+def test_stopping_a_named_drug_for_a_clinics_cells_reaches_the_answer_on_cells_beside_drugs(
+    shipped_assistant,
+):
+    answer = shipped_assistant.ask(
+        "A clinic in Panama offers me cord stem cells. I'm on ocrelizumab, would I have to stop it before "
+        "going, and could the two interact?"
+    )
+    assert "msc-with-dmt" in [a["answer_id"] for a in answer.asks]
+
+
+def test_a_dental_ask_names_dental_care_as_what_the_library_lacks(shipped_assistant):
+    answer = shipped_assistant.ask("Why did the nurse say I must see the dentist before my HSCT?")
+    assert "dental care" in " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+
+
+def test_does_it_grow_back_after_a_hair_question_is_about_hair(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "does hair fall out with hsct chemo and does it grow back normal or different"
+    )
+    assert [a["answer_id"] for a in answer.asks] == ["ahsct-chemo-side-effects"] * 2
+    assert "MIST" not in answer.answer
+
+
+def test_an_everyday_thing_the_library_never_mentions_is_named_beside_the_answers_own_lack(shipped_assistant):
+    # "altitude" had read as a misspelt "attitude", and an ask about what the infections answer
+    # lacks said only that answer's own line
+    answer = shipped_assistant.ask(
+        "After the transplant I must fly home to my town in the mountains at 900 metres. Is altitude or "
+        "flying a problem for the immune system after?"
+    )
+    assert "about altitude" in " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+    answer = shipped_assistant.ask(
+        "My daughter is 15 with very active MS. Is HSCT ever done on children or teenagers?"
+    )
+    lacking = [b.text for b in answer.blocks if b.kind == "not_covered"]
+    assert lacking and "children" in lacking[0]
+
+
+def test_a_numbered_list_reaches_the_answers_on_hospital_stay_and_help_at_home(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm 47 with SPMS, EDSS 5.5. Two things:\n"
+        "1. Am I too old for aHSCT to be worth it?\n"
+        "2. If I did qualify, what is the recovery like - how long in hospital, and how long until I'd "
+        "be able to manage at home on my own? I live alone."
+    )
+    given = [a["answer_id"] for a in answer.asks]
+    assert "ahsct-hospital-stay" in given and "ahsct-practical-planning" in given

@@ -125,7 +125,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(cost|costs|costly|price|prices|pricier|paid|charg(?:e|es|ed|ing)(?! of\b)|"
             # not "should she pay to bank the cord blood?": whether to store it, not what it costs
             # nor "what should I check before I pay anything?": a time, not a price
-            r"(?<!before i )(?<!before we )pay(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|"
+            r"(?<!before i )(?<!before we )pay(?:s|ing)?(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|"
             # not "I can't afford a long time off": time away from work, not a price
             r"afford(?! (?:\w+ ){0,3}(?:time|weeks?|months?|days?) (?:off|away))|"
             r"expensive|cheap|cheaper|cheapest|"
@@ -139,7 +139,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))|"
             # not "how much does it help", "how much years does it last" or "how much time?"
             r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
-            r"difference|trouble|time|longer|months?|weeks?|days?|vitamin|vit|iu|mg)\b"
+            r"difference|trouble|time|longer|months?|weeks?|days?|vitamin|vit|iu|mg|"
+            # "how much looking after will he need?": care at home
+            r"looking after|care|support)\b"
             # "how much vitamin D should i take": a dose
             r"|(?: \w+){1,3} (?:should|do|can|must) (?:i|you|he|she|we) take\b))\b"
             r"|[$€£]\s?\d",  # "$54,500": a price, with no word boundary before its sign
@@ -304,7 +306,7 @@ PASTED = re.compile(r"[\"“][^\"”]{60,}[\"”]")
 TRUTH_CHECK = re.compile(
     r"^\W*(?:(?:so|and|but|ok|okay)\W+)?(?:"
     r"(?:is|are)\s+(?:any|all|some|much|none|most)\s+of\s+(?:this|that|it|these|those)\s+(?:really\s+|even\s+)?true"
-    r"|(?:is|are)\s+(?:this|that|these|those)\s+(?:all\s+|really\s+)?true"
+    r"|(?:is|are)\s+(?:this|that|these|those)\s+(?:all\s+|really\s+|even\s+)?(?:true|real|legit\w*|genuine)"
     r"|(?:true|real)\s+or\s+(?:not|false|fake))\W*$",
     re.I,
 )
@@ -359,6 +361,7 @@ POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\
 # ("…BEAM-ATG or cyclophosphamide-ATG, and is one of them safer?": the regimens just named)
 SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|them|"), re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
+THE_PRICE = re.compile(r"\bthe (?:cost|price|total|fee)\b", re.I)
 POINTS = re.compile(r"\b(it|its|this|that|these|those|they|them|one|so|there)\b", re.I)
 # "Is dangerous?" (the "it" left out, as in many languages) and "and then chemo?" (going on
 # from the ask before) lean on it too
@@ -450,7 +453,10 @@ HELP_FRAME = re.compile(
 # "What practical points should I make sure I cover without sounding…?": the reply's points
 REPLY_POINTS = re.compile(
     r"^\W*(?:and\s+)?(?:what|which)\s+(?:\w+\s+)?(?:points|things)\s+should\s+(?:i|we)\s+"
-    r"(?:make sure (?:i|we)\s+)?(?:cover|mention|include|say|raise)\b",
+    r"(?:make sure (?:i|we)\s+)?(?:cover|mention|include|say|raise)\b"
+    # "…and what should I make sure to refer back to her transplant team?": the reply's next step
+    r"|^\W*(?:and\s+)?what\s+should\s+(?:i|we)\s+(?:make sure (?:to|i|we)\s+)?(?:refer|pass|send|direct)\s+"
+    r"(?:\w+\s+)?(?:back\s+)?to\s+(?:her|his|their|the)\s+(?:own\s+)?(?:transplant\s+|ms\s+)?(?:team|doctors?|neurologist)\W*$",
     re.I,
 )
 
@@ -836,7 +842,7 @@ def _sentences(message: str) -> tuple[list[str], set[str]]:
     list ("1) what should I ask a clinic 2) does insurance cover it": one sentence, two asks)."""
     read: list[str] = []
     listed: set[str] = set()
-    items = BULLET.split(_elisions_end(message))
+    items = BULLET.split(_numbered_lines(_elisions_end(message)))
     chunks = [(n, line) for n, item in enumerate(items) for line in NEW_LINE.split(item)]
     for n, chunk in chunks:
         for s in (q for sentence in split_sentences(chunk) for q in LOWER_QUESTION.split(sentence)):
@@ -1021,6 +1027,22 @@ LIST_ITEM = re.compile(r"\s+(?=\(?\d{1,2}\)\s+[A-Za-z])")
 # "- would she qualify? is there an age limit\n- does HSCT do anything for progressive MS": bullet
 # lines, each its own question
 BULLET = re.compile(r"\n\s*[-*•]\s+")
+# "couple things\n1 my insurance denied it, how do i appeal\n2 is the trial still recruiting": a
+# number alone at the start of a line, typed on a phone, numbers the asks like a bullet does
+BARE_NUMBER = re.compile(r"\n[ \t]*(\d{1,2})[ \t]+(?=[A-Za-z])")
+# "…no immunity for a while\nalso does anyone know…": after a list, a lower-case line that opens
+# with "also" or "and" is one more ask, not the end of the item above
+LIST_AFTERWORD = re.compile(r"[ \t]*\n(?=[ \t]*(?:also|and also|oh and|btw|ps)\b)", re.I)
+
+
+def _numbered_lines(message: str) -> str:
+    """Lines numbered 1, 2, 3 without a mark, written as bullets; the message as it is otherwise."""
+    found = [int(n) for n in BARE_NUMBER.findall(message)]
+    if not any(b == a + 1 for a, b in zip(found, found[1:], strict=False)):
+        return message
+    return LIST_AFTERWORD.sub("\n- ", BARE_NUMBER.sub("\n- ", message))
+
+
 # A line that starts anew after one ending without a mark ("…any of it\nI dont want to…"): a new
 # sentence, not a list item
 NEW_LINE = re.compile(r"(?<=[a-z0-9])[ \t]*\n(?=[ \t]*[A-Z])")
@@ -1307,7 +1329,9 @@ def _treatment(ask: str, topic: str | None) -> str:
     """The ask's own treatment, else the message's; "how much is it in Mexico?" after "…HSCT…"
     asks about HSCT there, not about clinics in general."""
     own = treatment_of(ask)
-    if own == "clinics" and topic not in (None, "clinics") and POINTER.search(ask) and not CLINIC.search(ask):
+    # …and "How much is the cost in Moscow?" in a message about a hospital there doing HSCT
+    pointed = POINTER.search(ask) or THE_PRICE.search(ask)
+    if own == "clinics" and topic not in (None, "clinics") and pointed and not CLINIC.search(ask):
         return topic
     # "how risky is it compared with staying on drugs?" after "...the chemo...", and "Should she
     # stop the Ocrevus now?" in a message about a transplant: both about the transplant; and
@@ -1357,6 +1381,9 @@ TRAILING_ASK = re.compile(
     # "…a small tattoo on my wrist, it is ok now after 2 years or no": a yes or no put last
     r"|,\s+(?:it|that|this)\s+(?:is|'s)\s+(?:ok|okay|safe|fine|allowed|possible|normal)\b[^,.?!]{0,40}"
     r"\bor (?:no|not)\W*$"
+    # "my insurance denied hsct as experimental, has anyone won an appeal and how"
+    r"|,\s+(?:has|have|did|does|do|is|was)\s+(?:anyone|anybody|someone|somebody|any of you)\b"
+    r"[^,.?!]{3,}[.!]?$"
     # "I work as taxi driver, own car, so also how long I cannot work."
     r"|,\s+(?:so\s+)?(?:also\s+)?how (?:long|soon)\s+(?:i|we|he|she|they)\b[^,.?!]{3,}[.!]?$"
     # "…a seizure during my transplant (the drugs, they said) - does that affect me driving still"
@@ -1396,7 +1423,8 @@ def _split_joined(sentence: str) -> list[str]:
     parts = _with_choices(parts)
     # "Two things: will my hair fall out, and how long off work?": the question starts after the
     # colon; "Honestly how risky is it, and how much does it help?" asks twice
-    lead = parts[0].rsplit(":", 1)[-1]
+    # …and "1. Would I qualify, and how long is the wait?" after its list number
+    lead = LIST_MARK.sub("", parts[0].rsplit(":", 1)[-1].strip(), count=1)
     if len(parts) > 1 and not QUESTION_START.match(lead) and not ASKING_WH.search(lead):
         # "Four months after HSCT, do I still need…?": the lead-in belongs to the question
         parts[:2] = [f"{parts[0]}, {parts[1]}"]

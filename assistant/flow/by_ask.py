@@ -152,6 +152,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             again = _not_given(res.reviewed, ask, given, plan.vectors.get(ask.query))
             if again is None:  # the same question asked again in other words: answered once,
                 # but the part of it the library lacks is said ("…and could I breastfeed after?")
+                _record(checker.answer, i, ask)
                 kept += yield from _missing_part(res, ask, i, plan, several)
                 continue
             ask = again
@@ -214,7 +215,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
                 or wants_a_figure_it_lacks(ask, reviewed)
                 or wants_evidence_it_lacks(ask, reviewed)
             )
-            missing = Missing() if narrow else ask_missing(res, ask, plan.person)
+            missing = _named_lack(res, ask, plan.person) if narrow else ask_missing(res, ask, plan.person)
             support = res.card_support
             # "I'm 17, can teenagers get it?": the variant for their age answers the uncovered part
             own_kind = narrow and ask.read_aspect in ("other", reviewed.aspect)
@@ -297,6 +298,8 @@ def _missing_part(res: Assistant, ask: Ask, index: int, plan: Plan, several: boo
     the library lacks; nothing when it lacks nothing (then it was the same question again)."""
     earlier = res.reviewed.by_id(ask.answer_id) if ask.answer_id else None
     named = uncovered_part(ask, earlier, ask.own or ask.text) if earlier is not None else ()
+    # "…and will my insurance give back some money?" after the answer on prices
+    named = _paid_for(ask).words or named
     # "is it ok to cuddle my dog?" after the answer on infections: its "pets", not "cuddle"
     missing = Missing(named) if named else ask_missing(res, ask, plan.person)
     if earlier is not None and not named:
@@ -729,7 +732,9 @@ COMES_BACK = re.compile(r"\b(?:ms|the disease|relapses?)\s+(?:comes?|coming|came
 # "Can you have it a second time?", "can HSCT be done twice?"
 AGAIN = re.compile(
     r"\b(?:a\s+)?second\s+(?:time|transplant|round|a?hsct)\b|\btwice\b"
-    r"|\b(?:have|do|get|repeat)\w*\s+(?:it|a?hsct|the\s+transplant)\s+again\b|\brepeat\s+(?:transplant|a?hsct)\b",
+    r"|\b(?:have|do|get|repeat)\w*\s+(?:it|a?hsct|the\s+transplant)\s+again\b|\brepeat\s+(?:transplant|a?hsct)\b"
+    # "what do people do after that, redo it or go back on meds?"
+    r"|\bredo(?:ing)?\s+(?:it|a?hsct|the\s+transplant)\b",
     re.I,
 )
 # "He asked whether this new lesion means MS is back": active again after the transplant
@@ -742,11 +747,44 @@ JOIN_TRIAL = re.compile(
     r"get a place (?:on|in))\b[^.?!]{0,30}\b(?:starms|beat-?ms|ram-?ms|trials?)\b",
     re.I,
 )
+# "Would I actually qualify for HSCT on the NHS with my history?": the criteria, not the answer
+# on NHS access that "NHS" drew the matcher to
+WOULD_QUALIFY = re.compile(
+    r"\b(?:would|will|do|does|could|can|might)\s+(?:i|she|he|we|they|my \w+)\s+"
+    r"(?:actually\s+|even\s+|really\s+|still\s+)?"
+    r"(?:qualify|be eligible|be a candidate)\b",
+    re.I,
+)
+# "How much looking after will he need when we get home?": the help needed at home
+LOOKING_AFTER = re.compile(
+    r"\b(?:how much|what)\s+(?:looking after|care|help)\s+(?:will|would|does|do)\s+"
+    r"(?:he|she|they|i|we)\s+need\b"
+    # "how long until I'd be able to manage at home on my own?"
+    r"|\bmanage\s+(?:at\s+home\s+)?(?:on|by)\s+(?:my|his|her|their)\s*(?:own|self)\b",
+    re.I,
+)
+# "…what is the recovery like — how long in hospital?": the answer on the hospital stay
+HOSPITAL_STAY = re.compile(
+    r"\bhow (?:long|many (?:days|weeks|nights))\b[^.?!]{0,25}\b(?:in|at)\s+(?:the\s+)?hospital\b"
+    r"|\bhospital stay\b",
+    re.I,
+)
+ELIGIBILITY_ANSWERS = (
+    "ahsct-who-qualifies",
+    "ahsct-age-limit",
+    "ahsct-edss-limit",
+    "ahsct-disease-duration",
+    "ahsct-breakthrough-activity",
+    "ahsct-progressive-eligibility",
+)
 # Asks whose words have one meaning here, routed to the answer that holds it whatever the matcher
 # picked ("…periods stop…" matched the answer on stopping drugs): (words, the answers that speak
 # of it, the first of them to give)
 FIRM_ROUTES = (
     (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
+    (WOULD_QUALIFY, ELIGIBILITY_ANSWERS),
+    (LOOKING_AFTER, ("ahsct-practical-planning", "ahsct-aftercare")),
+    (HOSPITAL_STAY, ("ahsct-hospital-stay",)),
     (DRUG_ARM, ("ahsct-trial-drug-group",)),
     (JOIN_TRIAL, ("ahsct-trials", "ahsct-trial-drug-group", "ahsct-nhs-access")),
     (FAILED, ("ahsct-relapse-after", "ahsct-mri-monitoring")),
@@ -769,9 +807,15 @@ def firm_route(reviewed, ask: Ask) -> Ask:
     if ask.read_aspect == "recovery" and TIREDNESS.search(ask.query) and ask.answer_id != RECOVERY_TIME:
         found = reviewed.by_id(RECOVERY_TIME)
         return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+    # "…should I freeze my eggs first and who pays for that?": the answer on fertility, whose lack
+    # of anything on paying for storage is said (`_paid_for`), not the transplant's price
+    if ask.read_aspect == "cost" and FERTILITY.search(ask.query) and ask.answer_id != FERTILITY_ANSWER:
+        found = reviewed.by_id(FERTILITY_ANSWER)
+        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     return ask
 
 
+FERTILITY_ANSWER = "ahsct-fertility"
 TIREDNESS = re.compile(
     r"\b(?:fatigue\w*|tired\w*|exhaust\w*|worn out|wiped out|no energy|sleeping \d+ hours)\b", re.I
 )
@@ -837,7 +881,12 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
         "ahsct-dmts-around-transplant",
         True,
     ),
-    (re.compile(r"\bhair\b", re.I), "ahsct-chemo-side-effects", True),
+    # "does hair fall out with the chemo, and does it grow back normal?"
+    (
+        re.compile(r"\bhair\b|\b(?:does|will|would) (?:it|they|a?hsct) (?:all |ever )?grow back\b", re.I),
+        "ahsct-chemo-side-effects",
+        True,
+    ),
     (
         FERTILITY,
         "ahsct-fertility",
@@ -861,6 +910,8 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     (
         re.compile(
             r"\b(?:takes?|taking) care of (?:him|her|me|them)\b|\blooks? after (?:him|her|me|them)\b"
+            # "how much looking after will he need when we get home?"
+            r"|\blooking after (?:will|would|does|do) (?:he|she|they|i|we) need\b"
             r"|\b(?:our|my|his|her|the) (?:own |local |home )?doctors? (?:here |at home )?"
             r"(?:will|would) (?:help|see|treat)"
             # "will our neurologist here even see him after?", "will greek doctors accept to do it?"
@@ -911,13 +962,22 @@ STOP_DRUG = re.compile(
     re.I,
 )
 CELLS_WITH_DRUG = "msc-with-dmt"
+# "I'm on ocrelizumab, so would I have to stop it before going, could the two interact?"
+STOP_IT_OR_MIX = re.compile(
+    r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*)\s+(?:it|them|that)\b|\binteract\w*|\bmix\w*\b",
+    re.I,
+)
+
+
+def _drug_beside_cells(text: str) -> bool:
+    return bool(STOP_DRUG.search(text) or (NAMED_DMT.search(text) and STOP_IT_OR_MIX.search(text)))
 
 
 def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
     """An ask about the transplant that matched nothing, routed by a topic only one reviewed
     answer holds (TOPIC_ROUTES); one about stopping a drug for cells a clinic sells, to the
     answer on those cells beside MS drugs."""
-    if ask.treatment in CELLS_SOLD and STOP_DRUG.search(ask.own or ask.text):
+    if ask.treatment in CELLS_SOLD and _drug_beside_cells(ask.own or ask.text):
         found = reviewed.by_id(CELLS_WITH_DRUG)
         return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     if ask.treatment != "ahsct":
@@ -1034,6 +1094,9 @@ def reviewed_blocks(
     missing = (missing or Missing()).besides(answer.not_covered)
     if narrow:
         yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
+        if missing.words:  # "…will my insurance give back some money?" beside the prices it lacks
+            yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
+        missing = Missing()  # said: not again below
     elif missing.mostly:
         yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
     narrow = narrow or missing.mostly
@@ -1275,11 +1338,54 @@ def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -
     if WAITING.search(ask.text) and not ask.answer_id:
         # the library holds no waiting times anywhere, though each word of the ask is its own
         missing = Missing(("waiting lists", *missing.words[:2]), True)
+    if (paid := _paid_for(ask)).words:
+        missing = Missing((*paid.words, *missing.words[:2]), True)
+    if CHILDREN_TREATED.search(ask.own or ask.text):
+        missing = Missing(("children and teenagers", *missing.words[:2]), True)
     place = unknown_place(ask, person, known)
     if place and place not in missing.words:
         # where the answer depends on the place, the place the library lacks is most of the ask
         return Missing((*missing.words[:2], place), missing.mostly or ask.aspect in WHERE_BOUND)
     return missing
+
+
+# "Will my national health insurance give back some money?", "…freeze my eggs first and who pays
+# for that?": what a price ask wants paid, where the library has nothing reviewed on it
+INSURANCE = re.compile(
+    r"\b(?:insurance|insurer|reimburs\w*|refund\w*|give (?:me )?back (?:some |the )?money|"
+    r"pay (?:me |us )?back)\b",
+    re.I,
+)
+
+
+# "Is HSCT ever done on children or teenagers?": the library's evidence is on adults
+CHILDREN_TREATED = re.compile(
+    r"\b(?:done|given|offered|used|performed|do|treat\w*)\b[^.?!]{0,20}\b(?:on|for|in|to)\s+"
+    r"(?:children|kids|teens|teenagers|adolescents|minors)\b|\b(?:paediatric|pediatric)\b",
+    re.I,
+)
+
+
+def _named_lack(res: Assistant, ask: Ask, person: PersonContext) -> Missing:
+    """For an ask about the part an answer lacks: what it wants paid, or an everyday thing it
+    names that the library never mentions ("is altitude or flying a problem after?" beside the
+    answer on infections, which has no advice on travel), said beside the answer's own lack."""
+    if (paid := _paid_for(ask)).words:
+        return paid
+    named = tuple(w for w in ask_missing(res, ask, person).words if REMEDY.fullmatch(w))
+    return Missing(named, True) if named else Missing()
+
+
+def _paid_for(ask: Ask) -> Missing:
+    """For a price ask: what it wants paid that the library lacks, as a `Missing`."""
+    lacking = _cost_of_what(ask) if "cost" in (ask.aspect, ask.read_aspect) else ""
+    return Missing((lacking,), True) if lacking else Missing()
+
+
+def _cost_of_what(ask: Ask) -> str:
+    if FERTILITY.search(ask.query):
+        return "paying for egg or sperm storage"
+    return "insurance cover" if INSURANCE.search(ask.own or ask.text) else ""
 
 
 # Places whose care the library speaks of as the UK's or the US's (NHS, FDA)
@@ -1671,7 +1777,7 @@ class Missing:
 
     def sentence(self) -> str:
         named = (SPELLED_OUT.get(w, AS_NOUN.get(w.lower(), w)) for w in self.words)
-        return MISSING.format(words=_listed(tuple(named)))
+        return MISSING.format(words=_listed(tuple(dict.fromkeys(named))))  # "teeth", "tooth": once
 
     def with_symptom(self, symptom: str) -> Missing:
         """With a symptom the ask wants helped and no answer sentence names: most of the ask."""
@@ -1740,6 +1846,11 @@ AS_NOUN = {
     "swim": "swimming",
     "drive": "driving",
     "fly": "flying",
+    "dentist": "dental care",
+    "dentists": "dental care",
+    "dental": "dental care",
+    "teeth": "dental care",
+    "tooth": "dental care",
     "smoke": "smoking",
     "vape": "vaping",
     "drink": "drinking",
@@ -1764,8 +1875,9 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
         if (w not in everyday or w in named)
         and not _glued(w, known)
         and not all(_known(s, known) for s in stems)
-        and not _inflected(w, everyday)
-        and not _misspelt(w, everyday)  # last: it tries every one-letter edit
+        # a remedy or activity named as such is no misspelling ("altitude" is not "attitude")
+        and (w in named or not _inflected(w, everyday))
+        and (w in named or not _misspelt(w, everyday))  # last: it tries every one-letter edit
     ]
     # a remedy the library lacks ("vitamin D 60000 IU weekly, ok to continue after?") is what is asked
     remedy = any(w in named for w in found)
@@ -1844,7 +1956,9 @@ REMEDY = re.compile(
     r"colloidal silver|mushrooms?|peptides?|placenta|keto(?: diet)?|paleo(?: diet)?|gluten[- ]free|"
     r"juicing|detox\w*|cupping|leeches|homeopath\w*|fasting|"
     # everyday life after treatment: "When can I have a glass of wine again after HSCT?"
-    r"alcohol|wine|beer|coffee|caffeine|saunas?|hot tubs?|tattoos?|swimming|sunbathing)\b",
+    r"alcohol|wine|beer|coffee|caffeine|saunas?|hot tubs?|tattoos?|swimming|sunbathing|"
+    # "the nurse said to see the dentist first", "my city is at 900 metres, is altitude a problem?"
+    r"dentists?|dental|teeth|tooth|altitude)\b",
     re.I,
 )
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.

@@ -35,7 +35,9 @@ URGENT = re.compile(
 # neck may be an infection or meningitis (the harms the case reports describe). Urgent there,
 # though not in a message about MS in general.
 INFECTION_SIGNS = re.compile(
-    r"\b(shiver\w*|chills|rigou?rs|feverish|fevers?|a (high )?temperature|a cough|bad cough|coughing|"
+    # "the yellow fever vaccine" names a vaccine, not a sign
+    r"\b(shiver\w*|chills|rigou?rs|feverish|(?<!yellow )fevers?|a (high )?temperature|"
+    r"a cough|bad cough|coughing|"
     r"stiff neck|neck is stiff|"
     # and signs of low platelets (ITP, a late autoimmune effect of the transplant): bleeding
     # gums, tiny red or purple dots on the skin, bruises from nothing, blood in urine

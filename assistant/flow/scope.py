@@ -140,7 +140,8 @@ def read_request(question: str) -> Request:
     text = HIDDEN.sub(" ", question)
     kept = [ROLE_LABEL.sub("", s) for s in split_sentences(text) if not _instruction(s)]
     removed = " ".join(kept) != " ".join(split_sentences(text)) or text != question
-    rest = " ".join(s for s in kept if s.strip())
+    # nothing removed: the message as written, its line breaks kept for the reader of asks
+    rest = " ".join(s for s in kept if s.strip()) if removed else question
     if removed and not _asks(kept):
         return Request(question, DeclineReason.INSTRUCTION, True)
     decline = _decline(rest)

@@ -34,7 +34,7 @@ def clean_question(question: str, limit: int) -> tuple[str, list[Notice]]:
     if not isinstance(question, str):
         raise QuestionError("The question must be text.")
     text = "".join(ch for ch in question if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
-    text = " ".join(text.encode("utf-8", "replace").decode("utf-8").split())
+    text = _with_line_breaks(text.encode("utf-8", "replace").decode("utf-8"))
     if not text:
         raise QuestionError("Please type a question.")
     found = []
@@ -44,6 +44,25 @@ def clean_question(question: str, limit: int) -> tuple[str, list[Notice]]:
     if looks_non_english(text):
         found.append(Notice(NoticeCode.NOT_ENGLISH, notices.NOT_ENGLISH))
     return text, found
+
+
+# A line break that lists is kept: before a bullet or a numbered line ("couple things\n1 my
+# insurance denied it…\n2 is the trial still recruiting") and, in a message with such a list, before
+# a line that adds one more ("also…"); the reader of asks splits there (asks.BULLET). Any other
+# break is a space: a line wrapped in an email goes on with its sentence ("…in\nMarch").
+LIST_LINE = re.compile(r"^(?:[-*•]\s|\(?\d{1,2}[.):]?\s+[A-Za-z])")
+AFTER_LIST = re.compile(r"^(?:also|and also|oh and|btw|ps)\b", re.I)
+
+
+def _with_line_breaks(text: str) -> str:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    listed = sum(bool(LIST_LINE.match(line)) for line in lines) >= 2
+    out = ""
+    for line in lines:
+        kept = LIST_LINE.match(line) or (listed and AFTER_LIST.match(line))
+        out = f"{out}\n{line}" if out and kept else f"{out} {line}".strip()
+    return out
 
 
 def read_message(question: str, limit: int) -> Message:
