@@ -1474,3 +1474,26 @@ def test_a_yellow_fever_vaccine_after_a_transplant_is_no_urgent_symptom():
 
     assert not urgent("She had aHSCT eight months ago and asks whether she can get the yellow fever vaccine.")
     assert urgent("She had aHSCT eight months ago and now has a fever and chills.")
+
+
+def test_i_wonder_if_and_lettered_lines_are_asks():
+    from assistant.flow.understand import read_message
+
+    asks = read_asks(
+        "I live in Poland and have RRMS. Is HSCT done in public hospitals here? Also we want a baby one "
+        "day and I read the chemo harms fertility, so I wonder if I must freeze eggs before or not."
+    )
+    assert len(asks) == 2 and "freeze eggs" in asks[1].text
+    typed = (
+        "My sister was offered HSCT abroad by a broker. My questions are:\n"
+        "a) is a guarantee of results something a real hospital would give?\n"
+        "b) what are the serious risks, including deaths?\n"
+        "c) if something goes wrong after she comes home, who looks after her?"
+    )
+    texts = [a.text for a in read_asks(read_message(typed, 4000).asked)]
+    assert len(texts) == 3 and "risks" in texts[1] and "looks after" in texts[2]
+
+
+def test_a_drug_had_before_leaves_the_ask_on_the_transplant():
+    (ask,) = read_asks("My neuro mentioned HSCT. Would having had alemtuzumab rule me out?")
+    assert ask.treatment == "ahsct"

@@ -895,6 +895,7 @@ def test_short_lines_of_a_pasted_brochure_are_read_as_said_of_what_it_sells(ship
     assert "stem-cells-completely-safe" in {r.claim.id for r in found}
     # a line about a person, quoted with the advert, is no claim of the clinic's
     found = shipped.guard.in_question(
-        'The clinic wrote: "Our stem cell protocol helps progressive MS. She is 66 with primary progressive MS."'
+        'The clinic wrote: "Our stem cell protocol helps progressive MS. She is 66 with primary progressive '
+        'MS."'
     )
     assert all("She is 66" not in r.sentence for r in found)

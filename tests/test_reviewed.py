@@ -854,3 +854,38 @@ def test_a_numbered_list_reaches_the_answers_on_hospital_stay_and_help_at_home(s
     )
     given = [a["answer_id"] for a in answer.asks]
     assert "ahsct-hospital-stay" in given and "ahsct-practical-planning" in given
+
+
+def test_a_doctors_own_record_packing_and_medicare_are_named_as_not_covered(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My dad, 58 with SPMS, wants HSCT at a clinic in Russia. Would he be accepted in the UK? And he "
+        "keeps asking me to find out one doctor's personal success rate, is that published anywhere?"
+    )
+    assert "individual clinics, hospitals or doctors" in answer.answer
+    answer = shipped_assistant.ask(
+        "I'm having aHSCT in March. What do people actually pack for the hospital stay?"
+    )
+    assert "about packing" in answer.answer
+    answer = shipped_assistant.ask(
+        "If I had some kind of stem cell treatment, would Medicare or my private health cover a gym "
+        "membership or physio afterwards?"
+    )
+    assert "insurance cover" in " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+
+
+def test_firm_words_pick_the_answer_the_ask_wants(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My sister is having HSCT in India.\na) what are the risks?\nb) if something goes wrong after she "
+        "comes home, who looks after her?"
+    )
+    assert "ahsct-aftercare" in [a["answer_id"] for a in answer.asks]
+    answer = shipped_assistant.ask(
+        "I'm 52 with PPMS. I wonder whether any of the MSC trials actually take people with PPMS, or "
+        "whether they're mostly for SPMS."
+    )
+    assert [a["answer_id"] for a in answer.asks] == ["msc-progressive-ms"]
+    answer = shipped_assistant.ask(
+        "My neuro mentioned HSCT as an option. I had alemtuzumab before. Would having had alemtuzumab "
+        "rule me out?"
+    )
+    assert answer.asks[0]["answer_id"] == "ahsct-who-qualifies"

@@ -129,7 +129,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             # not "I can't afford a long time off": time away from work, not a price
             r"afford(?! (?:\w+ ){0,3}(?:time|weeks?|months?|days?) (?:off|away))|"
             r"expensive|cheap|cheaper|cheapest|"
-            r"fund\w*|insurance|insurer|\$|€|£|euros?|dollars?|pounds|fee|fees|the total|"
+            r"fund\w*|insurance|insurer|medicare|medicaid|private health|\$|€|£|euros?|dollars?|"
+            r"pounds|fee|fees|the total|"
             # "Does Aetna cover HSCT at all or is it always out of pocket?"
             r"cover(?:s|ed)? (?:it|this|that|a?hsct|the (?:cost|treatment|transplant))|coverage|"
             r"out[- ]of[- ]pocket|reimburs\w*|going rate|"
@@ -1030,17 +1031,21 @@ BULLET = re.compile(r"\n\s*[-*•]\s+")
 # "couple things\n1 my insurance denied it, how do i appeal\n2 is the trial still recruiting": a
 # number alone at the start of a line, typed on a phone, numbers the asks like a bullet does
 BARE_NUMBER = re.compile(r"\n[ \t]*(\d{1,2})[ \t]+(?=[A-Za-z])")
+# "a) is that something a real provider would say?\nb) what are the risks?": lettered lines
+LETTER_ITEM = re.compile(r"\n[ \t]*\(?([a-hA-H])\)[ \t]+(?=\S)")
 # "…no immunity for a while\nalso does anyone know…": after a list, a lower-case line that opens
 # with "also" or "and" is one more ask, not the end of the item above
 LIST_AFTERWORD = re.compile(r"[ \t]*\n(?=[ \t]*(?:also|and also|oh and|btw|ps)\b)", re.I)
 
 
 def _numbered_lines(message: str) -> str:
-    """Lines numbered 1, 2, 3 without a mark, written as bullets; the message as it is otherwise."""
-    found = [int(n) for n in BARE_NUMBER.findall(message)]
-    if not any(b == a + 1 for a, b in zip(found, found[1:], strict=False)):
-        return message
-    return LIST_AFTERWORD.sub("\n- ", BARE_NUMBER.sub("\n- ", message))
+    """Lines numbered 1, 2, 3 without a mark, or lettered a), b), c), written as bullets; the
+    message as it is otherwise."""
+    for items, number in ((BARE_NUMBER, int), (LETTER_ITEM, lambda c: ord(c.lower()))):
+        found = [number(n) for n in items.findall(message)]
+        if any(b == a + 1 for a, b in zip(found, found[1:], strict=False)):
+            return LIST_AFTERWORD.sub("\n- ", items.sub("\n- ", message))
+    return message
 
 
 # A line that starts anew after one ending without a mark ("…any of it\nI dont want to…"): a new
@@ -1342,6 +1347,7 @@ def _treatment(ask: str, topic: str | None) -> str:
         and (
             POINTER.search(ask)
             or STOPPING.search(ask)
+            or HAD_DRUG.search(ask)
             or not NAMED_DMT.search(ask)
             or (ON_DRUG.search(ask) and not COMPARING.search(ask))
         )
@@ -1350,6 +1356,10 @@ def _treatment(ask: str, topic: str | None) -> str:
     return own or topic or "stem-cells-general"
 
 
+# "would having had alemtuzumab rule me out?" in a message about a transplant: about the transplant
+HAD_DRUG = re.compile(
+    rf"\b(?:having had|having been on|after|since|previous\w*|prior)\s+(?:\w+\s+)?{NAMED_DMT.pattern}", re.I
+)
 # Stopping a drug: "stop the Ocrevus", "come off Tysabri", "a washout"
 STOPPING = re.compile(r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*|wash-?out)\b", re.I)
 # "calm the immune attack without chemotherapy": a treatment named only to say it is not used
@@ -1381,6 +1391,9 @@ TRAILING_ASK = re.compile(
     # "…a small tattoo on my wrist, it is ok now after 2 years or no": a yes or no put last
     r"|,\s+(?:it|that|this)\s+(?:is|'s)\s+(?:ok|okay|safe|fine|allowed|possible|normal)\b[^,.?!]{0,40}"
     r"\bor (?:no|not)\W*$"
+    # "…chemo can make woman not fertile, so I wonder if I must freeze eggs before or it is not needed."
+    r"|(?:^|,\s+|\bso\s+)(?:and\s+|so\s+)?i(?:'m| am| was)?\s+(?:also\s+)?wonder(?:ing)?\s+(?:if|whether)\b"
+    r"[^.?!]{3,}[.!]?$"
     # "my insurance denied hsct as experimental, has anyone won an appeal and how"
     r"|,\s+(?:has|have|did|does|do|is|was)\s+(?:anyone|anybody|someone|somebody|any of you)\b"
     r"[^,.?!]{3,}[.!]?$"

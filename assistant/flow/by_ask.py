@@ -192,6 +192,9 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if reviewed is not None and not same_kind(reviewed, ask, plan.message.asked):
             reviewed = kindred_answer(res.reviewed, reviewed, plan.vectors.get(ask.query))
             ask = replace(ask, answer_id=reviewed.id if reviewed else None)
+            if reviewed is None:  # "…do any MSC trials take people with PPMS?": its topic's answer
+                ask = topic_route(res.reviewed, ask)
+                reviewed = res.reviewed.by_id(ask.answer_id) if ask.answer_id else None
         if reviewed is not None and not speaks_to(reviewed, ask):
             reviewed = answer_of_its_kind(res.reviewed, ask, plan.vectors.get(ask.query))
             ask = replace(ask, answer_id=reviewed.id if reviewed else None)
@@ -241,7 +244,10 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
                 yield block
             yield from drug_step(ask, plan.person, i, steps)
             continue
-        lacked = _lacked_before(res.reviewed, ask, given) if ask is not None else None
+        # …not a price ask whose own lack is named below ("would Medicare cover the physio?")
+        lacked = (
+            _lacked_before(res.reviewed, ask, given) if ask is not None and not _paid_for(ask).words else None
+        )
         if lacked is not None:
             # "How many weeks is he in there?" after the answer on the hospital stay, which says
             # the library has no figures on days or weeks: that line again, not "no information"
@@ -752,7 +758,9 @@ JOIN_TRIAL = re.compile(
 WOULD_QUALIFY = re.compile(
     r"\b(?:would|will|do|does|could|can|might)\s+(?:i|she|he|we|they|my \w+)\s+"
     r"(?:actually\s+|even\s+|really\s+|still\s+)?"
-    r"(?:qualify|be eligible|be a candidate)\b",
+    r"(?:qualify|be eligible|be a candidate)\b"
+    # "would having had alemtuzumab rule me out?"
+    r"|\brules?\s+(?:me|her|him|them|us)\s+out\b",
     re.I,
 )
 # "How much looking after will he need when we get home?": the help needed at home
@@ -763,12 +771,20 @@ LOOKING_AFTER = re.compile(
     r"|\bmanage\s+(?:at\s+home\s+)?(?:on|by)\s+(?:my|his|her|their)\s*(?:own|self)\b",
     re.I,
 )
+# "if something goes wrong after she comes home, who looks after her?": the follow-up at home
+WHO_CARES = re.compile(
+    r"\bwho\s+(?:will\s+|would\s+)?(?:looks?|look)\s+after\s+(?:her|him|me|them|us)\b"
+    r"|\bwho\s+(?:will\s+|would\s+)?(?:takes?|take)\s+care\s+of\s+(?:her|him|me|them|us)\b",
+    re.I,
+)
 # "…what is the recovery like — how long in hospital?": the answer on the hospital stay
 HOSPITAL_STAY = re.compile(
     r"\bhow (?:long|many (?:days|weeks|nights))\b[^.?!]{0,25}\b(?:in|at)\s+(?:the\s+)?hospital\b"
     r"|\bhospital stay\b",
     re.I,
 )
+# "is 'results guaranteed' something a real medical provider would ever say?": a warning sign
+GUARANTEED = re.compile(r"\b(?:guarantee\w*|money[- ]back)\b", re.I)
 ELIGIBILITY_ANSWERS = (
     "ahsct-who-qualifies",
     "ahsct-age-limit",
@@ -783,8 +799,10 @@ ELIGIBILITY_ANSWERS = (
 FIRM_ROUTES = (
     (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
     (WOULD_QUALIFY, ELIGIBILITY_ANSWERS),
+    (WHO_CARES, ("ahsct-aftercare", "ahsct-practical-planning")),
     (LOOKING_AFTER, ("ahsct-practical-planning", "ahsct-aftercare")),
     (HOSPITAL_STAY, ("ahsct-hospital-stay",)),
+    (GUARANTEED, ("ahsct-abroad-what-to-ask", "clinic-red-flags")),
     (DRUG_ARM, ("ahsct-trial-drug-group",)),
     (JOIN_TRIAL, ("ahsct-trials", "ahsct-trial-drug-group", "ahsct-nhs-access")),
     (FAILED, ("ahsct-relapse-after", "ahsct-mri-monitoring")),
@@ -800,8 +818,15 @@ def firm_route(reviewed, ask: Ask) -> Ask:
         return ask
     own = ask.own or ask.text
     for words, answers in FIRM_ROUTES:
-        if words.search(own) and ask.answer_id not in answers and (found := reviewed.by_id(answers[0])):
-            return replace(ask, answer_id=found.id, aspect=found.aspect)
+        if not words.search(own):
+            continue
+        found = reviewed.by_id(ask.answer_id if ask.answer_id in answers else answers[0])
+        if found is None:
+            continue
+        # the words decide what kind of answer is wanted ("who looks after her if something goes
+        # wrong?" wants the answer on after-care, not harms); a price ask still wants its price
+        wanted = ask.read_aspect if ask.read_aspect == "cost" else found.aspect
+        return replace(ask, answer_id=found.id, aspect=found.aspect, read_aspect=wanted)
     # "4 months after HSCT, still wiped out by 2pm. Is this normal??": read as recovery from the
     # tiredness told (not the answer on MS symptoms flaring early, whose figures are on relapses)
     if ask.read_aspect == "recovery" and TIREDNESS.search(ask.query) and ask.answer_id != RECOVERY_TIME:
@@ -962,6 +987,8 @@ STOP_DRUG = re.compile(
     re.I,
 )
 CELLS_WITH_DRUG = "msc-with-dmt"
+PROGRESSIVE_NAMED = re.compile(r"\b(?:ppms|spms|progressive)\b", re.I)
+CELLS_IN_PROGRESSIVE = "msc-progressive-ms"
 # "I'm on ocrelizumab, so would I have to stop it before going, could the two interact?"
 STOP_IT_OR_MIX = re.compile(
     r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*)\s+(?:it|them|that)\b|\binteract\w*|\bmix\w*\b",
@@ -979,6 +1006,10 @@ def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
     answer on those cells beside MS drugs."""
     if ask.treatment in CELLS_SOLD and _drug_beside_cells(ask.own or ask.text):
         found = reviewed.by_id(CELLS_WITH_DRUG)
+        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+    # "I wonder whether any of the MSC trials actually take people with PPMS": cells in progressive MS
+    if ask.treatment in CELLS_SOLD and PROGRESSIVE_NAMED.search(ask.own or ask.text):
+        found = reviewed.by_id(CELLS_IN_PROGRESSIVE)
         return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     if ask.treatment != "ahsct":
         return ask
@@ -1352,7 +1383,8 @@ def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -
 # "Will my national health insurance give back some money?", "…freeze my eggs first and who pays
 # for that?": what a price ask wants paid, where the library has nothing reviewed on it
 INSURANCE = re.compile(
-    r"\b(?:insurance|insurer|reimburs\w*|refund\w*|give (?:me )?back (?:some |the )?money|"
+    r"\b(?:insurance|insurer|medicare|medicaid|private health|health fund|reimburs\w*|refund\w*|"
+    r"give (?:me )?back (?:some |the )?money|"
     r"pay (?:me |us )?back)\b",
     re.I,
 )
@@ -1627,6 +1659,8 @@ PLACES = (
     r"(?:(?:hospital|clinic|centre|center|institution|institute|doctor|surgeon|physician)s?|dr\.? [A-Z]\w+)"
 )
 JUDGES_A_CLINIC = re.compile(
+    # "…find out that doctor's personal success rate": one doctor's or clinic's own record
+    rf"\b{PLACES}'s\s+(?:own\s+|personal\s+)?(?:success rates?|results|track record|record)\b|"
     rf"\b(?:good|best|top|legit\w*|reputable|trustworthy|reliable|genuine|real|proper)\b[^.?!]{{0,30}}\b{PLACES}\b"
     rf"|\b{PLACES}\b[^.?!]{{0,30}}\b(?:good|legit\w*|reputable|trustworthy|reliable|genuine|"
     r"to blame|at fault|negligent|liable|track record|complaints?)\b",
@@ -1846,6 +1880,7 @@ AS_NOUN = {
     "swim": "swimming",
     "drive": "driving",
     "fly": "flying",
+    "pack": "packing",
     "dentist": "dental care",
     "dentists": "dental care",
     "dental": "dental care",
@@ -1958,7 +1993,7 @@ REMEDY = re.compile(
     # everyday life after treatment: "When can I have a glass of wine again after HSCT?"
     r"alcohol|wine|beer|coffee|caffeine|saunas?|hot tubs?|tattoos?|swimming|sunbathing|"
     # "the nurse said to see the dentist first", "my city is at 900 metres, is altitude a problem?"
-    r"dentists?|dental|teeth|tooth|altitude)\b",
+    r"dentists?|dental|teeth|tooth|altitude|pack|packing)\b",
     re.I,
 )
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.

@@ -50,7 +50,7 @@ def clean_question(question: str, limit: int) -> tuple[str, list[Notice]]:
 # insurance denied it…\n2 is the trial still recruiting") and, in a message with such a list, before
 # a line that adds one more ("also…"); the reader of asks splits there (asks.BULLET). Any other
 # break is a space: a line wrapped in an email goes on with its sentence ("…in\nMarch").
-LIST_LINE = re.compile(r"^(?:[-*•]\s|\(?\d{1,2}[.):]?\s+[A-Za-z])")
+LIST_LINE = re.compile(r"^(?:[-*•]\s|\(?\d{1,2}[.):]?\s+[A-Za-z]|\(?[a-hA-H]\)\s)")
 AFTER_LIST = re.compile(r"^(?:also|and also|oh and|btw|ps)\b", re.I)
 
 
