@@ -935,8 +935,6 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     (
         re.compile(
             r"\b(?:takes?|taking) care of (?:him|her|me|them)\b|\blooks? after (?:him|her|me|them)\b"
-            # "how much looking after will he need when we get home?"
-            r"|\blooking after (?:will|would|does|do) (?:he|she|they|i|we) need\b"
             r"|\b(?:our|my|his|her|the) (?:own |local |home )?doctors? (?:here |at home )?"
             r"(?:will|would) (?:help|see|treat)"
             # "will our neurologist here even see him after?", "will greek doctors accept to do it?"
