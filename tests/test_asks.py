@@ -1497,3 +1497,19 @@ def test_i_wonder_if_and_lettered_lines_are_asks():
 def test_a_drug_had_before_leaves_the_ask_on_the_transplant():
     (ask,) = read_asks("My neuro mentioned HSCT. Would having had alemtuzumab rule me out?")
     assert ask.treatment == "ahsct"
+
+
+def test_asks_hidden_in_statements_are_read():
+    asks = read_asks(
+        "I keep reading that people have died from HSCT and I don't know how real that risk is. My "
+        "oldest keeps asking if she is going to get MS too"
+    )
+    assert len(asks) == 2 and "risk" in asks[0].text and "get MS" in asks[1].text
+    asks = read_asks(
+        "Can anyone tell me what the price difference is, and whether the German one uses the trial protocol?"
+    )
+    assert len(asks) == 2 and asks[1].text.lower().startswith("whether the german")
+    (ask,) = read_asks(
+        "Our neuro mentioned HSCT. I'd like to know whether the risk is higher because he's had ocrelizumab?"
+    )
+    assert ask.treatment == "ahsct"

@@ -783,6 +783,16 @@ def test_whether_the_neurologist_back_home_will_see_him_hears_about_after_care(a
     )
 
 
+def given(answer) -> list:
+    """The reviewed answer each ask was given, in order."""
+    return [a["answer_id"] for a in answer.asks]
+
+
+def lacking(answer) -> str:
+    """What the answer says the library does not cover."""
+    return " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+
+
 def test_what_a_price_ask_wants_paid_is_said_when_the_library_lacks_it(shipped_assistant):
     # "who pays for that" after egg freezing had got the transplant's price answer, and "will my
     # insurance give back money" the clinics' missing prices only
@@ -790,14 +800,14 @@ def test_what_a_price_ask_wants_paid_is_said_when_the_library_lacks_it(shipped_a
         "I'm 29 and want kids. Will the chemo make me infertile, should I freeze my eggs first and who "
         "pays for that?"
     )
-    lacking = " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
-    assert "paying for egg or sperm storage" in lacking
-    assert "ahsct-cost" not in [a["answer_id"] for a in answer.asks]
+    said = lacking(answer)
+    assert "paying for egg or sperm storage" in said
+    assert "ahsct-cost" not in given(answer)
     answer = shipped_assistant.ask(
         "I read about a stem cell clinic in Mexico. How much is it, and will my national health "
         "insurance give back some money if I go there?"
     )
-    assert "insurance cover" in " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+    assert "insurance cover" in lacking(answer)
 
 
 def test_would_i_qualify_gets_the_criteria_even_with_the_nhs_named(shipped_assistant):
@@ -814,19 +824,19 @@ def test_stopping_a_named_drug_for_a_clinics_cells_reaches_the_answer_on_cells_b
         "A clinic in Panama offers me cord stem cells. I'm on ocrelizumab, would I have to stop it before "
         "going, and could the two interact?"
     )
-    assert "msc-with-dmt" in [a["answer_id"] for a in answer.asks]
+    assert "msc-with-dmt" in given(answer)
 
 
 def test_a_dental_ask_names_dental_care_as_what_the_library_lacks(shipped_assistant):
     answer = shipped_assistant.ask("Why did the nurse say I must see the dentist before my HSCT?")
-    assert "dental care" in " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+    assert "dental care" in lacking(answer)
 
 
 def test_does_it_grow_back_after_a_hair_question_is_about_hair(shipped_assistant):
     answer = shipped_assistant.ask(
         "does hair fall out with hsct chemo and does it grow back normal or different"
     )
-    assert [a["answer_id"] for a in answer.asks] == ["ahsct-chemo-side-effects"] * 2
+    assert given(answer) == ["ahsct-chemo-side-effects"] * 2
     assert "MIST" not in answer.answer
 
 
@@ -837,12 +847,12 @@ def test_an_everyday_thing_the_library_never_mentions_is_named_beside_the_answer
         "After the transplant I must fly home to my town in the mountains at 900 metres. Is altitude or "
         "flying a problem for the immune system after?"
     )
-    assert "about altitude" in " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+    assert "about altitude" in lacking(answer)
     answer = shipped_assistant.ask(
         "My daughter is 15 with very active MS. Is HSCT ever done on children or teenagers?"
     )
-    lacking = [b.text for b in answer.blocks if b.kind == "not_covered"]
-    assert lacking and "children" in lacking[0]
+    lines = [b.text for b in answer.blocks if b.kind == "not_covered"]
+    assert lines and "children" in lines[0]
 
 
 def test_a_numbered_list_reaches_the_answers_on_hospital_stay_and_help_at_home(shipped_assistant):
@@ -852,8 +862,8 @@ def test_a_numbered_list_reaches_the_answers_on_hospital_stay_and_help_at_home(s
         "2. If I did qualify, what is the recovery like - how long in hospital, and how long until I'd "
         "be able to manage at home on my own? I live alone."
     )
-    given = [a["answer_id"] for a in answer.asks]
-    assert "ahsct-hospital-stay" in given and "ahsct-practical-planning" in given
+    ids = given(answer)
+    assert "ahsct-hospital-stay" in ids and "ahsct-practical-planning" in ids
 
 
 def test_a_doctors_own_record_packing_and_medicare_are_named_as_not_covered(shipped_assistant):
@@ -870,7 +880,7 @@ def test_a_doctors_own_record_packing_and_medicare_are_named_as_not_covered(ship
         "If I had some kind of stem cell treatment, would Medicare or my private health cover a gym "
         "membership or physio afterwards?"
     )
-    assert "insurance cover" in " ".join(b.text for b in answer.blocks if b.kind == "not_covered")
+    assert "insurance cover" in lacking(answer)
 
 
 def test_firm_words_pick_the_answer_the_ask_wants(shipped_assistant):
@@ -878,14 +888,56 @@ def test_firm_words_pick_the_answer_the_ask_wants(shipped_assistant):
         "My sister is having HSCT in India.\na) what are the risks?\nb) if something goes wrong after she "
         "comes home, who looks after her?"
     )
-    assert "ahsct-aftercare" in [a["answer_id"] for a in answer.asks]
+    assert "ahsct-aftercare" in given(answer)
     answer = shipped_assistant.ask(
         "I'm 52 with PPMS. I wonder whether any of the MSC trials actually take people with PPMS, or "
         "whether they're mostly for SPMS."
     )
-    assert [a["answer_id"] for a in answer.asks] == ["msc-progressive-ms"]
+    assert given(answer) == ["msc-progressive-ms"]
     answer = shipped_assistant.ask(
         "My neuro mentioned HSCT as an option. I had alemtuzumab before. Would having had alemtuzumab "
         "rule me out?"
     )
     assert answer.asks[0]["answer_id"] == "ahsct-who-qualifies"
+
+
+def test_contacting_a_clinic_or_a_named_doctor_is_said_to_be_outside_the_library(shipped_assistant):
+    for message in (
+        "Three of our patients came back from HSCT in Mexico. What monitoring do they need, and will the "
+        "Mexican clinics talk to us directly or does everything go through the patient?",
+        "I have SPMS and live in Brazil. Do they accept SPMS for HSCT there? And is Dr. Almeida still the "
+        "responsible doctor, does he answer email from patients?",
+    ):
+        answer = shipped_assistant.ask(message)
+        assert "individual clinics, hospitals or doctors" in answer.answer, message
+
+
+def test_vaccines_named_in_the_statement_before_decide_the_answer(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "She had HSCT in Moscow last spring. She's asking about getting the shingles vaccine before winter. "
+        "Is that something she can have yet or does it all have to wait?"
+    )
+    assert given(answer) == ["ahsct-vaccinations-after"]
+    answer = shipped_assistant.ask(
+        "What bloods do they need once home, and I'd love to know if there's a recommended revaccination "
+        "schedule after HSCT?"
+    )
+    assert "ahsct-vaccinations-after" in given(answer)
+
+
+def test_driving_a_visa_and_sick_leave_are_named_as_not_covered(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm having HSCT in Germany. Do I need a special medical visa, and how does sick leave work if "
+        "I'm off for 3 months?"
+    )
+    said = lacking(answer)
+    assert "visa" in said and "sick leave" in said
+
+
+def test_which_chemo_reaches_the_regimens_even_after_a_sentence_on_a_trial(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "ive been reading about the beat-ms trial and hsct in general but i dont even know if im eligible "
+        "at 45 with 14 yrs of disease. would my insurance pay for any of it outside a trial?? and what "
+        "chemo do they actually use, is it the same stuff they give cancer patients"
+    )
+    assert "ahsct-regimens" in given(answer)

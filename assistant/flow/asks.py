@@ -79,7 +79,7 @@ STATEMENT_START = re.compile(
 JOINED = re.compile(
     # ("an is it more…": "and" typed short)
     r"\s*(?:,|;|\band\b|\ban\b|\bn\b|&|\balso\b|\bplus\b)+\s+(?=(?:what|which|who|when|where|why|how|is|are|"
-    r"do|does|can|could|will|would|should)\b[^,;]{6,})"
+    r"do|does|can|could|will|would|should|whether|i'?d (?:also )?(?:love|like) to know)\b[^,;]{6,})"
     # not "…go back on Tysabri, which I was on before?": a relative clause about the thing before
     r"(?!which (?:i|we|he|she|they|my \w+) (?:was|were|am|is|are|had|have|has|took|used|tried|started|"
     r"stopped|got|did)\b)"
@@ -551,6 +551,12 @@ _THINGS = (
 # "those numbers", and "a number like that" / "such figures" (the thing named, then pointed at)
 THAT_THING = re.compile(
     rf"\b(?:(?:that|this|these|those|such) {_THINGS}|(?:an?|the) {_THINGS} like (?:that|this|those|these))\b",
+    re.I,
+)
+# "…about the shingles vaccine. Is that something she can have yet?": the thing just named
+THAT_SOMETHING = re.compile(
+    r"^\W*(?:and\s+)?(?:is|are)\s+(?:that|this|these|those)\s+"
+    r"(?:something|a thing|things|ok|okay|safe|allowed)\b",
     re.I,
 )
 # "…want kids. Does the chemo end that possibility?": a wish the sentence just before stated
@@ -1174,6 +1180,8 @@ def points_back(text: str) -> bool:
     that statement ("How can that risk not have been raised by HSCT?", "those numbers")."""
     if THAT_THING.search(text) or ONE_OF_THEM.search(text) or THIS_DOES.match(text) or THE_THING.match(text):
         return True
+    if THAT_SOMETHING.match(text):
+        return True
     named = len(set(content_words(text)) - VAGUE_WORDS - GENERIC)
     if PRONOUN_SUBJECT.match(text) and len(text.split()) <= 6:
         return named <= 2
@@ -1358,7 +1366,10 @@ def _treatment(ask: str, topic: str | None) -> str:
 
 # "would having had alemtuzumab rule me out?" in a message about a transplant: about the transplant
 HAD_DRUG = re.compile(
-    rf"\b(?:having had|having been on|after|since|previous\w*|prior)\s+(?:\w+\s+)?{NAMED_DMT.pattern}", re.I
+    r"\b(?:having had|having been on|after|since|previous\w*|prior|"
+    rf"(?:he|she|i|they)(?:'s| has| have|'ve) had)\s+"
+    rf"(?:\w+\s+)?{NAMED_DMT.pattern}",
+    re.I,
 )
 # Stopping a drug: "stop the Ocrevus", "come off Tysabri", "a washout"
 STOPPING = re.compile(r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*|wash-?out)\b", re.I)
@@ -1392,8 +1403,12 @@ TRAILING_ASK = re.compile(
     r"|,\s+(?:it|that|this)\s+(?:is|'s)\s+(?:ok|okay|safe|fine|allowed|possible|normal)\b[^,.?!]{0,40}"
     r"\bor (?:no|not)\W*$"
     # "…chemo can make woman not fertile, so I wonder if I must freeze eggs before or it is not needed."
-    r"|(?:^|,\s+|\bso\s+)(?:and\s+|so\s+)?i(?:'m| am| was)?\s+(?:also\s+)?wonder(?:ing)?\s+(?:if|whether)\b"
-    r"[^.?!]{3,}[.!]?$"
+    # "…and I don't know how real that risk is", "i dont even know if im eligible at 45"
+    r"|(?:^|,\s+|\bso\s+|\band\s+|\bbut\s+)(?:and\s+|so\s+)?i(?:'m| am| was)?\s+(?:also\s+)?"
+    r"(?:wonder(?:ing)?|(?:do ?n[o']?t|dont) (?:even |really )?know|(?:would|'d) (?:love|like) to know)\s+"
+    r"(?:if|whether|how|what|which|why)\b[^.?!]{3,}[.!]?$"
+    # "my oldest keeps asking if shes gonna get ms too"
+    r"|\b(?:keeps?|kept)\s+asking\s+(?:me\s+|us\s+)?(?:if|whether)\b[^.?!]{3,}[.!]?$"
     # "my insurance denied hsct as experimental, has anyone won an appeal and how"
     r"|,\s+(?:has|have|did|does|do|is|was)\s+(?:anyone|anybody|someone|somebody|any of you)\b"
     r"[^,.?!]{3,}[.!]?$"

@@ -45,6 +45,7 @@ from .asks import (
     WH_WORD,
     Ask,
     Plan,
+    points_back,
     treatment_of,
     vague,
     with_answer,
@@ -170,7 +171,10 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if other:
             yield Block(BlockKind.NOT_COVERED, named_decline(other), ask=i)
             ask = the_ms_part(res, ask, plan, other)
-        if ask is not None and JUDGES_A_DOCTOR.search(ask.text) and JUDGES_A_CLINIC.search(ask.text):
+        named_doctor = (
+            ask is not None and JUDGES_A_DOCTOR.search(ask.text) and REACHES_A_DOCTOR.search(ask.text)
+        )
+        if ask is not None and (named_doctor or CONTACTS_A_CLINIC.search(ask.text)):
             # "Dr. Robles is the best doctor for this, you know if he is good?": no answer on
             # who qualifies or on clinics speaks to one named doctor
             kept += 1
@@ -259,13 +263,14 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             kept += yield from situation_blocks(ask, i, ask_missing(res, ask), steps)
             continue
         text = ask.query if several else plan.query
+        missing = Missing() if ask is None else ask_missing(res, ask, plan.person)
+        in_scope = several or in_field(plan.message.asked) or in_field(plan.query)
         ctx = retrieve(res.retriever, res.collections[1], text, plan.vectors[text], focus)
         checker.answer.timings_ms.setdefault("retrieve", round((time.perf_counter() - started) * 1000))
-        missing = Missing() if ask is None else ask_missing(res, ask, plan.person)
         if not relevant(ctx.passages, res.settings):
             # An ask about this field that the library cannot answer is said to be not covered;
             # a message outside the field (a recipe, the weather) is left to the abstention.
-            if ask is not None and (several or in_field(plan.message.asked) or in_field(plan.query)):
+            if ask is not None and in_scope:
                 kept += 1
                 yield not_covered(ask, i, missing)
                 yield from next_step(ask, i, steps)
@@ -745,6 +750,8 @@ AGAIN = re.compile(
 )
 # "He asked whether this new lesion means MS is back": active again after the transplant
 MS_BACK = re.compile(r"\b(?:(?:my|his|her|their|the)\s+)?ms\s+(?:is|'s|was)\s+back\b", re.I)
+# "what chemo do they actually use?", even after a sentence about a trial
+WHICH_CHEMO = re.compile(r"\b(?:what|which)\s+(?:kind of\s+|type of\s+)?chemo\w*\b", re.I)
 # "would he be stuck with the drug arm?": the trials' comparison group
 DRUG_ARM = re.compile(r"\b(?:drug|control|comparison|medication|medicine) (?:arm|group)\b", re.I)
 # "how he'd get into StarMS", "can I still join BEAT-MS at 58?"
@@ -763,6 +770,8 @@ WOULD_QUALIFY = re.compile(
     r"|\brules?\s+(?:me|her|him|them|us)\s+out\b",
     re.I,
 )
+# "I'd love to know if there's a recommended revaccination schedule": vaccines after the transplant
+VACCINES = re.compile(r"\b(?:re-?)?vaccin\w*|\bjabs?\b|\bimmuni[sz]ations?\b|\bmmr\b|\byellow fever\b", re.I)
 # "How much looking after will he need when we get home?": the help needed at home
 LOOKING_AFTER = re.compile(
     r"\b(?:how much|what)\s+(?:looking after|care|help)\s+(?:will|would|does|do)\s+"
@@ -799,11 +808,13 @@ ELIGIBILITY_ANSWERS = (
 FIRM_ROUTES = (
     (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
     (WOULD_QUALIFY, ELIGIBILITY_ANSWERS),
+    (VACCINES, ("ahsct-vaccinations-after",)),
     (WHO_CARES, ("ahsct-aftercare", "ahsct-practical-planning")),
     (LOOKING_AFTER, ("ahsct-practical-planning", "ahsct-aftercare")),
     (HOSPITAL_STAY, ("ahsct-hospital-stay",)),
     (GUARANTEED, ("ahsct-abroad-what-to-ask", "clinic-red-flags")),
     (DRUG_ARM, ("ahsct-trial-drug-group",)),
+    (WHICH_CHEMO, ("ahsct-regimens",)),
     (JOIN_TRIAL, ("ahsct-trials", "ahsct-trial-drug-group", "ahsct-nhs-access")),
     (FAILED, ("ahsct-relapse-after", "ahsct-mri-monitoring")),
     (AGAIN, ("ahsct-relapse-after",)),
@@ -817,8 +828,14 @@ def firm_route(reviewed, ask: Ask) -> Ask:
     if ask.treatment != "ahsct":
         return ask
     own = ask.own or ask.text
+    # "Is that something she can have yet?" after "…the shingles vaccine before winter.": the
+    # statement it points back to holds the words
+    pointing = points_back(own) or vague(own) or POINTER_FIRST.match(own)
     for words, answers in FIRM_ROUTES:
-        if not words.search(own):
+        # only a thing's own name counts from the statement pointed at: "…I nap twice a day… Is
+        # this normal?" is no ask about a second transplant
+        said = (own, ask.query) if pointing and words in NAMES_A_THING else (own,)
+        if not any(words.search(t) for t in said):
             continue
         found = reviewed.by_id(ask.answer_id if ask.answer_id in answers else answers[0])
         if found is None:
@@ -841,6 +858,11 @@ def firm_route(reviewed, ask: Ask) -> Ask:
 
 
 FERTILITY_ANSWER = "ahsct-fertility"
+NAMES_A_THING = (VACCINES,)  # words that name the thing itself, wherever they are said
+# "Is that something she can have yet…?": the ask's subject is the thing said before it
+POINTER_FIRST = re.compile(
+    r"^\W*(?:and\s+)?(?:is|are|was|would|will|can|could|does|do)\s+(?:that|this|those|these)\b", re.I
+)
 TIREDNESS = re.compile(
     r"\b(?:fatigue\w*|tired\w*|exhaust\w*|worn out|wiped out|no energy|sleeping \d+ hours)\b", re.I
 )
@@ -885,7 +907,8 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
             r"miss(?:ing)? (?:school|work|uni\w*|college|classes)|defer\w*|time off|be off|"
             # "could i keep working on my laptop from the hospital bed?"
             r"keep working|work(?:ing)? (?:on my laptop |remotely )?from (?:the )?(?:hospital|bed|home)|"
-            r"finish (?:my|her|his|their) (?:degree|studies|course|school year))\b",
+            r"finish (?:my|her|his|their) "
+            r"(?:degree|studies|course|school year|programme|program|master'?s))\b",
             re.I,
         ),
         "ahsct-return-to-work",
@@ -1665,6 +1688,19 @@ JUDGES_A_CLINIC = re.compile(
     re.I,
 )
 CLINIC_NOT_COVERED = "The library has no reviewed information on individual clinics, hospitals or doctors."
+# "…you know if he is good?", "is Dr. Almeida still the responsible doctor, does he answer emails?"
+REACHES_A_DOCTOR = re.compile(
+    JUDGES_A_CLINIC.pattern
+    + r"|\b(?:still|responsible|in charge|answers?|repl(?:y|ies)|respond\w*|e-?mails?|"
+    r"contact\w*|reach)\b",
+    re.I,
+)
+# "…will the Mexican clinics talk to us directly, or does everything go through the patient?"
+CONTACTS_A_CLINIC = re.compile(
+    r"\b(?:clinics?|hospitals?|centres?|centers?)\b[^.?!]{0,30}\b(?:talk|speak|reply|respond|answer|write|send)\w*"
+    r"\b[^.?!]{0,20}\b(?:us|me|directly|our (?:doctors?|team|gp)|records?)\b",
+    re.I,
+)
 JUDGES_A_DOCTOR = re.compile(r"\b(?:[Dd]r\.?|[Dd]octor)\s+[A-Z][a-z]+")  # a named doctor, capital and all
 NARROW_LIMIT = 2  # sentences near an ask whose topic the library lacks: context, not an answer
 # Who to ask when the library cannot answer: the team that knows the person's treatment.
@@ -1991,7 +2027,9 @@ REMEDY = re.compile(
     # everyday life after treatment: "When can I have a glass of wine again after HSCT?"
     r"alcohol|wine|beer|coffee|caffeine|saunas?|hot tubs?|tattoos?|swimming|sunbathing|"
     # "the nurse said to see the dentist first", "my city is at 900 metres, is altitude a problem?"
-    r"dentists?|dental|teeth|tooth|altitude|pack|packing)\b",
+    r"dentists?|dental|teeth|tooth|altitude|pack|packing|"
+    # "can I drive again after?", "a medical visa", "sick leave in the UAE", "which crowdfunding site"
+    r"driving|drive|visas?|sick leave|sick pay|crowdfund\w*|gofundme)\b",
     re.I,
 )
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.

@@ -90,6 +90,7 @@ TYPOS = {
     **dict.fromkeys(("mesenchimal", "mesenchymol", "mesenquimal", "mesenchymall"), "mesenchymal"),
     **dict.fromkeys(("neurologyst", "nuerologist", "neurolgist", "neurologue"), "neurologist"),
     **dict.fromkeys(("fertilty", "fertiliy", "fertilit"), "fertility"),
+    **dict.fromkeys(("elegible", "eligable", "elligible", "eligeble"), "eligible"),
     **dict.fromkeys(("infecton", "infektion", "infecion"), "infection"),
     **dict.fromkeys(("recovry", "recovey", "recovary"), "recovery"),
     **dict.fromkeys(("sucess", "succes", "sucsess"), "success"),
