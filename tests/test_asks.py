@@ -1513,3 +1513,11 @@ def test_asks_hidden_in_statements_are_read():
         "Our neuro mentioned HSCT. I'd like to know whether the risk is higher because he's had ocrelizumab?"
     )
     assert ask.treatment == "ahsct"
+
+
+def test_would_typed_short_still_opens_a_second_ask():
+    from assistant.flow.understand import read_message
+
+    typed = "is hsct any use for spms or is it only for relapsing ppl, and wud the nhs even pay for it"
+    asks = read_asks(read_message(typed, 4000).asked)
+    assert len(asks) == 2 and asks[1].aspect == "cost"

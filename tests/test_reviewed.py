@@ -941,3 +941,19 @@ def test_which_chemo_reaches_the_regimens_even_after_a_sentence_on_a_trial(shipp
         "chemo do they actually use, is it the same stuff they give cancer patients"
     )
     assert "ahsct-regimens" in given(answer)
+
+
+def test_words_of_one_meaning_reach_their_answers_in_long_messages(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm 78 and my grandson (26) has his heart set on HSCT. How many people die from it "
+        "nowadays, and would they even take him when he's had MS for 11 years?"
+    )
+    assert given(answer)[-1] in ("ahsct-who-qualifies", "ahsct-disease-duration")
+    answer = shipped_assistant.ask(
+        "My neurologist is referring me for HSCT. A few things:\n"
+        "- what do the long-term results look like, 10 years out?\n"
+        "- how long would I really be vulnerable to infections with a little one at home?"
+    )
+    assert given(answer) == ["ahsct-long-term", "ahsct-infections"]
+    answer = shipped_assistant.ask("I'm 24 with RRMS. Would HSCT mess up my chances of having kids later?")
+    assert given(answer) == ["ahsct-fertility"]

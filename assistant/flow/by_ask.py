@@ -725,7 +725,10 @@ def kind_agrees(reviewed, ask: Ask, vector) -> Ask:
 
 # "would my periods stop for a while after?": words with one meaning here, whatever else the ask says
 FERTILITY = re.compile(
-    r"\b(?:fertil\w*|infertil\w*|eggs?|sperm|ovar\w*|menopause|menstrua\w*|(?:my|her|your) periods?)\b",
+    r"\b(?:fertil\w*|infertil\w*|eggs?|sperm|ovar\w*|menopause|menstrua\w*|(?:my|her|your) periods?)\b"
+    # "would it mess up my chances of having kids later?"
+    r"|\bchances? of (?:having|getting|making) (?:kids|children|a baby|babies|pregnant)\b"
+    r"|\b(?:have|having) (?:kids|children|babies|a baby) (?:later|after\w*|one day|in the future)\b",
     re.I,
 )
 # "Does this mean the HSCT has failed?" after old symptoms came back: MS active again after it
@@ -766,12 +769,24 @@ WOULD_QUALIFY = re.compile(
     r"\b(?:would|will|do|does|could|can|might)\s+(?:i|she|he|we|they|my \w+)\s+"
     r"(?:actually\s+|even\s+|really\s+|still\s+)?"
     r"(?:qualify|be eligible|be a candidate)\b"
-    # "would having had alemtuzumab rule me out?"
-    r"|\brules?\s+(?:me|her|him|them|us)\s+out\b",
+    # "would having had alemtuzumab rule me out?", "would they even take him after 11 years of MS?"
+    r"|\brules?\s+(?:me|her|him|them|us)\s+out\b"
+    r"|\b(?:would|will)\s+they\s+(?:even\s+|still\s+)?(?:take|accept)\s+(?:him|her|me|them|us)\b",
     re.I,
 )
 # "I'd love to know if there's a recommended revaccination schedule": vaccines after the transplant
 VACCINES = re.compile(r"\b(?:re-?)?vaccin\w*|\bjabs?\b|\bimmuni[sz]ations?\b|\bmmr\b|\byellow fever\b", re.I)
+# "what do the long-term results look like, 10 years out?": results over the years
+LONG_TERM = re.compile(
+    r"\blong[- ]term (?:results?|outcomes?|data)\b|\b(?:10|ten|15|20) years (?:out|on|later)\b",
+    re.I,
+)
+# "how long would I really be vulnerable to infections with a little one at home?"
+VULNERABLE = re.compile(
+    r"\b(?:vulnerable|at risk|susceptible) (?:to|of|from) infections?\b"
+    r"|\binfections? (?:with|from) (?:a|my|our|the) (?:little|young|small|toddler|kids?|children)\b",
+    re.I,
+)
 # "How much looking after will he need when we get home?": the help needed at home
 LOOKING_AFTER = re.compile(
     r"\b(?:how much|what)\s+(?:looking after|care|help)\s+(?:will|would|does|do)\s+"
@@ -809,6 +824,8 @@ FIRM_ROUTES = (
     (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
     (WOULD_QUALIFY, ELIGIBILITY_ANSWERS),
     (VACCINES, ("ahsct-vaccinations-after",)),
+    (LONG_TERM, ("ahsct-long-term",)),
+    (VULNERABLE, ("ahsct-infections",)),
     (WHO_CARES, ("ahsct-aftercare", "ahsct-practical-planning")),
     (LOOKING_AFTER, ("ahsct-practical-planning", "ahsct-aftercare")),
     (HOSPITAL_STAY, ("ahsct-hospital-stay",)),
@@ -1692,7 +1709,7 @@ CLINIC_NOT_COVERED = "The library has no reviewed information on individual clin
 REACHES_A_DOCTOR = re.compile(
     JUDGES_A_CLINIC.pattern
     + r"|\b(?:still|responsible|in charge|answers?|repl(?:y|ies)|respond\w*|e-?mails?|"
-    r"contact\w*|reach)\b",
+    r"contact\w*|reach|treated by|seen by)\b",
     re.I,
 )
 # "…will the Mexican clinics talk to us directly, or does everything go through the patient?"
