@@ -957,3 +957,12 @@ def test_words_of_one_meaning_reach_their_answers_in_long_messages(shipped_assis
     assert given(answer) == ["ahsct-long-term", "ahsct-infections"]
     answer = shipped_assistant.ask("I'm 24 with RRMS. Would HSCT mess up my chances of having kids later?")
     assert given(answer) == ["ahsct-fertility"]
+
+
+def test_a_tax_ask_hears_first_that_the_library_has_nothing_on_tax(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "A private clinic in Krakow offers me mesenchymal stem cells for my SPMS. If I pay this clinic, can "
+        "I deduct it from my tax as a medical cost?"
+    )
+    first = next(b for b in answer.blocks if b.kind in ("not_covered", "answer"))
+    assert first.kind == "not_covered" and "tax relief" in first.text

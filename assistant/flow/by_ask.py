@@ -1162,9 +1162,9 @@ def reviewed_blocks(
     # "…no reviewed advice on repeating vaccinations" already says the library lacks the "jabs"
     missing = (missing or Missing()).besides(answer.not_covered)
     if narrow:
-        yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
-        if missing.words:  # "…will my insurance give back some money?" beside the prices it lacks
+        if missing.words:  # "…will my insurance give back some money?": what it asks, first
             yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
+        yield Block(BlockKind.NOT_COVERED, answer.not_covered, ask=index)
         missing = Missing()  # said: not again below
     elif missing.mostly:
         yield Block(BlockKind.NOT_COVERED, missing.sentence(), ask=index)
@@ -1455,7 +1455,12 @@ def _paid_for(ask: Ask) -> Missing:
 def _cost_of_what(ask: Ask) -> str:
     if FERTILITY.search(ask.query):
         return "paying for egg or sperm storage"
+    if TAX.search(ask.own or ask.text):  # "can I deduct it from my tax as a medical cost?"
+        return "tax relief"
     return "insurance cover" if INSURANCE.search(ask.own or ask.text) else ""
+
+
+TAX = re.compile(r"\b(?:tax\w*|deduct\w*)\b", re.I)
 
 
 # Places whose care the library speaks of as the UK's or the US's (NHS, FDA)
