@@ -134,3 +134,11 @@ def test_a_drug_asked_about_as_a_trials_arm_continues_the_trial():
     assert "MIST" in reading
     # a drug asked about on its own is a new topic
     assert "MIST" not in condense_rule("Is Kesimpta safe in pregnancy?", history)
+
+
+def test_it_in_a_follow_up_is_the_treatment_asked_about_not_the_drug_the_person_is_on():
+    from assistant.flow.condense import condense_rule
+
+    first = "My neuro has me on Ocrevus but I've been reading about HSCT. Do they do it for teenagers?"
+    read = condense_rule("Ok thanks. Would it mess up my chances of having kids later?", [(first, "…")])
+    assert "HSCT" in read and "Ocrevus" not in read

@@ -219,6 +219,10 @@ def is_follow_up(question: str, previous: str = "", similarity: float | None = N
     return similarity is not None and similarity >= SIMILAR and len(words) <= 6
 
 
+# The words before a drug the person takes: "has me on", "I'm taking", "since then on"
+ON_A_DRUG = re.compile(r"\b(?:on|taking|take|started)\s+(?:the\s+)?$", re.I)
+
+
 def topic_words(previous: str, message: str) -> str:
     """The previous turn's treatment and subject, minus the kinds the message names itself."""
     own = {kind for kind, *_ in topics(message)}
@@ -226,6 +230,10 @@ def topic_words(previous: str, message: str) -> str:
     # "how do they get the stem cells out for HSCT? does it hurt?": the treatment named, not its cells
     if any(t[0] == "therapy" and not GENERIC_CELLS.fullmatch(t[1]) for t in kept):
         kept = [t for t in kept if not (t[0] == "therapy" and GENERIC_CELLS.fullmatch(t[1]))]
+    # "My neuro has me on Ocrevus but I've been reading about HSCT… Would it mess up my chances of
+    # having kids?": "it" is the treatment asked about, not the drug the person is on
+    if any(t[0] == "therapy" for t in kept):
+        kept = [t for t in kept if not (t[0] == "drug" and ON_A_DRUG.search(previous[: t[2]]))]
     if not kept:
         return ""
     gaps = [previous[a[3] : b[2]] for a, b in zip(kept, kept[1:], strict=False)]
