@@ -40,6 +40,7 @@ from .asks import (
     GENERIC,
     NAMED_DMT,
     SET_BESIDE,
+    STOPPING,
     TRUTH_CHECK,
     VAGUE_WORDS,
     WH_WORD,
@@ -51,7 +52,7 @@ from .asks import (
     with_answer,
 )
 from .cards import CardSupport, Citer
-from .person import CITIES, COUNTRY, DRUGS, PersonContext, drugs_in
+from .person import CITIES, COUNTRY, DRUGS, PROGRESSIVE, PersonContext, drugs_in
 from .retrieve import relevant, retrieve
 from .scope import MS as MS_NAMED
 from .scope import OTHER_CONDITION
@@ -774,8 +775,11 @@ WOULD_QUALIFY = re.compile(
     r"|\b(?:would|will)\s+they\s+(?:even\s+|still\s+)?(?:take|accept)\s+(?:him|her|me|them|us)\b",
     re.I,
 )
-# "I'd love to know if there's a recommended revaccination schedule": vaccines after the transplant
-VACCINES = re.compile(r"\b(?:re-?)?vaccin\w*|\bjabs?\b|\bimmuni[sz]ations?\b|\bmmr\b|\byellow fever\b", re.I)
+# "I'd love to know if there's a recommended revaccination schedule", "can I have the MMR?":
+# vaccines after the transplant, wherever the ask names them
+VACCINES = re.compile(
+    r"\b(?:re-?)?vaccin\w*|\b(?:jabs?|immuni[sz]ations?|mmr|measles|yellow fever|boosters?)\b", re.I
+)
 # "what do the long-term results look like, 10 years out?": results over the years
 LONG_TERM = re.compile(
     r"\blong[- ]term (?:results?|outcomes?|data)\b|\b(?:10|ten|15|20) years (?:out|on|later)\b",
@@ -931,11 +935,6 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
         "ahsct-return-to-work",
         True,
     ),
-    (
-        re.compile(r"\b(?:vaccin\w*|jabs?|immuni[sz]ations?|mmr|measles|yellow fever|boosters?)\b", re.I),
-        "ahsct-vaccinations-after",
-        True,
-    ),
     # "…whether he should go back on a drug" after the transplant
     (
         re.compile(
@@ -1025,13 +1024,9 @@ STOP_DRUG = re.compile(
     re.I,
 )
 CELLS_WITH_DRUG = "msc-with-dmt"
-PROGRESSIVE_NAMED = re.compile(r"\b(?:ppms|spms|progressive)\b", re.I)
 CELLS_IN_PROGRESSIVE = "msc-progressive-ms"
 # "I'm on ocrelizumab, so would I have to stop it before going, could the two interact?"
-STOP_IT_OR_MIX = re.compile(
-    r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*)\s+(?:it|them|that)\b|\binteract\w*|\bmix\w*\b",
-    re.I,
-)
+STOP_IT_OR_MIX = re.compile(rf"{STOPPING.pattern}\s+(?:it|them|that)\b|\binteract\w*|\bmix\w*\b", re.I)
 
 
 def _drug_beside_cells(text: str) -> bool:
@@ -1046,7 +1041,7 @@ def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
         found = reviewed.by_id(CELLS_WITH_DRUG)
         return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     # "I wonder whether any of the MSC trials actually take people with PPMS": cells in progressive MS
-    if ask.treatment in CELLS_SOLD and PROGRESSIVE_NAMED.search(ask.own or ask.text):
+    if ask.treatment in CELLS_SOLD and PROGRESSIVE.search(ask.own or ask.text):
         found = reviewed.by_id(CELLS_IN_PROGRESSIVE)
         return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     if ask.treatment != "ahsct":
