@@ -756,7 +756,7 @@ def quoted_spans(text: str) -> list[str]:
     """Spans the asker put in quotation marks or after a colon ("What about this: X"): pasted
     clinic wording, checked as statements on their own."""
     quoted = [a or b for a, b in QUOTED.findall(text)]
-    pasted = [part.split("?")[0] for part in re.split(r":\s+", text)[1:]]
+    pasted = [_before_own_question(part.split("?")[0]) for part in re.split(r":\s+", text)[1:]]
     # "Different question: I have RRMS, am I eligible?" is the asker's own question, not a paste
     pasted = [p for p in pasted if not (QUESTION_START.match(p) or INVERTED_CLAUSE.search(p))]
     # "Quick backstory: I'm 41, …" runs on for a paragraph: that is the asker's story, whose
@@ -767,6 +767,18 @@ def quoted_spans(text: str) -> list[str]:
 
 
 MAX_PASTED = 400  # characters: a pasted claim is a sentence or two
+SENTENCE_END = re.compile(r"(?<=[.!])\s+(?=[A-Z])")
+
+
+def _before_own_question(span: str) -> str:
+    """A span after a colon up to the asker's own question: "her MS is moving fast: four relapses
+    in a year. We are in Canada. Who decides whether she can have it?" pasted nothing after
+    "Canada."; the question sentence is read as the asker's (and was embedded twice)."""
+    sentences = SENTENCE_END.split(span)
+    for n, sentence in enumerate(sentences[1:], 1):
+        if QUESTION_START.match(sentence):
+            return " ".join(sentences[:n])
+    return span
 
 
 # A question put after a comma: "I have RRMS, am I eligible for HSCT"

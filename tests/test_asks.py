@@ -1162,6 +1162,18 @@ def test_a_story_after_a_colon_is_not_read_as_one_pasted_claim():
     ]
 
 
+def test_a_span_after_a_colon_ends_before_the_askers_own_question():
+    from assistant.guard_text import quoted_spans
+
+    # the question is the asker's, not pasted (it was read as part of the paste and embedded twice)
+    message = (
+        "His MS got worse fast: two relapses in a year. He is on his third drug. "
+        "Who decides if he can have HSCT?"
+    )
+    assert quoted_spans(message) == ["two relapses in a year. He is on his third drug."]
+    assert quoted_spans("The advert said: stem cells cure MS. Is that true?") == ["stem cells cure MS."]
+
+
 def test_my_main_question_is_whether_is_an_ask():
     asks = read_asks(
         "My main question is whether HSCT does anything once MS is progressive. Also, what does it cost?"

@@ -142,3 +142,15 @@ def test_it_in_a_follow_up_is_the_treatment_asked_about_not_the_drug_the_person_
     first = "My neuro has me on Ocrevus but I've been reading about HSCT. Do they do it for teenagers?"
     read = condense_rule("Ok thanks. Would it mess up my chances of having kids later?", [(first, "…")])
     assert "HSCT" in read and "Ocrevus" not in read
+
+
+def test_paying_for_it_after_a_trial_means_the_treatment_the_trial_tests():
+    # a trial is joined, not bought: "pay for it privately" after a question on StarMS is aHSCT
+    history = [
+        ("My neurologist mentioned HSCT for my RRMS.", "…"),
+        ("Could I join the StarMS trial after having had cladribine?", "…"),
+    ]
+    reading = condense_rule("If the NHS says no, could I pay for it privately in London?", history)
+    assert "aHSCT" in reading and "StarMS" not in reading
+    reading = condense_rule("When will it report?", history)
+    assert "StarMS" in reading

@@ -966,3 +966,79 @@ def test_a_tax_ask_hears_first_that_the_library_has_nothing_on_tax(shipped_assis
     )
     first = next(b for b in answer.blocks if b.kind in ("not_covered", "answer"))
     assert first.kind == "not_covered" and "tax relief" in first.text
+
+
+def test_time_away_from_school_is_no_price_and_a_wait_after_a_pregnancy_ask_is_its_own(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My son is 17 and his neurologist raised HSCT. How much school would he miss if he had it?"
+    )
+    assert given(answer) == ["ahsct-return-to-work"]
+    answer = shipped_assistant.ask(
+        "I'm 30 with RRMS. Can I get pregnant safely after aHSCT, and how long would I have to wait?"
+    )
+    assert given(answer) == ["ahsct-pregnancy-after"]
+    (ask,) = shipped_assistant.ask(
+        "Is it smarter to have my baby first and do HSCT after that, or the other way round?"
+    ).asks
+    assert ask["answer_id"] == "ahsct-pregnancy-after"
+
+
+def test_the_transplants_own_infections_stay_and_aftercare_at_home(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm booked for aHSCT in Mexico. How long must I stay there before I can fly back home? What "
+        "are the most common infections afterwards? Once I'm home, would local doctors look after me if "
+        "something goes wrong?"
+    )
+    assert given(answer) == ["ahsct-hospital-stay", "ahsct-infections", "ahsct-aftercare"]
+    answer = shipped_assistant.ask(
+        "My wife had HSCT in Mexico. Back in Chile, who does the controls of blood for her?"
+    )
+    assert given(answer) == ["ahsct-aftercare"]
+
+
+def test_finding_a_named_kind_of_doctor_or_hospital_is_outside_the_library(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm going abroad for HSCT. Is there a neurologist in Durban who has experience with patients "
+        "treated overseas?"
+    )
+    assert "individual clinics, hospitals or doctors" in answer.answer
+
+
+def test_an_insurer_named_is_a_question_of_paying(shipped_assistant):
+    (ask,) = shipped_assistant.ask("I have RRMS. Did anyone get Aetna to approve HSCT for them?").asks
+    assert ask["aspect"] == "cost"
+
+
+def test_a_regulator_the_library_lacks_and_a_currency_code(shipped_assistant):
+    answer = shipped_assistant.ask(
+        'A wellness clinic offers exosome infusions for NZD 8,500. What does "Medsafe-grade laboratory" '
+        "mean here?"
+    )
+    said = lacking(answer)
+    assert "Medsafe" in said and "NZD" not in said
+
+
+def test_which_of_two_offers_is_right_and_a_clinics_catch(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "A private clinic in Chennai wants to take fat cells from my belly and inject them. The neurologist "
+        "at the government hospital talks about HSCT with chemotherapy instead. Which one is right for me?"
+    )
+    assert given(answer)[0] == "ahsct-vs-other-stem-cells"
+    answer = shipped_assistant.ask(
+        "Is a cord cell drip the same as HSCT? A Costa Rica clinic sells them with no chemo and no "
+        "hospital stay, home in a week. It all sounds far easier. What's the catch?"
+    )
+    # the catch of the drip on offer: that it is unproven, not "no information"
+    assert given(answer)[-1] in ("clinic-too-good-to-be-true", "cord-cells-evidence")
+
+
+def test_a_labs_standing_or_a_licence_gets_the_answer_on_what_it_means(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "A Tijuana clinic sells fat stem cells for MS. Does an FDA registered lab mean the treatment "
+        "itself is approved?"
+    )
+    assert given(answer)[-1] == "regulation-fda-registered"
+    answer = shipped_assistant.ask(
+        "The cord cell clinic says it is fully licensed. Is being licensed the same as being approved?"
+    )
+    assert given(answer)[-1] == "regulation-approved-abroad"

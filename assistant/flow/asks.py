@@ -84,7 +84,9 @@ JOINED = re.compile(
     r"(?!which (?:i|we|he|she|they|my \w+) (?:was|were|am|is|are|had|have|has|took|used|tried|started|"
     r"stopped|got|did)\b)"
     # nor "…than staying on Tecfidera, which costs far less here?": the thing before, described
-    r"(?!which (?:is|are|was|were|has|have|costs?|seems?|means|sounds?|looks?)\b)",
+    r"(?!which (?:is|are|was|were|has|have|costs?|seems?|means|sounds?|looks?)\b)"
+    # nor "…to have a baby first and do transplant afterwards?": a second thing to do, no question
+    r"(?!do (?:it|that|this|(?:the )?(?:a?hsct|transplant|treatment))\b)",
     re.I,
 )
 # "hello, i am from poland, my neurolog say maybe HSCT for me. how many days i stay?": a question
@@ -111,8 +113,12 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         # better, with the price as an aside (ASPECT_WORDS, a dict, keeps the full rule below)
         "comparison",
         # "…whether she'd be better off paying for HSCT instead": a choice, not a price
+        # "Kindly tell which one is correct treatment for him?": of the two just named
         re.compile(
-            r"\b(?:is|are|would be|will be) (?:\w+ ){0,3}(?:better|worse|safer) than\b|\bbetter off\b", re.I
+            r"\b(?:is|are|would be|will be) (?:\w+ ){0,3}(?:better|worse|safer) than\b|\bbetter off\b"
+            r"|\bwhich (?:one|of (?:them|the two|these|those|both)) (?:is|would be) (?:the )?"
+            r"(?:correct|right|proper)\b",
+            re.I,
         ),
     ),
     # "the cancer risk later from the chemo, how much?": how big a risk, not a price
@@ -130,6 +136,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"afford(?! (?:\w+ ){0,3}(?:time|weeks?|months?|days?) (?:off|away))|"
             r"expensive|cheap|cheaper|cheapest|"
             r"fund\w*|insurance|insurer|medicare|medicaid|private health|\$|€|£|euros?|dollars?|"
+            # "Has anyone gotten Blue Cross to approve it?": an insurer named is a question of paying
+            r"blue cross|bcbs|aetna|cigna|united ?healthcare|kaiser|humana|medical aid|bupa|"
             r"pounds|fee|fees|the total|"
             # "Does Aetna cover HSCT at all or is it always out of pocket?"
             r"cover(?:s|ed)? (?:it|this|that|a?hsct|the (?:cost|treatment|transplant))|coverage|"
@@ -140,7 +148,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))|"
             # not "how much does it help", "how much years does it last" or "how much time?"
             r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
+            # "how much school would she miss?": time away, not a price
             r"difference|trouble|time|longer|months?|weeks?|days?|vitamin|vit|iu|mg|"
+            r"school|work|college|uni|university|classes|exams?|"
             # "how much looking after will he need?": care at home
             r"looking after|care|support)\b"
             # "how much vitamin D should i take": a dose
@@ -186,7 +196,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"hair (loss|grow|will fall|falls?|fell)|lose (my |her |his |their )?hair|bald\w*|"
             r"months after|weeks after|rehab\w*|"
             # what comes after: "how often will I need blood tests in the first year?"
-            r"check-?ups?|blood tests?|bloods|look after (?:me|her|him|them) (?:after|when|once)|"
+            r"check-?ups?|blood tests?|bloods|look after (?:me|her|him|them|us) (?:after|when|once|if)|"
+            # "after return to Argentina who make the controls of blood?": blood checks
+            r"controls? of (?:the )?blood|"
             # "3 weeks after HSCT and so tired, is that normal?", "how long does the tiredness last"
             # (the symptom told, then asked about: "…still exhausted every afternoon. Is that normal?")
             r"(?:tired\w*|fatigue\w*|exhaust\w*|worn out|wiped out|no energy|weak(?:ness)?)\b[^?!]{0,60}"
@@ -338,7 +350,16 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("cord-cells", re.compile(r"\b(cord|umbilical|wharton)\b", re.I)),
-    ("msc", re.compile(r"\b(mes[ae]n[cks]h?[iy]mal|mscs?|adipose|fat[- ]derived|bone marrow cells)\b", re.I)),
+    (
+        "msc",
+        re.compile(
+            r"\b(mes[ae]n[cks]h?[iy]mal|mscs?|adipose|fat[- ]derived|bone marrow cells|"
+            # "this fat cell therapy", "they will take fat from his stomach and inject the cells"
+            r"fat (?:cells?|stem cells?)|"
+            r"fat from (?:his|her|my|your|the|their) (?:stomach|belly|tummy|abdomen))\b",
+            re.I,
+        ),
+    ),
     (
         "clinics",
         re.compile(
@@ -436,6 +457,7 @@ REPLY_FRAME = re.compile(
     # "…a reply I can send her by email?", "…a message for me?"
     r"(?:\s+for\s+(?:me|us))?(?:\s+(?:that\s+)?(?:i|we)\s+(?:can|could)\s+(?:send|give|post|forward)\b[^?.!]{0,50})?"
     r"(?:\s+(?:in|from|at|on)\s+[^?.!]{1,40})?"  # "…write back to a member in Ohio?"
+    r"(?:\s+about\s+(?:that|this|it|all (?:that|this)))?"  # "What should I say to her about that?"
     # "How do I answer her honestly without crushing her?", "what should I say we don't know?"
     r"(?:\s+(?:honestly|gently|kindly|simply|clearly|properly|well|carefully))?"
     r"(?:\s+without\s+[^?.!]{1,40}|\s+(?:we|i)\s+(?:don't|do not|can't|cannot)\s+(?:know|say|answer))?"
@@ -703,7 +725,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
             continue
         # "Is that right?" means the statement before it: read aspect and treatment from both
         own_words = CARRIED_TAIL.sub("", raw)  # a follow-up's carried topic names nothing it asks
-        own = aspect_of(raw)  # the kind of answer the ask's own words want
+        own = aspect_of(PASTE_AFTER.sub("", raw))  # the kind of answer the ask's own words want
         own = "claim" if TRUTH_CHECK.match(own_words) and PASTED.search(message) else own
         raw, own, instead = _same_question_of(raw, own_words, own, earlier, message)
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
@@ -745,6 +767,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # …but a clinic is where a treatment is given: after "what should I ask a clinic?" in a
         # message about aHSCT abroad, "is 45 too old?" asks about aHSCT
         nearest = asks[-1].treatment if asks and treatment_of(said) is None else topic
+        # …but after "Is a cord cell drip the same as HSCT?", "What's the catch?" is about the drip
+        nearest = topic if asks and topic in CELLS_SOLD and SET_BESIDE.search(asks[-1].text) else nearest
         nearest = topic if nearest == "clinics" and topic == "ahsct" else nearest
         # …and after comparing aHSCT with a drug, "am I near the upper age limit?" is the transplant's
         nearest = topic if nearest == "dmt" and topic == "ahsct" and own == "eligibility" else nearest
@@ -771,6 +795,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         if not (at >= 0 and sentences[at] in listed and ats[-1:] != [at]) and (
             same_statement
             or _checks_the_last(raw, own, asks)
+            or (bool(ats) and ats[-1] == at >= 0 and bool(WAIT_ON_IT.match(raw)))
             or (
                 not and_again
                 and _same_ask(
@@ -836,6 +861,16 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
 
 
 DASH = re.compile(r"\s+[-–—]\s+")
+# 'asked if we could "confirm it's safe" before she books: "…$9,900…"': the words pasted after the
+# colon are the clinic's, not what the asker wants to know (a safety check, not a price)
+PASTE_AFTER = re.compile(r":\s*[\"“].*$", re.S)
+# "Is pregnancy safe after aHSCT, and how long would I have to wait?": the wait is for what the
+# ask before it names (a pregnancy), not a waiting list; one ask
+WAIT_ON_IT = re.compile(
+    r"^\W*(?:and\s+)?how long (?:would|will|do|should|must|does) (?:i|we|you|she|he|they) "
+    r"(?:have to |need to )?wait\b[^?]{0,20}\??\s*$",
+    re.I,
+)
 
 
 def _a_list(sentence: str) -> bool:
@@ -1378,7 +1413,8 @@ STOPPING = re.compile(r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*|wash-?
 NEGATED = re.compile(
     r"\b(?:without|(?<!say )(?<!says )(?<!said )no(?: need for)?|not|never|instead of|rather than|"
     r"avoid(?:ing)?)\s+"
-    r"(?:any\s+|the\s+|a\s+)?"
+    # "…reverse MS symptoms without surgery or chemo": the second thing not used either
+    r"(?:any\s+|the\s+|a\s+)?(?:\w+\s+(?:or|and|nor)\s+)?"
     r"(?:chemo\w*|transplant\w*|a?hsct)\b",
     re.I,
 )
@@ -1503,7 +1539,10 @@ SET_BESIDE = re.compile(
     r"\bsame (?:thing )?(?:as|like)\b|\bdifferent (?:from|than|to)\b|\bdifferent thing\b"
     r"|\bdifference between (?:this|that|it|these|them)\b"
     # "…better off paying for HSCT instead?" after a clinic's cord cells
-    r"|\bbetter off\b[^?.!]*\binstead\b",
+    r"|\bbetter off\b[^?.!]*\binstead\b"
+    # "Kindly tell which one is correct treatment for him?" after a clinic's fat cells and aHSCT
+    r"|\bwhich (?:one|of (?:them|the two|these|those|both)) (?:is|would be) (?:the )?"
+    r"(?:correct|right|proper|better|best)\b",
     re.I,
 )
 

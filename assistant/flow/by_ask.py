@@ -39,6 +39,7 @@ from .asks import (
     CELLS_SOLD,
     GENERIC,
     NAMED_DMT,
+    PASTE_AFTER,
     SET_BESIDE,
     STOPPING,
     TRUTH_CHECK,
@@ -175,7 +176,9 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         named_doctor = (
             ask is not None and JUDGES_A_DOCTOR.search(ask.text) and REACHES_A_DOCTOR.search(ask.text)
         )
-        if ask is not None and (named_doctor or CONTACTS_A_CLINIC.search(ask.text)):
+        if ask is not None and (
+            named_doctor or CONTACTS_A_CLINIC.search(ask.text) or FINDS_A_PROVIDER.search(ask.text)
+        ):
             # "Dr. Robles is the best doctor for this, you know if he is good?": no answer on
             # who qualifies or on clinics speaks to one named doctor
             kept += 1
@@ -788,7 +791,9 @@ LONG_TERM = re.compile(
 # "how long would I really be vulnerable to infections with a little one at home?"
 VULNERABLE = re.compile(
     r"\b(?:vulnerable|at risk|susceptible) (?:to|of|from) infections?\b"
-    r"|\binfections? (?:with|from) (?:a|my|our|the) (?:little|young|small|toddler|kids?|children)\b",
+    r"|\binfections? (?:with|from) (?:a|my|our|the) (?:little|young|small|toddler|kids?|children)\b"
+    # "What are the most common infections afterwards?": the transplant's own infections
+    r"|\b(?:most common|main|usual|typical) infections?\b",
     re.I,
 )
 # "How much looking after will he need when we get home?": the help needed at home
@@ -802,13 +807,19 @@ LOOKING_AFTER = re.compile(
 # "if something goes wrong after she comes home, who looks after her?": the follow-up at home
 WHO_CARES = re.compile(
     r"\bwho\s+(?:will\s+|would\s+)?(?:looks?|look)\s+after\s+(?:her|him|me|them|us)\b"
-    r"|\bwho\s+(?:will\s+|would\s+)?(?:takes?|take)\s+care\s+of\s+(?:her|him|me|them|us)\b",
+    r"|\bwho\s+(?:will\s+|would\s+)?(?:takes?|take)\s+care\s+of\s+(?:her|him|me|them|us)\b"
+    # "would local hospitals here look after me if something goes wrong?", "who make the controls
+    # of blood?" after coming home
+    r"|\bwould\s+(?:the\s+)?(?:local\s+)?(?:hospitals?|doctors?)\b[^.?!]{0,15}\blook\s+after\b"
+    r"|\bwho\s+(?:make|makes|does|do)\s+the\s+(?:controls?|checks?)\b",
     re.I,
 )
 # "…what is the recovery like — how long in hospital?": the answer on the hospital stay
 HOSPITAL_STAY = re.compile(
     r"\bhow (?:long|many (?:days|weeks|nights))\b[^.?!]{0,25}\b(?:in|at)\s+(?:the\s+)?hospital\b"
-    r"|\bhospital stay\b",
+    r"|\bhospital stay\b"
+    # "how long I'd need to stay before I'm allowed to fly home?"
+    r"|\bhow long\b[^.?!]{0,30}\bstay\b[^.?!]{0,40}\b(?:fly|go|travel|return|get)\w*\s+(?:back\s+)?home\b",
     re.I,
 )
 # "is 'results guaranteed' something a real medical provider would ever say?": a warning sign
@@ -846,9 +857,15 @@ FIRM_ROUTES = (
 def firm_route(reviewed, ask: Ask) -> Ask:
     """The first of FIRM_ROUTES whose words the transplant ask's own words hold, unless the ask
     already has one of the answers that speak of it."""
+    own = ask.own or ask.text
+    for words, answer, treatments in LAW_ROUTES:
+        # "does FDA approved lab mean the treatment is approved?", "what does 'fully licensed' mean
+        # for a clinic like this?": what a lab's or a licence's status says, whatever cells are sold
+        if words.search(own) and (treatments is None or ask.treatment in treatments):
+            found = reviewed.by_id(answer)
+            return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
     if ask.treatment != "ahsct":
         return ask
-    own = ask.own or ask.text
     # "Is that something she can have yet?" after "…the shingles vaccine before winter.": the
     # statement it points back to holds the words
     pointing = points_back(own) or vague(own) or POINTER_FIRST.match(own)
@@ -878,6 +895,18 @@ def firm_route(reviewed, ask: Ask) -> Ask:
     return ask
 
 
+# A lab's standing and a licence, which sellers present as approval of what they sell
+LAB_STATUS = re.compile(
+    r"\b(?:fda|tga|gmp)[- ](?:registered|approved|certified|standard|compliant)\s+"
+    r"(?:lab|laboratory|facility)\b"
+    r"|\b(?:lab|laboratory|facility)\s+(?:is\s+|being\s+)?(?:fda[- ])?(?:registered|approved|certified)\b",
+    re.I,
+)
+LICENSED = re.compile(r"\b(?:fully\s+|properly\s+|government[- ])?licen[cs]ed\b", re.I)
+LAW_ROUTES = (
+    (LAB_STATUS, "regulation-fda-registered", None),
+    (LICENSED, "regulation-approved-abroad", CELLS_SOLD),
+)
 FERTILITY_ANSWER = "ahsct-fertility"
 NAMES_A_THING = (VACCINES,)  # words that name the thing itself, wherever they are said
 # "Is that something she can have yet…?": the ask's subject is the thing said before it
@@ -1067,7 +1096,10 @@ def drug_comparison(reviewed, ask: Ask, _vector=None) -> Ask:
     if ask.read_aspect != "comparison" or ask.treatment not in ("ahsct", "dmt"):
         return ask
     text = ask.own or ask.text
-    if treatment_of(text) not in ("ahsct", "dmt") or not AHSCT_NAMED.search(text):
+    # "Kindly tell which one is correct treatment for him?" after fat cells and aHSCT were named:
+    # the reading names both
+    both_read = SET_BESIDE.search(text) and AHSCT_NAMED.search(ask.query) and CELLS_NAMED.search(ask.query)
+    if not both_read and (treatment_of(text) not in ("ahsct", "dmt") or not AHSCT_NAMED.search(text)):
         return ask
     named = drugs_in(text)
     # "…explain the difference between this and proper aHSCT" about a clinic's cells
@@ -1406,6 +1438,10 @@ def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -
         missing = Missing((*paid.words, *missing.words[:2]), True)
     if CHILDREN_TREATED.search(ask.own or ask.text):
         missing = Missing(("children and teenagers", *missing.words[:2]), True)
+    body = REGULATOR.search(PASTE_AFTER.sub("", ask.own or ask.text))
+    if body and not all(s in known for s in content_words(normalize_terms(body.group()))):
+        # "what does 'TGA-standard' mean here?": what that regulator's word means is the ask
+        missing = Missing((body.group(), *(w for w in missing.words[:2] if w != body.group())), True)
     place = unknown_place(ask, person, known)
     if place and place not in missing.words:
         # where the answer depends on the place, the place the library lacks is most of the ask
@@ -1417,8 +1453,17 @@ def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -
 # for that?": what a price ask wants paid, where the library has nothing reviewed on it
 INSURANCE = re.compile(
     r"\b(?:insurance|insurer|medicare|medicaid|private health|health fund|reimburs\w*|refund\w*|"
+    r"blue cross|bcbs|aetna|cigna|united ?healthcare|kaiser|humana|medical aid|bupa|"
     r"give (?:me )?back (?:some |the )?money|"
     r"pay (?:me |us )?back)\b",
+    re.I,
+)
+
+
+# National medicines regulators other than the FDA and the EMA, whose rules the library may lack
+REGULATOR = re.compile(
+    r"\b(?:TGA|Medsafe|COFEPRIS|Health Canada|CDSCO|ANVISA|PMDA|HPRA|MHRA|AEMPS|BfArM|ANSM|AIFA|"
+    r"Roszdravnadzor|SAHPRA|Swissmedic|NMPA)\b",
     re.I,
 )
 
@@ -1705,6 +1750,14 @@ JUDGES_A_CLINIC = re.compile(
     re.I,
 )
 CLINIC_NOT_COVERED = "The library has no reviewed information on individual clinics, hospitals or doctors."
+# "is there a particular doctor in Joburg who has experience with people treated overseas?", "is
+# there some hospital there that know how to follow patients from the Mexico clinic?"
+FINDS_A_PROVIDER = re.compile(
+    r"\b(?:is there|are there|do you know|can you recommend|could you recommend)\s+(?:\w+\s+){0,4}"
+    r"(?:doctors?|specialists?|neurologists?|physicians?|hospitals?|clinics?|centres?|centers?)\b"
+    r"[^.?!]{0,30}\b(?:who|that)\s+(?:know|knows|has|have|is|are)\s+(?:how|experience\w*|familiar|used to)\b",
+    re.I,
+)
 # "…you know if he is good?", "is Dr. Almeida still the responsible doctor, does he answer emails?"
 REACHES_A_DOCTOR = re.compile(
     JUDGES_A_CLINIC.pattern
@@ -2018,6 +2071,8 @@ def topic_words(text: str) -> dict[str, list[str]]:
             continue
         if DRUG_NAME.fullmatch(word):  # the person's drug is their context (drug_step), not a topic
             continue
+        if CURRENCY.fullmatch(word):  # "AUD $9,900" in a pasted offer: the price's unit, not a topic
+            continue
         if any(r.start() <= m.start() < r.end() for r in remedies):
             continue
         stems = content_words(normalize_terms(word))
@@ -2051,6 +2106,7 @@ REMEDY = re.compile(
 )
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.
 UNIT = re.compile(r"\d[\d,.]*\s*(?:[A-Za-z]+\s+)?$")
+CURRENCY = re.compile(r"(?:AUD|USD|US\$|CAD|NZD|EUR|GBP|INR|ZAR|MXN|CHF|SGD|AED|THB|TRY|RUB|BRL|PLN)")
 
 
 @lru_cache(maxsize=1)

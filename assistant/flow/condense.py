@@ -52,7 +52,9 @@ TOPICS: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\ba?HSCT( abroad)?\b|\bstem[- ]cell transplant\w*|\bmesenchymal stem[- ]cell( infusion)?s?\b"
             r"|\bMSCs?\b|\b(umbilical )?cord[- ]blood( products?)?\b|\b(umbilical )?cord( stem)? cells?\b"
-            r"|\bcord cell drips?\b|\bexosomes?\b|\bfat stem cells?\b|\bstem[- ]cell (therapy|infusions?|"
+            r"|\bcord cell drips?\b|\bexosomes?\b|\bfat (stem )?cells?( therapy)?\b"
+            r"|\bfat[- ]derived( stem)? cells?\b"
+            r"|\bstem[- ]cell (therapy|infusions?|"
             r"injections?|trials?|clinics?)\b|\bstem[- ]cells?\b|\bRyoncil\b|\bchemotherapy\b",
             re.I,
         ),
@@ -89,6 +91,8 @@ TOPICS: list[tuple[str, re.Pattern]] = [
         ),
     ),
 ]
+PAYING = re.compile(r"\b(?:pay\w*|privately|go(?:ing)? private|costs?|price)\b", re.I)
+MSC_TRIAL = re.compile(r"(?:MESEMS|SAFECELL|the Israeli.*)(?: trial)?", re.I)
 # Kinds that make a message stand alone ("ms" and "place" do not: "what about for progressive?").
 OWN_SUBJECT = {"trial", "therapy", "drug", "claim"}
 REFERRING = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|one)\b", re.I)
@@ -236,6 +240,10 @@ def topic_words(previous: str, message: str) -> str:
         kept = [t for t in kept if not (t[0] == "drug" and ON_A_DRUG.search(previous[: t[2]]))]
     if not kept:
         return ""
+    if any(t[0] == "trial" for t in kept) and PAYING.search(message):
+        # "could she just pay for it privately in London?" after "Could she join StarMS?": a trial
+        # is joined, not bought; what she would pay for is the treatment the trial tests
+        return "MSC treatment" if any(MSC_TRIAL.fullmatch(t[1]) for t in kept) else "aHSCT"
     gaps = [previous[a[3] : b[2]] for a, b in zip(kept, kept[1:], strict=False)]
     if all(CONNECTOR.fullmatch(g) for g in gaps):  # "HSCT for MS in the UK" reads better
         words = " ".join(previous[kept[0][2] : kept[-1][3]].split())
