@@ -1533,3 +1533,8 @@ def test_would_typed_short_still_opens_a_second_ask():
     typed = "is hsct any use for spms or is it only for relapsing ppl, and wud the nhs even pay for it"
     asks = read_asks(read_message(typed, 4000).asked)
     assert len(asks) == 2 and asks[1].aspect == "cost"
+
+
+def test_is_it_correct_that_keeps_its_it():
+    asks = read_asks("Is HSCT safe? And is it correct that he will need his vaccines again?")
+    assert "is it correct" in asks[-1].query.lower()

@@ -1042,3 +1042,48 @@ def test_a_labs_standing_or_a_licence_gets_the_answer_on_what_it_means(shipped_a
         "The cord cell clinic says it is fully licensed. Is being licensed the same as being approved?"
     )
     assert given(answer)[-1] == "regulation-approved-abroad"
+
+
+def test_those_two_and_worries_told_as_statements_reach_their_answers(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm 39 with RRMS and relapsed on Kesimpta. My neurologist offers Lemtrada or a referral for "
+        "aHSCT. How do those two compare on benefit and risk? I'm scared about thyroid trouble with "
+        "either, and about losing my hair."
+    )
+    ids = given(answer)
+    assert ids[0] == "ahsct-vs-alemtuzumab" and len(ids) == 3
+    assert ids[1] == "ahsct-secondary-autoimmunity"
+
+
+def test_a_pasted_post_then_a_question_and_a_time_clause_before_a_question(shipped_assistant):
+    answer = shipped_assistant.ask(
+        'My mum forwarded this: "Cord cells rebuild your nerves, only $9,900, book today!" '
+        "Is that the same as the HSCT her neurologist talks about?"
+    )
+    assert [a["text"][:6] for a in answer.asks] == ["Is tha"]
+    answer = shipped_assistant.ask(
+        "My brother had aHSCT in Moscow. When he gets back to Accra, who can check his blood counts?"
+    )
+    assert len(answer.asks) == 1 and answer.asks[0]["answer_id"] == "ahsct-aftercare"
+
+
+def test_a_provider_ask_after_the_same_answer_and_named_lacks(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My husband is home from HSCT in Russia. Who looks after him now? Is there any clinic here that "
+        "knows how to follow up people treated abroad?"
+    )
+    assert "individual clinics, hospitals or doctors" in lacking(answer)
+    answer = shipped_assistant.ask(
+        "She had aHSCT last year and wants a baby. How long should she wait to get pregnant? And can she "
+        "do breastfeeding afterwards? She also takes biotin, must she stop it?"
+    )
+    said = lacking(answer)
+    assert "breastfeeding" in said and "biotin" in said
+
+
+def test_asking_whether_a_refusal_is_a_proper_reason_gets_the_criteria(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My neurologist in Cork said no to HSCT because I'm stable on Tysabri. Is that a fair reason, "
+        "or is she fobbing me off?"
+    )
+    assert given(answer)[-1] == "ahsct-who-qualifies"

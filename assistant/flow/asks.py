@@ -89,6 +89,11 @@ JOINED = re.compile(
     r"(?!do (?:it|that|this|(?:the )?(?:a?hsct|transplant|treatment))\b)",
     re.I,
 )
+# '…"I threw away my cane" – Karen, Ohio" Is this the same thing as HSCT?': the question after a
+# pasted passage is the asker's own, though the splitter keeps it with the passage
+AFTER_QUOTE = re.compile(
+    r"(?<=[\"”])\s+(?=(?:Is|Are|Does|Do|Can|Could|Would|Will|What|How|Why|Should|Where|When|Who)\b[^\"”]*\?)"
+)
 # "hello, i am from poland, my neurolog say maybe HSCT for me. how many days i stay?": a question
 # begun in lower case after a full stop is a sentence of its own (the splitter keeps them together)
 LOWER_QUESTION = re.compile(
@@ -117,7 +122,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(?:is|are|would be|will be) (?:\w+ ){0,3}(?:better|worse|safer) than\b|\bbetter off\b"
             r"|\bwhich (?:one|of (?:them|the two|these|those|both)) (?:is|would be) (?:the )?"
-            r"(?:correct|right|proper)\b",
+            r"(?:correct|right|proper)\b"
+            # "How do those two actually compare on effectiveness versus risk?": of the two named
+            r"|\b(?:those|these|the) two\b[^?]{0,20}\bcompare\b",
             re.I,
         ),
     ),
@@ -602,6 +609,7 @@ PRICE_PHRASE = re.compile(
 ONE_OF_THEM = re.compile(
     r"\b(?:one|either|neither|both|each|which|any) of (?:them|those|these|the two)\b"
     r"|\b(?:which|the first|the second|the other) ones?\b"  # "Which one is safer?"
+    r"|\b(?:those|these|the) two\b"  # "How do those two compare?" after "…Lemtrada or aHSCT."
     r"|\bwhich (?:is|would be|will be|'s) (?:the )?(?:better|best|safer|riskier|stronger)\b",
     re.I,
 )
@@ -887,7 +895,8 @@ def _sentences(message: str) -> tuple[list[str], set[str]]:
     items = BULLET.split(_numbered_lines(_elisions_end(message)))
     chunks = [(n, line) for n, item in enumerate(items) for line in NEW_LINE.split(item)]
     for n, chunk in chunks:
-        for s in (q for sentence in split_sentences(chunk) for q in LOWER_QUESTION.split(sentence)):
+        sentences = (p for sentence in split_sentences(chunk) for p in AFTER_QUOTE.split(sentence))
+        for s in (q for sentence in sentences for q in LOWER_QUESTION.split(sentence)):
             for item in LIST_ITEM.split(s) if _a_list(s) else [s]:
                 said = _reported(LEAD_IN.sub("", SIDE_NOTE.sub("", PREAMBLE.sub("", item))))
                 read += [q for q in said if q.strip()]
@@ -1470,6 +1479,7 @@ def _is_ask(sentence: str) -> bool:
         sentence.rstrip().endswith("?")
         or bool(CONDITIONAL_ASK.match(sentence))
         or bool(TRAILING_ASK.search(sentence))
+        or bool(WORRIED.match(sentence))
         or (
             bool(QUESTION_START.match(sentence))
             and not STATEMENT_START.match(sentence)
@@ -1480,6 +1490,9 @@ def _is_ask(sentence: str) -> bool:
 
 
 def _split_joined(sentence: str) -> list[str]:
+    if WORRIED.match(sentence):  # "…about thyroid problems, and about losing my hair": two worries
+        first, *more = WORRY_AND.split(sentence.strip())
+        return [first, *(f"I'm worried {m}" for m in more)]
     parts = [p.strip(" ,;") for p in JOINED.split(sentence) if p and p.strip(" ,;")]
     # "…the chance her MS comes back, and if it did come back, what would happen then?": the
     # if-clause opens the next question
@@ -1489,12 +1502,33 @@ def _split_joined(sentence: str) -> list[str]:
     # colon; "Honestly how risky is it, and how much does it help?" asks twice
     # …and "1. Would I qualify, and how long is the wait?" after its list number
     lead = LIST_MARK.sub("", parts[0].rsplit(":", 1)[-1].strip(), count=1)
-    if len(parts) > 1 and not QUESTION_START.match(lead) and not ASKING_WH.search(lead):
+    lead_in = not QUESTION_START.match(lead) and not ASKING_WH.search(lead)
+    if len(parts) > 1 and (lead_in or TIME_LEAD.match(lead)):
         # "Four months after HSCT, do I still need…?": the lead-in belongs to the question
         parts[:2] = [f"{parts[0]}, {parts[1]}"]
-    return [p for p in parts if len(p.split()) >= 3] or [sentence]
+    # "…sent to an English centre, and who pays?": two words can ask when a question word leads
+    return [p for p in parts if len(p.split()) >= 3 or WH_PAIR.match(p)] or [sentence]
 
 
+# "When he flies home, who in Lagos can look after him?": a time said, then the question
+TIME_LEAD = re.compile(
+    r"^\W*when\s+(?:he|she|i|we|they|you|my\s+\w+|our\s+\w+)\s+"
+    r"(?!(?:will|would|can|could|should|do|does|did|is|are|was|were|have|has)\b)\w+"
+    # the clause alone, a few words with no question of its own ("when I come back who will…" asks)
+    r"(?:\s+(?!(?:who|what|how|where|which|will|would|can|could|should|is|are|do|does)\b)[\w']+){0,6}\W*$",
+    re.I,
+)
+# …but "…after HSCT, and how soon?" goes on with the question before it
+WH_PAIR = re.compile(r"^\W*who\s+\w+s\W*\?\s*$", re.I)
+# "I'm worried about thyroid problems with both, and about losing my hair.": a side effect the
+# person fears, told as a statement, is what they want to hear about
+WORRIED = re.compile(
+    r"^\W*(?:and\s+|also\s+|but\s+)?i(?:'m| am)\s+(?:\w+\s+)?(?:worried|scared|concerned|nervous|terrified|"
+    r"anxious)\s+about\s+(?:the\s+)?(?:thyroid|hair|fertility|infertility|infections?|cancer|dying|death|"
+    r"menopause|losing|going bald)\b[^?]*$",
+    re.I,
+)
+WORRY_AND = re.compile(r",?\s+and\s+(?=about\b)", re.I)
 # "what makes someone qualify, is it about the relapses or the lesions or the age?", "what is the
 # real risk, is it like 1 in 100 or less?": choices that spell out the question before them
 CHOICES = re.compile(r"^(?:or\s+)?(?:is it|is that|are we talking)\b[^?]*\bor\b", re.I)

@@ -39,6 +39,7 @@ from .asks import (
     CELLS_SOLD,
     GENERIC,
     NAMED_DMT,
+    ONE_OF_THEM,
     PASTE_AFTER,
     SET_BESIDE,
     STOPPING,
@@ -151,7 +152,10 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             continue  # the claim card above answers it
         # words with one meaning here decide the answer before it is checked for a repeat
         ask = firm_route(res.reviewed, figure_claim(res.reviewed, ask)) if ask is not None else None
-        if ask is not None and ask.answer_id in given:
+        # "Is there any hospital here that knows how to do the follow-up?" after the answer on
+        # after-care: the line on individual providers, not "said above"
+        provider = ask is not None and _about_a_provider(ask.text)
+        if ask is not None and ask.answer_id in given and not provider:
             again = _not_given(res.reviewed, ask, given, plan.vectors.get(ask.query))
             if again is None:  # the same question asked again in other words: answered once,
                 # but the part of it the library lacks is said ("…and could I breastfeed after?")
@@ -173,12 +177,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         if other:
             yield Block(BlockKind.NOT_COVERED, named_decline(other), ask=i)
             ask = the_ms_part(res, ask, plan, other)
-        named_doctor = (
-            ask is not None and JUDGES_A_DOCTOR.search(ask.text) and REACHES_A_DOCTOR.search(ask.text)
-        )
-        if ask is not None and (
-            named_doctor or CONTACTS_A_CLINIC.search(ask.text) or FINDS_A_PROVIDER.search(ask.text)
-        ):
+        if provider:
             # "Dr. Robles is the best doctor for this, you know if he is good?": no answer on
             # who qualifies or on clinics speaks to one named doctor
             kept += 1
@@ -775,7 +774,9 @@ WOULD_QUALIFY = re.compile(
     r"(?:qualify|be eligible|be a candidate)\b"
     # "would having had alemtuzumab rule me out?", "would they even take him after 11 years of MS?"
     r"|\brules?\s+(?:me|her|him|them|us)\s+out\b"
-    r"|\b(?:would|will)\s+they\s+(?:even\s+|still\s+)?(?:take|accept)\s+(?:him|her|me|them|us)\b",
+    r"|\b(?:would|will)\s+they\s+(?:even\s+|still\s+)?(?:take|accept)\s+(?:him|her|me|them|us)\b"
+    # "neuro says no because I'm stable… is that even a proper reason or is he fobbing me off?"
+    r"|\b(?:proper|good|valid|fair|real|legit\w*)\s+reason\b|\bfobb(?:ing|ed)\s+(?:me|us|him|her)\s+off\b",
     re.I,
 )
 # "I'd love to know if there's a recommended revaccination schedule", "can I have the MMR?":
@@ -1098,10 +1099,13 @@ def drug_comparison(reviewed, ask: Ask, _vector=None) -> Ask:
     text = ask.own or ask.text
     # "Kindly tell which one is correct treatment for him?" after fat cells and aHSCT were named:
     # the reading names both
-    both_read = SET_BESIDE.search(text) and AHSCT_NAMED.search(ask.query) and CELLS_NAMED.search(ask.query)
+    # …and "How do those two compare?" after "…Lemtrada or a referral for aHSCT."
+    points = SET_BESIDE.search(text) or ONE_OF_THEM.search(text)
+    other = CELLS_NAMED.search(ask.query) or drugs_in(ask.query)
+    both_read = points and AHSCT_NAMED.search(ask.query) and other
     if not both_read and (treatment_of(text) not in ("ahsct", "dmt") or not AHSCT_NAMED.search(text)):
         return ask
-    named = drugs_in(text)
+    named = drugs_in(text) or (drugs_in(ask.query) if both_read else [])
     # "…explain the difference between this and proper aHSCT" about a clinic's cells
     beside_cells = SET_BESIDE.search(text) and CELLS_NAMED.search(ask.query)
     if not named and not beside_cells:
@@ -1750,6 +1754,15 @@ JUDGES_A_CLINIC = re.compile(
     re.I,
 )
 CLINIC_NOT_COVERED = "The library has no reviewed information on individual clinics, hospitals or doctors."
+
+
+def _about_a_provider(text: str) -> bool:
+    """A named doctor's standing or reach, a clinic talking to the home team, or finding a doctor
+    or hospital who knows the treatment: no reviewed answer speaks to one provider."""
+    named_doctor = JUDGES_A_DOCTOR.search(text) and REACHES_A_DOCTOR.search(text)
+    return bool(named_doctor or CONTACTS_A_CLINIC.search(text) or FINDS_A_PROVIDER.search(text))
+
+
 # "is there a particular doctor in Joburg who has experience with people treated overseas?", "is
 # there some hospital there that know how to follow patients from the Mexico clinic?"
 FINDS_A_PROVIDER = re.compile(
@@ -2101,7 +2114,10 @@ REMEDY = re.compile(
     # "the nurse said to see the dentist first", "my city is at 900 metres, is altitude a problem?"
     r"dentists?|dental|teeth|tooth|altitude|pack|packing|"
     # "can I drive again after?", "a medical visa", "sick leave in the UAE", "which crowdfunding site"
-    r"driving|drive|visas?|sick leave|sick pay|crowdfund\w*|gofundme)\b",
+    r"driving|drive|visas?|sick leave|sick pay|crowdfund\w*|gofundme|"
+    # "can she give breastfeeding after?", "vitamin D and high-dose biotin", "would the fundraiser
+    # count against my Disability Allowance?"
+    r"breast[- ]?feed\w*|biotin|disability (?:allowance|benefits?|payments?)|welfare benefits?)\b",
     re.I,
 )
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.

@@ -100,7 +100,7 @@ REFERRING = re.compile(r"\b(it|its|they|them|their|that|this|those|these|he|she|
 # "they" doing what people do ("the injection they give", "what they told me") is the staff, not
 # the treatment
 PRONOUN = re.compile(
-    r"\b(it|they|them)\b(?!\s+(true|right|possible|worth|likely|normal|ok|okay)\b)"
+    r"\b(it|they|them)\b(?!\s+(true|right|correct|possible|worth|likely|normal|ok|okay)\b)"
     r"(?<!\bthey(?=\s+(?:give|gave|say|said|tell|told|use|used|do|did|offer|offered|charge|charged|"
     r"want|wanted|call|called|put|ask|asked|recommend|recommended|cope|feel|felt|handle|react|"
     r"understand|think|worry|see|saw|accept|accepted|require|required|check|checked|test|tested|"
