@@ -767,14 +767,14 @@ def quoted_spans(text: str) -> list[str]:
 
 
 MAX_PASTED = 400  # characters: a pasted claim is a sentence or two
-SENTENCE_END = re.compile(r"(?<=[.!])\s+(?=[A-Z])")
+PASTED_SENTENCE_BREAK = re.compile(r"(?<=[.!])\s+(?=[A-Z])")
 
 
 def _before_own_question(span: str) -> str:
     """A span after a colon up to the asker's own question: "her MS is moving fast: four relapses
     in a year. We are in Canada. Who decides whether she can have it?" pasted nothing after
     "Canada."; the question sentence is read as the asker's (and was embedded twice)."""
-    sentences = SENTENCE_END.split(span)
+    sentences = PASTED_SENTENCE_BREAK.split(span)
     for n, sentence in enumerate(sentences[1:], 1):
         if QUESTION_START.match(sentence):
             return " ".join(sentences[:n])

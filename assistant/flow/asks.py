@@ -100,6 +100,8 @@ LOWER_QUESTION = re.compile(
     r"(?<=\w{2}[.!])\s+(?=(?:how|what|when|where|why|which|who|can|could|is|are|will|would|does|do|should)"
     r"\b[^.!?]*\?)"
 )
+# Health insurers and schemes people name ("my Blue Cross plan", "my medical aid")
+INSURERS = r"blue cross|bcbs|aetna|cigna|united ?healthcare|kaiser|humana|medical aid|bupa"
 ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         # "Should I wait for the trial or just pay and go private?": a choice between two things
@@ -144,7 +146,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"expensive|cheap|cheaper|cheapest|"
             r"fund\w*|insurance|insurer|medicare|medicaid|private health|\$|€|£|euros?|dollars?|"
             # "Has anyone gotten Blue Cross to approve it?": an insurer named is a question of paying
-            r"blue cross|bcbs|aetna|cigna|united ?healthcare|kaiser|humana|medical aid|bupa|"
+            rf"{INSURERS}|"
             r"pounds|fee|fees|the total|"
             # "Does Aetna cover HSCT at all or is it always out of pocket?"
             r"cover(?:s|ed)? (?:it|this|that|a?hsct|the (?:cost|treatment|transplant))|coverage|"

@@ -38,6 +38,7 @@ from .asks import (
     CARRIED_LEAD,
     CELLS_SOLD,
     GENERIC,
+    INSURERS,
     NAMED_DMT,
     ONE_OF_THEM,
     PASTE_AFTER,
@@ -1457,7 +1458,7 @@ def ask_missing(res: Assistant, ask: Ask, person: PersonContext | None = None) -
 # for that?": what a price ask wants paid, where the library has nothing reviewed on it
 INSURANCE = re.compile(
     r"\b(?:insurance|insurer|medicare|medicaid|private health|health fund|reimburs\w*|refund\w*|"
-    r"blue cross|bcbs|aetna|cigna|united ?healthcare|kaiser|humana|medical aid|bupa|"
+    rf"{INSURERS}|"
     r"give (?:me )?back (?:some |the )?money|"
     r"pay (?:me |us )?back)\b",
     re.I,
