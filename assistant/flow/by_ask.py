@@ -843,7 +843,7 @@ FIRM_ROUTES = (
     (VACCINES, ("ahsct-vaccinations-after",)),
     (LONG_TERM, ("ahsct-long-term",)),
     (VULNERABLE, ("ahsct-infections",)),
-    (WHO_CARES, ("ahsct-aftercare", "ahsct-practical-planning")),
+    (WHO_CARES, ("ahsct-aftercare",)),  # who follows someone up at home: after-care first
     (LOOKING_AFTER, ("ahsct-practical-planning", "ahsct-aftercare")),
     (HOSPITAL_STAY, ("ahsct-hospital-stay",)),
     (GUARANTEED, ("ahsct-abroad-what-to-ask", "clinic-red-flags")),
