@@ -1087,3 +1087,16 @@ def test_asking_whether_a_refusal_is_a_proper_reason_gets_the_criteria(shipped_a
         "or is she fobbing me off?"
     )
     assert given(answer)[-1] == "ahsct-who-qualifies"
+
+
+def test_the_treatment_in_another_language_and_welfare_rules(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My wife is 50 with SPMS. Our neurologist in Turin refused the autotrapianto because she is too "
+        "old. Is that right?"
+    )
+    assert "autotrapianto" not in lacking(answer)
+    answer = shipped_assistant.ask(
+        "Friends are raising money for my HSCT in Mexico. Would the money count against my disability "
+        "allowance?"
+    )
+    assert "welfare benefits" in lacking(answer)

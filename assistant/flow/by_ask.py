@@ -1502,10 +1502,15 @@ def _cost_of_what(ask: Ask) -> str:
         return "paying for egg or sperm storage"
     if TAX.search(ask.own or ask.text):  # "can I deduct it from my tax as a medical cost?"
         return "tax relief"
+    if WELFARE.search(ask.own or ask.text):  # "would the fundraiser count against my allowance?"
+        return "welfare benefits or fundraising rules"
     return "insurance cover" if INSURANCE.search(ask.own or ask.text) else ""
 
 
 TAX = re.compile(r"\b(?:tax\w*|deduct\w*)\b", re.I)
+WELFARE = re.compile(
+    r"\b(?:disability (?:allowance|benefits?|payments?)|welfare|social security|means[- ]tested)\b", re.I
+)
 
 
 # Places whose care the library speaks of as the UK's or the US's (NHS, FDA)
@@ -2087,6 +2092,8 @@ def topic_words(text: str) -> dict[str, list[str]]:
             continue
         if CURRENCY.fullmatch(word):  # "AUD $9,900" in a pasted offer: the price's unit, not a topic
             continue
+        if TRANSPLANT_ABROAD.fullmatch(word):  # "autotrapianto": the transplant in the asker's words
+            continue
         if any(r.start() <= m.start() < r.end() for r in remedies):
             continue
         stems = content_words(normalize_terms(word))
@@ -2123,6 +2130,8 @@ REMEDY = re.compile(
 )
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.
 UNIT = re.compile(r"\d[\d,.]*\s*(?:[A-Za-z]+\s+)?$")
+# The transplant's name in other languages, written inside an English message
+TRANSPLANT_ABROAD = re.compile(r"(?:auto)?(?:trapiant|trasplant|transplant|greff)\w*", re.I)
 CURRENCY = re.compile(r"(?:AUD|USD|US\$|CAD|NZD|EUR|GBP|INR|ZAR|MXN|CHF|SGD|AED|THB|TRY|RUB|BRL|PLN)")
 
 
