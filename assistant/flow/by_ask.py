@@ -686,8 +686,7 @@ def kind_match(reviewed, ask: Ask, vector) -> Ask:
     if ask.read_aspect == "eligibility" and ask.treatment == "ahsct" and QUALIFY.search(ask.own or ask.text):
         # "She's asking whether she'd even qualify for HSCT at her age and with her level of
         # disability" (0.24 to its nearest wording): the criteria, with the variants for her
-        found = reviewed.by_id(WHO_QUALIFIES)
-        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+        return with_reviewed(reviewed, ask, WHO_QUALIFIES)
     if ask.treatment not in SPECIFIC:
         return ask
     found = answer_of_its_kind(reviewed, ask, vector, UNMATCHED_FLOOR)
@@ -857,17 +856,13 @@ FIRM_ROUTES = (
 
 
 def firm_route(reviewed, ask: Ask) -> Ask:
-    """The first of FIRM_ROUTES whose words the transplant ask's own words hold, unless the ask
-    already has one of the answers that speak of it."""
+    """A lab's standing or a licence (`law_route`, any treatment); else, for the transplant, the
+    first of FIRM_ROUTES whose words the ask's own words hold, unless the ask already has one of
+    the answers that speak of it."""
     own = ask.own or ask.text
-    for words, answer, treatments in LAW_ROUTES:
-        # "does FDA approved lab mean the treatment is approved?", "what does 'fully licensed' mean
-        # for a clinic like this?": what a lab's or a licence's status says, whatever cells are sold
-        if words.search(own) and (treatments is None or ask.treatment in treatments):
-            found = reviewed.by_id(answer)
-            return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
-    if ask.treatment != "ahsct":
-        return ask
+    routed = law_route(reviewed, ask)
+    if routed is not ask or ask.treatment != "ahsct":
+        return routed
     # "Is that something she can have yet?" after "…the shingles vaccine before winter.": the
     # statement it points back to holds the words
     pointing = points_back(own) or vague(own) or POINTER_FIRST.match(own)
@@ -887,13 +882,11 @@ def firm_route(reviewed, ask: Ask) -> Ask:
     # "4 months after HSCT, still wiped out by 2pm. Is this normal??": read as recovery from the
     # tiredness told (not the answer on MS symptoms flaring early, whose figures are on relapses)
     if ask.read_aspect == "recovery" and TIREDNESS.search(ask.query) and ask.answer_id != RECOVERY_TIME:
-        found = reviewed.by_id(RECOVERY_TIME)
-        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+        return with_reviewed(reviewed, ask, RECOVERY_TIME)
     # "…should I freeze my eggs first and who pays for that?": the answer on fertility, whose lack
     # of anything on paying for storage is said (`_paid_for`), not the transplant's price
     if ask.read_aspect == "cost" and FERTILITY.search(ask.query) and ask.answer_id != FERTILITY_ANSWER:
-        found = reviewed.by_id(FERTILITY_ANSWER)
-        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+        return with_reviewed(reviewed, ask, FERTILITY_ANSWER)
     return ask
 
 
@@ -910,6 +903,24 @@ LAW_ROUTES = (
     (LICENSED, "regulation-approved-abroad", CELLS_SOLD),
 )
 FERTILITY_ANSWER = "ahsct-fertility"
+
+
+def law_route(reviewed, ask: Ask) -> Ask:
+    """ "Does FDA approved lab mean the treatment is approved?", "what does 'fully licensed' mean
+    for a clinic like this?": what a lab's or a licence's status says, whatever cells are sold."""
+    own = ask.own or ask.text
+    for words, answer, treatments in LAW_ROUTES:
+        if words.search(own) and (treatments is None or ask.treatment in treatments):
+            return with_reviewed(reviewed, ask, answer)
+    return ask
+
+
+def with_reviewed(reviewed, ask: Ask, answer_id: str) -> Ask:
+    """The ask given the reviewed answer `answer_id` (unchanged when the library lacks it)."""
+    found = reviewed.by_id(answer_id)
+    return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+
+
 NAMES_A_THING = (VACCINES,)  # words that name the thing itself, wherever they are said
 # "Is that something she can have yet…?": the ask's subject is the thing said before it
 POINTER_FIRST = re.compile(
@@ -945,8 +956,7 @@ def figure_claim(reviewed, ask: Ask) -> Ask:
     own = ask.own or ask.text
     if not CREDIBLE_FIGURE.search(own) or CLINICIAN_SAID.search(own):
         return ask
-    found = reviewed.by_id(FIGURE_ANSWERS.get(ask.treatment, FIGURE_ANSWER))
-    return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+    return with_reviewed(reviewed, ask, FIGURE_ANSWERS.get(ask.treatment, FIGURE_ANSWER))
 
 
 # Topics of the transplant that one reviewed answer holds, named in words the matcher reads poorly
@@ -1069,12 +1079,10 @@ def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
     answer holds (TOPIC_ROUTES); one about stopping a drug for cells a clinic sells, to the
     answer on those cells beside MS drugs."""
     if ask.treatment in CELLS_SOLD and _drug_beside_cells(ask.own or ask.text):
-        found = reviewed.by_id(CELLS_WITH_DRUG)
-        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+        return with_reviewed(reviewed, ask, CELLS_WITH_DRUG)
     # "I wonder whether any of the MSC trials actually take people with PPMS": cells in progressive MS
     if ask.treatment in CELLS_SOLD and PROGRESSIVE.search(ask.own or ask.text):
-        found = reviewed.by_id(CELLS_IN_PROGRESSIVE)
-        return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+        return with_reviewed(reviewed, ask, CELLS_IN_PROGRESSIVE)
     if ask.treatment != "ahsct":
         return ask
     # its own words first; then, for "Would she have to redo all of them?", the statement it read
@@ -1111,8 +1119,7 @@ def drug_comparison(reviewed, ask: Ask, _vector=None) -> Ask:
     beside_cells = SET_BESIDE.search(text) and CELLS_NAMED.search(ask.query)
     if not named and not beside_cells:
         return ask
-    found = reviewed.by_id(COMPARED_WITH.get(named[0], OTHER_DRUGS) if named else CELLS_COMPARED)
-    return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
+    return with_reviewed(reviewed, ask, COMPARED_WITH.get(named[0], OTHER_DRUGS) if named else CELLS_COMPARED)
 
 
 AHSCT_NAMED = re.compile(r"\b(?:a?hsct|transplant\w*|bone marrow)\b", re.I)
