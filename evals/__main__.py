@@ -83,6 +83,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     result.update(suite=args.suite, started=started, notes=notes)
+    if args.suite == "dev":
+        result["halves"] = runner.dev_halves(result["cases"])
     result["gates"] = runner.check_gates(result, runner.load_gates(args.gates, args.backend, args.suite))
     result["passed"] = all(g["status"] != "FAIL" for g in result["gates"])
     out = args.out or EVALS / "out" / f"{re.sub(r'[^A-Za-z0-9._-]+', '-', args.backend)}-{args.suite}"
@@ -103,6 +105,8 @@ def print_summary(result: dict, out: Path) -> None:
             more = len(g["failing_cases"]) - 12
             line += f"\n       failing: {shown}" + (f" (+{more} more)" if more > 0 else "")
         print(line)
+    for half, figures in (result.get("halves") or {}).items():
+        print(f"     {half} half: " + ", ".join(f"{k} {fmt(v)}" for k, v in figures.items()))
     print(f"report: {out / 'report.md'} | {out / 'report.html'} | {out / 'results.json'}")
     print(
         "GATES PASSED" if result["passed"] else "GATES FAILED",

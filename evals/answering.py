@@ -237,6 +237,14 @@ def staff_behaviours_met(answer: dict, expect: dict) -> dict:
 
 
 # -- development set --------------------------------------------------------------------------
+def dev_half(qid: str) -> str:
+    """The development set's fixed split, chosen before any rule was fitted: ask rules may be fitted
+    on the odd-numbered items ("fit"); the even-numbered ones are held out, scored but never read
+    to write a rule ("held-out"), so their figure says how the rules carry to real wording."""
+    digits = re.sub(r"\D", "", qid)
+    return "fit" if digits and int(digits) % 2 else "held-out"
+
+
 def _dev_file(shared_dir: str | Path) -> Path:
     """Accepts ../shared, ../shared/evidence or the jsonl file itself."""
     path = Path(shared_dir)

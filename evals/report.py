@@ -48,6 +48,16 @@ def per_topic(cases: list[dict]) -> list[dict]:
     ]
 
 
+def halves_table(halves: dict | None) -> list[str]:
+    """The development set's fit and held-out halves side by side (evals.answering.dev_half)."""
+    if not halves:
+        return []
+    keys = list(next(iter(halves.values())))
+    lines = ["", "## Development-set halves (fit: odd ids; held out: even ids)", ""]
+    lines += ["| half | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    return lines + [f"| {h} | " + " | ".join(fmt(f[k]) for k in keys) + " |" for h, f in halves.items()]
+
+
 def card_flags(cases: list[dict]) -> list[tuple[str, str]]:
     """Registry correction sentences (claim-card bodies) that the guard reads as ASSERTING a
     claim: either the guard misreads them or the correction is worded too close to the claim."""
@@ -108,6 +118,7 @@ def markdown(result: dict) -> str:
         )
     lines += ["", "## All metrics", "", "| metric | value |", "|---|---|"]
     lines += [f"| {k} | {fmt(v)} |" for k, v in m.items()]
+    lines += halves_table(result.get("halves"))
     lines += [
         "",
         "## Per topic",

@@ -486,6 +486,19 @@ def answering_summary(ms: list[dict]) -> dict:
     }
 
 
+def dev_halves(records: list[dict]) -> dict[str, dict]:
+    """Answering figures of the development set's fit and held-out halves (`A.dev_half`)."""
+    halves: dict[str, list[dict]] = {"fit": [], "held-out": []}
+    for r in records:
+        if "error" not in r:
+            halves[A.dev_half(r["id"])].append(r["metrics"])
+    keep = ("asks_answered", "ask_recall", "not_covered_honesty")
+    return {
+        half: {"cases": len(ms), **{k: v for k, v in answering_summary(ms).items() if k in keep}}
+        for half, ms in halves.items()
+    }
+
+
 # -- gates ----------------------------------------------------------------------------------------
 # Which cases to name when a gate on a metric fails.
 CASE_FAILS = {

@@ -310,3 +310,25 @@ def test_ask_cases_are_well_formed():
         for pattern in (p for group in expect["asks"] for p in group):
             re.compile(pattern)
             assert A.allowed_numbers({"asks": [[pattern]]}) <= listed, (case["id"], pattern)
+
+
+def test_development_set_halves_are_fixed_and_scored_apart():
+    """Rules may be fitted on the odd-numbered development items only; the even-numbered half is
+    held out, so its figure must be reported on its own, never blended away."""
+    from evals.runner import dev_halves
+
+    assert [A.dev_half(q) for q in ("DQ-001", "DQ-002", "DQ-075", "DQ-010")] == [
+        "fit",
+        "held-out",
+        "fit",
+        "held-out",
+    ]
+
+    def record(qid, met, nc_ok):
+        return {"id": qid, "metrics": {"asks_met": met, "not_covered_pair": (True, nc_ok)}}
+
+    fit = [record("DQ-001", [True, True], True), record("DQ-003", [True, False], True)]
+    halves = dev_halves([*fit, record("DQ-002", [False], False)])
+    assert halves["fit"]["cases"] == 2 and halves["held-out"]["cases"] == 1
+    assert halves["fit"]["asks_answered"] == 0.5 and halves["fit"]["ask_recall"] == 0.75
+    assert halves["held-out"]["asks_answered"] == 0.0 and halves["held-out"]["not_covered_honesty"] == 0.0
