@@ -532,13 +532,16 @@ class ClaimGuard(ClaimModels):
             quoted = n >= len(sentences) and s in marked  # in quotation marks: a claim whatever its stance
             if not r.claim or not (quoted or self._carries_claim(s, v, r)):
                 continue
-            if s in clauses and r.score < CLAUSE_MATCH or s.startswith(SAID_OF) and r.score < PREFIXED_MATCH:
+            prefixed = s.startswith(SAID_OF_ANY)
+            if s in clauses and r.score < CLAUSE_MATCH or prefixed and r.score < PREFIXED_MATCH:
                 continue
             if quoted and names_a_product(s):
                 continue  # for "fat-derived stem cell therapy": the product's name, no claim made
             if not quoted and r.score < ATTRIBUTION_NEEDED and not ATTRIBUTED.search(s):
                 continue  # a near match in the asker's own words needs someone who said it
             k = self.claims.index(r.claim)
+            if ABSENCE_ITEM.match(s) and not set(content_words(s)) & self.ruled_out[k]:
+                continue  # "no waiting lists" from a list of absences: none the claim speaks of
             if not self.states_content(s, v, k) or says_it_happens(s, self.ruled_out[k], self.claim_words[k]):
                 continue  # on the claim's topic, not what it says
             if r.claim.id not in found or r.score > found[r.claim.id].score:
@@ -660,15 +663,30 @@ def _question_parts(question: str) -> QuestionParts:
     return QuestionParts(tuple(sentences), tuple(quotes), *_texts_of([*sentences, *quotes]))
 
 
-CLAUSE_BREAK_IN_QUOTE = re.compile(r",\s+|;\s+|\s+[-–—]\s+")
+CLAUSE_BREAK_IN_QUOTE = re.compile(
+    r",\s+|;\s+|\s+[-–—]\s+"
+    # "…mesenchymal stem cells from our FDA-registered lab": where the cells are made, its own claim
+    r"|\s+(?=(?:from|in|at|by)\s+(?:our|an?|the|its|their)\s+(?:[\w-]+\s+){0,2}(?:lab|laboratory|facility)\b)"
+    # "…uses lab-grown exosomes to reverse nerve damage and regrow myelin": what it is said to do
+    r"|\s+(?=to\s+(?:reverse|repair|regrow|regenerate|rebuild|restore|heal|cure|stop|halt)\b)",
+    re.I,
+)
+# "No chemotherapy, no rejection, no side effects.": a list of absences, each its own claim
+NO_LIST = re.compile(
+    r"^\W*(?:(?:no|zero)\s+[\w-]+(?:\s+[\w-]+)?\W*(?:,|&|\band\b)\s*)+(?:no|zero)\s+[\w-]+", re.I
+)
 LONG_QUOTE = 10  # words: a shorter pasted sentence makes one claim
 CLAUSE_MATCH = 0.85  # a clause cut from a pasted sentence gives a card only on a close match
+NO_ITEM = re.compile(r"\s*(?:,|&|\band\b)\s*(?=(?:no|zero)\b)", re.I)
 
 
 @functools.lru_cache(maxsize=1024)
 def quoted_clauses(quote: str) -> tuple[str, ...]:
     """The clauses of one long pasted sentence (LONG_QUOTE words or more), four words or more
     each; none when it has one clause. Read for the answer's batch and again by `in_question`."""
+    bare = next((quote[len(p) :] for p in SAID_OF_ANY if quote.startswith(p)), quote)
+    if NO_LIST.match(bare) and len(split_sentences(bare)) == 1:
+        return tuple(_with_subject([c.strip(" .!&") for c in NO_ITEM.split(bare)], quote, many=True))
     if len(quote.split()) < LONG_QUOTE or len(split_sentences(quote)) > 1:
         return ()
     found = [c.strip(" .!") for c in CLAUSE_BREAK_IN_QUOTE.split(quote)]
@@ -691,25 +709,36 @@ OPENING_JOIN = re.compile(r"^(?:and|but|so|which|while|plus)\s+", re.I)
 PERSONAL = re.compile(r"\b(?:i|i'm|i've|my|me|she|she's|he|he's|her|his|we're)\b", re.I)
 SAID_OF = "Stem cell treatment: "
 PREFIXED_MATCH = 0.95  # a short piece read with the subject gives a card only on a very close match
+SAID_OF_ANY = (SAID_OF, "Umbilical cord stem cells: ")
+ABSENCE_ITEM = re.compile(r"^(?:Stem cell treatment|Umbilical cord stem cells): (?:no|zero)\b", re.I)
 ASKED = re.compile(
     r"^(?:is|are|was|were|do|does|did|can|could|will|would|should|how|what|why|when|who)\b", re.I
 )
 
 
-def _with_subject(pieces: list[str], passage: str) -> list[str]:
+def _with_subject(pieces: list[str], passage: str, many: bool = False) -> list[str]:
     """Short pieces of a pasted sales passage that name no treatment, read as said of stem cell
     treatment: "…stem cell therapy reverses nerve damage. EMA approved. Fully safe." makes three
     claims about the therapy, and "EMA approved." alone matches none. The plain name, not the
-    passage's own ("umbilical cord…"), which would pull every piece towards the cord claims."""
-    if not SELLS.search(passage):
+    passage's own ("umbilical cord…"), which would pull every piece towards the cord claims; but a
+    piece on rejection or donors is about cells from someone else when the passage sells cord
+    cells ("no rejection" of one's own cells is another claim). `many`: the items of one list of
+    absences, which need no passage around them to be sales talk."""
+    if not SELLS.search(passage) and not many:
         return pieces
+    cord = bool(CORD_NAMED.search(passage))
     # …not a piece about a person ("She's 66 with primary progressive MS."), quoted or not
     return [
         p
         if TREATMENT_NAME.search(p) or len(p.split()) >= SHORT_PIECE or ASKED.match(p) or PERSONAL.search(p)
-        else f"{SAID_OF}{OPENING_JOIN.sub('', p)}"
+        else f"{CORD_SAID_OF if cord and DONOR_BOUND.search(p) else SAID_OF}{OPENING_JOIN.sub('', p)}"
         for p in pieces
     ]
+
+
+CORD_NAMED = re.compile(r"\b(?:umbilical|cord)\b", re.I)
+DONOR_BOUND = re.compile(r"\breject\w*|\bdonors?\b|\bmatch\w*|\bimmune[- ]privileged\b", re.I)
+CORD_SAID_OF = "Umbilical cord stem cells: "
 
 
 def _texts_of(spans: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -899,3 +899,18 @@ def test_short_lines_of_a_pasted_brochure_are_read_as_said_of_what_it_sells(ship
         'MS."'
     )
     assert all("She is 66" not in r.sentence for r in found)
+
+
+def test_a_pasted_list_of_absences_a_lab_clause_and_a_purpose_clause_each_get_their_card(shipped):
+    # "No chemo, no rejection, no side effects." had matched one claim as a whole, which asked
+    # for none of them; a lab named inside a long sentence and "…to regrow myelin" after a
+    # clinic's name had matched nothing
+    found = shipped.guard.in_question(
+        'A coordinator messaged me: "Our Bogota centre infuses umbilical cord stem cells from our '
+        "FDA-registered lab. No chemo, no rejection, no side effects. Our clinic uses cord-derived "
+        'exosomes to repair nerves and regrow myelin." Is any of it true?'
+    )
+    ids = {r.claim.id for r in found}
+    assert {"fda-registered-lab-means-approved", "stem-cells-completely-safe", "msc-repair-myelin"} <= ids
+    # cells from a cord are someone else's: "no rejection" is the claim about donor cells
+    assert "cord-msc-no-rejection" in ids and "own-cells-no-risk-no-rejection" not in ids

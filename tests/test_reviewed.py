@@ -1100,3 +1100,99 @@ def test_the_treatment_in_another_language_and_welfare_rules(shipped_assistant):
         "allowance?"
     )
     assert "welfare benefits" in lacking(answer)
+
+
+def test_a_wasted_money_worry_and_months_away_from_study_are_not_price_asks(shipped_assistant):
+    answer = shipped_assistant.ask("hsct for spms at 55, worth it or am I wasting my money?")
+    assert given(answer) == ["ahsct-worth-the-risk"]
+    answer = shipped_assistant.ask(
+        "My daughter has active RRMS and is offered HSCT. She is doing her master in Lyon, how many "
+        "months she cannot study after?"
+    )
+    assert given(answer) == ["ahsct-return-to-work"]
+
+
+def test_the_transplant_after_a_drug_is_no_comparison_with_it(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My husband had two courses of Lemtrada and now HSCT is proposed. Is it safe to do HSCT after "
+        "Lemtrada? How long must he wait since his last Lemtrada?"
+    )
+    assert set(given(answer)) == {"ahsct-dmts-around-transplant"}
+
+
+def test_a_doctor_named_in_lower_case_and_a_bare_trust_question(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "does anybody know dr ortega at a hospital in monterrey? people say he is great for hsct. my "
+        "sister is booking, reliable or not"
+    )
+    assert "individual clinics, hospitals or doctors" in lacking(answer)
+    assert "ahsct-abroad-what-to-ask" in given(answer)
+    assert "about reliable" not in lacking(answer)
+
+
+def test_a_vague_ask_reads_the_statement_before_it_and_a_wish_to_hear_is_an_ask(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm 57 with PPMS. I was told transplant centres won't take anyone over 55 with progressive MS. "
+        "Is that a strict rule or are there exceptions? If any trials abroad accept older progressive "
+        "people I would love to hear about them. My brother keeps posting about biotin. Any point to it?"
+    )
+    ids = given(answer)
+    assert ids[0] in ("ahsct-age-limit", "ahsct-who-qualifies", "ahsct-progressive-eligibility")
+    assert "ahsct-trials" in ids
+    assert "biotin" in lacking(answer)
+
+
+def test_the_two_named_in_one_ask_are_compared_not_borrowed_from_before(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I have PPMS and I'm on Ocrevus. Most places refuse people over 50, is that a fixed rule? "
+        "Honestly comparing the two, would HSCT add anything Ocrevus doesn't already do for me?"
+    )
+    assert given(answer)[-1] == "ahsct-vs-ocrelizumab"
+
+
+def test_day_by_day_isolation_and_a_bracketed_aside_are_read_as_asked(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My son is 24 and has a date for aHSCT in Leiden. Can you explain what it looks like day by day? "
+        "Is he kept in isolation? Will his hair fall out (he jokes about it, which I find brave)? "
+        "I'd also like to know when he can go back to his studies."
+    )
+    ids = given(answer)
+    assert ids[:2] == ["ahsct-procedure-steps", "ahsct-infections"]
+    assert "ahsct-return-to-work" in ids
+    assert len(answer.asks) == 4
+
+
+def test_ranking_providers_a_diet_request_and_follow_up_abroad(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I am 40 years, relapsing MS, living in Doha. My cousin says HSCT in Chennai costs only 10 lakh "
+        "rupees. Which hospital is the best and who is the best doctor there? After I return to Doha "
+        "who will do my follow up? My aunt says I must stop sugar and eat only rice, kindly advise which "
+        "diet is correct."
+    )
+    assert "individual clinics, hospitals or doctors" in lacking(answer)
+    assert "ahsct-aftercare" in given(answer)
+    assert "sugar" in lacking(answer) or "diet" in lacking(answer) or "rice" in lacking(answer)
+
+
+def test_a_nurse_forwarding_an_exosome_advert(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm an MS nurse. A patient on Kesimpta forwarded an advert and asked what I think before she "
+        'books. It reads: "Exosome therapy in Kyiv regrows myelin, fully approved, no risk. EUR 8,000." '
+        "Could you help me explain what exosomes are, and how this differs from HSCT? And flag what I "
+        "should think about re her Kesimpta if she goes ahead.",
+        mode="staff",
+    )
+    ids = given(answer)
+    assert "regulation-exosomes" in ids and "ahsct-vs-other-stem-cells" in ids
+    assert ids[-1] == "msc-with-dmt"
+    assert "ahsct-cost" not in ids
+
+
+def test_going_private_and_what_a_panel_looks_at(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm 30 with RRMS in Bristol and was turned down for HSCT. I'd like to understand what they "
+        "actually look at when they decide. And if I went private in England instead, is that possible?"
+    )
+    assert given(answer)[0] in ("ahsct-who-qualifies", "ahsct-breakthrough-activity")
+    # going private is a question of paying: the library's lack of prices is said
+    assert answer.asks[-1]["aspect"] == "cost" and "no reviewed prices" in lacking(answer)

@@ -26,7 +26,11 @@ from .understand import Message
 QUESTION_WORDS = (
     r"what|wat|which|who|whom|whose|when|where|why|how|is|are|am|was|were|do|does|did|can|could|will|"
     r"would|should|shall|may|might|has|have|had|any|anyone|tell me|explain|please explain|i want to know|"
-    r"i'?d like to know|i wonder|wondering|is there|are there"
+    r"i'?d like to know|i'?d like to understand|i wonder|wondering|is there|are there|"
+    # "Please tell me is it true…", "kindly advise which diet is correct"
+    r"(?:please|kindly|pls|plz) (?:tell|explain|advise|let me know|suggest|inform)|"
+    # "And flag anything I should be thinking about re her Mavenclad": a request put as an order
+    r"flag (?:anything|what|any)|let me know"
 )
 # "and realistically how long…", "Also, can I…": a joining word or an adverb before the question
 # word; the question often loses its mark at the end of a message
@@ -80,6 +84,8 @@ JOINED = re.compile(
     # ("an is it more…": "and" typed short)
     r"\s*(?:,|;|\band\b|\ban\b|\bn\b|&|\balso\b|\bplus\b)+\s+(?=(?:what|which|who|when|where|why|how|is|are|"
     r"do|does|can|could|will|would|should|whether|i'?d (?:also )?(?:love|like) to know)\b[^,;]{6,})"
+    # not inside brackets: "(she's worried about that more than anything, which I understand)"
+    r"(?![^()]*\))"
     # not "…go back on Tysabri, which I was on before?": a relative clause about the thing before
     r"(?!which (?:i|we|he|she|they|my \w+) (?:was|were|am|is|are|had|have|has|took|used|tried|started|"
     r"stopped|got|did)\b)"
@@ -140,10 +146,13 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"\b(cost|costs|costly|price|prices|pricier|paid|charg(?:e|es|ed|ing)(?! of\b)|"
             # not "should she pay to bank the cord blood?": whether to store it, not what it costs
             # nor "what should I check before I pay anything?": a time, not a price
-            r"(?<!before i )(?<!before we )pay(?:s|ing)?(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|"
+            r"(?<!before i )(?<!before we )(?<!before she )(?<!before he )(?<!before they )"
+            r"pay(?:s|ing)?(?! (?:\w+ )?to (?:bank|store|keep|save|freeze)\b)|"
             # not "I can't afford a long time off": time away from work, not a price
             r"afford(?! (?:\w+ ){0,3}(?:time|weeks?|months?|days?) (?:off|away))|"
             r"expensive|cheap|cheaper|cheapest|"
+            # "if I went private in the UK instead": paying for it outside the public system
+            r"if (?:i|we|she|he|they) (?:go|went|were to go) private|"
             r"fund\w*|insurance|insurer|medicare|medicaid|private health|\$|€|£|euros?|dollars?|"
             # "Has anyone gotten Blue Cross to approve it?": an insurer named is a question of paying
             rf"{INSURERS}|"
@@ -154,7 +163,10 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             # not "is the money likely to buy me real improvement?"
             # not "what should I ask a clinic before I hand over money": a time, not a price
             r"(?<!hand over )(?<!part with )"
-            r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))|"
+            # nor "is it worth it or am I just throwing money away?": whether it works at all
+            r"(?<!waste of )(?<!wasting )(?<!wasting my )(?<!wasting our )"
+            r"money(?! (?:\w+ ){0,4}(?:buy|get|bring) (?:\w+ ){0,3}(?:improv\w*|better|results?|benefit))"
+            r"(?! (?:down the drain|away|for nothing)\b)|"
             # not "how much does it help", "how much years does it last" or "how much time?"
             r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
             # "how much school would she miss?": time away, not a price
@@ -180,6 +192,11 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"(?:ones?|vaccin\w*|jabs?|shots?|boosters?|tattoos?|piercings?|drinks?|glass|pets?|dogs?|cats?)"
             r"\b)|"
             r"am i (a|an|too)|"
+            # "what they actually look at when they decide this"
+            r"what (?:they|the (?:team|panel|doctors?|centre|center)) (?:actually |really )?look at\b|"
+            # "most centres won't take anyone over 55": who a centre takes
+            r"(?:take|takes|accept|accepts|treat|treats) (?:anyone|anybody|people|patients|someone) "
+            r"(?:over|older|above|past|beyond)\b|"
             r"age limit|old for|right for me|rule[sd]? (me |her |him )?out|definitely out|"
             # "My neurologist say HSCT is not for me. Why he say this?"
             r"(?:is|isn'?t|not) (?:\w+ )?for (?:me|her|him|us)|an option for (?:me|her|him|us|them)|"
@@ -187,7 +204,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             r"why (?:doesn'?t|don'?t|isn'?t|aren'?t|can'?t|can ?not|do ?not|does ?not) "
             r"(?:every|everyone|everybody|all)\b|"
             r"consider(ed)? (me|her|him)|(?:be )?considered for|who (can|should|could) (have|get)|"
-            r"(meant|intended|made) for|for whom|who (is|'s) (it|hsct|ahsct|this|the \w+)( \w+)? for|"
+            # not "who is the best doctor for this?": a ranking of providers
+            r"(meant|intended|made) for|for whom|"
+            r"who (is|'s) (it|hsct|ahsct|this|the (?!best|top|right|most)\w+)( \w+)? for|"
             # non-native "Stem cell is possible for young person?"
             r"possible for (me|her|him|them|us|(a |an |my )?(young|old|older|younger|teen\w*|child|"
             r"person|people|someone|patient)))\b",
@@ -198,6 +217,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         "recovery",
         re.compile(
             r"\b(recover\w*|back to work|(?:can ?not|can'?t|unable to|not able to) work|"
+            # "how many months he cannot study?", "before she can go back to her studies"
+            r"(?:can ?not|can'?t|unable to|not able to) (?:study|go to (?:school|uni|college|class))|"
+            r"back to (?:(?:his|her|my|their|the) )?(?:studies|study|school|uni|university|college|classes)|"
             r"allowed to (?:drive|fly|travel|swim|exercise)|(?:drive|fly) again|"
             # not "should she stop it, and how long before?" (beforehand), "how long before the transplant"
             r"how long (until|till|before(?=\s+(?!(?:the|starting|treatment|a?hsct|it|that)\b)\w)|"
@@ -263,7 +285,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             # "Is that the same thing as the transplant hospitals do, or a different thing?"
             r"(?:the )?same (?:thing )?(?:as|like) (?:the |a |an )?"
             r"(?:transplant|a?hsct|chemo\w*|treatment|stem|mscs?)|"
-            r"different (?:thing|from|than|to) (?:the |a |an )?(?:transplant|a?hsct|treatment|stem)|"
+            r"(?:different (?:thing|from|than|to)|differs? from) (?:the |a |an )?"
+            r"(?:transplant|a?hsct|treatment|stem)|"
             r"which (?:one )?(?:is|would be|will be|'s) (?:the )?(?:better|best|safer|stronger))\b",
             re.I,
         ),
@@ -273,6 +296,9 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(what happens|how is it done|procedure|steps|chemo\w*|conditioning|"
             r"mobili[sz]ation|hospital stay|how long in hospital|injected|infusion|"
+            # "could someone explain what it looks like day by day?"
+            r"day[- ]by[- ]day|what (?:it|this|that) (?:looks like|involves)|"
+            r"what (?:is|'s) (?:going to|gonna) happen (?:to )?(?:her|him|me|them|us)|"
             r"intrathecal|lumbar|collect\w*|harvest\w*|(?:get|take) (?:the |my |your |her |his )?"
             r"(?:stem )?cells (?:out|from))\b",
             re.I,
@@ -392,6 +418,7 @@ POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\
 # ("…BEAM-ATG or cyclophosphamide-ATG, and is one of them safer?": the regimens just named)
 SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|them|"), re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
+TRIALS = re.compile(r"\b(?:trials?|studies|study)\b", re.I)
 THE_PRICE = re.compile(r"\bthe (?:cost|price|total|fee)\b", re.I)
 POINTS = re.compile(r"\b(it|its|this|that|these|those|they|them|one|so|there)\b", re.I)
 # "Is dangerous?" (the "it" left out, as in many languages) and "and then chemo?" (going on
@@ -507,7 +534,14 @@ PEER_CALL = re.compile(
     r"[^?.!]{0,50}\W*$",
     re.I,
 )
+# "One of my patients sent me a screenshot of an ad and asked what I think before she pays": why
+# the writer asks; what they want to know follows
+OPINION_ASKED = re.compile(
+    r"^[^?]*\basked\s+(?:me\s+|us\s+)?what\s+(?:i|we)\s+(?:think|make of it|make of this)\b[^?!]{0,60}\W*$",
+    re.I,
+)
 FRAMES = (
+    OPINION_ASKED,
     REPLY_FRAME,
     REPLY_POINTS,
     HELP_FRAME,
@@ -615,6 +649,16 @@ ONE_OF_THEM = re.compile(
     r"|\bwhich (?:is|would be|will be|'s) (?:the )?(?:better|best|safer|riskier|stronger)\b",
     re.I,
 )
+
+
+def of_those_named_before(text: str) -> bool:
+    """ "Which one works better?" picks from things named before it; "Comparing the two, would HSCT
+    do anything that Ocrevus isn't already doing?" names its two itself."""
+    if not ONE_OF_THEM.search(text):
+        return False
+    return sum(1 for _, rule in TREATMENT_RULES if rule.search(text)) < 2
+
+
 # Between two treatments or drugs (condense.topics names them): a choice "which one" picks from
 CHOICE_GAP = re.compile(r"\s+(?:or|vs\.?|versus)\s+(?:an?\s+|the\s+)?", re.I)
 # Stems that name no topic: an ask made only of these points at what was said before it.
@@ -626,6 +670,8 @@ VAGUE_WORDS = frozenset(
         " good idea"  # "Is good idea?" after the offer it means
         " make"  # "my worst symptom is fatigue. would hsct make that better?"
         " bogus scam legit legitimate genuine fake real thing deal"  # "Is it bogus or the real thing?"
+        " hard strict firm rule rules exception exceptions"  # "Is that a hard rule or are there exceptions?"
+        " point pointless ignore"  # "Any point to those, or should I just ignore her?"
     )
 )
 
@@ -796,7 +842,8 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # is any of it funded?"), not the question it borrowed ("Where is StarMS? Can I join?")
         # "How long is recovery, and when can I work?": "and" before a new question asks again
         and_again = bool(ats) and (
-            (ats[-1] == at >= 0 and _joined_by_and(sentences[at], raw))
+            bool(WISH_TO_HEAR.search(raw))  # "…I'd love to hear about them": a request of its own
+            or (ats[-1] == at >= 0 and _joined_by_and(sentences[at], raw))
             or bool(AND_OPENING.match(raw))
             or (at >= 0 and _opens_with_and(sentences[at], raw))
         )
@@ -838,7 +885,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # MS?" after a sentence on the death rate); never one that picks from what was named before
         # ("Which one works better?" after "…offering Lemtrada or HSCT")
         from_statement = bool(statement) and not after_ask
-        picks = bool(ONE_OF_THEM.search(raw))  # "…and which one works better?": of the two named
+        picks = of_those_named_before(raw)  # "…and which one works better?": of the two named
         # nor one after words that named a place: "is it allowed?" after "which clinics in India do
         # it" asks about India, which its own words do not say
         placed = bool(COUNTRY.search(statement))
@@ -1146,6 +1193,8 @@ def spelled_out(text: str) -> str:
 # to the one before is another ask, not the same one put again
 AND_OPENING = re.compile(
     r"^\W*(?:(?:and|also|plus|if so|in that case)\b"
+    # "I'd also like to know how long before she can go back to her studies": a new question
+    r"|(?:i|we)(?:'d| would)? also (?:like|love|want|need) to know\b"
     r"|if (?:it|that|this|yes|not|they)(?: (?:does|do|did|works?|is|are))?(?: so)?,)",
     re.I,
 )
@@ -1224,7 +1273,9 @@ def points_back(text: str) -> bool:
     """An ask that points at the statement before it: it names nothing but the field's own words
     ("Is that a known effect of HSCT?", "can it happen years later?"), or it names a thing of
     that statement ("How can that risk not have been raised by HSCT?", "those numbers")."""
-    if THAT_THING.search(text) or ONE_OF_THEM.search(text) or THIS_DOES.match(text) or THE_THING.match(text):
+    if THAT_THING.search(text) or of_those_named_before(text):
+        return True
+    if THIS_DOES.match(text) or THE_THING.match(text):
         return True
     if THAT_SOMETHING.match(text):
         return True
@@ -1235,6 +1286,12 @@ def points_back(text: str) -> bool:
 
 
 THEM = re.compile(r"\bthem\b", re.I)
+# "If there are any trials that take older people, I'd like to hear about them": its own things
+OWN_THEM = re.compile(
+    r"\b(?:trials|studies|centres|centers|clinics|hospitals|options|doctors|programmes|programs)\b"
+    r"[^.?!]*\bthem\b",
+    re.I,
+)
 # "Is early menopause a real risk? Does the chance depend on your age?": the chance just asked about
 THE_THING = re.compile(
     r"^\W*(?:and\s+)?(?:does|do|is|are|would|will|can|could)\s+the\s+(?:chances?|risks?|odds|likelihood)\b",
@@ -1246,7 +1303,8 @@ def _earlier_things(ask: str) -> bool:
     """The things the ask before named: "…myeloablative vs non-myeloablative? And which one is
     used for MS?", "…my childhood jabs? Will I need them all again?" (a "them" that no treatment
     of the ask before stood in for, condense.put_in)."""
-    return bool(ONE_OF_THEM.search(ask)) or (bool(THEM.search(ask)) and not condense.has_own_subject(ask))
+    them = bool(THEM.search(ask)) and not OWN_THEM.search(ask)
+    return of_those_named_before(ask) or (them and not condense.has_own_subject(ask))
 
 
 # Asks whose answer does not change with the place the ask before named: "…qualify for aHSCT on
@@ -1353,7 +1411,7 @@ def _message_topic(message: str, earlier: str) -> str | None:
     """The treatment a message is about: its own, else the conversation's; not a drug named only
     as what someone is on ("what about my sister? she's on copaxone. would she qualify" after a
     question on aHSCT is about aHSCT)."""
-    own = _first_named(message) or treatment_of(message)
+    own = _first_named(message) or _sold_beside_transplant(message) or treatment_of(message)
     before = treatment_of(earlier) if earlier else None
     if own == "dmt" and before not in (None, "dmt") and treatment_of(ON_DRUG.sub(" ", message)) is None:
         return before
@@ -1363,10 +1421,17 @@ def _message_topic(message: str, earlier: str) -> str | None:
 CELLS_OR_TRANSPLANT = ("ahsct", "cord-cells", "msc")
 # "SAFER THAN HSCT", "no chemo like old-fashioned HSCT": the transplant named to be set against
 COMPARED_TO = re.compile(
-    r"\b(?:than|like|unlike|versus|vs\.?|compared (?:to|with))\s+(?:the\s+|an?\s+)?"
+    r"\b(?:than|like|unlike|versus|vs\.?|compared (?:to|with)|differs? from|different (?:from|to))\s+"
+    r"(?:the\s+|an?\s+)?"
     r"(?:old[- ]fashioned\s+|traditional\s+|regular\s+|real\s+)?(?:a?hsct|transplant\w*|chemo\w*)\b",
     re.I,
 )
+
+
+def _sold_beside_transplant(message: str) -> str | None:
+    """ "…an Istanbul clinic's exosomes… how does this differ from HSCT?": what the clinic sells, with
+    the transplant named only to set beside it."""
+    return "clinics" if treatment_of(COMPARED_TO.sub(" ", message)) == "clinics" else None
 
 
 def _first_named(message: str) -> str | None:
@@ -1392,6 +1457,9 @@ def _treatment(ask: str, topic: str | None) -> str:
     pointed = POINTER.search(ask) or THE_PRICE.search(ask)
     if own == "clinics" and topic not in (None, "clinics") and pointed and not CLINIC.search(ask):
         return topic
+    # "…any trials abroad that accept older people?" in a message about the transplant: its trials
+    if own == "clinics" and topic == "ahsct" and TRIALS.search(ask) and not CLINIC.search(ask):
+        return topic
     # "how risky is it compared with staying on drugs?" after "...the chemo...", and "Should she
     # stop the Ocrevus now?" in a message about a transplant: both about the transplant; and
     # "would I qualify, or do you have to fail more drugs first?" names no drug at all
@@ -1404,6 +1472,7 @@ def _treatment(ask: str, topic: str | None) -> str:
             or HAD_DRUG.search(ask)
             or not NAMED_DMT.search(ask)
             or (ON_DRUG.search(ask) and not COMPARING.search(ask))
+            or (topic in CELLS_SOLD and GOES_ANYWAY.search(ask))
         )
     ):
         return topic
@@ -1414,15 +1483,18 @@ def _treatment(ask: str, topic: str | None) -> str:
 HAD_DRUG = re.compile(
     r"\b(?:having had|having been on|after|since|previous\w*|prior|"
     rf"(?:he|she|i|they)(?:'s| has| have|'ve) had)\s+"
-    rf"(?:\w+\s+)?{NAMED_DMT.pattern}",
+    # "…wait since his last Lemtrada?"
+    rf"(?:\w+\s+){{0,2}}{NAMED_DMT.pattern}",
     re.I,
 )
+# "…anything to think about re her Mavenclad if she goes anyway": her drug beside what is sold
+GOES_ANYWAY = re.compile(r"\bif (?:she|he|i|they|we) (?:goes?|went) (?:ahead|anyway|through with it)\b", re.I)
 # Stopping a drug: "stop the Ocrevus", "come off Tysabri", "a washout"
 STOPPING = re.compile(r"\b(?:stop\w*|come off|coming off|quit\w*|pause\w*|wash-?out)\b", re.I)
 # "calm the immune attack without chemotherapy": a treatment named only to say it is not used
 # not "the doctors say no HSCT for him": a refusal of the treatment the message is about
 NEGATED = re.compile(
-    r"\b(?:without|(?<!say )(?<!says )(?<!said )no(?: need for)?|not|never|instead of|rather than|"
+    r"\b(?:without|(?<!say )(?<!says )(?<!said )no(?: need for)?|zero|not|never|instead of|rather than|"
     r"avoid(?:ing)?)\s+"
     # "…reverse MS symptoms without surgery or chemo": the second thing not used either
     r"(?:any\s+|the\s+|a\s+)?(?:\w+\s+(?:or|and|nor)\s+)?"
@@ -1439,6 +1511,10 @@ def treatment_of(text: str) -> str | None:
     return None
 
 
+# "I'd love to hear about them": a wish to be told, which asks
+WISH_TO_HEAR = re.compile(
+    r"\b(?:i|we)(?:'d| would) (?:really )?(?:like|love|want) to (?:hear|learn|read) (?:about|of|more)\b", re.I
+)
 # "…started the high-dose vitamin D thing a few months back, could that have messed it up or does
 # it help at all.": a question after a comma, written without its mark
 TRAILING_ASK = re.compile(
@@ -1449,11 +1525,19 @@ TRAILING_ASK = re.compile(
     # "…a small tattoo on my wrist, it is ok now after 2 years or no": a yes or no put last
     r"|,\s+(?:it|that|this)\s+(?:is|'s)\s+(?:ok|okay|safe|fine|allowed|possible|normal)\b[^,.?!]{0,40}"
     r"\bor (?:no|not)\W*$"
+    # "…my brother wants to go, trustworthy or no": the judgement asked for, put last
+    r"|,\s+(?:(?:is|are)\s+(?:it|he|she|they|that|this)\s+)?(?:trustworthy|legit\w*|reliable|reputable|"
+    r"safe|real|true|worth it|any good)\s+or\s+(?:no|not)\W*$"
     # "…chemo can make woman not fertile, so I wonder if I must freeze eggs before or it is not needed."
     # "…and I don't know how real that risk is", "i dont even know if im eligible at 45"
     r"|(?:^|,\s+|\bso\s+|\band\s+|\bbut\s+)(?:and\s+|so\s+)?i(?:'m| am| was)?\s+(?:also\s+)?"
     r"(?:wonder(?:ing)?|(?:do ?n[o']?t|dont) (?:even |really )?know|(?:would|'d) (?:love|like) to know)\s+"
     r"(?:if|whether|how|what|which|why)\b[^.?!]{3,}[.!]?$"
+    # "If there are any trials that take older people I'd like to hear about them.": a wish to be told
+    rf"|{WISH_TO_HEAR.pattern}[^.?!]*[.!]?$"
+    # "…avoid gluten and milk instead of this risky treatment, kindly advise which diet is correct"
+    r"|,\s+(?:so\s+)?(?:kindly|please|pls|plz)\s+(?:advise|tell|explain|let me know|suggest)\b"
+    r"[^.?!]{3,}[.!]?$"
     # "my oldest keeps asking if shes gonna get ms too"
     r"|\b(?:keeps?|kept)\s+asking\s+(?:me\s+|us\s+)?(?:if|whether)\b[^.?!]{3,}[.!]?$"
     # "my insurance denied hsct as experimental, has anyone won an appeal and how"
@@ -1572,7 +1656,7 @@ NAMES = {
 # "Is the same as the transplant the hospitals do, or is different thing?": the clinic's cells set
 # beside the transplant; the ask names only the second
 SET_BESIDE = re.compile(
-    r"\bsame (?:thing )?(?:as|like)\b|\bdifferent (?:from|than|to)\b|\bdifferent thing\b"
+    r"\bsame (?:thing )?(?:as|like)\b|\bdifferent (?:from|than|to)\b|\bdifferent thing\b|\bdiffers? from\b"
     r"|\bdifference between (?:this|that|it|these|them)\b"
     # "…better off paying for HSCT instead?" after a clinic's cord cells
     r"|\bbetter off\b[^?.!]*\binstead\b"

@@ -38,10 +38,12 @@ from .asks import (
     CARRIED_LEAD,
     CELLS_SOLD,
     GENERIC,
+    GOES_ANYWAY,
     INSURERS,
     NAMED_DMT,
     ONE_OF_THEM,
     PASTE_AFTER,
+    POINTER,
     SET_BESIDE,
     STOPPING,
     TRUTH_CHECK,
@@ -763,7 +765,10 @@ DRUG_ARM = re.compile(r"\b(?:drug|control|comparison|medication|medicine) (?:arm
 # "how he'd get into StarMS", "can I still join BEAT-MS at 58?"
 JOIN_TRIAL = re.compile(
     r"\b(?:join|get into|get in|enrol\w*|enroll\w*|take part in|sign up (?:for|to)|participate in|"
-    r"get a place (?:on|in))\b[^.?!]{0,30}\b(?:starms|beat-?ms|ram-?ms|trials?)\b",
+    r"get a place (?:on|in))\b[^.?!]{0,30}\b(?:starms|beat-?ms|ram-?ms|trials?)\b"
+    # "any trials overseas that take older progressive patients?": a trial that would take them
+    r"|\btrials?\b[^.?!]{0,40}\b(?:(?:that|which|who)\s+)?(?:take|takes|accept|accepts|recruit|recruits|"
+    r"enrol|enrols|enroll|enrolls)\s+(?:\w+\s+){0,2}(?:people|patients|anyone|someone|adults|men|women)\b",
     re.I,
 )
 # "Would I actually qualify for HSCT on the NHS with my history?": the criteria, not the answer
@@ -797,6 +802,10 @@ VULNERABLE = re.compile(
     r"|\b(?:most common|main|usual|typical) infections?\b",
     re.I,
 )
+# "Could someone explain what it looks like day by day?": the transplant's steps
+DAY_BY_DAY = re.compile(
+    r"\bday[- ]by[- ]day\b|\bwhat (?:is|'s) (?:going to|gonna) happen (?:to )?(?:her|him|me|them|us)\b", re.I
+)
 # "How much looking after will he need when we get home?": the help needed at home
 LOOKING_AFTER = re.compile(
     r"\b(?:how much|what)\s+(?:looking after|care|help)\s+(?:will|would|does|do)\s+"
@@ -812,7 +821,10 @@ WHO_CARES = re.compile(
     # "would local hospitals here look after me if something goes wrong?", "who make the controls
     # of blood?" after coming home
     r"|\bwould\s+(?:the\s+)?(?:local\s+)?(?:hospitals?|doctors?)\b[^.?!]{0,15}\blook\s+after\b"
-    r"|\bwho\s+(?:make|makes|does|do)\s+the\s+(?:controls?|checks?)\b",
+    r"|\bwho\s+(?:make|makes|does|do)\s+the\s+(?:controls?|checks?)\b"
+    # "after coming back to Dubai who will do my follow up?"
+    r"|\bwho\s+(?:will\s+|would\s+|can\s+|could\s+)?(?:do|does|handle|manage)\s+(?:my|her|his|their|the)\s+"
+    r"follow[- ]?ups?\b",
     re.I,
 )
 # "…what is the recovery like — how long in hospital?": the answer on the hospital stay
@@ -825,6 +837,17 @@ HOSPITAL_STAY = re.compile(
 )
 # "is 'results guaranteed' something a real medical provider would ever say?": a warning sign
 GUARANTEED = re.compile(r"\b(?:guarantee\w*|money[- ]back)\b", re.I)
+# "Is it safe to have HSCT after Lemtrada?", "how long must we wait after her last Lemtrada?": the
+# transplant after a drug, not the two set side by side (the matcher heard the comparison)
+_AFTER_DRUG = (
+    r"\b(?:after|since|from|following)\s+(?:(?:the|her|his|my|their|last)\s+){0,2}(?:\w+\s+)?"
+    + NAMED_DMT.pattern
+)
+AFTER_A_DRUG = re.compile(
+    rf"\b(?:wait\w*|gap|interval|wash-?out|how long)\b[^.?!]{{0,40}}{_AFTER_DRUG}"
+    rf"|\b(?:safe|okay|ok|risky|dangerous)\b[^.?!]{{0,40}}{_AFTER_DRUG}",
+    re.I,
+)
 ELIGIBILITY_ANSWERS = (
     "ahsct-who-qualifies",
     "ahsct-age-limit",
@@ -839,6 +862,8 @@ ELIGIBILITY_ANSWERS = (
 FIRM_ROUTES = (
     (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
     (WOULD_QUALIFY, ELIGIBILITY_ANSWERS),
+    (DAY_BY_DAY, ("ahsct-procedure-steps",)),
+    (AFTER_A_DRUG, ("ahsct-dmts-around-transplant",)),
     (VACCINES, ("ahsct-vaccinations-after",)),
     (LONG_TERM, ("ahsct-long-term",)),
     (VULNERABLE, ("ahsct-infections",)),
@@ -976,6 +1001,14 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
         "ahsct-return-to-work",
         True,
     ),
+    # "hsct for spms at 55, worth it or am I wasting my money?": the balance of benefit and risk
+    (
+        re.compile(r"\bworth (?:it|the risks?|doing|trying|a try|going through)\b", re.I),
+        "ahsct-worth-the-risk",
+        False,
+    ),
+    # "is she kept in isolation?": kept from infections while her counts are low
+    (re.compile(r"\bisolat\w*|\bprotective (?:room|isolation)\b", re.I), "ahsct-infections", False),
     # "…whether he should go back on a drug" after the transplant
     (
         re.compile(
@@ -1064,10 +1097,17 @@ STOP_DRUG = re.compile(
     rf"(?:ms\s+)?(?:{NAMED_DMT.pattern}|drugs?|medications?|medicines?|meds|treatment)",
     re.I,
 )
+# A judgement of whoever sells a treatment, asked of the library, which names no provider
+TRUST_JUDGED = re.compile(
+    r"\b(?:trustworthy|trust (?:him|her|them|it|this|that)|legit\w*|reliable|reputable|above board)\b", re.I
+)
+CHECK_ANSWERS = {"ahsct": "ahsct-abroad-what-to-ask", **dict.fromkeys(CELLS_SOLD, "clinic-how-to-check")}
 CELLS_WITH_DRUG = "msc-with-dmt"
 CELLS_IN_PROGRESSIVE = "msc-progressive-ms"
 # "I'm on ocrelizumab, so would I have to stop it before going, could the two interact?"
-STOP_IT_OR_MIX = re.compile(rf"{STOPPING.pattern}\s+(?:it|them|that)\b|\binteract\w*|\bmix\w*\b", re.I)
+STOP_IT_OR_MIX = re.compile(
+    rf"{STOPPING.pattern}\s+(?:it|them|that)\b|\binteract\w*|\bmix\w*\b|{GOES_ANYWAY.pattern}", re.I
+)
 
 
 def _drug_beside_cells(text: str) -> bool:
@@ -1080,6 +1120,11 @@ def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
     answer on those cells beside MS drugs."""
     if ask.treatment in CELLS_SOLD and _drug_beside_cells(ask.own or ask.text):
         return with_reviewed(reviewed, ask, CELLS_WITH_DRUG)
+    # "…my brother wants to go, trustworthy or no": how to check whoever sells it
+    # (not "is any of that legit?" of a pasted advert's claims)
+    own = ask.own or ask.text
+    if TRUST_JUDGED.search(own) and not POINTER.search(own) and ask.treatment in CHECK_ANSWERS:
+        return with_reviewed(reviewed, ask, CHECK_ANSWERS[ask.treatment])
     # "I wonder whether any of the MSC trials actually take people with PPMS": cells in progressive MS
     if ask.treatment in CELLS_SOLD and PROGRESSIVE.search(ask.own or ask.text):
         return with_reviewed(reviewed, ask, CELLS_IN_PROGRESSIVE)
@@ -1773,7 +1818,8 @@ def _about_a_provider(text: str) -> bool:
     """A named doctor's standing or reach, a clinic talking to the home team, or finding a doctor
     or hospital who knows the treatment: no reviewed answer speaks to one provider."""
     named_doctor = JUDGES_A_DOCTOR.search(text) and REACHES_A_DOCTOR.search(text)
-    return bool(named_doctor or CONTACTS_A_CLINIC.search(text) or FINDS_A_PROVIDER.search(text))
+    finds = FINDS_A_PROVIDER.search(text) or PICKS_A_PROVIDER.search(text)
+    return bool(named_doctor or CONTACTS_A_CLINIC.search(text) or finds)
 
 
 # "is there a particular doctor in Joburg who has experience with people treated overseas?", "is
@@ -1784,11 +1830,17 @@ FINDS_A_PROVIDER = re.compile(
     r"[^.?!]{0,30}\b(?:who|that)\s+(?:know|knows|has|have|is|are)\s+(?:how|experience\w*|familiar|used to)\b",
     re.I,
 )
+# "which hospital is best one and who is the best doctor for this?": a ranking of providers
+PICKS_A_PROVIDER = re.compile(
+    rf"\b(?:which|what)\s+{PLACES}\s+(?:is|are|would be)\s+(?:the\s+)?(?:best|top|safest|most \w+)\b"
+    rf"|\b(?:who|which|what)\s+(?:is|are|'s)\s+(?:the\s+)?(?:best|top|safest|most \w+)\s+{PLACES}",
+    re.I,
+)
 # "…you know if he is good?", "is Dr. Almeida still the responsible doctor, does he answer emails?"
 REACHES_A_DOCTOR = re.compile(
     JUDGES_A_CLINIC.pattern
     + r"|\b(?:still|responsible|in charge|answers?|repl(?:y|ies)|respond\w*|e-?mails?|"
-    r"contact\w*|reach|treated by|seen by)\b",
+    r"contact\w*|reach|treated by|seen by|(?:anyone|anybody|you) know|heard (?:of|about))\b",
     re.I,
 )
 # "…will the Mexican clinics talk to us directly, or does everything go through the patient?"
@@ -1797,7 +1849,11 @@ CONTACTS_A_CLINIC = re.compile(
     r"\b[^.?!]{0,20}\b(?:us|me|directly|our (?:doctors?|team|gp)|records?)\b",
     re.I,
 )
-JUDGES_A_DOCTOR = re.compile(r"\b(?:[Dd]r\.?|[Dd]octor)\s+[A-Z][a-z]+")  # a named doctor, capital and all
+# a named doctor, capital and all; written in lower case after "know" ("anyone know dr valdes?")
+JUDGES_A_DOCTOR = re.compile(
+    r"\b(?:[Dd]r\.?|[Dd]octor)\s+[A-Z][a-z]+"
+    r"|\b(?i:know|heard of|heard about)\s+(?i:dr\.?|doctor)\s+(?!(?i:who|that|which|at|in|for)\b)[a-z]{3,}"
+)
 NARROW_LIMIT = 2  # sentences near an ask whose topic the library lacks: context, not an answer
 # Who to ask when the library cannot answer: the team that knows the person's treatment.
 NEXT_STEPS = {
@@ -1926,9 +1982,11 @@ EVERYDAY = frozenset(
 )
 IGNORED = GENERIC | VAGUE_WORDS | STORY_WORDS | EVERYDAY
 # Endings of adverbs, participles, adjectives and comparatives ("definitely", "reassured",
-# "reliable", "cheaper"): words about the asking, rarely the thing asked about.
+# "reliable", "cheaper", "trustworthy"): words about the asking, rarely the thing asked about.
 # (not "-eed": "breastfeed", "need" are no participles)
-NOT_A_NOUN = re.compile(r"(ly|(?<!e)ed|ing|able|ible|ous|ful|less|est|ive|al|ary|ever|ier|[^e]er)$", re.I)
+NOT_A_NOUN = re.compile(
+    r"(ly|(?<!e)ed|ing|able|ible|ous|ful|less|est|ive|al|ary|ever|ier|[^e]er|worthy)$", re.I
+)
 CANDIDATE = re.compile(r"\b(?:[A-Za-z][A-Za-z-]{3,}|[A-Z]{3})\b")  # and acronyms: AVN, ITP
 
 
@@ -2039,7 +2097,8 @@ def missing_topic(text: str, known, everyday: frozenset[str] = frozenset()) -> M
         for w, stems in topic.items()
         if (w not in everyday or w in named)
         and not _glued(w, known)
-        and not all(_known(s, known) for s in stems)
+        # a remedy named as such is read as written: "diet" is no misspelling of "die"
+        and not all(s in known if w in named else _known(s, known) for s in stems)
         # a remedy or activity named as such is no misspelling ("altitude" is not "attitude")
         and (w in named or not _inflected(w, everyday))
         and (w in named or not _misspelt(w, everyday))  # last: it tries every one-letter edit
@@ -2132,7 +2191,9 @@ REMEDY = re.compile(
     r"driving|drive|visas?|sick leave|sick pay|crowdfund\w*|gofundme|"
     # "can she give breastfeeding after?", "vitamin D and high-dose biotin", "would the fundraiser
     # count against my Disability Allowance?"
-    r"breast[- ]?feed\w*|biotin|disability (?:allowance|benefits?|payments?)|welfare benefits?)\b",
+    r"breast[- ]?feed\w*|biotin|disability (?:allowance|benefits?|payments?)|welfare benefits?|"
+    # "kindly advise which diet is correct for MS"
+    r"diets?)\b",
     re.I,
 )
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.
