@@ -1194,5 +1194,14 @@ def test_going_private_and_what_a_panel_looks_at(shipped_assistant):
         "actually look at when they decide. And if I went private in England instead, is that possible?"
     )
     assert given(answer)[0] in ("ahsct-who-qualifies", "ahsct-breakthrough-activity")
+    answer = shipped_assistant.ask(
+        "The panel said I'm too stable on Kesimpta for HSCT. I'd like to understand what they actually "
+        "look at when they decide this, since a friend was accepted with a similar story."
+    )
+    assert given(answer) == ["ahsct-who-qualifies"]
+    answer = shipped_assistant.ask(
+        "I'm 30 with RRMS in Bristol and was turned down for HSCT. And if I went private in England "
+        "instead, is that possible?"
+    )
     # going private is a question of paying: the library's lack of prices is said
     assert answer.asks[-1]["aspect"] == "cost" and "no reviewed prices" in lacking(answer)

@@ -633,7 +633,9 @@ WHO_QUALIFIES = "ahsct-who-qualifies"  # the transplant's criteria, with variant
 # …for an ask in the words of criteria, not "can she have live vaccines?" (read as eligibility)
 QUALIFY = re.compile(
     r"\b(?:qualif\w*|eligib\w*|candidates?|criteria|too (?:old|late|disabled)|suitable|"
-    r"an option for (?:me|her|him|us|them))\b",
+    r"an option for (?:me|her|him|us|them)|"
+    # "I'd like to understand what they actually look at when they decide"
+    r"what (?:they|the (?:team|panel|doctors?|centre|center)) (?:actually |really )?look at)\b",
     re.I,
 )
 COST_ANSWERS = {
