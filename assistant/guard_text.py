@@ -398,6 +398,14 @@ LEADING_JOIN = (
 UNINVERTED = re.compile(r"^\W*(?:it|this|that|they|these|those)\s+(?:is|are|was|were|will|can)\s+\w+", re.I)
 
 
+# Two places or ways offered at the end ("…from blood or from bone?"): a question put without
+# inverting its verb, as many write in a second language
+_PLACE = r"(?:from|in|at|by|with|on)"
+CHOICE_ASKED = re.compile(
+    rf"\b{_PLACE}\s+[\w-]+(?:\s+[\w-]+)?\s+or\s+(?:{_PLACE}\s+)?[\w-]+(?:\s+[\w-]+)?\s*\?\s*$", re.I
+)
+
+
 def declarative(question: str) -> bool:
     """A statement with a question mark ("Approved by the ethics board = proven safe?"): no part
     of it opens like a question ("For someone like me, wouldn't the risks ...?" and "At what
@@ -405,6 +413,8 @@ def declarative(question: str) -> bool:
     parts = re.split(r"[,;:]|\s[-–—=]+\s", question)
     return not (
         (UNINVERTED.match(question) and len(question.split()) <= 6)
+        # "They take the stem cells from blood or from bone?": a choice offered is asked, not stated
+        or bool(CHOICE_ASKED.search(question))
         or REQUEST.search(question)
         or any(re.match(LEADING_JOIN + QUESTION_WORD, p, re.I) or PREPOSED_QUESTION.match(p) for p in parts)
     )

@@ -185,7 +185,7 @@ class Assistant:
         # "where can he get it?" after "my dad has Parkinson's": the disease of the turn it follows
         other = follow_up_condition(message.asked, query, earlier)
         matched = [self._matched(a, vectors) for a in asks]
-        plan = Plan(message, query, vectors, claims, matched, person, other)
+        plan = Plan(message, query, vectors, claims, matched, person, other, earlier)
         answer = Answer(
             message.question, "", False, mode, composer.name, warnings=list(message.notices), query=query
         )

@@ -914,3 +914,14 @@ def test_a_pasted_list_of_absences_a_lab_clause_and_a_purpose_clause_each_get_th
     assert {"fda-registered-lab-means-approved", "stem-cells-completely-safe", "msc-repair-myelin"} <= ids
     # cells from a cord are someone else's: "no rejection" is the claim about donor cells
     assert "cord-msc-no-rejection" in ids and "own-cells-no-risk-no-rejection" not in ids
+
+
+def test_a_choice_asked_without_inverting_the_verb_gets_no_card(shipped):
+    # "They take the stem cells from blood or from bone?" had been read as a statement with a
+    # question mark and carded as a claim that the cells turn into any cell
+    assert (
+        shipped.guard.in_question(
+            "My transplant is next month. They take the stem cells from blood or from bone?"
+        )
+        == []
+    )

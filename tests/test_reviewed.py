@@ -1205,3 +1205,64 @@ def test_going_private_and_what_a_panel_looks_at(shipped_assistant):
     )
     # going private is a question of paying: the library's lack of prices is said
     assert answer.asks[-1]["aspect"] == "cost" and "no reviewed prices" in lacking(answer)
+
+
+def test_time_away_from_a_classroom_and_a_single_doctors_opinion(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm 36 and HSCT is planned for my RRMS. I teach music, so how many weeks am I away from the "
+        "classroom with all those sniffly kids?"
+    )
+    assert given(answer) == ["ahsct-return-to-work"]
+    assert "sniffly" not in lacking(answer)
+    answer = shipped_assistant.ask(
+        "My cousin is 44 with secondary progressive MS and walks with two sticks. The hospital said "
+        "transplant is not for him. Is that the rule for everybody or just this doctor's opinion?"
+    )
+    assert given(answer)[0] in ("ahsct-who-qualifies", "ahsct-progressive-eligibility")
+
+
+def test_a_doubt_told_as_a_statement_and_age_as_a_danger(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My father is 61 with primary progressive MS and type 2 diabetes. No idea if he'd be accepted for "
+        "HSCT at his age. I'd also like to know whether his age makes the treatment more dangerous."
+    )
+    ids = given(answer)
+    assert len(ids) == 2 and ids[0] in ("ahsct-who-qualifies", "ahsct-age-limit")
+    assert ids[1] == "ahsct-worth-the-risk"
+
+
+def test_a_bare_verdict_asked_about_a_product_named_before_and_a_doctor_with_initials(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "my cousin got exosome shots in bangkok, says her legs feel lighter. legit or scam?"
+    )
+    assert given(answer) == ["regulation-exosomes"]
+    answer = shipped_assistant.ask(
+        "A patient is choosing a programme in Kuala Lumpur and wants to know whether Dr. M. Hassan who "
+        "leads it is any good.",
+        mode="staff",
+    )
+    assert "individual clinics, hospitals or doctors" in lacking(answer)
+
+
+def test_contraception_the_spinal_cord_and_the_cells_collected_for_a_transplant(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm 30 with RRMS and new lesions in my spinal cord, so my neurologist suggests a stem cell "
+        "transplant. During the treatment must I still use contraception? And the stem cells they "
+        "collect, do they come from blood or from bone?"
+    )
+    assert "contraception" in lacking(answer)
+    assert {a["treatment"] for a in answer.asks} == {"ahsct"}
+    assert given(answer)[-1] in ("ahsct-own-cells", "ahsct-procedure-steps")  # not the cells clinics sell
+
+
+def test_a_follow_up_on_diet_stays_in_the_field_of_the_conversation(shipped_assistant):
+    # the turn before named only a trip to Thailand; the diet question had been declined as
+    # outside the library's field, though the conversation is about an aHSCT
+    history = []
+    for turn in (
+        "I had aHSCT in Lund five months ago and I'm still exhausted every afternoon. Is that normal?",
+        "different question, my brother is getting married in Thailand in May. is flying ok by then?",
+    ):
+        history.append((turn, shipped_assistant.ask(turn, history).answer))
+    answer = shipped_assistant.ask("ok thanks. Is there a diet I should follow now?", history)
+    assert not answer.abstained and "diet" in lacking(answer)

@@ -384,7 +384,8 @@ TREATMENT_RULES: list[tuple[str, re.Pattern]] = [
             re.I,
         ),
     ),
-    ("cord-cells", re.compile(r"\b(cord|umbilical|wharton)\b", re.I)),
+    # not "new lesions in the spinal cord"
+    ("cord-cells", re.compile(r"\b(?<!spinal )(cord|umbilical|wharton)\b", re.I)),
     (
         "msc",
         re.compile(
@@ -419,6 +420,10 @@ POINTER = re.compile(r"\b(it|this|that|these|those|the treatment|the procedure)\
 SAME_SUBJECT = re.compile(POINTER.pattern.replace("(it|", "(it|they|them|"), re.I)
 CLINIC = re.compile(r"\bclinics?\b", re.I)
 TRIALS = re.compile(r"\b(?:trials?|studies|study)\b", re.I)
+CELLS_TAKEN = re.compile(
+    r"\b(?:take|takes|taken|taking|collect\w*|harvest\w*|give|given|put back|return\w*|store\w*|freez\w*)\b",
+    re.I,
+)
 THE_PRICE = re.compile(r"\bthe (?:cost|price|total|fee)\b", re.I)
 POINTS = re.compile(r"\b(it|its|this|that|these|those|they|them|one|so|there)\b", re.I)
 # "Is dangerous?" (the "it" left out, as in many languages) and "and then chemo?" (going on
@@ -758,6 +763,9 @@ class Plan:
     # Another disease the conversation's earlier turn was about, when this turn follows it
     # ("where could he get it?" after "my dad has Parkinson's"): said first (scope.follow_up_condition)
     earlier_condition: str = ""
+    # How the conversation's previous turn was read (condense.previous_reading): a follow-up of a
+    # conversation about the field ("Is there a diet I should follow now?") is in the field too
+    earlier: str = ""
 
 
 def read_asks(message: str, earlier: str = "") -> list[Ask]:
@@ -1457,6 +1465,9 @@ def _treatment(ask: str, topic: str | None) -> str:
     pointed = POINTER.search(ask) or THE_PRICE.search(ask)
     if own == "clinics" and topic not in (None, "clinics") and pointed and not CLINIC.search(ask):
         return topic
+    # "The stem cells they take from blood or from bone?" in a message about the transplant: its cells
+    if own == "stem-cells-general" and topic == "ahsct" and CELLS_TAKEN.search(ask):
+        return topic
     # "…any trials abroad that accept older people?" in a message about the transplant: its trials
     if own == "clinics" and topic == "ahsct" and TRIALS.search(ask) and not CLINIC.search(ask):
         return topic
@@ -1533,6 +1544,8 @@ TRAILING_ASK = re.compile(
     r"|(?:^|,\s+|\bso\s+|\band\s+|\bbut\s+)(?:and\s+|so\s+)?i(?:'m| am| was)?\s+(?:also\s+)?"
     r"(?:wonder(?:ing)?|(?:do ?n[o']?t|dont) (?:even |really )?know|(?:would|'d) (?:love|like) to know)\s+"
     r"(?:if|whether|how|what|which|why)\b[^.?!]{3,}[.!]?$"
+    # "No idea if she'd be allowed at 58 with PPMS."
+    r"|(?:^|,\s+)(?:i have |i've |i'?ve got )?(?:no idea|not sure|unsure)\s+(?:if|whether)\b[^.?!]{3,}[.!]?$"
     # "If there are any trials that take older people I'd like to hear about them.": a wish to be told
     rf"|{WISH_TO_HEAR.pattern}[^.?!]*[.!]?$"
     # "…avoid gluten and milk instead of this risky treatment, kindly advise which diet is correct"

@@ -270,7 +270,7 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
             continue
         text = ask.query if several else plan.query
         missing = Missing() if ask is None else ask_missing(res, ask, plan.person)
-        in_scope = several or in_field(plan.message.asked) or in_field(plan.query)
+        in_scope = several or any(in_field(t) for t in (plan.message.asked, plan.query, plan.earlier) if t)
         ctx = retrieve(res.retriever, res.collections[1], text, plan.vectors[text], focus)
         checker.answer.timings_ms.setdefault("retrieve", round((time.perf_counter() - started) * 1000))
         if not relevant(ctx.passages, res.settings):
@@ -402,8 +402,11 @@ def product_answer(reviewed, ask: Ask, message: str, given: set[str]) -> Ask:
 def names_its_product(answer: ReviewedAnswer, ask: Ask) -> bool:
     """Does the ask name a product (PRODUCTS) that the answer's sentences name too?"""
     said = " ".join(s.text for s in answer.answer).lower()
-    # by the name's stem: "exosome infusions" and the answer's "Exosomes"
-    return any(p.group().lower()[:6] in said for p in PRODUCTS.finditer(ask.own or ask.text))
+    # by the name's stem: "exosome infusions" and the answer's "Exosomes"; a vague ask ("worth it
+    # or scam?") names it in the statement it was read with
+    own = ask.own or ask.text
+    text = ask.query if vague(own) else own
+    return any(p.group().lower()[:6] in said for p in PRODUCTS.finditer(text))
 
 
 # "Is there any evidence exosomes do anything?" to the answer on their approval, which has no trial
@@ -781,6 +784,8 @@ WOULD_QUALIFY = re.compile(
     r"(?:qualify|be eligible|be a candidate)\b"
     # "would having had alemtuzumab rule me out?", "would they even take him after 11 years of MS?"
     r"|\brules?\s+(?:me|her|him|them|us)\s+out\b"
+    # "Is this true for everyone with progressive or it is only this doctor opinion?"
+    r"|\b(?:only|just)\s+(?:this|that|the|his|her|one)\s+doctor'?s?\s+opinion\b"
     r"|\b(?:would|will)\s+they\s+(?:even\s+|still\s+)?(?:take|accept)\s+(?:him|her|me|them|us)\b"
     # "neuro says no because I'm stable… is that even a proper reason or is he fobbing me off?"
     r"|\b(?:proper|good|valid|fair|real|legit\w*)\s+reason\b|\bfobb(?:ing|ed)\s+(?:me|us|him|her)\s+off\b",
@@ -850,6 +855,14 @@ AFTER_A_DRUG = re.compile(
     rf"|\b(?:safe|okay|ok|risky|dangerous)\b[^.?!]{{0,40}}{_AFTER_DRUG}",
     re.I,
 )
+# "whether age makes the treatment more dangerous", "is it riskier at my age than for the young
+# ones?": the balance of benefit and risk, with its lines for age and progressive MS (the library
+# has no results by age band)
+AGE_RISK = re.compile(
+    r"\bage\b[^.?!]{0,30}\b(?:more )?(?:dangerous|risky|riskier)\b"
+    r"|\b(?:riskier|more dangerous|more risky)\b[^.?!]{0,20}\b(?:at (?:my|her|his|their) age|older)\b",
+    re.I,
+)
 ELIGIBILITY_ANSWERS = (
     "ahsct-who-qualifies",
     "ahsct-age-limit",
@@ -866,6 +879,7 @@ FIRM_ROUTES = (
     (WOULD_QUALIFY, ELIGIBILITY_ANSWERS),
     (DAY_BY_DAY, ("ahsct-procedure-steps",)),
     (AFTER_A_DRUG, ("ahsct-dmts-around-transplant",)),
+    (AGE_RISK, ("ahsct-worth-the-risk",)),
     (VACCINES, ("ahsct-vaccinations-after",)),
     (LONG_TERM, ("ahsct-long-term",)),
     (VULNERABLE, ("ahsct-infections",)),
@@ -996,6 +1010,8 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
             r"miss(?:ing)? (?:school|work|uni\w*|college|classes)|defer\w*|time off|be off|"
             # "could i keep working on my laptop from the hospital bed?"
             r"keep working|work(?:ing)? (?:on my laptop |remotely )?from (?:the )?(?:hospital|bed|home)|"
+            # "how many months am I away from a classroom?"
+            r"away from (?:the |a |my )?(?:work|job|office|classroom|class|school|desk)|"
             r"finish (?:my|her|his|their) "
             r"(?:degree|studies|course|school year|programme|program|master'?s))\b",
             re.I,
@@ -1007,6 +1023,14 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     (
         re.compile(r"\bworth (?:it|the risks?|doing|trying|a try|going through)\b", re.I),
         "ahsct-worth-the-risk",
+        False,
+    ),
+    # "the stem cells they take, from blood or from bone?": the person's own blood stem cells
+    (
+        re.compile(
+            r"\b(?:from|out of) (?:the |my |her |his )?(?:blood|bones?|bone marrow|marrow|hips?)\b", re.I
+        ),
+        "ahsct-own-cells",
         False,
     ),
     # "is she kept in isolation?": kept from infections while her counts are low
@@ -1125,7 +1149,9 @@ def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
     # "…my brother wants to go, trustworthy or no": how to check whoever sells it
     # (not "is any of that legit?" of a pasted advert's claims)
     own = ask.own or ask.text
-    if TRUST_JUDGED.search(own) and not POINTER.search(own) and ask.treatment in CHECK_ANSWERS:
+    # (nor "legit or scam?" of a product the library has its one answer on: that answer first)
+    judged = TRUST_JUDGED.search(own) and not POINTER.search(own) and not PRODUCTS.search(ask.query)
+    if judged and ask.treatment in CHECK_ANSWERS:
         return with_reviewed(reviewed, ask, CHECK_ANSWERS[ask.treatment])
     # "I wonder whether any of the MSC trials actually take people with PPMS": cells in progressive MS
     if ask.treatment in CELLS_SOLD and PROGRESSIVE.search(ask.own or ask.text):
@@ -1803,7 +1829,8 @@ MISSING = "The library has no reviewed information about {words}."
 # "Is it a good hospital?", "is this clinic legit?": the library reviews evidence, not places.
 # …nor people: "Is Dr. Kessler legit? Does he have a good track record?"
 PLACES = (
-    r"(?:(?:hospital|clinic|centre|center|institution|institute|doctor|surgeon|physician)s?|dr\.? [A-Z]\w+)"
+    r"(?:(?:hospital|clinic|centre|center|institution|institute|doctor|surgeon|physician)s?"
+    r"|dr\.? (?:[A-Z]\.\s*){0,2}[A-Z]\w+)"
 )
 JUDGES_A_CLINIC = re.compile(
     # "…find out that doctor's personal success rate": one doctor's or clinic's own record
@@ -1842,7 +1869,9 @@ PICKS_A_PROVIDER = re.compile(
 REACHES_A_DOCTOR = re.compile(
     JUDGES_A_CLINIC.pattern
     + r"|\b(?:still|responsible|in charge|answers?|repl(?:y|ies)|respond\w*|e-?mails?|"
-    r"contact\w*|reach|treated by|seen by|(?:anyone|anybody|you) know|heard (?:of|about))\b",
+    r"contact\w*|reach|treated by|seen by|(?:anyone|anybody|you) know|heard (?:of|about)|"
+    # "whether a Dr. K. Arslan who runs the programme is any good"
+    r"any good|reputation|reputable|trustworthy)\b",
     re.I,
 )
 # "…will the Mexican clinics talk to us directly, or does everything go through the patient?"
@@ -1853,7 +1882,7 @@ CONTACTS_A_CLINIC = re.compile(
 )
 # a named doctor, capital and all; written in lower case after "know" ("anyone know dr valdes?")
 JUDGES_A_DOCTOR = re.compile(
-    r"\b(?:[Dd]r\.?|[Dd]octor)\s+[A-Z][a-z]+"
+    r"\b(?:[Dd]r\.?|[Dd]octor)\s+(?:[A-Z]\.\s*){0,2}[A-Z][a-z]+"  # "Dr. K. Arslan"
     r"|\b(?i:know|heard of|heard about)\s+(?i:dr\.?|doctor)\s+(?!(?i:who|that|which|at|in|for)\b)[a-z]{3,}"
 )
 NARROW_LIMIT = 2  # sentences near an ask whose topic the library lacks: context, not an answer
@@ -2194,8 +2223,8 @@ REMEDY = re.compile(
     # "can she give breastfeeding after?", "vitamin D and high-dose biotin", "would the fundraiser
     # count against my Disability Allowance?"
     r"breast[- ]?feed\w*|biotin|disability (?:allowance|benefits?|payments?)|welfare benefits?|"
-    # "kindly advise which diet is correct for MS"
-    r"diets?)\b",
+    # "kindly advise which diet is correct for MS", "must I use contraception during the treatment?"
+    r"diets?|contracepti\w*|birth control)\b",
     re.I,
 )
 # A word right after a number is its unit ("8 lakh rupees", "40 mg"), not what is asked about.
