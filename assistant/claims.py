@@ -523,8 +523,8 @@ class ClaimGuard(ClaimModels):
         self._remember({c: known[c] for c in parts.cores})
         marked = {(a or b).strip() for a, b in QUOTED.findall(question)}
         marked |= {s for q in marked for s in _quoted_sentences(q)}
-        clauses = {c for q in quotes for c in quoted_clauses(q)}
-        marked |= {c for q in marked for c in quoted_clauses(q)}
+        clauses = set(clauses_of(quotes))
+        marked |= set(clauses_of(list(marked)))
         found: dict[str, GuardResult] = {}
         for n, s in enumerate([*sentences, *quotes]):
             v = known[s]
@@ -657,7 +657,7 @@ def _question_parts(question: str) -> QuestionParts:
     quoted += [s for q in quoted for s in _quoted_sentences(q) if s not in sentences and s not in quoted]
     # …and each clause of a long pasted sentence may too ("…cells, grown in our FDA-registered lab,
     # to REGENERATE MYELIN": a lab's registration and myelin repair, two cards)
-    quoted += [c for q in quoted for c in quoted_clauses(q) if c not in sentences and c not in quoted]
+    quoted += [c for c in clauses_of(quoted) if c not in sentences and c not in quoted]
     quotes = [*quoted, *follow_ups(sentences)]
     quotes += reported_parts(sentences)
     return QuestionParts(tuple(sentences), tuple(quotes), *_texts_of([*sentences, *quotes]))
@@ -677,16 +677,27 @@ NO_LIST = re.compile(
 )
 LONG_QUOTE = 10  # words: a shorter pasted sentence makes one claim
 CLAUSE_MATCH = 0.85  # a clause cut from a pasted sentence gives a card only on a close match
+LIST_LEAD = re.compile(r"\s[-–—]\s|:\s")
 NO_ITEM = re.compile(r"\s*(?:,|&|\band\b)\s*(?=(?:no|zero)\b)", re.I)
 
 
+def clauses_of(spans: list[str]) -> list[str]:
+    """The clauses of each span (`quoted_clauses`), each read with the longest span that holds it:
+    "100% safe – NO rejection…" is one sentence of an advert for cord cells."""
+    return [c for q in spans for c in quoted_clauses(q, max((p for p in spans if q in p), key=len))]
+
+
 @functools.lru_cache(maxsize=1024)
-def quoted_clauses(quote: str) -> tuple[str, ...]:
+def quoted_clauses(quote: str, passage: str = "") -> tuple[str, ...]:
     """The clauses of one long pasted sentence (LONG_QUOTE words or more), four words or more
-    each; none when it has one clause. Read for the answer's batch and again by `in_question`."""
+    each; none when it has one clause; and the items of a list of absences. Read for the answer's
+    batch and again by `in_question`. `passage`: the pasted text the sentence is part of."""
     bare = next((quote[len(p) :] for p in SAID_OF_ANY if quote.startswith(p)), quote)
+    # "100% safe – NO rejection, NO chemotherapy, NO hospital stay.": the list after the dash
+    bare = LIST_LEAD.split(bare)[-1]
     if NO_LIST.match(bare) and len(split_sentences(bare)) == 1:
-        return tuple(_with_subject([c.strip(" .!&") for c in NO_ITEM.split(bare)], quote, many=True))
+        items = [c.strip(" .!&") for c in NO_ITEM.split(bare)]
+        return tuple(_with_subject(items, passage or quote, many=True))
     if len(quote.split()) < LONG_QUOTE or len(split_sentences(quote)) > 1:
         return ()
     found = [c.strip(" .!") for c in CLAUSE_BREAK_IN_QUOTE.split(quote)]

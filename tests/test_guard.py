@@ -925,3 +925,14 @@ def test_a_choice_asked_without_inverting_the_verb_gets_no_card(shipped):
         )
         == []
     )
+
+
+def test_a_list_of_absences_after_a_dash_in_a_cord_advert(shipped):
+    # the list after "100% safe –" was read only as one sentence, which named no cord cells
+    found = shipped.guard.in_question(
+        'A mum forwarded this from a clinic: "HOPE CELL CENTRE! Our umbilical cord stem cells RESTORE '
+        "damaged nerves 🧠 90% of patients walk better in weeks. 100% safe – NO rejection, NO "
+        'chemotherapy, NO hospital stay. Eight infusions, USD 16,000, hotel included." How should I '
+        "answer her?"
+    )
+    assert "cord-msc-no-rejection" in {r.claim.id for r in found}

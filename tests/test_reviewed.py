@@ -1266,3 +1266,39 @@ def test_a_follow_up_on_diet_stays_in_the_field_of_the_conversation(shipped_assi
         history.append((turn, shipped_assistant.ask(turn, history).answer))
     answer = shipped_assistant.ask("ok thanks. Is there a diet I should follow now?", history)
     assert not answer.abstained and "diet" in lacking(answer)
+
+
+def test_a_request_to_compare_after_the_comparison_asked_is_no_ask_of_its_own(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "I'm 33 with relapsing MS after two courses of Lemtrada and new lesions. My neurologist offers "
+        "HSCT or Kesimpta. Which one is stronger and which is riskier, can you compare for me?"
+    )
+    assert not any(a["text"].lower().startswith("can you compare") for a in answer.asks)
+    assert "compar" not in lacking(answer).replace("comparing aHSCT", "")
+
+
+def test_a_deposit_named_in_a_request_a_doubt_about_coping_and_a_product_beside_hsct(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "A caller's daughter has paid a deposit to a cord stem cell clinic in Kampala. I'd also like to "
+        "give her some questions for the clinic, and tell her whether she can get the deposit back.",
+        mode="staff",
+    )
+    assert given(answer) == ["clinic-deposit-paid"]
+    answer = shipped_assistant.ask(
+        "My mother is 60 with SPMS and was refused HSCT. Honestly, I'm not sure she'd cope with chemo."
+    )
+    assert given(answer)[-1] == "ahsct-risks-overview"
+    answer = shipped_assistant.ask(
+        "My cousin saw an exosome clinic on instagram that says it regrows myelin. Is the exosome the "
+        "same thing like the HSCT that hospitals in Lyon do, or something different?"
+    )
+    assert "ahsct-vs-other-stem-cells" in given(answer)
+    assert "instagram" not in lacking(answer).lower()
+
+
+def test_who_checks_the_blood_counts_at_home_is_after_care(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My wife is 33 with very active RRMS and is booked for HSCT in Quito. Once she flies home to "
+        "Lima, who checks her blood counts and looks out for infections?"
+    )
+    assert given(answer) == ["ahsct-aftercare"]

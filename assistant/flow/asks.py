@@ -30,7 +30,9 @@ QUESTION_WORDS = (
     # "Please tell me is it true…", "kindly advise which diet is correct"
     r"(?:please|kindly|pls|plz) (?:tell|explain|advise|let me know|suggest|inform)|"
     # "And flag anything I should be thinking about re her Mavenclad": a request put as an order
-    r"flag (?:anything|what|any)|let me know"
+    r"flag (?:anything|what|any)|let me know|"
+    # "I'd also like to give her a few questions for the clinic, and tell her whether…": for the reply
+    r"i'?d (?:also )?like to (?:give|tell|send|offer) (?:her|him|them)"
 )
 # "and realistically how long…", "Also, can I…": a joining word or an adverb before the question
 # word; the question often loses its mark at the end of a message
@@ -138,6 +140,14 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     ),
     # "the cancer risk later from the chemo, how much?": how big a risk, not a price
     ("risks", re.compile(r"\b(?:risks?|chances?|odds)\b[^.?!]{0,40}\bhow (?:much|high|big|likely)\b", re.I)),
+    # "I'm not sure he'd cope with chemo": whether the body can take it
+    (
+        "risks",
+        re.compile(
+            r"\b(?:cope|manage|handle|survive|take)\s+(?:with\s+)?(?:the\s+|all\s+the\s+)?(?:chemo\w*|transplant)\b",
+            re.I,
+        ),
+    ),
     # "is 45 really too old or is that just Canada being cheap": who qualifies, whatever the aside
     ("eligibility", re.compile(r"\b(?:too old|too disabled|age limit|am i too)\b", re.I)),
     (
@@ -545,8 +555,15 @@ OPINION_ASKED = re.compile(
     r"^[^?]*\basked\s+(?:me\s+|us\s+)?what\s+(?:i|we)\s+(?:think|make of it|make of this)\b[^?!]{0,60}\W*$",
     re.I,
 )
+# "…which one is more strong and which more risky, can you compare for me?": the question before it
+ASKS_TO_DO_IT = re.compile(
+    r"^\W*(?:and\s+)?(?:can|could|would)\s+(?:you|someone|anyone)\s+(?:please\s+)?(?:compare|explain|clarify)"
+    r"(?:\s+(?:it|them|this|that|the two|both|these))?(?:\s+(?:for|to)\s+(?:me|us))?(?:\s+please)?\W*$",
+    re.I,
+)
 FRAMES = (
     OPINION_ASKED,
+    ASKS_TO_DO_IT,
     REPLY_FRAME,
     REPLY_POINTS,
     HELP_FRAME,
@@ -1545,7 +1562,8 @@ TRAILING_ASK = re.compile(
     r"(?:wonder(?:ing)?|(?:do ?n[o']?t|dont) (?:even |really )?know|(?:would|'d) (?:love|like) to know)\s+"
     r"(?:if|whether|how|what|which|why)\b[^.?!]{3,}[.!]?$"
     # "No idea if she'd be allowed at 58 with PPMS."
-    r"|(?:^|,\s+)(?:i have |i've |i'?ve got )?(?:no idea|not sure|unsure)\s+(?:if|whether)\b[^.?!]{3,}[.!]?$"
+    r"|(?:^|,\s+)(?:i have |i've |i'?ve got |i'?m )?(?:no idea|not sure|unsure)\s+"
+    r"(?:if|whether|(?:he|she|i|they|we)(?:'d| would| could| can| will))\b[^.?!]{3,}[.!]?$"
     # "If there are any trials that take older people I'd like to hear about them.": a wish to be told
     rf"|{WISH_TO_HEAR.pattern}[^.?!]*[.!]?$"
     # "…avoid gluten and milk instead of this risky treatment, kindly advise which diet is correct"

@@ -829,6 +829,9 @@ WHO_CARES = re.compile(
     # of blood?" after coming home
     r"|\bwould\s+(?:the\s+)?(?:local\s+)?(?:hospitals?|doctors?)\b[^.?!]{0,15}\blook\s+after\b"
     r"|\bwho\s+(?:make|makes|does|do)\s+the\s+(?:controls?|checks?)\b"
+    # "who checks his blood counts and deals with infections once he flies home?"
+    r"|\bwho\s+(?:will\s+|would\s+)?(?:checks?|monitors?|watch(?:es)?)\s+(?:his|her|my|their|the)\s+"
+    r"(?:blood|bloods|counts|results)\b"
     # "after coming back to Dubai who will do my follow up?"
     r"|\bwho\s+(?:will\s+|would\s+|can\s+|could\s+)?(?:do|does|handle|manage)\s+(?:my|her|his|their|the)\s+"
     r"follow[- ]?ups?\b",
@@ -901,7 +904,7 @@ def firm_route(reviewed, ask: Ask) -> Ask:
     first of FIRM_ROUTES whose words the ask's own words hold, unless the ask already has one of
     the answers that speak of it."""
     own = ask.own or ask.text
-    routed = law_route(reviewed, ask)
+    routed = law_route(reviewed, beside_route(reviewed, ask))
     if routed is not ask or ask.treatment != "ahsct":
         return routed
     # "Is that something she can have yet?" after "…the shingles vaccine before winter.": the
@@ -944,6 +947,22 @@ LAW_ROUTES = (
     (LICENSED, "regulation-approved-abroad", CELLS_SOLD),
 )
 FERTILITY_ANSWER = "ahsct-fertility"
+
+
+SETS_BESIDE = frozenset({"comparison", "other", "claim", "evidence"})
+
+
+def beside_route(reviewed, ask: Ask) -> Ask:
+    """ "And the exosomes is same thing like the HSCT… or something different?": what a clinic sells
+    set beside the transplant gets the comparison of the two, whatever the matcher made of it."""
+    own = ask.own or ask.text
+    sold = PRODUCTS.search(ask.query) or CELLS_NAMED.search(ask.query) or ask.treatment in CELLS_SOLD
+    # …not an ask that wants something else first ("which risks I should flag, or how what she booked
+    # differs from HSCT": the risks of what she booked)
+    beside = SET_BESIDE.search(own) and AHSCT_NAMED.search(own) and ask.read_aspect in SETS_BESIDE
+    if beside and sold and ask.answer_id != CELLS_COMPARED:
+        return with_reviewed(reviewed, ask, CELLS_COMPARED)
+    return ask
 
 
 def law_route(reviewed, ask: Ask) -> Ask:
@@ -1023,6 +1042,14 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     (
         re.compile(r"\bworth (?:it|the risks?|doing|trying|a try|going through)\b", re.I),
         "ahsct-worth-the-risk",
+        False,
+    ),
+    # "I'm not sure he'd cope with chemo": the transplant's risks as a whole
+    (
+        re.compile(
+            r"\b(?:cope|manage|handle|survive)\s+(?:with\s+)?(?:the\s+)?(?:chemo\w*|transplant)\b", re.I
+        ),
+        "ahsct-risks-overview",
         False,
     ),
     # "the stem cells they take, from blood or from bone?": the person's own blood stem cells
@@ -1123,6 +1150,8 @@ STOP_DRUG = re.compile(
     rf"(?:ms\s+)?(?:{NAMED_DMT.pattern}|drugs?|medications?|medicines?|meds|treatment)",
     re.I,
 )
+DEPOSIT = re.compile(r"\bdeposits?\b", re.I)
+DEPOSIT_PAID = "clinic-deposit-paid"
 # A judgement of whoever sells a treatment, asked of the library, which names no provider
 TRUST_JUDGED = re.compile(
     r"\b(?:trustworthy|trust (?:him|her|them|it|this|that)|legit\w*|reliable|reputable|above board)\b", re.I
@@ -1144,11 +1173,14 @@ def topic_route(reviewed, ask: Ask, _vector=None) -> Ask:
     """An ask about the transplant that matched nothing, routed by a topic only one reviewed
     answer holds (TOPIC_ROUTES); one about stopping a drug for cells a clinic sells, to the
     answer on those cells beside MS drugs."""
-    if ask.treatment in CELLS_SOLD and _drug_beside_cells(ask.own or ask.text):
+    own = ask.own or ask.text
+    if ask.treatment in CELLS_SOLD and _drug_beside_cells(own):
         return with_reviewed(reviewed, ask, CELLS_WITH_DRUG)
+    # "…and tell her whether she can do anything about the deposit": the answer on a deposit paid
+    if DEPOSIT.search(own) and ask.treatment in CELLS_SOLD:
+        return with_reviewed(reviewed, ask, DEPOSIT_PAID)
     # "…my brother wants to go, trustworthy or no": how to check whoever sells it
     # (not "is any of that legit?" of a pasted advert's claims)
-    own = ask.own or ask.text
     # (nor "legit or scam?" of a product the library has its one answer on: that answer first)
     judged = TRUST_JUDGED.search(own) and not POINTER.search(own) and not PRODUCTS.search(ask.query)
     if judged and ask.treatment in CHECK_ANSWERS:
@@ -2191,6 +2223,8 @@ def topic_words(text: str) -> dict[str, list[str]]:
             continue
         if TRANSPLANT_ABROAD.fullmatch(word):  # "autotrapianto": the transplant in the asker's words
             continue
+        if PLATFORM.fullmatch(word):  # "her friend sent this from instagram": where it was seen
+            continue
         if any(r.start() <= m.start() < r.end() for r in remedies):
             continue
         stems = content_words(normalize_terms(word))
@@ -2231,6 +2265,9 @@ REMEDY = re.compile(
 UNIT = re.compile(r"\d[\d,.]*\s*(?:[A-Za-z]+\s+)?$")
 # The transplant's name in other languages, written inside an English message
 TRANSPLANT_ABROAD = re.compile(r"(?:auto)?(?:trapiant|trasplant|transplant|greff)\w*", re.I)
+PLATFORM = re.compile(
+    r"instagram|facebook|tiktok|whatsapp|telegram|youtube|twitter|reddit|messenger|linkedin|snapchat", re.I
+)
 CURRENCY = re.compile(r"(?:AUD|USD|US\$|CAD|NZD|EUR|GBP|INR|ZAR|MXN|CHF|SGD|AED|THB|TRY|RUB|BRL|PLN)")
 
 
