@@ -1302,3 +1302,12 @@ def test_who_checks_the_blood_counts_at_home_is_after_care(shipped_assistant):
         "Lima, who checks her blood counts and looks out for infections?"
     )
     assert given(answer) == ["ahsct-aftercare"]
+
+
+def test_a_refusal_called_one_doctors_view_gets_the_criteria(shipped_assistant):
+    answer = shipped_assistant.ask(
+        "My aunt has had MS for 20 years, now secondary progressive. The neurologist refused HSCT. Was "
+        "that just one doctor's view?"
+    )
+    # it had got the answer on reading a news story about a treatment
+    assert given(answer) == ["ahsct-who-qualifies"]

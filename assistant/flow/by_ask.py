@@ -785,7 +785,7 @@ WOULD_QUALIFY = re.compile(
     # "would having had alemtuzumab rule me out?", "would they even take him after 11 years of MS?"
     r"|\brules?\s+(?:me|her|him|them|us)\s+out\b"
     # "Is this true for everyone with progressive or it is only this doctor opinion?"
-    r"|\b(?:only|just)\s+(?:this|that|the|his|her|one)\s+doctor'?s?\s+opinion\b"
+    r"|\b(?:only|just)\s+(?:this|that|the|his|her|one)\s+doctor'?s?\s+(?:opinion|view|call|decision)\b"
     r"|\b(?:would|will)\s+they\s+(?:even\s+|still\s+)?(?:take|accept)\s+(?:him|her|me|them|us)\b"
     # "neuro says no because I'm stable… is that even a proper reason or is he fobbing me off?"
     r"|\b(?:proper|good|valid|fair|real|legit\w*)\s+reason\b|\bfobb(?:ing|ed)\s+(?:me|us|him|her)\s+off\b",
