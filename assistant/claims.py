@@ -720,8 +720,9 @@ OPENING_JOIN = re.compile(r"^(?:and|but|so|which|while|plus)\s+", re.I)
 PERSONAL = re.compile(r"\b(?:i|i'm|i've|my|me|she|she's|he|he's|her|his|we're)\b", re.I)
 SAID_OF = "Stem cell treatment: "
 PREFIXED_MATCH = 0.95  # a short piece read with the subject gives a card only on a very close match
-SAID_OF_ANY = (SAID_OF, "Umbilical cord stem cells: ")
-ABSENCE_ITEM = re.compile(r"^(?:Stem cell treatment|Umbilical cord stem cells): (?:no|zero)\b", re.I)
+CORD_SAID_OF = "Umbilical cord stem cells: "  # a piece on rejection in a cord advert (`_with_subject`)
+SAID_OF_ANY = (SAID_OF, CORD_SAID_OF)
+ABSENCE_ITEM = re.compile(rf"^(?:{'|'.join(map(re.escape, SAID_OF_ANY))})(?:no|zero)\b", re.I)
 ASKED = re.compile(
     r"^(?:is|are|was|were|do|does|did|can|could|will|would|should|how|what|why|when|who)\b", re.I
 )
@@ -749,7 +750,6 @@ def _with_subject(pieces: list[str], passage: str, many: bool = False) -> list[s
 
 CORD_NAMED = re.compile(r"\b(?:umbilical|cord)\b", re.I)
 DONOR_BOUND = re.compile(r"\breject\w*|\bdonors?\b|\bmatch\w*|\bimmune[- ]privileged\b", re.I)
-CORD_SAID_OF = "Umbilical cord stem cells: "
 
 
 def _texts_of(spans: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:

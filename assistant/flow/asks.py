@@ -110,6 +110,12 @@ LOWER_QUESTION = re.compile(
 )
 # Health insurers and schemes people name ("my Blue Cross plan", "my medical aid")
 INSURERS = r"blue cross|bcbs|aetna|cigna|united ?healthcare|kaiser|humana|medical aid|bupa"
+# "I'm not sure he'd cope with chemo": whether the body can take it (an ask about risks, and the
+# transplant's risks as a whole, by_ask.TOPIC_ROUTES)
+COPE_WITH = re.compile(
+    r"\b(?:cope|manage|handle|survive|take)\s+(?:with\s+)?(?:the\s+|all\s+the\s+)?(?:chemo\w*|transplant)\b",
+    re.I,
+)
 ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     (
         # "Should I wait for the trial or just pay and go private?": a choice between two things
@@ -140,14 +146,7 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
     ),
     # "the cancer risk later from the chemo, how much?": how big a risk, not a price
     ("risks", re.compile(r"\b(?:risks?|chances?|odds)\b[^.?!]{0,40}\bhow (?:much|high|big|likely)\b", re.I)),
-    # "I'm not sure he'd cope with chemo": whether the body can take it
-    (
-        "risks",
-        re.compile(
-            r"\b(?:cope|manage|handle|survive|take)\s+(?:with\s+)?(?:the\s+|all\s+the\s+)?(?:chemo\w*|transplant)\b",
-            re.I,
-        ),
-    ),
+    ("risks", COPE_WITH),
     # "is 45 really too old or is that just Canada being cheap": who qualifies, whatever the aside
     ("eligibility", re.compile(r"\b(?:too old|too disabled|age limit|am i too)\b", re.I)),
     (

@@ -37,6 +37,7 @@ from .asks import (
     ASPECT_RULES,
     CARRIED_LEAD,
     CELLS_SOLD,
+    COPE_WITH,
     GENERIC,
     GOES_ANYWAY,
     INSURERS,
@@ -1044,14 +1045,7 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
         "ahsct-worth-the-risk",
         False,
     ),
-    # "I'm not sure he'd cope with chemo": the transplant's risks as a whole
-    (
-        re.compile(
-            r"\b(?:cope|manage|handle|survive)\s+(?:with\s+)?(?:the\s+)?(?:chemo\w*|transplant)\b", re.I
-        ),
-        "ahsct-risks-overview",
-        False,
-    ),
+    (COPE_WITH, "ahsct-risks-overview", False),  # "I'm not sure he'd cope with chemo"
     # "the stem cells they take, from blood or from bone?": the person's own blood stem cells
     (
         re.compile(
