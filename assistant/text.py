@@ -217,8 +217,15 @@ def numbers(text: str) -> set[str]:
 
 def content_words(text: str) -> list[str]:
     """Stemmed words that carry meaning (stop words and citation markers removed)."""
+    return list(_content_words(text))
+
+
+# An answer reads the same library sentences and asks' words hundreds of times over (each rule of
+# the composer on each candidate sentence): stemming them once was 3-4 ms of a long message's answer.
+@lru_cache(maxsize=16384)
+def _content_words(text: str) -> tuple[str, ...]:
     words = WORD.findall(strip_citations(text).lower())
-    return _stemmer.stemWords([w for w in words if w not in STOPWORDS and len(w) > 1])
+    return tuple(_stemmer.stemWords([w for w in words if w not in STOPWORDS and len(w) > 1]))
 
 
 def overlap(sentence: str, passage: str) -> float:
@@ -363,6 +370,7 @@ FOREIGN_WORDS = frozenset(_FOREIGN.split())
 LETTERS = re.compile(r"[^\W\d_]+")
 
 
+@lru_cache(maxsize=4096)  # asked of each ask's words for every candidate sentence (compose.on_topic)
 def looks_non_english(text: str) -> bool:
     """Mostly non-Latin letters, or more common foreign words than English stop words."""
     letters = [ch for ch in text if ch.isalpha()]

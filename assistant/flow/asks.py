@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -1530,6 +1531,8 @@ NEGATED = re.compile(
 )
 
 
+# The composer asks it of each candidate sentence for each ask (by_ask.other_treatment, prices)
+@lru_cache(maxsize=8192)
 def treatment_of(text: str) -> str | None:
     text = NEGATED.sub(" ", text)
     for name, rule in TREATMENT_RULES:
