@@ -339,15 +339,19 @@ class ClaimGuard(ClaimModels):
             # "Since X, ...?", not "If I go, ...?" nor "If a treatment costs a lot, ...?"
             conditional = opens_conditional(sentence) or about_the_asker(premise_of(sentence))
             return "" if conditional else "premise"
+        claim = self.claims.index(result.claim)
         if result.stance in ("asserts", "reports"):
             # a pasted fragment or "the clinic says X", not the asker's situation; a clinic that
-            # offers or sells a treatment says nothing about it unless the match is strong
+            # offers or sells a treatment says nothing about it unless the match is strong and
+            # the sentence names what the claim says ("There are so many clinics offering stem
+            # cells for MS." matched the cure claim at 0.99 and names no cure)
             named = TREATMENT.search(sentence) or attributed(sentence) or result.score >= STRONG_MATCH
-            offered = only_offered(sentence) and result.score < STRONG_MATCH
+            offered = only_offered(sentence) and (
+                result.score < STRONG_MATCH or not self._names_claim_words(sentence, claim)
+            )
             if named and not offered and not tells_own_story(sentence):
                 return f"statement ({result.stance})"
         text = sentence.strip()
-        claim = self.claims.index(result.claim)
         if self._clause_asserts(text, claim):
             return "later clause"  # "I'm worried I'm missing out, because clinics there get amazing results"
         if result.stance in ("asserts", "reports"):
@@ -378,6 +382,10 @@ class ClaimGuard(ClaimModels):
             return "framed core"  # "The clinic says X, is that true?" / "Is it true that X?"
         asked = result.stance == "asks" and self._asks_about(text, vector, claim)
         return "doubting question" if asked else ""
+
+    def _names_claim_words(self, sentence: str, claim: int) -> bool:
+        """Does the sentence use a word of the claim's own, treatments and disease aside?"""
+        return bool(set(content_words(normalize_terms(topicless(sentence)))) & self.claim_words[claim])
 
     def states_content(self, sentence: str, vector: np.ndarray, claim: int) -> bool:
         """Do the asker's words carry what the claim says, not only its topic? The best of the
@@ -535,8 +543,10 @@ class ClaimGuard(ClaimModels):
             prefixed = s.startswith(SAID_OF_ANY)
             if s in clauses and r.score < CLAUSE_MATCH or prefixed and r.score < PREFIXED_MATCH:
                 continue
-            if quoted and names_a_product(s):
-                continue  # for "fat-derived stem cell therapy": the product's name, no claim made
+            if names_a_product(s):
+                # for "fat-derived stem cell therapy", quoted or cut from a sentence ("…sent me a
+                # package: umbilical cord mesenchymal cells, six IV infusions…"): a name, no claim
+                continue
             if not quoted and r.score < ATTRIBUTION_NEEDED and not ATTRIBUTED.search(s):
                 continue  # a near match in the asker's own words needs someone who said it
             k = self.claims.index(r.claim)
@@ -671,6 +681,11 @@ CLAUSE_BREAK_IN_QUOTE = re.compile(
     r"|\s+(?=to\s+(?:reverse|repair|regrow|regenerate|rebuild|restore|heal|cure|stop|halt)\b)",
     re.I,
 )
+# ...which is a claim in three words too ("…signals that pass through the barrier to rebuild myelin")
+PURPOSE = re.compile(
+    r"^to\s+(?:reverse|repair|regrow|regenerate|rebuild|restore|heal|cure|stop|halt)\s+(?!itself|themselves|yourself)\w",
+    re.I,
+)
 # "No chemotherapy, no rejection, no side effects.": a list of absences, each its own claim
 NO_LIST = re.compile(
     r"^\W*(?:(?:no|zero)\s+[\w-]+(?:\s+[\w-]+)?\W*(?:,|&|\band\b)\s*)+(?:no|zero)\s+[\w-]+", re.I
@@ -701,7 +716,7 @@ def quoted_clauses(quote: str, passage: str = "") -> tuple[str, ...]:
     if len(quote.split()) < LONG_QUOTE or len(split_sentences(quote)) > 1:
         return ()
     found = [c.strip(" .!") for c in CLAUSE_BREAK_IN_QUOTE.split(quote)]
-    found = [c for c in found if len(c.split()) >= 4]
+    found = [c for c in found if len(c.split()) >= 4 or PURPOSE.match(c)]
     return tuple(_with_subject(found, quote)) if len(found) > 1 else ()
 
 

@@ -640,6 +640,13 @@ def test_a_stance_the_library_has_no_example_of_gets_no_probability():
         "If a stem cell treatment costs a lot, does that mean it's better?",
         # the asker's own clinician speaking: advice, not a clinic's claim
         "my doctor said maybe HSCT in 2 years if the relapses continue. should i wait or go private now?",
+        # clinics that offer a treatment, however strongly the sentence matches a claim's topic,
+        # say nothing the claim says (no cure, no myelin, no safety named)
+        "There are so many clinics offering stem cells for MS. How can I tell which one is only for money?",
+        # what a package holds, cut from the sentence at its colon: a product's name, no claim
+        "A clinic in Belize offered my wife a package: umbilical cord mesenchymal cells, eight IV infusions "
+        "over ten days, hotel included. Is it worth it?",
+        "So many clinics sell stem cells for MS. How do I spot the ones that just want money?",
     ],
 )
 def test_a_question_on_a_claims_topic_without_its_content_gets_no_card(shipped, question):
@@ -662,6 +669,8 @@ def test_a_question_on_a_claims_topic_without_its_content_gets_no_card(shipped, 
             "A clinic in Panama offers stem cells that they say will cure my MS. Should I believe them?",
             "stem-cells",
         ),
+        ("A clinic in Cancun sells stem cell infusions that repair myelin.", "msc-repair-myelin"),
+        ("The clinic in Kyiv offers umbilical cord cells with no rejection.", "cord-msc-no-rejection"),
         (
             "Their website claims an FDA-registered lab means the treatment itself is approved. Is that "
             "how it works?",
@@ -936,3 +945,27 @@ def test_a_list_of_absences_after_a_dash_in_a_cord_advert(shipped):
         "answer her?"
     )
     assert "cord-msc-no-rejection" in {r.claim.id for r in found}
+
+
+def test_a_pasted_heading_line_and_a_three_word_purpose_clause_get_their_cards(shipped):
+    from assistant.flow.understand import read_message
+
+    # the advert's heading line, joined to the next line, had hidden "Reverse your MS…" from the
+    # guard; "…to rebuild myelin" was too short a clause to be read on its own
+    heading = (
+        'A patient showed me this flyer:\n"HELIOS REGEN CENTRE - Limassol\nReverse your MS using your own '
+        'body power!\nOur purified signalling vesicles are made from donated cord tissue."\n'
+        "What should I tell her?"
+    )
+    found = shipped.guard.in_question(read_message(heading, 2000).asked)
+    assert "stem-cells-reverse-ms-disability" in {r.claim.id for r in found}
+    purpose = (
+        'Three patients brought me the same flyer: "Our exosomes are refined from premium donated umbilical '
+        "cord tissue and carry billions of healing messages that pass through the blood-brain barrier to "
+        'rebuild myelin. FDA-registered laboratory." How should I reply?'
+    )
+    assert "msc-repair-myelin" in {r.claim.id for r in shipped.guard.in_question(purpose)}
+    # a wrapped line of the person's own message goes on with its sentence
+    wrapped = "I saw Dr Ahmed at the MS clinic of Kings College\nHospital last week. Is HSCT safe?"
+    own = read_message(wrapped, 500)
+    assert "College Hospital" in own.asked

@@ -61,8 +61,32 @@ def _with_line_breaks(text: str) -> str:
     out = ""
     for line in lines:
         kept = LIST_LINE.match(line) or (listed and AFTER_LIST.match(line))
+        if out and not kept and _ends_a_heading(out, line):
+            out += "."
         out = f"{out}\n{line}" if out and kept else f"{out} {line}".strip()
     return out
+
+
+# A pasted advert's heading line ("NovaCell Institute – Nicosia & Dubai" above "Reverse your MS
+# with…!") ends its own sentence: joined to the next line, the heading hid the claim after it from
+# the claim guard. Only inside quotation marks, where a pasted text is: a wrapped line of the
+# person's own message ("…at King's College" above "Hospital last week") goes on with its sentence.
+HEADING_WORDS = 10
+OPEN_QUOTE = re.compile(r"[\"“”]")
+OPEN_END = re.compile(r"\b(?:a|an|the|and|or|of|in|on|at|to|for|with|from|by|our|your|is|are)$", re.I)
+
+
+def _ends_a_heading(before: str, line: str) -> bool:
+    last = re.split(r"[.!?:]\s+|[\"“]", before.rsplit("\n", 1)[-1])[-1]  # the line, from its quote mark
+    marks = OPEN_QUOTE.findall(before)
+    inside = before.count("“") > before.count("”") or marks.count('"') % 2 == 1
+    return (
+        inside
+        and len(last.split()) <= HEADING_WORDS
+        and not re.search(r"[.!?:;,\-–—(\"“]\W*$", last)
+        and not OPEN_END.search(last)
+        and bool(re.match(r"\W*[A-Z]", line))
+    )
 
 
 def read_message(question: str, limit: int) -> Message:
