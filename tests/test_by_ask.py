@@ -362,6 +362,11 @@ def test_an_article_the_person_read_is_said_to_be_unseen_at_the_ask_about_it():
     asks = read_asks("Is it safe? What does the documentary I watched show?")
     assert unseen_item("Is it safe? What does the documentary I watched show?", asks) == ("documentary", 1)
     assert unseen_item("Is HSCT safe?", read_asks("Is HSCT safe?")) is None
+    # a video call is how a clinic talks to its patients, nothing the person watched
+    package = "Their package has a hotel and a follow-up video call. Should she book it?"
+    assert unseen_item(package, read_asks(package)) is None
+    watched = "I saw a video of a man walking again after HSCT, is that real?"
+    assert unseen_item(watched, read_asks(watched)) == ("video", 0)
 
 
 def test_a_transplant_answer_is_not_given_for_stem_cell_injections_at_a_clinic():

@@ -1311,3 +1311,126 @@ def test_a_refusal_called_one_doctors_view_gets_the_criteria(shipped_assistant):
     )
     # it had got the answer on reading a news story about a treatment
     assert given(answer) == ["ahsct-who-qualifies"]
+
+
+def test_activity_on_a_drug_a_pregnancy_wait_and_a_fever_get_the_answers_on_them(shipped_assistant):
+    # the drug named as what the person is on had made the ask one about MS drugs, and the
+    # person's age and MS type had widened it to the answer on every criterion
+    answer = shipped_assistant.ask(
+        "I'm 29 with RRMS and on Kesimpta, but I had two new lesions this spring, and my neuro brought "
+        "up HSCT. Do new lesions while on Kesimpta make me a candidate, or do they switch drugs first?"
+    )
+    assert given(answer) == ["ahsct-breakthrough-activity"]
+    # "how much I must wait" had been read as a price, then as the wait between a drug and HSCT
+    answer = shipped_assistant.ask(
+        "We want a baby next year. With my pills my doctor says wait some months before pregnancy. "
+        "After HSCT how much we must wait?"
+    )
+    assert given(answer)[-1] == "ahsct-pregnancy-after"
+    # a temperature while being mobilised, and its second half put as a sentence of its own
+    answer = shipped_assistant.ask(
+        "two days after the mobilisation chemo and my temp is 37.8 with sore bones. is this normal? "
+        "or should i call the unit"
+    )
+    assert given(answer) == ["ahsct-fever-after"]
+    assert "temp" not in lacking(answer)
+
+
+def test_the_transplant_week_by_week_a_switch_straight_from_a_drug_and_a_clinic_taking_ppms(
+    shipped_assistant,
+):
+    answer = shipped_assistant.ask(
+        "My husband starts HSCT in June. Could you walk me through what happens week by week?"
+    )
+    assert given(answer) == ["ahsct-procedure-steps"]
+    answer = shipped_assistant.ask(
+        "I'm on Tysabri and want HSCT. Can I move straight from Tysabri to the transplant, or must I wait "
+        "a while without any medication?"
+    )
+    assert given(answer) == ["ahsct-dmts-around-transplant"]
+    # no reviewed answer had matched; then the person's PPMS and EDSS widened it to every criterion
+    answer = shipped_assistant.ask(
+        "I'm 57 with PPMS, EDSS 7. A hospital in Moscow says they accept PPMS at any EDSS for HSCT. "
+        "Why would they agree if it does not help?"
+    )
+    assert given(answer) == ["ahsct-progressive-eligibility"]
+
+
+def test_a_staff_list_of_requests_is_answered_item_by_item(shipped_assistant):
+    # items of a list a request opens are asks though none is a question; the reply asked for
+    # ("(max 200 words)") asks nothing of its own
+    answer = shipped_assistant.ask(
+        'A member pasted this: "Our cord cell infusions heal MS naturally. FDA-registered lab." Could you '
+        "write a short reply (max 200 words) I can send her? Please cover:\n(a) what FDA-registered "
+        "means,\n(b) the danger of stopping her Ocrevus for the infusions,\n(c) a short list of the red "
+        "flags in the advert.",
+        mode="staff",
+    )
+    assert given(answer) == ["regulation-fda-registered", "msc-with-dmt", "clinic-red-flags"]
+
+
+def test_fearing_no_baby_who_pays_for_egg_storage_and_a_wait_someone_reported(shipped_assistant):
+    answer = shipped_assistant.ask("If I have HSCT, is it possible I can never have a baby?")
+    assert given(answer) == ["ahsct-fertility"]  # it had got the answer on pregnancy afterwards
+    # the answer on fertility, saying the library lacks who pays (it had been dropped for having
+    # no price, leaving sentences on paying a clinic abroad)
+    answer = shipped_assistant.ask(
+        "HSCT is planned for autumn. Would the hospital fund freezing my eggs first or do we pay "
+        "that ourselves?"
+    )
+    assert given(answer) == ["ahsct-fertility"] and "paying" in lacking(answer)
+    # "Is that right?" reads the wait someone reported, not the treatment's results
+    answer = shipped_assistant.ask(
+        "A lady in my support group said the wait for HSCT in Glasgow is two years. Is that right?"
+    )
+    assert "waiting" in lacking(answer)
+
+
+def test_what_to_ask_the_neurologist_gets_questions_to_take_to_the_appointment(shipped_assistant):
+    # it had heard a personal decision ("the library cannot make this choice for you")
+    answer = shipped_assistant.ask(
+        "I'm 36 with RRMS and still relapsing on Tysabri. I see my neuro in two weeks and want to bring "
+        "up HSCT. What should I actually ask at the appointment?"
+    )
+    assert given(answer) == ["ahsct-questions-for-neurologist"]
+    said = " ".join(b.text for b in answer.blocks if b.kind == "answer")
+    assert "still active on a strong drug" in said and "accredited centre" in said
+
+
+def test_a_list_opened_by_worries_or_a_wish_is_read_item_by_item(shipped_assistant):
+    # "My worries, in order:" and "A few things I'd like to understand:" open lists whose items
+    # ask without question marks; an item may run on over sentences
+    answer = shipped_assistant.ask(
+        "My son is 25 and HSCT has been suggested. My worries, in order:\n1) Fertility. He wants kids "
+        "one day.\n2) The cancer risk later on from the chemo.\n3) Whether his thyroid could be affected."
+    )
+    assert given(answer) == ["ahsct-fertility", "ahsct-cancer-risk", "ahsct-secondary-autoimmunity"]
+
+
+def test_a_judged_plan_and_a_drug_beside_a_product_set_beside_the_transplant(shipped_assistant):
+    # "Would that be risky…?" judges the plan told before it (it had got sentences on how MSCs work)
+    answer = shipped_assistant.ask(
+        "I'm planning a small tattoo next spring, eight months after my HSCT. Would that be risky for "
+        "my immune system?"
+    )
+    assert "tattoo" in lacking(answer)
+    # after "Is it the same as HSCT?", "it" is the product; teriflunomide is an MS drug
+    answer = shipped_assistant.ask(
+        "A clinic in Tbilisi injects cells taken from my belly fat into the spine. Is it the same as "
+        "HSCT? Is it safe, and must I stop teriflunomide first?"
+    )
+    assert given(answer)[-1] == "msc-with-dmt"
+
+
+def test_urgent_signs_after_the_transplant_and_a_clinic_just_after_money(shipped_assistant):
+    # the answer on days spent in hospital, then sentences on progressive MS, had answered these
+    answer = shipped_assistant.ask(
+        "My dad came home from his transplant ten days ago. Which signs mean we should go to the "
+        "hospital immediately?"
+    )
+    assert given(answer) == ["ahsct-fever-after"]
+    # "money" had made it a price ask, answered with what the library lacks on prices
+    answer = shipped_assistant.ask(
+        "So many places sell stem cell shots for MS now. How do I spot the ones that are just after money?"
+    )
+    assert given(answer) == ["clinic-red-flags"]

@@ -180,7 +180,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             # not "how much does it help", "how much years does it last" or "how much time?"
             r"how much(?! (?:\w+ ){0,3}(?:help|improv\w*|work|benefit|better|risk\w*|last|years?|problem|"
             # "how much school would she miss?": time away, not a price
-            r"difference|trouble|time|longer|months?|weeks?|days?|vitamin|vit|iu|mg|"
+            # "With HSCT how much I must wait?" (before a pregnancy): a time
+            r"difference|trouble|time|longer|months?|weeks?|days?|wait\w*|vitamin|vit|iu|mg|"
             r"school|work|college|uni|university|classes|exams?|"
             # "how much looking after will he need?": care at home
             r"looking after|care|support)\b"
@@ -274,7 +275,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
         re.compile(
             r"\b(where can|where (do|should|could) (i|we|he|she|they|my \w+)|where (i|we) (can|could)|"
             r"where to (get|go|have)|near me|"
-            r"nhs|referr\w*|waiting list|"
+            # "…said the wait for HSCT at Sheffield is over a year now": how long until a place
+            r"nhs|referr\w*|waiting (?:lists?|times?)|the wait (?:for|at|in|there)|"
             r"which (hospital|centre|center|country)|get it (in|on)|available (in|on)|"
             # not cells said to "travel straight to the damaged nerves"
             r"offer(ed)? (in|on|by)|abroad|"
@@ -379,6 +381,9 @@ CLAIM_FRAME = re.compile(
 NAMED_DMT = re.compile(
     r"\b(dmts?|ocrevus|ocrelizumab|tysabri|natalizumab|lemtrada|alemtuzumab|"
     r"kesimpta|ofatumumab|mavenclad|cladribine|tecfidera|gilenya|copaxone|"
+    # "must I stop fingolimod before?": the other drugs people name by either name
+    r"fingolimod|siponimod|mayzent|ozanimod|zeposia|ponesimod|teriflunomide|aubagio|dimethyl fumarate|"
+    r"vumerity|glatiramer|ublituximab|briumvi|rebif|avonex|betaferon|plegridy|"
     r"interferon|rituximab|disease[- ]modifying)\b",
     re.I,
 )
@@ -492,6 +497,7 @@ _REPLY_TEXT = (
     # "a kind but honest reply", "a short, warm message"
     rf"(?:a|an|my|the|our|this)\s+(?:{_KIND}(?:,?\s+(?:but|and)\s+|,\s+|\s+))*"
     r"(?:reply|answer|response|email|e-mail|message|letter)"
+    r"(?:\s*\([^()]{1,30}\))?"  # "a short reply (under 250 words)"
 )
 _REPLY = (
     rf"(?:(?:say|tell|answer|reply|respond|write|draft|word)(?:\s+back)?(?:\s+{_REPLY_TEXT})?"
@@ -506,7 +512,8 @@ REPLY_FRAME = re.compile(
     rf"^\W*(?:so\W+)?(?:(?:what|how)\s+(?:can|could|should|do|shall)\s+(?:i|we)\s+(?:actually\s+|best\s+)?{_REPLY}"
     rf"|(?:could|can|would)\s+you\s+(?:please\s+)?(?:help\s+(?:me|us)\s+(?:to\s+)?)?{_REPLY}){_TO_WHOM}"
     # "…a reply I can send her by email?", "…a message for me?"
-    r"(?:\s+for\s+(?:me|us))?(?:\s+(?:that\s+)?(?:i|we)\s+(?:can|could)\s+(?:send|give|post|forward)\b[^?.!]{0,50})?"
+    r"(?:\s+for\s+(?:me|us))?(?:\s+(?:that\s+)?(?:i|we)\s+(?:can|could)\s+"
+    r"(?:send|give|post|forward|e-?mail|text|print|read out)\b[^?.!]{0,50})?"
     r"(?:\s+(?:in|from|at|on)\s+[^?.!]{1,40})?"  # "…write back to a member in Ohio?"
     r"(?:\s+about\s+(?:that|this|it|all (?:that|this)))?"  # "What should I say to her about that?"
     # "How do I answer her honestly without crushing her?", "what should I say we don't know?"
@@ -790,10 +797,15 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     `earlier`: how the conversation's previous turn was read (condense.previous_reading); its
     treatment is the message's when the message names none ("Thanks. Will my hair fall out?"
     after a question on aHSCT asks about aHSCT)."""
-    read, listed = _sentences(message)
-    sentences = _with_topic(read)
+    read, listed, starts = _sentences(message)
+    sentences = _with_topic(_choices_joined(read))
     sentences = sentences or [message]
-    found = [(part, i) for i, s in enumerate(sentences) if _is_ask(s) for part in _split_joined(s)]
+    found = [
+        (part, i)
+        for i, s in enumerate(sentences)
+        if _is_ask(s) or _requested_item(sentences, i, starts)
+        for part in _split_joined(_item_text(s) if _requested_item(sentences, i, starts) else s)
+    ]
     found = found or [(message, -1)]
     topic = _message_topic(message, earlier)
     asks: list[Ask] = []
@@ -811,7 +823,11 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         raw, own, instead = _same_question_of(raw, own_words, own, earlier, message)
         # "how risky is it, and how much does it help?": the second "it" is the first one's (when
         # the first part named its subject itself)
-        pointing = vague(own_words) or points_back(own_words) or names_no_topic(own_words)
+        # "is this normal? or should i call the unit": a choice joined from two sentences
+        # (`_choices_joined`) points back as its first half does
+        lead = CHOICE_JOIN.split(own_words, 1)[0]
+        pointing = vague(lead) or points_back(lead) or names_no_topic(lead) or bool(BARE_WAIT.search(lead))
+        pointing = pointing or bool(THAT_JUDGED.match(lead))
         same_sentence = (
             bool(ats) and ats[-1] == at >= 0 and not borrowed[-1] and bool(SAME_SUBJECT.search(own_words))
         )
@@ -849,11 +865,15 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # message about aHSCT abroad, "is 45 too old?" asks about aHSCT
         nearest = asks[-1].treatment if asks and treatment_of(said) is None else topic
         # …but after "Is a cord cell drip the same as HSCT?", "What's the catch?" is about the drip
-        nearest = topic if asks and topic in CELLS_SOLD and SET_BESIDE.search(asks[-1].text) else nearest
+        beside = bool(asks) and topic in CELLS_SOLD and bool(SET_BESIDE.search(asks[-1].text))
+        nearest = topic if beside else nearest
         nearest = topic if nearest == "clinics" and topic == "ahsct" else nearest
         # …and after comparing aHSCT with a drug, "am I near the upper age limit?" is the transplant's
         nearest = topic if nearest == "dmt" and topic == "ahsct" and own == "eligibility" else nearest
         treatment = _treatment(said, nearest)
+        # …and "Is it safe to put in spine, must I stop fingolimod before?" after "Is this the same
+        # thing like HSCT?": "it" borrowed the transplant's name from the ask before, not its subject
+        treatment = topic if beside and treatment_of(own_words) in (None, "dmt") else treatment
         aspect = own if own != "other" else aspect_of(said)
         kind = _topic_kind(statement) if statement and PRONOUN_FIRST.match(own_words) else "other"
         aspect = kind if kind != "other" else aspect  # "…hair will fall. It come back after?": hair
@@ -961,22 +981,91 @@ def _a_list(sentence: str) -> bool:
     return any(b == a + 1 for a, b in zip(found, found[1:], strict=False))
 
 
-def _sentences(message: str) -> tuple[list[str], set[str]]:
-    """The message's sentences as asks are read from them, and which were items of a numbered
-    list ("1) what should I ask a clinic 2) does insurance cover it": one sentence, two asks)."""
+# "temp 37.9. normal?? or do i ring the ward", "is this normal? or should i call the unit": the
+# second half of one choice (what to do), put as its own sentence; not a second question ("Does HSCT
+# help with those? Or does it stop relapses?")
+OR_OPENS = re.compile(r"^\W*or\s+(?:do|should|shall|must|can|could)\s+(?:i|we|you)\b", re.I)
+CHOICE_JOIN = re.compile(r"(?<=\?)\s+(?=or\b)", re.I)
+
+
+def _choices_joined(sentences: list[str]) -> list[str]:
+    out: list[str] = []
+    for s in sentences:
+        if out and OR_OPENS.match(s) and out[-1].rstrip().endswith("?"):
+            out[-1] = f"{out[-1]} {s}"
+        else:
+            out.append(s)
+    return out
+
+
+# "I need: 1) a kind reply…, 2) a short list of the red flags…, 3) questions she could put to the
+# clinic.", "Please specifically address (a) what 'FDA-registered' means, (b) the risk of stopping
+# their DMT…": items of a list that a request opens, each an ask without a question's form; not
+# the reply itself ("a kind reply she can read"), which the whole message asks for
+REQUEST_LEAD = re.compile(
+    r"(?:\b(?:i|we)(?:'d| would) (?:also |really )?(?:like|love|want)"
+    r"|\b(?:i|we) (?:also |really )?(?:need|want)"
+    # "My worries, in order:", "Our questions:"
+    r"|\b(?:my|our) (?:main |biggest )?(?:worries|concerns|questions|fears)\b|\bplease (?:\w+ )?"
+    r"(?:address|cover|explain|include|answer|tell (?:me|us) about)|\b(?:can|could) you (?:\w+ )?"
+    r"(?:address|cover|explain|include))\b[^.?!]{0,30}$",
+    re.I,
+)
+ITEM_MARK = re.compile(r"^\W{0,2}(?:\(?\d{1,2}\)|\(?[a-hA-H]\))\s+")
+THE_REPLY_ITSELF = re.compile(
+    r"^\W{0,2}(?:\(?\w{1,2}\)\s+)?(?:an?\s+|the\s+|one\s+)?(?:[\w-]+\s+){0,3}"
+    r"(?:reply|response|answer|email|letter|message|text|handout|draft|summary)\b",
+    re.I,
+)
+
+
+def _item_text(item: str) -> str:
+    """ "2) a short list of the red flags and why, and" -> "a short list of the red flags and why"."""
+    return re.sub(r"[\s,;]+(?:and|or)?\W*$", "", ITEM_MARK.sub("", item)) or item
+
+
+def _requested_item(sentences: list[str], at: int, starts: set[str]) -> bool:
+    """Does the sentence open an item of a list (its mark kept, or a lettered, numbered or bulleted
+    line: `starts`) that a request opens? ("It's an office job." after an item's question is
+    no ask of its own.)"""
+
+    def item(s: str) -> bool:
+        return bool(ITEM_MARK.match(s)) or s in starts
+
+    if not item(sentences[at]) or THE_REPLY_ITSELF.match(sentences[at]):
+        return False
+    # the sentence before the list's first item opens it (an item may run on over sentences:
+    # "1) Fertility. She's engaged… 2) Long-term cancer risk…")
+    first = next(j for j in range(at + 1) if item(sentences[j]))
+    return first > 0 and bool(REQUEST_LEAD.search(sentences[first - 1].rstrip(" :")))
+
+
+def _sentences(message: str) -> tuple[list[str], set[str], set[str]]:
+    """The message's sentences as asks are read from them, which were items of a numbered
+    list ("1) what should I ask a clinic 2) does insurance cover it": one sentence, two asks), and
+    which of those open their item."""
     read: list[str] = []
     listed: set[str] = set()
+    starts: set[str] = set()  # the first sentence of each item
     items = BULLET.split(_numbered_lines(_elisions_end(message)))
     chunks = [(n, line) for n, item in enumerate(items) for line in NEW_LINE.split(item)]
     for n, chunk in chunks:
         sentences = (p for sentence in split_sentences(chunk) for p in AFTER_QUOTE.split(sentence))
+        opening = n > 0  # a bulleted or numbered line's first sentence opens its item
         for s in (q for sentence in sentences for q in LOWER_QUESTION.split(sentence)):
             for item in LIST_ITEM.split(s) if _a_list(s) else [s]:
-                said = _reported(LEAD_IN.sub("", SIDE_NOTE.sub("", PREAMBLE.sub("", item))))
-                read += [q for q in said if q.strip()]
-                numbered = LIST_MARK.match(item.strip()) or (n > 0 and len(items) > 2)
-                listed |= {q for q in said if q.strip()} if numbered else set()
-    return read, listed
+                said = [
+                    q
+                    for q in _reported(LEAD_IN.sub("", SIDE_NOTE.sub("", PREAMBLE.sub("", item))))
+                    if q.strip()
+                ]
+                read += said
+                marked = LIST_MARK.match(item.strip())
+                numbered = marked or (n > 0 and len(items) > 2)
+                listed |= set(said) if numbered else set()
+                starts |= set(said[:1]) if said and numbered and (marked or opening) else set()
+                opening = opening and not said
+    return read, listed, starts
 
 
 def _after_dash(raw: str, treatment: str, topic: str | None) -> str:
@@ -1446,7 +1535,7 @@ def _message_topic(message: str, earlier: str) -> str | None:
 CELLS_OR_TRANSPLANT = ("ahsct", "cord-cells", "msc")
 # "SAFER THAN HSCT", "no chemo like old-fashioned HSCT": the transplant named to be set against
 COMPARED_TO = re.compile(
-    r"\b(?:than|like|unlike|versus|vs\.?|compared (?:to|with)|differs? from|different (?:from|to))\s+"
+    r"\b(?:than|like|unlike|versus|vs\.?|compared (?:to|with)|differs? from|different (?:from|to)|same as)\s+"
     r"(?:the\s+|an?\s+)?"
     r"(?:old[- ]fashioned\s+|traditional\s+|regular\s+|real\s+)?(?:a?hsct|transplant\w*|chemo\w*)\b",
     re.I,
@@ -1501,12 +1590,28 @@ def _treatment(ask: str, topic: str | None) -> str:
             or not NAMED_DMT.search(ask)
             or (ON_DRUG.search(ask) and not COMPARING.search(ask))
             or (topic in CELLS_SOLD and GOES_ANYWAY.search(ask))
+            # "Does new activity while on ocrelizumab make me a candidate, or would they switch me
+            # to another drug first?": a candidate for the transplant
+            or (topic == "ahsct" and CANDIDATE.search(ask))
         )
     ):
         return topic
     return own or topic or "stem-cells-general"
 
 
+# "With cladribine I must wait some months before a pregnancy. With HSCT how much I must wait?": a
+# wait that names no reason for it waits for what the sentence before names
+BARE_WAIT = re.compile(
+    r"\bhow (?:long|much(?: time)?)\b[^.?!]{0,25}\bwait(?:ing)?\W*$|\bwait(?:ing)? how long\W*$", re.I
+)
+# "I wanted a small tattoo a year after the transplant. Is that a bad idea with my immune system?":
+# a judgement of what the sentence before says, whatever else the ask names
+THAT_JUDGED = re.compile(
+    r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|would|will|could)\s+(?:that|this)\s+(?:be\s+)?(?:a\s+)?"
+    r"(?:bad|good|safe|ok|okay|risky|dangerous|wise|sensible|problem|allowed|stupid|silly)\b",
+    re.I,
+)
+CANDIDATE = re.compile(r"\b(?:candidate|qualif\w*|eligib\w*)\b", re.I)
 # "would having had alemtuzumab rule me out?" in a message about a transplant: about the transplant
 HAD_DRUG = re.compile(
     r"\b(?:having had|having been on|after|since|previous\w*|prior|"
@@ -1543,7 +1648,11 @@ def treatment_of(text: str) -> str | None:
 
 # "I'd love to hear about them": a wish to be told, which asks
 WISH_TO_HEAR = re.compile(
-    r"\b(?:i|we)(?:'d| would) (?:really )?(?:like|love|want) to (?:hear|learn|read) (?:about|of|more)\b", re.I
+    r"\b(?:i|we)(?:'d| would) (?:really )?(?:like|love|want) to (?:hear|learn|read) (?:about|of|more)\b"
+    # "I'd also love a realistic description of what a typical day on the ward looks like"
+    r"|\b(?:i|we)(?:'d| would) (?:also |really )?(?:like|love|appreciate|welcome) (?:an?|some) (?:[\w-]+ )?"
+    r"(?:description|idea|picture|explanation|overview|sense|account|breakdown) of\b",
+    re.I,
 )
 # "…started the high-dose vitamin D thing a few months back, could that have messed it up or does
 # it help at all.": a question after a comma, written without its mark
@@ -1560,7 +1669,8 @@ TRAILING_ASK = re.compile(
     r"safe|real|true|worth it|any good)\s+or\s+(?:no|not)\W*$"
     # "…chemo can make woman not fertile, so I wonder if I must freeze eggs before or it is not needed."
     # "…and I don't know how real that risk is", "i dont even know if im eligible at 45"
-    r"|(?:^|,\s+|\bso\s+|\band\s+|\bbut\s+)(?:and\s+|so\s+)?i(?:'m| am| was)?\s+(?:also\s+)?"
+    r"|(?:^|,\s+|\bso\s+|\band\s+|\bbut\s+)(?:and\s+|so\s+)?i(?:'m| am| was)?\s+"
+    r"(?:(?:also|honestly|really|just)\s+)?"
     r"(?:wonder(?:ing)?|(?:do ?n[o']?t|dont) (?:even |really )?know|(?:would|'d) (?:love|like) to know)\s+"
     r"(?:if|whether|how|what|which|why)\b[^.?!]{3,}[.!]?$"
     # "No idea if she'd be allowed at 58 with PPMS."

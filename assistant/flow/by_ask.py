@@ -35,6 +35,7 @@ from ..text import (
 from ..vocab import BlockKind
 from .asks import (
     ASPECT_RULES,
+    BARE_WAIT,
     CARRIED_LEAD,
     CELLS_SOLD,
     COPE_WITH,
@@ -217,7 +218,10 @@ def answer_asks(res: Assistant, plan: Plan, composer, checker: Checker) -> Gener
         local = local_answer(res.reviewed, ask, plan.person) if ask is not None else None
         if local is not None and (reviewed is None or reviewed.place != local.place):
             reviewed, ask = local, replace(ask, answer_id=local.id, aspect=local.aspect)
-        broad = broader_answer(res.reviewed, reviewed, ask, plan.person) if reviewed is not None else None
+        alone = "" if several else plan.message.asked
+        broad = (
+            broader_answer(res.reviewed, reviewed, ask, plan.person, alone) if reviewed is not None else None
+        )
         if broad is not None and broad.id not in given:  # given to an earlier ask: not twice
             reviewed, ask = broad, replace(ask, answer_id=broad.id)
         _record(checker.answer, i, ask)  # the answer given, not the matcher's first pick
@@ -356,9 +360,11 @@ HARMS = re.compile(
 
 
 # Something the person read or watched that the library cannot see: said once, at the ask about it.
+# A video call is a way of talking ("follow-up video call included" in a clinic's package).
 UNSEEN = re.compile(
     r"\b(?:newspaper |magazine |online |news )?(article|news (?:report|story|piece)|newspaper|documentary|"
-    r"video|podcast|tv (?:programme|program|show))s?\b",
+    r"video(?!s?\W{1,2}(?:calls?|chats?|consult\w*|appointments?|visits?)\b)|podcast|"
+    r"tv (?:programme|program|show))s?\b",
     re.I,
 )
 UNSEEN_THINGS = ("article", "news report", "newspaper", "documentary", "video", "podcast", "programme")
@@ -455,6 +461,8 @@ def speaks_to(answer: ReviewedAnswer, ask: Ask) -> bool:
         return False
     if wanted not in WANTS_ITS_KIND or wanted == answer.aspect:
         return True
+    if wanted == "cost" and answer.id == FERTILITY_ANSWER and FERTILITY.search(ask.query):
+        return True  # who pays for storing eggs: the answer on fertility, which says the library lacks it
     said = " ".join([*(s.text for s in answer.answer), answer.not_covered])
     # "is the treatment safe?" wants its harms; "is this clinic safe?" may be answered by its standards
     harms = wanted == "risks" and not PLACE.search(ask.text)
@@ -613,14 +621,17 @@ CRITERIA = {
 
 
 def broader_answer(
-    reviewed, matched: ReviewedAnswer, ask: Ask, person: PersonContext
+    reviewed, matched: ReviewedAnswer, ask: Ask, person: PersonContext, message: str = ""
 ) -> ReviewedAnswer | None:
     """The group's broadest answer for an ask that names several of its criteria ("too old by
     13 years, EDSS 6.0 and SPMS: am I out?"): the answer on one of them (the EDSS limit) would
-    leave the others unanswered. The person's stated age, MS type and EDSS count as named."""
+    leave the others unanswered. The person's stated age, MS type and EDSS count as named.
+    `message`: the whole message, when the ask is its only one."""
     broad_id = BROADEST.get(matched.aspect)
     if broad_id is None or matched.id == broad_id or matched.treatment != "ahsct":
         return None
+    if any(words.search(t) for words in ONE_CRITERION for t in (ask.own or ask.text, ask.query, message)):
+        return None  # its own words ask about one criterion, whatever else the person told
     named = {k for k, rule in CRITERIA.items() if rule.search(ask.query)}
     named |= {
         k for k, v in (("age", person.age), ("edss", person.edss), ("type", person.ms_type)) if v is not None
@@ -739,7 +750,10 @@ FERTILITY = re.compile(
     r"\b(?:fertil\w*|infertil\w*|eggs?|sperm|ovar\w*|menopause|menstrua\w*|(?:my|her|your) periods?)\b"
     # "would it mess up my chances of having kids later?"
     r"|\bchances? of (?:having|getting|making) (?:kids|children|a baby|babies|pregnant)\b"
-    r"|\b(?:have|having) (?:kids|children|babies|a baby) (?:later|after\w*|one day|in the future)\b",
+    r"|\b(?:have|having) (?:kids|children|babies|a baby) (?:later|after\w*|one day|in the future)\b"
+    # "is possible that I cannot have baby anymore?"
+    r"|\b(?:can't|cannot|can not|not able to|unable to|never)\s+(?:have|get|be)\s+(?:a\s+)?"
+    r"(?:baby|babies|kids|children|pregnant)\b",
     re.I,
 )
 # "Does this mean the HSCT has failed?" after old symptoms came back: MS active again after it
@@ -812,7 +826,10 @@ VULNERABLE = re.compile(
 )
 # "Could someone explain what it looks like day by day?": the transplant's steps
 DAY_BY_DAY = re.compile(
-    r"\bday[- ]by[- ]day\b|\bwhat (?:is|'s) (?:going to|gonna) happen (?:to )?(?:her|him|me|them|us)\b", re.I
+    # "Can you walk me through what actually happens, week by week, from the first admission…?"
+    r"\b(?:day|week)[- ]by[- ](?:day|week)\b|\bwalk (?:me|us|her|him) through what\b|\btypical day\b"
+    r"|\bwhat (?:is|'s) (?:going to|gonna) happen (?:to )?(?:her|him|me|them|us)\b",
+    re.I,
 )
 # "How much looking after will he need when we get home?": the help needed at home
 LOOKING_AFTER = re.compile(
@@ -856,7 +873,11 @@ _AFTER_DRUG = (
 )
 AFTER_A_DRUG = re.compile(
     rf"\b(?:wait\w*|gap|interval|wash-?out|how long)\b[^.?!]{{0,40}}{_AFTER_DRUG}"
-    rf"|\b(?:safe|okay|ok|risky|dangerous)\b[^.?!]{{0,40}}{_AFTER_DRUG}",
+    rf"|\b(?:safe|okay|ok|risky|dangerous)\b[^.?!]{{0,40}}{_AFTER_DRUG}"
+    # "is it possible to go direct from natalizumab to the transplant, or I need wait some time
+    # without medicine?"
+    rf"|\b(?:go|move|switch|come|jump)\w*\s+(?:direct(?:ly)?|straight)\s+from\s+(?:\w+\s+){{0,2}}{NAMED_DMT.pattern}"
+    r"|\bwait\w*\b[^.?!]{0,25}\bwithout\s+(?:any\s+)?(?:medicine|medication|drugs?|treatment|dmts?)\b",
     re.I,
 )
 # "whether age makes the treatment more dangerous", "is it riskier at my age than for the young
@@ -867,6 +888,52 @@ AGE_RISK = re.compile(
     r"|\b(?:riskier|more dangerous|more risky)\b[^.?!]{0,20}\b(?:at (?:my|her|his|their) age|older)\b",
     re.I,
 )
+# "Does new activity while on ocrelizumab make me a candidate, or would they switch me to another
+# drug first?", "Is one new lesion enough, or do you need relapses?": what counts as activity on a
+# drug (the matcher had heard a comparison with the drug, and an ask about relapses after HSCT)
+BREAKTHROUGH = re.compile(
+    r"\b(?:activity|relaps\w*|lesions?|attacks?)\b[^.?!]{0,40}\b(?:while on|on|despite)\b[^.?!]{0,60}"
+    r"\b(?:candidate|qualif\w*|eligib\w*)\b"
+    r"|\b(?:one|a single|1|a)\s+(?:new\s+)?(?:lesion|relapse)s?\b[^.?!]{0,15}\benough\b"
+    # "…whether I'd even count as someone who has failed treatment or whether they'd want me to try
+    # another drug first"
+    r"|\b(?:count|counts|qualify|qualifies)\s+as\s+(?:someone\s+who\s+(?:has|have)\s+)?(?:having\s+)?"
+    r"failed\s+(?:treatment|a\s+(?:drug|dmt|treatment))",
+    re.I,
+)
+# "theres a place in mexico says they take ppms and any edss, why would they say yes if its
+# pointless": a clinic that accepts progressive MS, against expert advice (no answer had matched)
+TAKES_PROGRESSIVE = re.compile(
+    r"\b(?:take|takes|taking|accept\w*|treat|treats|treating)\s+(?:people\s+with\s+|patients\s+with\s+)?"
+    r"(?:ppms|spms|pms|progressive)\b",
+    re.I,
+)
+# "…hospitals in Delhi do it for much less. Is the quality the same as in the UK or US?": how to
+# judge a centre (it had got sentences on the UK's trial and on unproven cell treatments)
+QUALITY_THERE = re.compile(
+    r"\b(?:quality(?! of life)|(?:safety )?standards?)\b[^.?!]{0,30}\b(?:same|as good|as high|compare\w*|"
+    r"like|equal)\b|\bas (?:good|safe) as (?:in|at) (?:the )?(?:uk|us|usa|europe|home)\b",
+    re.I,
+)
+# "What should I actually ask at my next appointment…?", "What should I be asking my neurologist
+# before I bring this up?": the questions to take to the MS team (it had heard a personal decision)
+ASK_THE_NEUROLOGIST = re.compile(
+    r"\bwhat (?:should|can|could|do|shall) (?:i|we|she|he) (?:\w+ ){0,2}ask(?:ing)?\b[^.?!]{0,30}"
+    r"\b(?:neuro\w*|doctor|appointment|consult\w*|ms (?:team|nurse)|specialist)\b"
+    r"|\bquestions?\b[^.?!]{0,20}\b(?:for|to ask|to take to|to put to)\s+(?:my|the|her|his|our)\s+"
+    r"(?:neuro\w*|doctor|consultant|ms (?:team|nurse)|specialist)\b",
+    re.I,
+)
+# "my local neurologists are against it, so how do I get assessed?", "my neuro won't refer me":
+# a way to be assessed anyway (the reviewed answer on referral and second opinions)
+NEURO_AGAINST = re.compile(
+    r"\b(?:neurologists?|neuros?|doctors?|consultants?)\b[^.?!]{0,25}\b(?:(?:is|are)\s+against\s+(?:it|hsct|ahsct)|"
+    r"won'?t\s+refer|will\s+not\s+refer|refuses?\s+to\s+refer|(?:is|are)n'?t\s+keen)\b",
+    re.I,
+)
+# Asks about one criterion in their own words ("does new activity on ocrelizumab make me a
+# candidate?", "why would they take PPMS?"): the answer on it, not the broadest one
+ONE_CRITERION = (BREAKTHROUGH, TAKES_PROGRESSIVE)
 ELIGIBILITY_ANSWERS = (
     "ahsct-who-qualifies",
     "ahsct-age-limit",
@@ -875,11 +942,38 @@ ELIGIBILITY_ANSWERS = (
     "ahsct-breakthrough-activity",
     "ahsct-progressive-eligibility",
 )
+# "day 3 after the cyclo, temp 37.9. normal?? or do i ring the ward": a fever during or after the
+# transplant, which needs the team the same day (it had been read as a question on mobilisation)
+FEVER = re.compile(
+    r"\b(?:fever\w*|temperatures?|chills|rigou?rs|shivering)\b"
+    r"|\btemp\b\W{0,3}(?:(?:is|was|of|at|now)\s+){0,2}3[7-9]",
+    re.I,
+)
+# "What signs should make me get help urgently…?", "When must I go to hospital immediately?": after
+# the transplant, a fever first (it had got the answer on days in hospital, and on progressive MS)
+URGENT_SIGNS = re.compile(
+    r"\b(?:warning|danger|red[- ]flag|which|what)\s+(?:signs?|symptoms?)\b[^.?!]{0,40}"
+    r"\b(?:urgent\w*|emergency|straight away|right away|immediately|a&e|er)\b"
+    r"|\b(?:go|get|come|rush)\s+(?:back\s+)?(?:to\s+)?(?:the\s+)?(?:hospital|a&e|er|emergency)\s+"
+    r"(?:immediately|straight away|right away|urgently|at once)\b",
+    re.I,
+)
+# "…before pregnancy. With HSCT how much I must wait?": a pregnancy after the transplant (the
+# matcher had heard the wait between a drug and the transplant)
+PREGNANCY = re.compile(r"\bpregnan\w*|\bconceiv\w*|\b(?:have|having|try for|trying for) a baby\b", re.I)
 # Asks whose words have one meaning here, routed to the answer that holds it whatever the matcher
 # picked ("…periods stop…" matched the answer on stopping drugs): (words, the answers that speak
 # of it, the first of them to give)
 FIRM_ROUTES = (
+    (FEVER, ("ahsct-fever-after",)),
+    (URGENT_SIGNS, ("ahsct-fever-after",)),
     (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
+    (PREGNANCY, ("ahsct-pregnancy-after",)),
+    (BREAKTHROUGH, ("ahsct-breakthrough-activity",)),
+    (TAKES_PROGRESSIVE, ("ahsct-progressive-eligibility",)),
+    (QUALITY_THERE, ("ahsct-abroad-what-to-ask",)),
+    (ASK_THE_NEUROLOGIST, ("ahsct-questions-for-neurologist",)),
+    (NEURO_AGAINST, ("ahsct-referral", "ahsct-nhs-access")),
     (WOULD_QUALIFY, ELIGIBILITY_ANSWERS),
     (DAY_BY_DAY, ("ahsct-procedure-steps",)),
     (AFTER_A_DRUG, ("ahsct-dmts-around-transplant",)),
@@ -900,23 +994,64 @@ FIRM_ROUTES = (
 )
 
 
+# Asks about what a clinic sells whose words have one meaning (a staff member's "I need: …a short
+# list of the claims that are red flags, …questions she could put to the clinic"; "(b) the risk of
+# stopping their DMT"), whatever the matcher picked: a deposit first (TOPIC_ROUTES' words)
+RED_FLAGS = re.compile(
+    r"\bred flags?\b|\bwarning signs?\b"
+    # "How can I tell which one is only for money?": how to spot a clinic that sells hope
+    # ("legit or scam?" is the trust route's, or a product's one answer: TOPIC_ROUTES)
+    r"|\b(?:only|just) (?:in it )?for (?:the )?money\b|\bjust (?:wants?|after) (?:\w+ )?money\b",
+    re.I,
+)
+CLINIC_QUESTIONS = re.compile(
+    r"\bquestions?\b[^.?!]{0,30}\b(?:ask|put to|for)\s+(?:the|a|this|that|each)\s+(?:clinic|provider)s?\b"
+    r"|\bwhat (?:should|can|could) (?:i|we|she|he|they) ask (?:the|a|this|that) (?:clinic|provider)\b",
+    re.I,
+)
+
+
+def sold_route(reviewed, ask: Ask) -> Ask:
+    own = ask.own or ask.text
+    found = (
+        DEPOSIT_PAID
+        if DEPOSIT.search(own)
+        else "clinic-red-flags"
+        if RED_FLAGS.search(own)
+        else "clinic-how-to-check"
+        if CLINIC_QUESTIONS.search(own)
+        else CELLS_WITH_DRUG
+        if _drug_beside_cells(own)
+        else None
+    )
+    if not found or found == ask.answer_id or reviewed.by_id(found) is None:
+        return ask
+    # the words decide what kind of answer is wanted ("…only for money?" is no price ask)
+    routed = with_reviewed(reviewed, ask, found)
+    return replace(routed, read_aspect=routed.aspect)
+
+
 def firm_route(reviewed, ask: Ask) -> Ask:
-    """A lab's standing or a licence (`law_route`, any treatment); else, for the transplant, the
-    first of FIRM_ROUTES whose words the ask's own words hold, unless the ask already has one of
-    the answers that speak of it."""
+    """A lab's standing or a licence (`law_route`, any treatment); what a clinic sells
+    (SOLD_ROUTES); else, for the transplant, the first of FIRM_ROUTES whose words the ask's own
+    words hold, unless the ask already has one of the answers that speak of it."""
     own = ask.own or ask.text
     routed = law_route(reviewed, beside_route(reviewed, ask))
+    if routed is ask and ask.treatment in CELLS_SOLD:
+        routed = sold_route(reviewed, ask)
     if routed is not ask or ask.treatment != "ahsct":
         return routed
     # "Is that something she can have yet?" after "…the shingles vaccine before winter.": the
     # statement it points back to holds the words
-    pointing = points_back(own) or vague(own) or POINTER_FIRST.match(own)
+    pointing = points_back(own) or vague(own) or POINTER_FIRST.match(own) or BARE_WAIT.search(own)
     for words, answers in FIRM_ROUTES:
         # only a thing's own name counts from the statement pointed at: "…I nap twice a day… Is
         # this normal?" is no ask about a second transplant
         said = (own, ask.query) if pointing and words in NAMES_A_THING else (own,)
         if not any(words.search(t) for t in said):
             continue
+        if words is PREGNANCY and NAMED_DMT.search(own):
+            continue  # "For pregnancy is better Lemtrada or the transplant?": the two compared
         found = reviewed.by_id(ask.answer_id if ask.answer_id in answers else answers[0])
         if found is None:
             continue
@@ -939,7 +1074,9 @@ def firm_route(reviewed, ask: Ask) -> Ask:
 LAB_STATUS = re.compile(
     r"\b(?:fda|tga|gmp)[- ](?:registered|approved|certified|standard|compliant)\s+"
     r"(?:lab|laboratory|facility)\b"
-    r"|\b(?:lab|laboratory|facility)\s+(?:is\s+|being\s+)?(?:fda[- ])?(?:registered|approved|certified)\b",
+    r"|\b(?:lab|laboratory|facility)\s+(?:is\s+|being\s+)?(?:fda[- ])?(?:registered|approved|certified)\b"
+    # "what 'FDA-registered' does and doesn't mean": the word alone, as the advert used it
+    r"|\bfda[- ]registered\b|\bregistered with (?:the )?fda\b",
     re.I,
 )
 LICENSED = re.compile(r"\b(?:fully\s+|properly\s+|government[- ])?licen[cs]ed\b", re.I)
@@ -982,7 +1119,7 @@ def with_reviewed(reviewed, ask: Ask, answer_id: str) -> Ask:
     return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
 
 
-NAMES_A_THING = (VACCINES,)  # words that name the thing itself, wherever they are said
+NAMES_A_THING = (VACCINES, PREGNANCY, FEVER)  # words that name the thing itself, wherever they are said
 # "Is that something she can have yet…?": the ask's subject is the thing said before it
 POINTER_FIRST = re.compile(
     r"^\W*(?:and\s+)?(?:is|are|was|would|will|can|could|does|do)\s+(?:that|this|those|these)\b", re.I
@@ -1140,7 +1277,8 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
 
 # "Should she stop Ocrevus to do this like they told her?" of cells a clinic sells
 STOP_DRUG = re.compile(
-    rf"\b(?:stop\w*|come off|coming off|quit\w*|drop\w*)\s+(?:taking\s+)?(?:my\s+|her\s+|his\s+|the\s+)?"
+    rf"\b(?:stop\w*|come off|coming off|quit\w*|drop\w*|skip\w*)\s+(?:taking\s+)?"
+    rf"(?:my\s+|her\s+|his\s+|their\s+|the\s+)?"
     rf"(?:ms\s+)?(?:{NAMED_DMT.pattern}|drugs?|medications?|medicines?|meds|treatment)",
     re.I,
 )
@@ -2283,7 +2421,8 @@ def _a_name(text: str, at: int, word: str) -> bool:
 
 
 # Words the library writes another way.
-SAME_AS = {"spine": "spinal", "flare": "relaps"}
+# a word the library says otherwise: "temp 37.9" is a fever
+SAME_AS = {"spine": "spinal", "flare": "relaps", "temp": "fever"}
 
 
 def _known(stem: str, known) -> bool:
