@@ -1434,3 +1434,36 @@ def test_urgent_signs_after_the_transplant_and_a_clinic_just_after_money(shipped
         "So many places sell stem cell shots for MS now. How do I spot the ones that are just after money?"
     )
     assert given(answer) == ["clinic-red-flags"]
+
+
+def test_a_carers_worries_a_told_date_before_a_question_and_everyday_life_after(shipped_assistant):
+    # "Her main worries were:" opens a list whose items are statements; each is an ask
+    answer = shipped_assistant.ask(
+        "I'm calling back a man due for HSCT next month. His main worries were:\n- He is upset about "
+        "losing his hair.\n- He heard it can cause thyroid problems later.\nWhat can I tell him?",
+        mode="staff",
+    )
+    assert {"ahsct-secondary-autoimmunity"} <= set(given(answer)) and len(answer.asks) >= 2
+    # "had hsct last year, when…?": the told date belongs to the question after the comma
+    answer = shipped_assistant.ask("had hsct last year, when do i get my baby jabs redone?")
+    assert [a["text"] for a in answer.asks][0].lower().startswith("had hsct last year")
+    # a plan's cover, a trial to join, a sport and beers: said plainly where the library has nothing
+    answer = shipped_assistant.ask("Would my company health plan cover any of it if I had HSCT?")
+    assert "insurance" in lacking(answer)
+    answer = shipped_assistant.ask(
+        "I have PPMS. Are there any trials I could get into rather than flying abroad for HSCT?"
+    )
+    assert "ahsct-trials" in given(answer)
+    answer = shipped_assistant.ask(
+        "After my HSCT, when can I play football again, and can I have a few beers?"
+    )
+    assert "exercise" in lacking(answer) and "beers" in lacking(answer)
+
+
+def test_a_question_put_last_after_and_without_its_mark_is_an_ask(shipped_assistant):
+    # "…and who will take care for me when I return." had been no ask at all
+    answer = shipped_assistant.ask(
+        "I'm booked for HSCT in Moscow in May. I live alone since my husband died, and who will take "
+        "care for me when I come home."
+    )
+    assert "ahsct-aftercare" in given(answer)

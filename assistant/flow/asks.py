@@ -168,7 +168,8 @@ ASPECT_RULES: list[tuple[str, re.Pattern]] = [
             rf"{INSURERS}|"
             r"pounds|fee|fees|the total|"
             # "Does Aetna cover HSCT at all or is it always out of pocket?"
-            r"cover(?:s|ed)? (?:it|this|that|a?hsct|the (?:cost|treatment|transplant))|coverage|"
+            r"cover(?:s|ed)? (?:any (?:part )?of )?(?:it|this|that|a?hsct|the (?:cost|treatment|transplant))|"
+            r"coverage|"
             r"out[- ]of[- ]pocket|reimburs\w*|going rate|"
             # not "is the money likely to buy me real improvement?"
             # not "what should I ask a clinic before I hand over money": a time, not a price
@@ -492,7 +493,10 @@ REPORTED = re.compile(
 
 # "What can I say to her?", "What should we tell him?": how staff ask for the reply itself
 # "…help me draft a reply?", "…help me with an answer?": asking for the reply asks nothing itself
-_KIND = r"(?:short|quick|brief|kind|gentle|good|honest|warm|clear|simple|friendly|careful|nice|polite)"
+_KIND = (
+    r"(?:short|quick|brief|kind|gentle|good|honest|warm|clear|simple|friendly|careful|nice|polite|"
+    r"non-preachy|non-judg(?:e)?mental|plain|calm)"
+)
 _REPLY_TEXT = (
     # "a kind but honest reply", "a short, warm message"
     rf"(?:a|an|my|the|our|this)\s+(?:{_KIND}(?:,?\s+(?:but|and)\s+|,\s+|\s+))*"
@@ -827,7 +831,7 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
         # (`_choices_joined`) points back as its first half does
         lead = CHOICE_JOIN.split(own_words, 1)[0]
         pointing = vague(lead) or points_back(lead) or names_no_topic(lead) or bool(BARE_WAIT.search(lead))
-        pointing = pointing or bool(THAT_JUDGED.match(lead))
+        pointing = pointing or bool(THAT_JUDGED.search(lead))
         same_sentence = (
             bool(ats) and ats[-1] == at >= 0 and not borrowed[-1] and bool(SAME_SUBJECT.search(own_words))
         )
@@ -1006,7 +1010,8 @@ REQUEST_LEAD = re.compile(
     r"(?:\b(?:i|we)(?:'d| would) (?:also |really )?(?:like|love|want)"
     r"|\b(?:i|we) (?:also |really )?(?:need|want)"
     # "My worries, in order:", "Our questions:"
-    r"|\b(?:my|our) (?:main |biggest )?(?:worries|concerns|questions|fears)\b|\bplease (?:\w+ )?"
+    r"|\b(?:my|our|her|his|their) (?:main |biggest )?(?:worries|concerns|questions|fears)\b"
+    r"|\bplease (?:\w+ )?"
     r"(?:address|cover|explain|include|answer|tell (?:me|us) about)|\b(?:can|could) you (?:\w+ )?"
     r"(?:address|cover|explain|include))\b[^.?!]{0,30}$",
     re.I,
@@ -1607,8 +1612,11 @@ BARE_WAIT = re.compile(
 # "I wanted a small tattoo a year after the transplant. Is that a bad idea with my immune system?":
 # a judgement of what the sentence before says, whatever else the ask names
 THAT_JUDGED = re.compile(
-    r"^\W*(?:and\s+|but\s+|so\s+)?(?:is|would|will|could)\s+(?:that|this)\s+(?:be\s+)?(?:a\s+)?"
-    r"(?:bad|good|safe|ok|okay|risky|dangerous|wise|sensible|problem|allowed|stupid|silly)\b",
+    r"(?:^\W*(?:and\s+|but\s+|so\s+)?(?:is|would|will|could)\s+(?:that|this)\s+(?:be\s+)?"
+    # "…now he has shingles. She asks whether that is common after HSCT"
+    r"|\b(?:whether|if)\s+(?:that|this)\s+(?:is|was|would be|will be)\s+)(?:a\s+)?"
+    r"(?:bad|good|safe|ok|okay|risky|dangerous|wise|sensible|problem|allowed|stupid|silly|"
+    r"common|normal|usual|typical|expected|rare)\b",
     re.I,
 )
 CANDIDATE = re.compile(r"\b(?:candidate|qualif\w*|eligib\w*)\b", re.I)
@@ -1673,6 +1681,9 @@ TRAILING_ASK = re.compile(
     r"(?:(?:also|honestly|really|just)\s+)?"
     r"(?:wonder(?:ing)?|(?:do ?n[o']?t|dont) (?:even |really )?know|(?:would|'d) (?:love|like) to know)\s+"
     r"(?:if|whether|how|what|which|why)\b[^.?!]{3,}[.!]?$"
+    # "I am alone, my husband passed away, and who will take care for me when I return.": a
+    # question put last after "and", without its mark
+    r"|,\s+and\s+(?:who|what|how|where)\s+(?:will|would|can|could|should|is|are|does|do)\s+[^,.?!]{3,}[.!]?$"
     # "No idea if she'd be allowed at 58 with PPMS."
     r"|(?:^|,\s+)(?:i have |i've |i'?ve got |i'?m )?(?:no idea|not sure|unsure)\s+"
     r"(?:if|whether|(?:he|she|i|they|we)(?:'d| would| could| can| will))\b[^.?!]{3,}[.!]?$"
@@ -1731,7 +1742,9 @@ def _split_joined(sentence: str) -> list[str]:
     # colon; "Honestly how risky is it, and how much does it help?" asks twice
     # …and "1. Would I qualify, and how long is the wait?" after its list number
     lead = LIST_MARK.sub("", parts[0].rsplit(":", 1)[-1].strip(), count=1)
-    lead_in = not QUESTION_START.match(lead) and not ASKING_WH.search(lead)
+    # …and "had hsct 2 yrs ago, when am i meant to get my vaccines redone?": a statement first
+    statement = not QUESTION_START.match(lead) or bool(STATEMENT_START.match(lead))
+    lead_in = statement and not ASKING_WH.search(lead)
     if len(parts) > 1 and (lead_in or TIME_LEAD.match(lead)):
         # "Four months after HSCT, do I still need…?": the lead-in belongs to the question
         parts[:2] = [f"{parts[0]}, {parts[1]}"]

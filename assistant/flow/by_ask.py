@@ -48,6 +48,7 @@ from .asks import (
     POINTER,
     SET_BESIDE,
     STOPPING,
+    THAT_JUDGED,
     TRUTH_CHECK,
     VAGUE_WORDS,
     WH_WORD,
@@ -786,6 +787,8 @@ DRUG_ARM = re.compile(r"\b(?:drug|control|comparison|medication|medicine) (?:arm
 JOIN_TRIAL = re.compile(
     r"\b(?:join|get into|get in|enrol\w*|enroll\w*|take part in|sign up (?:for|to)|participate in|"
     r"get a place (?:on|in))\b[^.?!]{0,30}\b(?:starms|beat-?ms|ram-?ms|trials?)\b"
+    # "any trials I could get into instead of flying to Mexico?"
+    r"|\btrials?\s+(?:i|we|he|she|they)\s+(?:could|can|might)\s+(?:get into|join|enrol\w*|take part in)\b"
     # "any trials overseas that take older progressive patients?": a trial that would take them
     r"|\btrials?\b[^.?!]{0,40}\b(?:(?:that|which|who)\s+)?(?:take|takes|accept|accepts|recruit|recruits|"
     r"enrol|enrols|enroll|enrolls)\s+(?:\w+\s+){0,2}(?:people|patients|anyone|someone|adults|men|women)\b",
@@ -842,7 +845,7 @@ LOOKING_AFTER = re.compile(
 # "if something goes wrong after she comes home, who looks after her?": the follow-up at home
 WHO_CARES = re.compile(
     r"\bwho\s+(?:will\s+|would\s+)?(?:looks?|look)\s+after\s+(?:her|him|me|them|us)\b"
-    r"|\bwho\s+(?:will\s+|would\s+)?(?:takes?|take)\s+care\s+of\s+(?:her|him|me|them|us)\b"
+    r"|\bwho\s+(?:will\s+|would\s+)?(?:takes?|take)\s+care\s+(?:of|for)\s+(?:her|him|me|them|us)\b"
     # "would local hospitals here look after me if something goes wrong?", "who make the controls
     # of blood?" after coming home
     r"|\bwould\s+(?:the\s+)?(?:local\s+)?(?:hospitals?|doctors?)\b[^.?!]{0,15}\blook\s+after\b"
@@ -949,6 +952,9 @@ FEVER = re.compile(
     r"|\btemp\b\W{0,3}(?:(?:is|was|of|at|now)\s+){0,2}3[7-9]",
     re.I,
 )
+# "…now he has shingles. She asks whether that is common after HSCT": the virus woken up after the
+# transplant and the drugs against it (it had got the answer on new autoimmune diseases)
+SHINGLES = re.compile(r"\b(?:shingles|zoster|herpes|cold sores?)\b(?!\s+vaccin)", re.I)
 # "What signs should make me get help urgently…?", "When must I go to hospital immediately?": after
 # the transplant, a fever first (it had got the answer on days in hospital, and on progressive MS)
 URGENT_SIGNS = re.compile(
@@ -966,6 +972,7 @@ PREGNANCY = re.compile(r"\bpregnan\w*|\bconceiv\w*|\b(?:have|having|try for|tryi
 # of it, the first of them to give)
 FIRM_ROUTES = (
     (FEVER, ("ahsct-fever-after",)),
+    (SHINGLES, ("ahsct-shingles-antivirals",)),
     (URGENT_SIGNS, ("ahsct-fever-after",)),
     (FERTILITY, ("ahsct-fertility", "ahsct-pregnancy-after")),
     (PREGNANCY, ("ahsct-pregnancy-after",)),
@@ -1044,6 +1051,7 @@ def firm_route(reviewed, ask: Ask) -> Ask:
     # "Is that something she can have yet?" after "…the shingles vaccine before winter.": the
     # statement it points back to holds the words
     pointing = points_back(own) or vague(own) or POINTER_FIRST.match(own) or BARE_WAIT.search(own)
+    pointing = pointing or THAT_JUDGED.search(own)  # "…whether that is common after HSCT"
     for words, answers in FIRM_ROUTES:
         # only a thing's own name counts from the statement pointed at: "…I nap twice a day… Is
         # this normal?" is no ask about a second transplant
@@ -1119,7 +1127,8 @@ def with_reviewed(reviewed, ask: Ask, answer_id: str) -> Ask:
     return replace(ask, answer_id=found.id, aspect=found.aspect) if found else ask
 
 
-NAMES_A_THING = (VACCINES, PREGNANCY, FEVER)  # words that name the thing itself, wherever they are said
+# words that name the thing itself, wherever they are said
+NAMES_A_THING = (VACCINES, PREGNANCY, FEVER, SHINGLES)
 # "Is that something she can have yet…?": the ask's subject is the thing said before it
 POINTER_FIRST = re.compile(
     r"^\W*(?:and\s+)?(?:is|are|was|would|will|can|could|does|do)\s+(?:that|this|those|these)\b", re.I
@@ -1262,7 +1271,11 @@ TOPIC_ROUTES = [  # (topic, answer, whether the answer lacks the topic's core)
     ),
     # "can she do weights or swimming yet?": the answer on recovery, which has no advice on exercise
     (
-        re.compile(r"\b(?:exercis\w*|gym|weights|swim\w*|workouts?|running|cycling|crossfit|yoga)\b", re.I),
+        re.compile(
+            r"\b(?:exercis\w*|gym|weights|swim\w*|workouts?|running|cycling|crossfit|yoga|football|soccer|"
+            r"sports?|tennis|rugby|golf|hiking)\b",
+            re.I,
+        ),
         "ahsct-recovery-time",
         True,
     ),
@@ -2381,7 +2394,7 @@ REMEDY = re.compile(
     r"colloidal silver|mushrooms?|peptides?|placenta|keto(?: diet)?|paleo(?: diet)?|gluten[- ]free|"
     r"juicing|detox\w*|cupping|leeches|homeopath\w*|fasting|"
     # everyday life after treatment: "When can I have a glass of wine again after HSCT?"
-    r"alcohol|wine|beer|coffee|caffeine|saunas?|hot tubs?|tattoos?|swimming|sunbathing|"
+    r"alcohol|wines?|beers?|coffee|caffeine|saunas?|hot tubs?|tattoos?|swimming|sunbathing|hair dye|dye|"
     # "the nurse said to see the dentist first", "my city is at 900 metres, is altitude a problem?"
     r"dentists?|dental|teeth|tooth|altitude|pack|packing|"
     # "can I drive again after?", "a medical visa", "sick leave in the UAE", "which crowdfunding site"
