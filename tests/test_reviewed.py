@@ -1394,7 +1394,7 @@ def test_what_to_ask_the_neurologist_gets_questions_to_take_to_the_appointment(s
     )
     assert given(answer) == ["ahsct-questions-for-neurologist"]
     said = " ".join(b.text for b in answer.blocks if b.kind == "answer")
-    assert "still active on a strong drug" in said and "accredited centre" in said
+    assert "activity on a strong drug" in said and "accredited centre" in said
 
 
 def test_a_list_opened_by_worries_or_a_wish_is_read_item_by_item(shipped_assistant):
