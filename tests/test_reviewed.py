@@ -1467,3 +1467,17 @@ def test_a_question_put_last_after_and_without_its_mark_is_an_ask(shipped_assist
         "care for me when I come home."
     )
     assert "ahsct-aftercare" in given(answer)
+
+
+def test_a_milder_chemo_claimed_and_a_uk_referral_against_the_neurologist(shipped_assistant):
+    # "Is this true…?" reads the statement it judges: the regimens, not a list of complications
+    answer = shipped_assistant.ask(
+        "A clinic in Kyiv says they use milder chemo than other centres, so it is safer. Is this true, "
+        "or does it just work less well?"
+    )
+    assert given(answer)[-1] == "ahsct-regimens"
+    # the neurologist against it, in a message naming the NHS: the UK's answer on access
+    answer = shipped_assistant.ask(
+        "I live in Leeds. How can I still get assessed for HSCT if my NHS neurologists are against it?"
+    )
+    assert given(answer) == ["ahsct-nhs-access"]

@@ -1616,7 +1616,7 @@ THAT_JUDGED = re.compile(
     # "…now he has shingles. She asks whether that is common after HSCT"
     r"|\b(?:whether|if)\s+(?:that|this)\s+(?:is|was|would be|will be)\s+)(?:a\s+)?"
     r"(?:bad|good|safe|ok|okay|risky|dangerous|wise|sensible|problem|allowed|stupid|silly|"
-    r"common|normal|usual|typical|expected|rare)\b",
+    r"common|normal|usual|typical|expected|rare|true|right|correct)\b",
     re.I,
 )
 CANDIDATE = re.compile(r"\b(?:candidate|qualif\w*|eligib\w*)\b", re.I)

@@ -780,7 +780,13 @@ AGAIN = re.compile(
 # "He asked whether this new lesion means MS is back": active again after the transplant
 MS_BACK = re.compile(r"\b(?:(?:my|his|her|their|the)\s+)?ms\s+(?:is|'s|was)\s+back\b", re.I)
 # "what chemo do they actually use?", even after a sentence about a trial
-WHICH_CHEMO = re.compile(r"\b(?:what|which)\s+(?:kind of\s+|type of\s+)?chemo\w*\b", re.I)
+WHICH_CHEMO = re.compile(
+    r"\b(?:what|which)\s+(?:kind of\s+|type of\s+)?chemo\w*\b"
+    # "…say they use less strong chemo than others, so it is more safe. Is this true…?": intensity
+    r"|\b(?:less|more|lower|milder|weaker|stronger|gentler|lighter)\s+(?:strong\s+|intense\s+|intensive\s+|"
+    r"toxic\s+|dose\s+)?chemo\w*\b",
+    re.I,
+)
 # "would he be stuck with the drug arm?": the trials' comparison group
 DRUG_ARM = re.compile(r"\b(?:drug|control|comparison|medication|medicine) (?:arm|group)\b", re.I)
 # "how he'd get into StarMS", "can I still join BEAT-MS at 58?"
@@ -934,6 +940,7 @@ NEURO_AGAINST = re.compile(
     r"won'?t\s+refer|will\s+not\s+refer|refuses?\s+to\s+refer|(?:is|are)n'?t\s+keen)\b",
     re.I,
 )
+UK_NAMED = re.compile(r"\b(?:nhs|starms|uk|united kingdom|england|scotland|wales|northern ireland)\b", re.I)
 # Asks about one criterion in their own words ("does new activity on ocrelizumab make me a
 # candidate?", "why would they take PPMS?"): the answer on it, not the broadest one
 ONE_CRITERION = (BREAKTHROUGH, TAKES_PROGRESSIVE)
@@ -1060,7 +1067,10 @@ def firm_route(reviewed, ask: Ask) -> Ask:
             continue
         if words is PREGNANCY and NAMED_DMT.search(own):
             continue  # "For pregnancy is better Lemtrada or the transplant?": the two compared
-        found = reviewed.by_id(ask.answer_id if ask.answer_id in answers else answers[0])
+        chosen = ask.answer_id if ask.answer_id in answers else answers[0]
+        # the neurologist against it, in a message that names StarMS or the NHS: the UK's answer
+        chosen = answers[1] if words is NEURO_AGAINST and UK_NAMED.search(ask.query) else chosen
+        found = reviewed.by_id(chosen)
         if found is None:
             continue
         # the words decide what kind of answer is wanted ("who looks after her if something goes
@@ -1128,7 +1138,7 @@ def with_reviewed(reviewed, ask: Ask, answer_id: str) -> Ask:
 
 
 # words that name the thing itself, wherever they are said
-NAMES_A_THING = (VACCINES, PREGNANCY, FEVER, SHINGLES)
+NAMES_A_THING = (VACCINES, PREGNANCY, FEVER, SHINGLES, WHICH_CHEMO)
 # "Is that something she can have yet…?": the ask's subject is the thing said before it
 POINTER_FIRST = re.compile(
     r"^\W*(?:and\s+)?(?:is|are|was|would|will|can|could|does|do)\s+(?:that|this|those|these)\b", re.I
