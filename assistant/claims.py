@@ -673,19 +673,18 @@ def _question_parts(question: str) -> QuestionParts:
     return QuestionParts(tuple(sentences), tuple(quotes), *_texts_of([*sentences, *quotes]))
 
 
+# What a product is said to do to the disease, after "to": "…to regrow myelin"
+_PURPOSE_VERBS = r"to\s+(?:reverse|repair|regrow|regenerate|rebuild|restore|heal|cure|stop|halt)"
 CLAUSE_BREAK_IN_QUOTE = re.compile(
     r",\s+|;\s+|\s+[-–—]\s+"
     # "…mesenchymal stem cells from our FDA-registered lab": where the cells are made, its own claim
     r"|\s+(?=(?:from|in|at|by)\s+(?:our|an?|the|its|their)\s+(?:[\w-]+\s+){0,2}(?:lab|laboratory|facility)\b)"
     # "…uses lab-grown exosomes to reverse nerve damage and regrow myelin": what it is said to do
-    r"|\s+(?=to\s+(?:reverse|repair|regrow|regenerate|rebuild|restore|heal|cure|stop|halt)\b)",
+    rf"|\s+(?={_PURPOSE_VERBS}\b)",
     re.I,
 )
 # ...which is a claim in three words too ("…signals that pass through the barrier to rebuild myelin")
-PURPOSE = re.compile(
-    r"^to\s+(?:reverse|repair|regrow|regenerate|rebuild|restore|heal|cure|stop|halt)\s+(?!itself|themselves|yourself)\w",
-    re.I,
-)
+PURPOSE = re.compile(rf"^{_PURPOSE_VERBS}\s+(?!itself|themselves|yourself)\w", re.I)
 # "No chemotherapy, no rejection, no side effects.": a list of absences, each its own claim
 NO_LIST = re.compile(
     r"^\W*(?:(?:no|zero)\s+[\w-]+(?:\s+[\w-]+)?\W*(?:,|&|\band\b)\s*)+(?:no|zero)\s+[\w-]+", re.I

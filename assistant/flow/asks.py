@@ -804,11 +804,12 @@ def read_asks(message: str, earlier: str = "") -> list[Ask]:
     read, listed, starts = _sentences(message)
     sentences = _with_topic(_choices_joined(read))
     sentences = sentences or [message]
+    requested = [_requested_item(sentences, i, starts) for i in range(len(sentences))]
     found = [
         (part, i)
         for i, s in enumerate(sentences)
-        if _is_ask(s) or _requested_item(sentences, i, starts)
-        for part in _split_joined(_item_text(s) if _requested_item(sentences, i, starts) else s)
+        if requested[i] or _is_ask(s)
+        for part in _split_joined(_item_text(s) if requested[i] else s)
     ]
     found = found or [(message, -1)]
     topic = _message_topic(message, earlier)

@@ -1047,7 +1047,7 @@ def sold_route(reviewed, ask: Ask) -> Ask:
 
 def firm_route(reviewed, ask: Ask) -> Ask:
     """A lab's standing or a licence (`law_route`, any treatment); what a clinic sells
-    (SOLD_ROUTES); else, for the transplant, the first of FIRM_ROUTES whose words the ask's own
+    (`sold_route`); else, for the transplant, the first of FIRM_ROUTES whose words the ask's own
     words hold, unless the ask already has one of the answers that speak of it."""
     own = ask.own or ask.text
     routed = law_route(reviewed, beside_route(reviewed, ask))

@@ -72,14 +72,12 @@ def _with_line_breaks(text: str) -> str:
 # the claim guard. Only inside quotation marks, where a pasted text is: a wrapped line of the
 # person's own message ("…at King's College" above "Hospital last week") goes on with its sentence.
 HEADING_WORDS = 10
-OPEN_QUOTE = re.compile(r"[\"“”]")
 OPEN_END = re.compile(r"\b(?:a|an|the|and|or|of|in|on|at|to|for|with|from|by|our|your|is|are)$", re.I)
 
 
 def _ends_a_heading(before: str, line: str) -> bool:
     last = re.split(r"[.!?:]\s+|[\"“]", before.rsplit("\n", 1)[-1])[-1]  # the line, from its quote mark
-    marks = OPEN_QUOTE.findall(before)
-    inside = before.count("“") > before.count("”") or marks.count('"') % 2 == 1
+    inside = before.count("“") > before.count("”") or before.count('"') % 2 == 1
     return (
         inside
         and len(last.split()) <= HEADING_WORDS
